@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seeds" / "gazetteer"
 CACHE_DIR = Path(os.environ.get("NEWSWATCH_CACHE_DIR", ROOT / ".cache"))
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("city", "admin1", "country")
@@ -379,7 +379,7 @@ def _match_admin1(regions: list[tuple[str, int]], iso_name: str) -> int | None:
         ((difflib.SequenceMatcher(None, target, k).ratio(), i) for k, i in regions),
         reverse=True,
     )
-    if scored and scored[0][0] >= 0.8:
+    if scored and scored[0][0] >= 0.72:
         best = scored[0][1]
         if all(i == best for r, i in scored if r >= scored[0][0] - 0.05):
             return best

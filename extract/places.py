@@ -82,10 +82,16 @@ _UNKNOWN_PATTERNS = [
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")\s+(?:village|town|area|locality|"
                r"neighbourhood|neighborhood|camp|settlement)\b"),
     # "in X, Region" (the region is checked to resolve)
-    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r"),\s+(?=[A-Z])"),
+    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
 ]
 _SENT_END = re.compile(r"(?<=[a-z0-9)\]\"'][.!?])\s+(?=[A-Z\"'])")
 _ABBR_CAPS = re.compile(r"^[A-Z]{1,5}$")
+# name prefixes ("Al Jah", "Kafr Nassij") that are no place on their own
+_PREFIX_WORDS = frozenset(
+    "al el ar as ad an at az ash abu bin ibn wadi jabal jebel tell tal kafr ain ein bir ras umm "
+    "beit bayt deir dar wa sidi san santa sao la le los las".split()
+)
+_COORDS_FOR = re.compile(r"coordinates (?:for|of) ([A-Z][\w'\- ]{1,40}?) (?:were |was )?used")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -161,6 +167,8 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
         sp.cue = bool(_CUE_BEFORE.search(before) or _PLACE_OF.search(before)
                       or _PAREN.match(text[sp.end:]) or _GENERIC_AFTER.match(text[sp.end:]))
         cands = sp.cands
+        if key in _PREFIX_WORDS or (len(key) <= 2 and not _ABBR_CAPS.match(surface)):
+            continue
         if _ABBR_CAPS.match(surface):   # "NASA", "PM", "UN": only countries' short forms
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY and "." not in surface
                      and len(surface) >= 2]
@@ -224,6 +232,9 @@ def _context(text: str, spans: list[_Span]) -> tuple[dict[str, float], set[tuple
                 votes[e.country_code] += 1.5
             elif e.kind == KIND_ADMIN1:
                 regions.add((e.country_code, e.name))
+        a1cc = {e.country_code for e, alt in sp.cands if e.kind == KIND_ADMIN1 and not alt}
+        for cc in a1cc:
+            votes[cc] += 1.5 / len(a1cc)
     return votes, regions
 
 
@@ -238,7 +249,7 @@ def _base(e: Entry, alt: bool) -> float:
     return s
 
 
-def _resolve(text: str, spans: list[_Span]) -> list[Entry | None]:
+def _resolve(text: str, spans: list[_Span]) -> list[tuple[Entry, bool] | None]:
     gz = gazetteer.get()
     votes, regions = _context(text, spans)
     # the country that explains the most mentions
@@ -253,7 +264,7 @@ def _resolve(text: str, spans: list[_Span]) -> list[Entry | None]:
     doc_cc = max(cvote, key=lambda c: cvote[c]) if cvote else None
     region_names = {(cc, fold_key(n)) for cc, n in regions}
 
-    chosen: list[Entry | None] = [None] * len(spans)
+    chosen: list[tuple[Entry, bool] | None] = [None] * len(spans)
     for idx, sp in enumerate(spans):
         # regions given in "(Y, Z)" after this span
         paren_regions: set[tuple[str, str]] = set()
@@ -286,23 +297,27 @@ def _resolve(text: str, spans: list[_Span]) -> list[Entry | None]:
                 d = min(_km(e.lat, e.lon, c.lat, c.lon) for c in paren_cities)
                 if d < 60:
                     s += 3.0
-            scored.append((s, e))
-        s, e = max(scored, key=lambda t: t[0])
+            scored.append((s, e, alt))
+        s, e, alt = max(scored, key=lambda t: t[0])
         # small places need support: a cue, the text's country or its region
         supported = (sp.cue or e.kind != KIND_CITY or e.population >= 50_000
                      or votes.get(e.country_code) or (e.country_code == doc_cc and cvote[doc_cc] >= 6)
                      or (e.country_code, fold_key(e.admin1 or "")) in region_names)
         if not supported:
             continue
+        if (e.kind == KIND_CITY and doc_cc and e.country_code != doc_cc and not votes.get(e.country_code)
+                and e.population < 100_000 and cvote[doc_cc] >= 6):
+            continue
         if paren_regions and e.kind == KIND_CITY and (
                 (e.country_code, fold_key(e.admin1 or "")) not in paren_regions):
             continue   # same name elsewhere: the text's place is not this one
-        chosen[idx] = e
+        chosen[idx] = (e, alt)
     del gz
     return chosen
 
 
-def _mention(text: str, sp: _Span, e: Entry, prec: int | None = None) -> PlaceMention:
+def _mention(text: str, sp: _Span, e: Entry, alt: bool = False,
+             prec: int | None = None) -> PlaceMention:
     gz = gazetteer.get()
     kind = e.kind_name
     if prec is None:
@@ -315,7 +330,7 @@ def _mention(text: str, sp: _Span, e: Entry, prec: int | None = None) -> PlaceMe
                 kind = "admin2"
     return PlaceMention(
         name=text[sp.start:sp.end], start=sp.start, end=sp.end,
-        location=e.name if e.kind != KIND_ADMIN1 else e.name,
+        location=text[sp.start:sp.end] if (alt and e.kind == KIND_CITY) else e.name,
         country_code=e.country_code, country=gz.country_names.get(e.country_code),
         admin1=e.admin1, lat=round(e.lat, 5), lon=round(e.lon, 5), geo_precision=prec,
         kind=kind, population=e.population, in_parens=sp.paren_of is not None,
@@ -356,14 +371,14 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 continue
             name = m.group(1)
             key = fold_key(name)
-            if key in gz.common or key in gz.demonyms or key in gz.automaton:
+            if key in gz.common or key in gz.demonyms or key.split()[0] in gz.demonyms:
                 continue
             rest = text[e:]
             pm = re.match(r"^[^()]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", rest) if pat_i == 0 else None
             if pm:
                 parts = [p.strip() for p in pm.group(1).split(",") if p.strip()]
             elif pat_i == 3:
-                nm = re.match(r"^,\s+(" + _NAME + r")", rest)
+                nm = re.match(r"^(?:,\s+|\s+in\s+)(" + _NAME + r")", rest)
                 parts = [nm.group(1)] if nm else []
             else:
                 parts = []
@@ -394,9 +409,13 @@ def find_places(text: str) -> list[PlaceMention]:
         return []
     folded = fold_text(text)
     spans = _filter(text, _raw_spans(text, folded))
+    intro = [(m.start(1), m.end(1)) for pat in _UNKNOWN_PATTERNS[:2] for m in pat.finditer(text)]
+    spans = [sp for sp in spans if not any(a <= sp.start and sp.end <= b and (b - a) > (sp.end - sp.start)
+                                           for a, b in intro)]
     _mark_parens(text, spans)
     chosen = _resolve(text, spans)
-    mentions = [_mention(text, sp, e) for sp, e in zip(spans, chosen, strict=True) if e is not None]
+    mentions = [_mention(text, sp, c[0], c[1]) for sp, c in zip(spans, chosen, strict=True)
+                if c is not None]
     ccs: dict[str, int] = defaultdict(int)
     for m in mentions:
         if m.country_code:
@@ -422,17 +441,25 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
     """The most likely location of a single-incident text: the first precise place it leads with."""
     if not mentions:
         return None
+    cm = _COORDS_FOR.search(text)
+    if cm:
+        want = fold_key(cm.group(1))
+        for m in mentions:
+            if fold_key(m.name) == want and m.kind != "country":
+                return m
     own = [m for m in mentions if not m.in_parens]
     sents = _sentences(text)
     first_end = sents[0][1] if sents else len(text)
     for pool in ([m for m in own if m.start < first_end], own):
         precise = [m for m in pool if m.kind in ("city", "unknown", "admin2")]
+        for m in precise:   # ACLED's "X (district, region)"
+            if re.match(r"^(?:\s+(?:village|town|city|area|district))?\s*[(\[]", text[m.end:]):
+                return m
+        for m in precise:   # a place after "in/at/near" beats one after "from"
+            if re.search(r"\b(?:in|at|near|outside|of)\s+(?:the\s+)?(?:village\s+|town\s+)?$",
+                         text[max(0, m.start - 40):m.start]):
+                return m
         if precise:
-            # a place after "in/at/near" beats one after "from"
-            for m in precise:
-                if re.search(r"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$",
-                             text[max(0, m.start - 40):m.start]):
-                    return m
             return precise[0]
         regions = [m for m in pool if m.kind == "admin1"]
         if regions:
