@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract import gazetteer
 from extract.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Entry, fold_key, fold_text
@@ -175,7 +175,7 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
             if not cands:
                 continue
         if key in gz.common or key in gz.demonyms:
-            if not (sp.cue and _CUE_BEFORE.search(before)):
+            if not (sp.cue and _CUE_BEFORE.search(before)) or re.search(r"\bthe\s+$", before):
                 continue
         if _TITLE_BEFORE.search(before):
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
@@ -215,7 +215,8 @@ def _mark_parens(text: str, spans: list[_Span]) -> None:
     del by_start
 
 
-def _context(text: str, spans: list[_Span]) -> tuple[dict[str, float], set[tuple[str, str]]]:
+def _context(text: str, spans: list[_Span],
+             ) -> tuple[dict[str, float], set[tuple[str, str]], dict[str, float]]:
     """Country votes (named countries, demonyms) and admin1 regions named in the text."""
     gz = gazetteer.get()
     votes: dict[str, float] = defaultdict(float)
@@ -224,6 +225,7 @@ def _context(text: str, spans: list[_Span]) -> tuple[dict[str, float], set[tuple
         if cc:
             votes[cc] += 2.0
     regions: set[tuple[str, str]] = set()
+    rvotes: dict[str, float] = defaultdict(float)
     for sp in spans:
         for e, alt in sp.cands:
             if e.kind == KIND_COUNTRY and not alt:
@@ -234,8 +236,8 @@ def _context(text: str, spans: list[_Span]) -> tuple[dict[str, float], set[tuple
                 regions.add((e.country_code, e.name))
         a1cc = {e.country_code for e, alt in sp.cands if e.kind == KIND_ADMIN1 and not alt}
         for cc in a1cc:
-            votes[cc] += 1.5 / len(a1cc)
-    return votes, regions
+            rvotes[cc] += 1.5 / len(a1cc)
+    return votes, regions, rvotes
 
 
 def _base(e: Entry, alt: bool) -> float:
@@ -251,9 +253,11 @@ def _base(e: Entry, alt: bool) -> float:
 
 def _resolve(text: str, spans: list[_Span]) -> list[tuple[Entry, bool] | None]:
     gz = gazetteer.get()
-    votes, regions = _context(text, spans)
+    votes, regions, rvotes = _context(text, spans)
     # the country that explains the most mentions
-    cvote: dict[str, float] = defaultdict(float, votes)
+    cvote: dict[str, float] = defaultdict(float, {cc: 2 * v for cc, v in votes.items()})
+    for cc, v in rvotes.items():
+        cvote[cc] += v
     for sp in spans:
         best: dict[str, float] = {}
         for e, alt in sp.cands:
@@ -423,7 +427,13 @@ def find_places(text: str) -> list[PlaceMention]:
     doc_cc = max(ccs, key=lambda c: ccs[c]) if ccs else None
     taken = [(m.start, m.end) for m in mentions]
     # a mention whose "(Y, Z)" failed to fit is re-reported from its region
-    mentions += _unknown_places(text, taken, doc_cc)
+    unknown = _unknown_places(text, taken, doc_cc)
+    for u in unknown:   # its "(Y, Z)" only locates it
+        pm = re.match(r"^[^()\[\]]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", text[u.end:])
+        if pm:
+            lo, hi = u.end + pm.start(1), u.end + pm.end(1)
+            mentions = [replace(m, in_parens=True) if lo <= m.start < hi else m for m in mentions]
+    mentions += unknown
     mentions.sort(key=lambda m: m.start)
     return mentions
 

@@ -1,0 +1,44 @@
+"""Gazetteer: loads once, folds names keeping offsets, knows ACLED country names and demonyms."""
+
+from extract import gazetteer, places
+
+
+def test_loads_once_per_process():
+    assert gazetteer.get() is gazetteer.get()
+
+
+def test_fold_keeps_length_and_drops_accents():
+    text = "Ouémé — Sana’a, Al-Hasakah"
+    folded = gazetteer.fold_text(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("oueme")
+    assert "sana'a" in folded and "al hasakah" in folded
+
+
+def test_lookup_city_region_country():
+    gz = gazetteer.get()
+    cot = [e for e, _ in gz.lookup("Cotonou") if e.kind_name == "city"]
+    assert cot and cot[0].country_code == "BJ" and cot[0].admin1 == "Littoral"
+    assert any(e.kind_name == "admin1" and e.country_code == "SY" for e, _ in gz.lookup("Hasakah"))
+    assert any(e.kind_name == "country" for e, _ in gz.lookup("Syria"))
+
+
+def test_seed_supplements_are_in_the_gazetteer():
+    gz = gazetteer.get()
+    (zummar, _), = gz.lookup("Zummar")
+    assert (zummar.country_code, zummar.admin1) == ("IQ", "Nineveh")
+    assert {e.name for e, _ in gz.lookup("Rmelan")} == {"Rumaylan"}
+
+
+def test_acled_country_names():
+    assert places.country_name("CD") == "Democratic Republic of Congo"
+    assert places.country_name("sy") == "Syria"
+    assert places.country_name("BJ") == "Benin"
+    assert places.country_name("ZZ") is None
+
+
+def test_demonyms():
+    assert places.country_of_demonym("Iraqi") == "IQ"
+    assert places.country_of_demonym("Syrians") == "SY"
+    assert places.country_of_demonym("Nigerian") == "NG"
+    assert places.country_of_demonym("forces") is None

@@ -1,0 +1,96 @@
+"""find_places and primary_place: one small written example per rule."""
+
+from pathlib import Path
+
+import pytest
+
+from extract.places import PlaceMention, find_places, primary_place
+
+SEED = Path("/work/shared/seeds/000_9efb2086bf8b23b0.txt")
+
+
+def by_name(text: str) -> dict[str, PlaceMention]:
+    return {m.name: m for m in find_places(text)}
+
+
+def test_offsets_point_at_the_surface_form():
+    text = "On 5 May, protesters in Cotonou and in Wajir, Kenya, marched."
+    ms = find_places(text)
+    assert [m.name for m in ms] == ["Cotonou", "Wajir", "Kenya"]
+    for m in ms:
+        assert text[m.start:m.end] == m.name
+    assert ms == sorted(ms, key=lambda m: m.start)
+
+
+@pytest.mark.parametrize("country,code", [("Pakistan", "PK"), ("India", "IN")])
+def test_country_named_in_text_decides(country, code):
+    m = by_name(f"Protesters gathered in Hyderabad, {country}, on Monday.")["Hyderabad"]
+    assert m.country_code == code and m.geo_precision == 1 and m.kind == "city"
+
+
+@pytest.mark.parametrize("demonym,code", [("Lebanese", "LB"), ("Libyan", "LY")])
+def test_demonym_decides(demonym, code):
+    m = by_name(f"{demonym} soldiers deployed in Tripoli after clashes.")["Tripoli"]
+    assert m.country_code == code
+
+
+def test_parenthesised_region_decides():
+    text = "On 3 May 2020, journalists held a rally in Hyderabad city (Hyderabad, Sindh)."
+    p = primary_place(find_places(text), text)
+    assert p is not None and p.country_code == "PK" and p.admin1 == "Sindh"
+    inside = [m for m in find_places(text) if m.in_parens]
+    assert {m.name for m in inside} == {"Hyderabad", "Sindh"}
+
+
+def test_unknown_village_with_known_district_gets_precision_2():
+    text = "On 6 January 2022, armed men killed a herder in Komdezz (Ouake, Donga)."
+    ms = find_places(text)
+    p = primary_place(ms, text)
+    assert p is not None
+    assert (p.location, p.kind, p.geo_precision) == ("Komdezz", "unknown", 2)
+    assert (p.country_code, p.country, p.admin1) == ("BJ", "Benin", "Donga")
+    assert p.lat is not None and abs(p.lat - 9.7) < 0.5
+
+
+def test_unknown_village_with_only_region_gets_precision_3():
+    text = "Gunmen attacked a house in Xqwarta village (Donga) at night."
+    ms = find_places(text)
+    p = primary_place(ms, text)
+    assert p is not None and p.location == "Xqwarta" and p.geo_precision == 3
+    assert p.country_code == "BJ"
+
+
+def test_common_words_and_names_are_not_places():
+    text = ("Police said Mobile units arrived. Of the victims, Best was hurt, Nice said. "
+            "Sale ended at the White House. Male officers met President Joe Biden.")
+    assert find_places(text) == []
+
+
+def test_lowercase_and_abbreviations_are_not_places():
+    assert find_places("the nice mobile police of paris") == []
+    assert find_places("NASA and PM staff met.") == []
+
+
+def test_seed_article_resolves_zummar_and_rumaylan():
+    text = SEED.read_text(encoding="utf-8")
+    ms = find_places(text)
+    zummar = [m for m in ms if m.location == "Zummar"]
+    rum = [m for m in ms if m.location == "Rumaylan"]
+    assert zummar and all((m.country_code, m.admin1) == ("IQ", "Nineveh") for m in zummar)
+    assert rum and all((m.country_code, m.admin1) == ("SY", "Al-Hasakah") for m in rum)
+    assert {m.country_code for m in ms} <= {"IQ", "SY", "US", "IR"}
+    for m in ms:
+        assert text[m.start:m.end] == m.name
+    p = primary_place(ms, text)
+    assert p is not None and p.location == "Zummar"
+
+
+def test_primary_prefers_acled_coordinates_note():
+    text = "Gunmen killed a civilian in Sewesxx (Elgeyo-Marakwet, coordinates for Iten used)."
+    p = primary_place(find_places(text), text)
+    assert p is not None and p.location == "Iten" and p.country_code == "KE"
+
+
+def test_empty_text():
+    assert find_places("") == []
+    assert primary_place([], "") is None
