@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections import defaultdict
@@ -58,6 +59,7 @@ _PLACE_OF = re.compile(
     r"district|municipality|commune|suburb|camp|region|province)\s+of\s+$",
     re.I,
 )
+_STRICT_CUE = re.compile(r"\b(?:in|at|near|from|to|towards?|into|outside)\s+$")
 _TITLE_BEFORE = re.compile(
     r"\b(?:President|Minister|Mr|Mrs|Ms|Dr|Gen|General|Colonel|Col|Sheikh|Imam|Governor|Mayor|"
     r"Senator|spokesman|spokesperson|leader|King|Prince|Emir|Pope|Saint|St)\.?\s+$"
@@ -69,10 +71,13 @@ _GENERIC_AFTER = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
-_NAME = r"[A-Z][\w'\u2019\-]*(?:\s+(?:(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)\s+)?[A-Z][\w'\u2019\-]*){0,3}"
+_WORD = r"[A-Z][\w'\u2019\-]*"
+_JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
+_NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
 _UNKNOWN_PATTERNS = [
     # "in X (Y, Z)", "at X village (Y)"
-    re.compile(r"\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?(" + _NAME + r")"
+    re.compile(r"(?:\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?)?(?<![\w'\-])("
+               + _NAME + r")"
                r"(?:\s+(?:village|town|city|area|locality|neighbourhood|neighborhood|camp|"
                r"district|municipality|sub-county|market|hills?))?\s*\("),
     # "the village of X"
@@ -89,7 +94,8 @@ _ABBR_CAPS = re.compile(r"^[A-Z]{1,5}$")
 # name prefixes ("Al Jah", "Kafr Nassij") that are no place on their own
 _PREFIX_WORDS = frozenset(
     "al el ar as ad an at az ash abu bin ibn wadi jabal jebel tell tal kafr ain ein bir ras umm "
-    "beit bayt deir dar wa sidi san santa sao la le los las".split()
+    "beit bayt deir dar wa sidi san santa sao la le los las ayn bab khan qasr hay souq suq jisr "
+    "nahr khirbet mazraat tel".split()
 )
 _COORDS_FOR = re.compile(r"coordinates (?:for|of) ([A-Z][\w'\- ]{1,40}?) (?:were |was )?used")
 
@@ -175,7 +181,14 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
             if not cands:
                 continue
         if key in gz.common or key in gz.demonyms:
-            if not (sp.cue and _CUE_BEFORE.search(before)) or re.search(r"\bthe\s+$", before):
+            if not _STRICT_CUE.search(before):
+                continue
+        after = text[sp.end:sp.end + 2]
+        if len(after) == 2 and after[0] == "-" and after[1].islower():
+            continue   # "Gaya-gaya": a piece of a longer word
+        if re.search(r"\bthe\s+$", before) and not _PAREN.match(text[sp.end:]):
+            cands = [(e, a) for e, a in cands if e.kind != KIND_CITY or e.population >= 100_000]
+            if not cands:
                 continue
         if _TITLE_BEFORE.search(before):
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
@@ -251,7 +264,8 @@ def _base(e: Entry, alt: bool) -> float:
     return s
 
 
-def _resolve(text: str, spans: list[_Span]) -> list[tuple[Entry, bool] | None]:
+def _resolve(text: str, spans: list[_Span],
+             ) -> tuple[list[tuple[Entry, bool] | None], str | None]:
     gz = gazetteer.get()
     votes, regions, rvotes = _context(text, spans)
     # the country that explains the most mentions
@@ -273,16 +287,25 @@ def _resolve(text: str, spans: list[_Span]) -> list[tuple[Entry, bool] | None]:
         # regions given in "(Y, Z)" after this span
         paren_regions: set[tuple[str, str]] = set()
         paren_cities: list[Entry] = []
-        for j, other in enumerate(spans):
+        for other in spans:
             if other.paren_of == idx:
                 for e, _ in other.cands:
                     if e.kind == KIND_ADMIN1:
                         paren_regions.add((e.country_code, fold_key(e.name)))
                     elif e.kind == KIND_CITY:
                         paren_cities.append(e)
+        gm = _GENERIC_AFTER.match(text[sp.end:])
+        gword = gm.group(0).strip().lower() if gm else ""
         scored = []
         for e, alt in sp.cands:
             s = _base(e, alt)
+            if gword in ("city", "town", "village") and e.kind == KIND_CITY:
+                s += 2.5
+            elif gword in ("province", "governorate", "state", "region", "department") and (
+                    e.kind == KIND_ADMIN1):
+                s += 1.5
+            if rvotes.get(e.country_code) and not votes.get(e.country_code):
+                s += 1.5
             if votes.get(e.country_code):
                 s += 3.0 + min(votes[e.country_code], 6.0) * 0.3
             if e.country_code == doc_cc:
@@ -305,19 +328,21 @@ def _resolve(text: str, spans: list[_Span]) -> list[tuple[Entry, bool] | None]:
         s, e, alt = max(scored, key=lambda t: t[0])
         # small places need support: a cue, the text's country or its region
         supported = (sp.cue or e.kind != KIND_CITY or e.population >= 50_000
-                     or votes.get(e.country_code) or (e.country_code == doc_cc and cvote[doc_cc] >= 6)
+                     or votes.get(e.country_code)
+                     or (e.country_code == doc_cc and cvote[doc_cc] >= 6)
                      or (e.country_code, fold_key(e.admin1 or "")) in region_names)
         if not supported:
             continue
-        if (e.kind == KIND_CITY and doc_cc and e.country_code != doc_cc and not votes.get(e.country_code)
-                and e.population < 100_000 and cvote[doc_cc] >= 6):
+        if (e.kind == KIND_CITY and doc_cc and e.country_code != doc_cc
+                and not votes.get(e.country_code) and (e.population < 100_000 or alt)
+                and cvote[doc_cc] >= 6):
             continue
         if paren_regions and e.kind == KIND_CITY and (
                 (e.country_code, fold_key(e.admin1 or "")) not in paren_regions):
             continue   # same name elsewhere: the text's place is not this one
         chosen[idx] = (e, alt)
     del gz
-    return chosen
+    return chosen, doc_cc
 
 
 def _mention(text: str, sp: _Span, e: Entry, alt: bool = False,
@@ -341,20 +366,56 @@ def _mention(text: str, sp: _Span, e: Entry, alt: bool = False,
     )
 
 
+_ORG_WORDS = frozenset(
+    "court ministry movement party forces army police council hospital school university "
+    "brigade brigades group front union committee office bank company agency directorate "
+    "militia state church mosque station prison house palace media news".split()
+)
+_ADMIN1_INDEX: list[tuple[str, str, int]] = []
+
+
+def _fuzzy_admin1(name: str, hint_cc: str | None) -> Entry | None:
+    """An admin1 region whose name is spelt a little differently ("Hiraan" ~ "Hiiraan")."""
+    gz = gazetteer.get()
+    if not _ADMIN1_INDEX:
+        _ADMIN1_INDEX.extend((cc, k.replace(" ", ""), i) for (cc, k), i in gz.admin1_entry.items())
+    target = fold_key(name).replace("'", "").replace(" ", "")
+    if len(target) < 4:
+        return None
+    best, best_r = None, 0.0
+    for cc, k, i in _ADMIN1_INDEX:
+        if hint_cc and cc != hint_cc:
+            continue
+        if abs(len(k) - len(target)) > 3 or k[:1] != target[:1]:
+            continue
+        r = difflib.SequenceMatcher(None, target, k).ratio()
+        if r > best_r:
+            best, best_r = i, r
+    if best is None or best_r < 0.82:
+        return None if hint_cc is None else _fuzzy_admin1(name, None)
+    return gz.entry(best)
+
+
 def _region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | None, Entry | None]:
     """(town or district, admin1) entries named by the parts of "(Y, Z)" or ", Z"."""
     gz = gazetteer.get()
     admin1 = town = None
     for part in reversed(parts):
-        for e, alt in sorted(gz.lookup(part), key=lambda t: -_base(*t)):
-            if e.kind == KIND_ADMIN1 and admin1 is None and (
-                    hint_cc is None or e.country_code == hint_cc or len(parts) > 1):
-                admin1 = e
+        found = sorted((t for t in gz.lookup(part) if t[0].kind == KIND_ADMIN1),
+                       key=lambda t: (t[0].country_code != hint_cc, -_base(*t)))
+        if found:
+            admin1 = found[0][0]
+            break
+    if admin1 is None:
+        for part in reversed(parts):
+            admin1 = _fuzzy_admin1(part, hint_cc)
+            if admin1 is not None:
                 break
     for part in parts:
         cands = [e for e, _ in gz.lookup(part) if e.kind == KIND_CITY]
         if admin1 is not None:
-            cands = [e for e in cands if e.country_code == admin1.country_code and e.admin1 == admin1.name]
+            cands = [e for e in cands
+                     if e.country_code == admin1.country_code and e.admin1 == admin1.name]
         elif hint_cc:
             cands = [e for e in cands if e.country_code == hint_cc]
         if cands:
@@ -363,8 +424,34 @@ def _region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | N
     return town, admin1
 
 
+def _town_in_name(name: str, admin1: Entry | None, hint_cc: str | None) -> Entry | None:
+    """A known town inside a compound name ("Mogadishu-Hodan", "Tezpur-Kundurabari")."""
+    gz = gazetteer.get()
+    cc = admin1.country_code if admin1 is not None else hint_cc
+    if cc is None:
+        return None
+    for piece in re.split(r"[\s\-]+", name):
+        if len(piece) < 4 or fold_key(piece) in _PREFIX_WORDS:
+            continue
+        cands = [e for e, _ in gz.lookup(piece) if e.kind == KIND_CITY and e.country_code == cc
+                 and (admin1 is None or e.admin1 == admin1.name)]
+        if cands:
+            return max(cands, key=lambda e: e.population)
+    return None
+
+
+def _following_place(known: list[PlaceMention], end: int, text: str) -> PlaceMention | None:
+    """The next known city or region in the same sentence ("village of X in Jabal Y, Idleb")."""
+    stop = text.find(". ", end)
+    stop = len(text) if stop < 0 else stop
+    for m in known:
+        if end <= m.start < min(stop, end + 120) and m.kind in ("city", "admin1", "admin2"):
+            return m
+    return None
+
+
 def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
-                    ) -> list[PlaceMention]:
+                    known: list[PlaceMention]) -> list[PlaceMention]:
     """Places the gazetteer lacks but the text introduces as places."""
     gz = gazetteer.get()
     out: list[PlaceMention] = []
@@ -375,7 +462,9 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 continue
             name = m.group(1)
             key = fold_key(name)
-            if key in gz.common or key in gz.demonyms or key.split()[0] in gz.demonyms:
+            words = key.split()
+            if (key in gz.common or words[0] in gz.demonyms or words[0] in gz.common
+                    or any(w in _ORG_WORDS for w in words)):
                 continue
             rest = text[e:]
             pm = re.match(r"^[^()]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", rest) if pat_i == 0 else None
@@ -389,19 +478,31 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             town, admin1 = _region_from_parts(parts, doc_cc) if parts else (None, None)
             if pat_i == 3 and admin1 is None:
                 continue
+            if town is None:
+                town = _town_in_name(name, admin1, doc_cc)
+            ref: Entry | PlaceMention | None = None
             if town is not None:
                 ref, prec = town, 2
             elif admin1 is not None:
                 ref, prec = admin1, 3
-            elif doc_cc and doc_cc in gz.country_entry and pat_i in (1, 2):
+            elif pat_i in (1, 2) and (nxt := _following_place(known, e, text)) is not None:
+                ref, prec = nxt, (2 if nxt.kind != "admin1" else 3)
+            elif doc_cc and doc_cc in gz.country_entry and (
+                    pat_i in (1, 2) or (pat_i == 0 and m.group(0) != name)):
                 ref, prec = gz.entry(gz.country_entry[doc_cc]), 3
-            else:
+            if ref is None:
                 continue
+            if isinstance(ref, PlaceMention):
+                cc, a1, lat, lon = ref.country_code, ref.admin1, ref.lat, ref.lon
+            else:
+                cc, a1, lat, lon = ref.country_code, ref.admin1, ref.lat, ref.lon
             out.append(PlaceMention(
-                name=name, start=s, end=e, location=name, country_code=ref.country_code,
-                country=gz.country_names.get(ref.country_code),
-                admin1=(admin1.name if admin1 else ref.admin1), lat=round(ref.lat, 5),
-                lon=round(ref.lon, 5), geo_precision=prec, kind="unknown", population=0,
+                name=name, start=s, end=e, location=name, country_code=cc,
+                country=gz.country_names.get(cc or ""),
+                admin1=(admin1.name if admin1 else a1),
+                lat=None if lat is None else round(lat, 5),
+                lon=None if lon is None else round(lon, 5),
+                geo_precision=prec, kind="unknown", population=0,
             ))
             taken.append((s, e))
     return out
@@ -413,21 +514,23 @@ def find_places(text: str) -> list[PlaceMention]:
         return []
     folded = fold_text(text)
     spans = _filter(text, _raw_spans(text, folded))
-    intro = [(m.start(1), m.end(1)) for pat in _UNKNOWN_PATTERNS[:2] for m in pat.finditer(text)]
-    spans = [sp for sp in spans if not any(a <= sp.start and sp.end <= b and (b - a) > (sp.end - sp.start)
-                                           for a, b in intro)]
+    intro = [(m.start(1), m.end(1)) for pat in _UNKNOWN_PATTERNS[:3] for m in pat.finditer(text)]
+    spans = [sp for sp in spans
+             if not any(a <= sp.start and sp.end <= b and (b - a) > (sp.end - sp.start)
+                        for a, b in intro)]
     _mark_parens(text, spans)
-    chosen = _resolve(text, spans)
+    chosen, doc_cc = _resolve(text, spans)
     mentions = [_mention(text, sp, c[0], c[1]) for sp, c in zip(spans, chosen, strict=True)
                 if c is not None]
     ccs: dict[str, int] = defaultdict(int)
     for m in mentions:
         if m.country_code:
             ccs[m.country_code] += 1
-    doc_cc = max(ccs, key=lambda c: ccs[c]) if ccs else None
+    if ccs and doc_cc not in ccs:
+        doc_cc = max(ccs, key=lambda c: ccs[c])
     taken = [(m.start, m.end) for m in mentions]
     # a mention whose "(Y, Z)" failed to fit is re-reported from its region
-    unknown = _unknown_places(text, taken, doc_cc)
+    unknown = _unknown_places(text, taken, doc_cc, list(mentions))
     for u in unknown:   # its "(Y, Z)" only locates it
         pm = re.match(r"^[^()\[\]]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", text[u.end:])
         if pm:
