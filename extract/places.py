@@ -71,6 +71,10 @@ _GENERIC_AFTER = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
+_GENERIC_PLACE = (r"(?:village|town|city|area|locality|neighbourhood|neighborhood|camp|district|"
+                  r"municipality|sub-county|county|market|hills?|airbase|airport|base|checkpoint|"
+                  r"junction|crossing|bridge|township|commune|refugee camp|town ?ship)")
+_PAREN_AFTER = re.compile(r"^(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]([^()\[\]]{1,90})[)\]]")
 _WORD = r"[A-Z][\w'\u2019\-]*"
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
 _NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
@@ -78,14 +82,15 @@ _UNKNOWN_PATTERNS = [
     # "in X (Y, Z)", "at X village (Y)"
     re.compile(r"(?:\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?)?(?<![\w'\-])("
                + _NAME + r")"
-               r"(?:\s+(?:village|town|city|area|locality|neighbourhood|neighborhood|camp|"
-               r"district|municipality|sub-county|market|hills?))?\s*\("),
+               r"(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]"),
     # "the village of X"
     re.compile(r"\b(?:village|town|city|locality|settlement|hamlet|area|neighbourhood|"
-               r"neighborhood|suburb|commune)\s+of\s+(" + _NAME + r")"),
+               r"neighborhood|suburb|commune|municipality|district|township|county)\s+of\s+("
+               + _NAME + r")"),
     # "in X village", "in X area"
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")\s+(?:village|town|area|locality|"
-               r"neighbourhood|neighborhood|camp|settlement)\b"),
+               r"neighbourhood|neighborhood|camp|settlement|refugee camp|sub-district|"
+               r"district\s+(?:of|in)\s+(?=[A-Z]))"),
     # "in X, Region" (the region is checked to resolve)
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
 ]
@@ -214,7 +219,7 @@ def _mark_parens(text: str, spans: list[_Span]) -> None:
     """Spans inside "(Y, Z)" right after a place name locate that place."""
     by_start = {sp.start: i for i, sp in enumerate(spans)}
     for i, sp in enumerate(spans):
-        m = _PAREN.match(text[sp.end:])
+        m = _PAREN_AFTER.match(text[sp.end:])
         if not m:
             continue
         parts = [p.strip() for p in m.group(1).split(",") if p.strip()]
@@ -334,8 +339,9 @@ def _resolve(text: str, spans: list[_Span],
         if not supported:
             continue
         if (e.kind == KIND_CITY and doc_cc and e.country_code != doc_cc
-                and not votes.get(e.country_code) and (e.population < 100_000 or alt)
-                and cvote[doc_cc] >= 6):
+                and not votes.get(e.country_code)
+                and ((e.population < 100_000 and cvote[doc_cc] >= 6)
+                     or (alt and cvote[doc_cc] >= 4))):
             continue
         if paren_regions and e.kind == KIND_CITY and (
                 (e.country_code, fold_key(e.admin1 or "")) not in paren_regions):
@@ -463,7 +469,8 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             name = m.group(1)
             key = fold_key(name)
             words = key.split()
-            if (key in gz.common or words[0] in gz.demonyms or words[0] in gz.common
+            if _ABBR_CAPS.match(name) or (
+                    key in gz.common or words[0] in gz.demonyms or words[0] in gz.common
                     or any(w in _ORG_WORDS for w in words)):
                 continue
             rest = text[e:]
