@@ -102,6 +102,7 @@ _PREFIX_WORDS = frozenset(
     "beit bayt deir dar wa sidi san santa sao la le los las ayn bab khan qasr hay souq suq jisr "
     "nahr khirbet mazraat tel".split()
 )
+_ARTICLE_WORDS = frozenset("al el ar as ad an at az ash la le los las".split())
 _COORDS_FOR = re.compile(r"coordinates (?:for|of) ([A-Z][\w'\- ]{1,40}?) (?:were |was )?used")
 
 
@@ -195,6 +196,9 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
             cands = [(e, a) for e, a in cands if e.kind != KIND_CITY or e.population >= 100_000]
             if not cands:
                 continue
+        prv = _prev_word(text, sp.start)
+        if fold_key(prv) in _PREFIX_WORDS - _ARTICLE_WORDS and prv[:1].isupper():
+            continue   # "Jabal Zawiya", "Kafr Nabl": the name of another place
         if _TITLE_BEFORE.search(before):
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
         big = max((e.population for e, _ in cands), default=0)
@@ -281,6 +285,8 @@ def _resolve(text: str, spans: list[_Span],
         best: dict[str, float] = {}
         for e, alt in sp.cands:
             s = _base(e, alt) + (2.0 if sp.cue else 0.0)
+            if alt:
+                s /= 2
             best[e.country_code] = max(best.get(e.country_code, -9.0), s)
         for cc, s in best.items():
             cvote[cc] += max(0.0, s) / max(1.0, math.sqrt(len(best)))
@@ -345,7 +351,11 @@ def _resolve(text: str, spans: list[_Span],
             continue
         if paren_regions and e.kind == KIND_CITY and (
                 (e.country_code, fold_key(e.admin1 or "")) not in paren_regions):
-            continue   # same name elsewhere: the text's place is not this one
+            same_cc = any(cc == e.country_code for cc, _ in paren_regions)
+            named_again = any(fold_key(p) == fold_key(e.name) or fold_key(p) == fold_key(
+                text[sp.start:sp.end]) for p in (sp.paren_parts or []))
+            if not (same_cc and (e.population >= 50_000 or named_again)):
+                continue   # same name elsewhere: the text's place is not this one
         chosen[idx] = (e, alt)
     del gz
     return chosen, doc_cc
