@@ -168,6 +168,16 @@ def _prev_word(text: str, start: int) -> str:
     return m.group(1) if m else ""
 
 
+def _prev_name_word(text: str, start: int) -> str:
+    """The word before a name, looking past an article joined to it ("Jabal al-Zawiya")."""
+    words = re.findall(r"[A-Za-z]+", text[max(0, start - 40):start])
+    while words and words[-1].lower() in _ARTICLE_WORDS:
+        words.pop()
+    if not words or not re.search(r"[\s\-]$", text[max(0, start - 1):start]):
+        return ""
+    return words[-1]
+
+
 def _filter(text: str, spans: list[_Span]) -> list[_Span]:
     """Drop matches that are words, person names or pieces of organisation names."""
     gz = gazetteer.get()
@@ -196,7 +206,7 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
             cands = [(e, a) for e, a in cands if e.kind != KIND_CITY or e.population >= 100_000]
             if not cands:
                 continue
-        prv = _prev_word(text, sp.start)
+        prv = _prev_name_word(text, sp.start)
         if fold_key(prv) in _PREFIX_WORDS - _ARTICLE_WORDS and prv[:1].isupper():
             continue   # "Jabal Zawiya", "Kafr Nabl": the name of another place
         if _TITLE_BEFORE.search(before):
@@ -285,8 +295,8 @@ def _resolve(text: str, spans: list[_Span],
         best: dict[str, float] = {}
         for e, alt in sp.cands:
             s = _base(e, alt) + (2.0 if sp.cue else 0.0)
-            if alt:
-                s /= 2
+            if alt and votes and e.country_code not in votes:
+                s = 0.0   # a foreign exonym ("Bethlehem" for Belem) is no evidence
             best[e.country_code] = max(best.get(e.country_code, -9.0), s)
         for cc, s in best.items():
             cvote[cc] += max(0.0, s) / max(1.0, math.sqrt(len(best)))
@@ -347,7 +357,7 @@ def _resolve(text: str, spans: list[_Span],
         if (e.kind == KIND_CITY and doc_cc and e.country_code != doc_cc
                 and not votes.get(e.country_code)
                 and ((e.population < 100_000 and cvote[doc_cc] >= 6)
-                     or (alt and cvote[doc_cc] >= 4))):
+                     or (alt and cvote[doc_cc] - 2 * votes.get(doc_cc, 0.0) >= 3))):
             continue
         if paren_regions and e.kind == KIND_CITY and (
                 (e.country_code, fold_key(e.admin1 or "")) not in paren_regions):
