@@ -73,7 +73,7 @@ _GENERIC_AFTER = re.compile(
 _PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
 _GENERIC_PLACE = (r"(?:village|town|city|area|locality|neighbourhood|neighborhood|camp|district|"
                   r"municipality|sub-county|county|market|hills?|airbase|airport|base|checkpoint|"
-                  r"junction|crossing|bridge|township|commune|refugee camp|town ?ship)")
+                  r"junction|crossing|bridge|township|commune|refugee camp|front|LGA)")
 _PAREN_AFTER = re.compile(r"^(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]([^()\[\]]{1,90})[)\]]")
 _WORD = r"[A-Z][\w'\u2019\-]*"
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
@@ -90,7 +90,7 @@ _UNKNOWN_PATTERNS = [
     # "in X village", "in X area"
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")\s+(?:village|town|area|locality|"
                r"neighbourhood|neighborhood|camp|settlement|refugee camp|sub-district|"
-               r"district\s+(?:of|in)\s+(?=[A-Z]))"),
+               r"district|township|sub-county|subcounty|LGA|municipality|front)\b"),
     # "in X, Region" (the region is checked to resolve)
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
 ]
@@ -178,6 +178,22 @@ def _prev_name_word(text: str, start: int) -> str:
     return words[-1]
 
 
+_ORG_AFTER = frozenset(
+    "people's peoples militia army forces police government company corporation ministry "
+    "university bank council party front movement brigade brigades battalion regiment "
+    "liberation defence defense electricity airways airlines club".split()
+)
+
+
+def _in_org_name(text: str, end: int) -> bool:
+    """The name starts an organisation's name ("Luhansk People's Militia", "Kerman Coal Mine
+    Company"): up to four capitalised words follow and one of them is an organisation word."""
+    words = re.match(r"^((?:\s+[A-Z][\w'\u2019\-]*){1,4})", text[end:end + 80])
+    if not words:
+        return False
+    return any(fold_key(w) in _ORG_AFTER for w in words.group(1).split())
+
+
 def _filter(text: str, spans: list[_Span]) -> list[_Span]:
     """Drop matches that are words, person names or pieces of organisation names."""
     gz = gazetteer.get()
@@ -211,6 +227,10 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
             continue   # "Jabal Zawiya", "Kafr Nabl": the name of another place
         if _TITLE_BEFORE.search(before):
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
+        if _in_org_name(text, sp.end):
+            cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
+            if not cands:
+                continue
         big = max((e.population for e, _ in cands), default=0)
         has_region = any(e.kind != KIND_CITY for e, _ in cands)
         if not has_region and not sp.cue:
@@ -489,7 +509,7 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             name = m.group(1)
             key = fold_key(name)
             words = key.split()
-            if _ABBR_CAPS.match(name) or (
+            if re.match(r"^[A-Z]{2,}", name) or (
                     key in gz.common or words[0] in gz.demonyms or words[0] in gz.common
                     or any(w in _ORG_WORDS for w in words)):
                 continue
