@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seeds" / "gazetteer"
 CACHE_DIR = Path(os.environ.get("NEWSWATCH_CACHE_DIR", ROOT / ".cache"))
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("city", "admin1", "country")
@@ -78,7 +78,7 @@ def fold_key(name: str) -> str:
     return _SPACES.sub(" ", fold_text(name)).strip(" .,")
 
 
-_LATIN_KEY = re.compile(r"^[a-z][a-z0-9' .()]*$")
+_LATIN_KEY = re.compile(r"^[a-z][a-z0-9' .()&]*$")
 
 
 def key_variants(name: str, cc: str, *, region: bool = False) -> set[str]:
@@ -134,6 +134,7 @@ class Gazetteer:
         self.country_entry: dict[str, int] = data["country_entry"]
         self.admin1_entry: dict[tuple[str, str], int] = data["admin1_entry"]
         self.demonyms: dict[str, str] = data["demonyms"]
+        self.admin1_abbrev: dict[str, list[int]] = data["admin1_abbrev"]
         self.common: frozenset[str] = data["common"]
         self.automaton = automaton
 
@@ -151,6 +152,10 @@ class Gazetteer:
     def candidates(self, key_id: int) -> Iterator[tuple[Entry, bool]]:
         for e in self.key_entries[key_id]:
             yield self.entry(abs(e) - 1), e < 0
+
+    def abbreviated_admin1(self, word: str) -> list[Entry]:
+        """Regions an all-capital short form stands for ("KL" -> Kerala)."""
+        return [self.entry(i) for i in self.admin1_abbrev.get(word.strip(), [])]
 
     def admin1_of(self, cc: str, name: str) -> Entry | None:
         """The admin1 entry of a country by (any spelling of) its name."""
@@ -296,6 +301,18 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
         i = b.add(a1, cc, a1, slat / n, slon / n, int(spop), KIND_ADMIN1)
         for k in b.key(i, a1, alt=False, region=True):
             admin1_entry[(cc, k)] = i
+    admin1_abbrev: dict[str, list[int]] = defaultdict(list)
+    for cc, regions in (_read_yaml("admin1_aliases.yaml") or {}).items():
+        for name, alts in (regions or {}).items():
+            i = admin1_entry.get((cc, fold_key(name)))
+            if i is None:
+                raise ValueError(f"admin1_aliases.yaml: no region {name!r} in {cc}")
+            for a in alts:
+                if re.fullmatch(r"[A-Z&]{2,4}", a):
+                    admin1_abbrev[a].append(i)
+                else:
+                    for k in b.key(i, a, alt=False, region=True):
+                        admin1_entry.setdefault((cc, k), i)
     by_cc: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for (cc, k), i in admin1_entry.items():
         by_cc[cc].append((_norm_region(k), i))
@@ -352,6 +369,7 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
         "pop": b.pop, "kind": bytes(b.kind), "key_entries": key_entries, "key_len": key_len,
         "country_names": country_names, "country_entry": country_entry,
         "admin1_entry": admin1_entry, "demonyms": demonyms, "common": common,
+        "admin1_abbrev": dict(admin1_abbrev),
     }
     return data, auto
 

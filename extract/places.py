@@ -289,6 +289,10 @@ def _context(text: str, spans: list[_Span],
         a1cc = {e.country_code for e, alt in sp.cands if e.kind == KIND_ADMIN1 and not alt}
         for cc in a1cc:
             rvotes[cc] += 1.5 / len(a1cc)
+    for m in re.finditer(r"[(,]\s*([A-Z&]{2,4})\s*[),]", text):
+        for e in gz.abbreviated_admin1(m.group(1)):
+            rvotes[e.country_code] += 1.5
+            regions.add((e.country_code, e.name))
     return votes, regions, rvotes
 
 
@@ -328,6 +332,9 @@ def _resolve(text: str, spans: list[_Span],
         # regions given in "(Y, Z)" after this span
         paren_regions: set[tuple[str, str]] = set()
         paren_cities: list[Entry] = []
+        for part in sp.paren_parts or []:
+            for e in gz.abbreviated_admin1(part):
+                paren_regions.add((e.country_code, fold_key(e.name)))
         for other in spans:
             if other.paren_of == idx:
                 for e, _ in other.cands:
@@ -442,11 +449,25 @@ def _fuzzy_admin1(name: str, hint_cc: str | None) -> Entry | None:
     return gz.entry(best)
 
 
+_GENERIC_TAIL = re.compile(
+    r"\s+(?:district|province|region|county|governorate|state|department|municipality|"
+    r"commune|LGA|sub-county|subcounty|division|township|oblast|raion)$", re.I)
+
+
+def _strip_generic(part: str) -> str:
+    return _GENERIC_TAIL.sub("", part.strip())
+
+
 def _region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | None, Entry | None]:
     """(town or district, admin1) entries named by the parts of "(Y, Z)" or ", Z"."""
     gz = gazetteer.get()
     admin1 = town = None
+    parts = [_strip_generic(p) for p in parts]
     for part in reversed(parts):
+        abbr = gz.abbreviated_admin1(part)
+        if abbr:
+            admin1 = abbr[0]
+            break
         found = sorted((t for t in gz.lookup(part) if t[0].kind == KIND_ADMIN1),
                        key=lambda t: (t[0].country_code != hint_cc, -_base(*t)))
         if found:
