@@ -296,6 +296,13 @@ def _context(text: str, spans: list[_Span],
     return votes, regions, rvotes
 
 
+def _far_from(e: Entry, countries: dict[str, float], km: float = 3000.0) -> bool:
+    """True when the place lies far from the reference point of every named country."""
+    gz = gazetteer.get()
+    refs = [gz.entry(gz.country_entry[cc]) for cc in countries if cc in gz.country_entry]
+    return bool(refs) and all(_km(e.lat, e.lon, r.lat, r.lon) > km for r in refs)
+
+
 def _base(e: Entry, alt: bool) -> float:
     s = math.log10(e.population + 10)
     if e.kind == KIND_COUNTRY:
@@ -386,6 +393,9 @@ def _resolve(text: str, spans: list[_Span],
                 and ((e.population < 100_000 and cvote[doc_cc] >= 6)
                      or (alt and cvote[doc_cc] - 2 * votes.get(doc_cc, 0.0) >= 3))):
             continue
+        if (e.kind == KIND_CITY and votes and e.country_code not in votes
+                and (alt or e.population < 100_000) and _far_from(e, votes)):
+            continue   # a namesake far from every country the text names
         if paren_regions and e.kind == KIND_CITY and (
                 (e.country_code, fold_key(e.admin1 or "")) not in paren_regions):
             same_cc = any(cc == e.country_code for cc, _ in paren_regions)
