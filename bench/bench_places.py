@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-DEFAULT_GOLD = Path("/work/shared/eval/acled_dev.jsonl")
+_SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEFAULT_GOLD = (_SHARED if _SHARED.exists() else Path("/work/shared")) / "eval" / "acled_dev.jsonl"
 
 
 def main(argv: list[str] | None = None) -> int:
