@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seeds" / "gazetteer"
 CACHE_DIR = Path(os.environ.get("NEWSWATCH_CACHE_DIR", ROOT / ".cache"))
-CACHE_VERSION = "6"
+CACHE_VERSION = "7"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("city", "admin1", "country")
@@ -252,7 +252,8 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
         cities = json.load(fh)
     # admin1 centres: mean of their places; capitals for countries
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
-    capitals: dict[str, tuple[float, float]] = {}
+    capitals: dict[str, tuple[float, float, int]] = {}
+    biggest: dict[str, tuple[float, float, int]] = {}   # fallback when the capital is missing
     city_rows = []
     for c in cities.values():
         cc = c["countrycode"]
@@ -264,10 +265,12 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
             s[2] += 1
             s[3] += c["population"]
         cap = countries.get(cc, {}).get("capital")
-        if cap and c["name"] == cap:
-            prev = capitals.get(cc)
-            if prev is None or c["population"] > prev[2]:  # type: ignore[misc]
-                capitals[cc] = (c["latitude"], c["longitude"], c["population"])  # type: ignore[assignment]
+        here = (c["latitude"], c["longitude"], c["population"])
+        if cap and (c["name"] == cap or cap in c["alternatenames"]):
+            if cc not in capitals or here[2] > capitals[cc][2]:
+                capitals[cc] = here
+        if cc not in biggest or here[2] > biggest[cc][2]:
+            biggest[cc] = here
         city_rows.append((c["name"], cc, a1, c["latitude"], c["longitude"], c["population"],
                           c["alternatenames"]))
     del cities
@@ -276,9 +279,10 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
     country_entry: dict[str, int] = {}
     aliases = acled.get("aliases") or {}
     for cc, c in countries.items():
-        lat, lon = capitals.get(cc, (None, None, 0))[:2]
-        if lat is None:
+        ref = capitals.get(cc) or biggest.get(cc)
+        if ref is None:
             continue
+        lat, lon = ref[0], ref[1]
         i = b.add(country_names[cc], cc, None, lat, lon, int(c.get("population") or 0),
                   KIND_COUNTRY)
         country_entry[cc] = i
@@ -304,15 +308,15 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
     admin1_abbrev: dict[str, list[int]] = defaultdict(list)
     for cc, regions in (_read_yaml("admin1_aliases.yaml") or {}).items():
         for name, alts in (regions or {}).items():
-            i = admin1_entry.get((cc, fold_key(name)))
-            if i is None:
+            found = admin1_entry.get((cc, fold_key(name)))
+            if found is None:
                 raise ValueError(f"admin1_aliases.yaml: no region {name!r} in {cc}")
             for a in alts:
                 if re.fullmatch(r"[A-Z&]{2,4}", a):
-                    admin1_abbrev[a].append(i)
+                    admin1_abbrev[a].append(found)
                 else:
-                    for k in b.key(i, a, alt=False, region=True):
-                        admin1_entry.setdefault((cc, k), i)
+                    for k in b.key(found, a, alt=False, region=True):
+                        admin1_entry.setdefault((cc, k), found)
     by_cc: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for (cc, k), i in admin1_entry.items():
         by_cc[cc].append((_norm_region(k), i))
@@ -320,10 +324,10 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
         if getattr(sub, "parent_code", None):
             continue
         cc = sub.country_code
-        i = _match_admin1(by_cc.get(cc, []), sub.name)
-        if i is not None:
-            for k in b.key(i, sub.name, alt=True, region=True):
-                admin1_entry.setdefault((cc, k), i)
+        match = _match_admin1(by_cc.get(cc, []), sub.name)
+        if match is not None:
+            for k in b.key(match, sub.name, alt=True, region=True):
+                admin1_entry.setdefault((cc, k), match)
 
     # cities and villages
     for name, cc, a1, lat, lon, pop, alts in city_rows:
