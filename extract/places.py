@@ -181,7 +181,8 @@ def _prev_name_word(text: str, start: int) -> str:
 _ORG_AFTER = frozenset(
     "people's peoples militia army forces police government company corporation ministry "
     "university bank council party front movement brigade brigades battalion regiment "
-    "liberation defence defense electricity airways airlines club".split()
+    "liberation defence defense electricity airways airlines club hospital school college "
+    "church mosque hotel stadium prison palace".split()
 )
 
 
@@ -225,6 +226,13 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
         prv = _prev_name_word(text, sp.start)
         if fold_key(prv) in _PREFIX_WORDS - _ARTICLE_WORDS and prv[:1].isupper():
             continue   # "Jabal Zawiya", "Kafr Nabl": the name of another place
+        if any(e.kind == KIND_COUNTRY for e, _ in cands):
+            prv_word = _prev_word(text, sp.start)
+            pk = fold_key(prv_word)
+            if (prv_word[:1].isupper() and not _is_sentence_start(text, sp.start)
+                    and pk not in gz.common and pk not in gz.demonyms
+                    and pk not in _PREFIX_WORDS and prv_word != "The"):
+                continue   # "Mark Jordan": a person's family name
         if _TITLE_BEFORE.search(before):
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
         if _in_org_name(text, sp.end):
@@ -329,8 +337,11 @@ def _resolve(text: str, spans: list[_Span],
             if alt and votes and e.country_code not in votes:
                 s = 0.0   # a foreign exonym ("Bethlehem" for Belem) is no evidence
             best[e.country_code] = max(best.get(e.country_code, -9.0), s)
+        top = max(best.values(), default=0.0)
         for cc, s in best.items():
-            cvote[cc] += max(0.0, s) / max(1.0, math.sqrt(len(best)))
+            # a country gains from a name only as far as its place there is among the likeliest
+            share = max(0.0, min(s, 3.0 - (top - s)))
+            cvote[cc] += share / max(1.0, math.sqrt(len(best)))
     doc_cc = max(cvote, key=lambda c: cvote[c]) if cvote else None
     region_names = {(cc, fold_key(n)) for cc, n in regions}
 

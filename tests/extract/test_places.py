@@ -134,3 +134,15 @@ def test_district_named_before_its_city():
     p = primary_place(find_places(text), text)
     assert p is not None and p.location == "Din Daeng" and p.country_code == "TH"
     assert p.geo_precision == 2
+
+
+def test_population_beats_a_coherent_set_of_namesakes():
+    text = "The office opened in Sydney. Chelsea later won the match in London."
+    got = {m.name: m.country_code for m in find_places(text)}
+    assert got == {"Sydney": "AU", "London": "GB"}
+
+
+def test_person_and_institution_names_hide_place_names():
+    text = ("Officials said Mark Jordan will lead the office. The minister visited "
+            "Lady Reading Hospital in Peshawar.")
+    assert [(m.name, m.country_code) for m in find_places(text)] == [("Peshawar", "PK")]
