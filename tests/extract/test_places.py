@@ -137,7 +137,7 @@ def test_district_named_before_its_city():
 
 
 def test_population_beats_a_coherent_set_of_namesakes():
-    text = "The office opened in Sydney. Chelsea later won the match in London."
+    text = "The office opened in Sydney. The team later won the match in London."
     got = {m.name: m.country_code for m in find_places(text)}
     assert got == {"Sydney": "AU", "London": "GB"}
 
