@@ -475,6 +475,11 @@ _GENERIC_TAIL = re.compile(
     r"commune|LGA|sub-county|subcounty|division|township|oblast|raion)$", re.I)
 
 
+_GENERIC_NAME_TAIL = re.compile(
+    r"\s+(?:Township|District|Village|Town|City|County|Province|Region|State|Area|Camp|"
+    r"Municipality|Sub-County|Governorate|LGA)$")
+
+
 def _strip_generic(part: str) -> str:
     return _GENERIC_TAIL.sub("", part.strip())
 
@@ -548,11 +553,13 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             s, e = m.start(1), m.end(1)
             if any(not (e <= a or s >= b) for a, b in taken):
                 continue
-            name = m.group(1)
+            name = _GENERIC_NAME_TAIL.sub("", m.group(1))
+            e = s + len(name)
             key = fold_key(name)
             words = key.split()
-            if re.match(r"^[A-Z]{2,}", name) or (
-                    key in gz.common or words[0] in gz.demonyms or words[0] in gz.common
+            first = fold_key(name.split()[0])
+            if not words or re.match(r"^[A-Z]{2,}", name) or (
+                    key in gz.common or first in gz.demonyms or first in gz.common
                     or any(w in _ORG_WORDS for w in words)):
                 continue
             rest = text[e:]
@@ -560,8 +567,9 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             if pm:
                 parts = [p.strip() for p in pm.group(1).split(",") if p.strip()]
             elif pat_i == 3:
-                nm = re.match(r"^(?:,\s+|\s+in\s+)(" + _NAME + r")", rest)
-                parts = [nm.group(1)] if nm else []
+                nm = re.match(r"^[A-Za-z ]{0,12}?(?:,\s+|\s+in\s+)(" + _NAME
+                              + r"(?:,\s+" + _NAME + r"){0,3})", rest)
+                parts = [p.strip() for p in nm.group(1).split(",")] if nm else []
             else:
                 parts = []
             town, admin1 = _region_from_parts(parts, doc_cc) if parts else (None, None)
@@ -579,6 +587,13 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             elif doc_cc and doc_cc in gz.country_entry and (
                     pat_i in (1, 2) or (pat_i == 0 and m.group(0) != name)):
                 ref, prec = gz.entry(gz.country_entry[doc_cc]), 3
+            if ref is None and pat_i in (1, 2):
+                # introduced as a place but nowhere known: its name is still worth reporting
+                out.append(PlaceMention(name=name, start=s, end=e, location=name,
+                                        country_code=None, country=None, admin1=None, lat=None,
+                                        lon=None, geo_precision=3, kind="unknown"))
+                taken.append((s, e))
+                continue
             if ref is None:
                 continue
             if isinstance(ref, PlaceMention):
