@@ -259,7 +259,6 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
 
 def _mark_parens(text: str, spans: list[_Span]) -> None:
     """Spans inside "(Y, Z)" right after a place name locate that place."""
-    by_start = {sp.start: i for i, sp in enumerate(spans)}
     for i, sp in enumerate(spans):
         m = _PAREN_AFTER.match(text[sp.end:])
         if not m:
@@ -272,7 +271,6 @@ def _mark_parens(text: str, spans: list[_Span]) -> None:
                 break
             if spans[j].start >= lo:
                 spans[j].paren_of = i
-    del by_start
 
 
 def _context(text: str, spans: list[_Span],
@@ -415,7 +413,6 @@ def _resolve(text: str, spans: list[_Span],
             if not (same_cc and (e.population >= 50_000 or named_again)):
                 continue   # same name elsewhere: the text's place is not this one
         chosen[idx] = (e, alt)
-    del gz
     return chosen, doc_cc
 
 
