@@ -38,6 +38,9 @@ class Settings:
     # hosts/networks the SSRF guard lets through, e.g. "127.0.0.1" in tests and the demo
     allow_private_hosts: tuple[str, ...] = ()
     dead_letter_dir: Path = field(default_factory=lambda: REPO_ROOT / ".cache" / "dead-letter")
+    # index settings applied by the templates (ingest/schema.py); one node needs 0 replicas
+    index_shards: int = 1
+    index_replicas: int = 0
 
     @property
     def feeds_path(self) -> Path:
@@ -65,6 +68,8 @@ class Settings:
             "NEWSWATCH_MAX_REDIRECTS": ("max_redirects", int),
             "NEWSWATCH_PER_HOST_CONCURRENCY": ("per_host_concurrency", int),
             "NEWSWATCH_PER_HOST_DELAY": ("per_host_delay_s", float),
+            "NEWSWATCH_INDEX_SHARDS": ("index_shards", int),
+            "NEWSWATCH_INDEX_REPLICAS": ("index_replicas", int),
         }
         for var, (name, kind) in numbers.items():
             if env.get(var):
