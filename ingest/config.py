@@ -35,6 +35,10 @@ class Settings:
     max_redirects: int = 5
     per_host_concurrency: int = 2
     per_host_delay_s: float = 1.0
+    # feeds handled at once by `newswatch run` (each feed's fetches are concurrent as well)
+    feed_workers: int = 4
+    # new articles taken from one feed per pass; the rest wait for the next pass (0 = all)
+    max_articles_per_feed: int = 0
     # hosts/networks the SSRF guard lets through, e.g. "127.0.0.1" in tests and the demo
     allow_private_hosts: tuple[str, ...] = ()
     dead_letter_dir: Path = field(default_factory=lambda: REPO_ROOT / ".cache" / "dead-letter")
@@ -68,6 +72,8 @@ class Settings:
             "NEWSWATCH_MAX_REDIRECTS": ("max_redirects", int),
             "NEWSWATCH_PER_HOST_CONCURRENCY": ("per_host_concurrency", int),
             "NEWSWATCH_PER_HOST_DELAY": ("per_host_delay_s", float),
+            "NEWSWATCH_FEED_WORKERS": ("feed_workers", int),
+            "NEWSWATCH_MAX_ARTICLES_PER_FEED": ("max_articles_per_feed", int),
             "NEWSWATCH_INDEX_SHARDS": ("index_shards", int),
             "NEWSWATCH_INDEX_REPLICAS": ("index_replicas", int),
         }
