@@ -1,0 +1,508 @@
+"""HTML page -> article text and metadata, or a rejection with its reason (wraps trafilatura)."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import zlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import charset_normalizer
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+# trafilatura logs every discarded page as a warning; our results carry the reason instead.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+class RejectReason(StrEnum):
+    """Why a page gave no article (the values are stable: they are counted and shown in Kibana)."""
+
+    EMPTY = "empty"  # no bytes, or only whitespace
+    TOO_LARGE = "too_large"  # more bytes than CleanOptions.max_bytes (after gunzip)
+    NOT_HTML = "not_html"  # PDF, image, JSON, feed XML, binary...
+    DECODE_ERROR = "decode_error"  # no character encoding reads the bytes
+    NO_MAIN_TEXT = "no_main_text"  # HTML, but the extractor found no main text
+    TOO_SHORT = "too_short"  # main text shorter than CleanOptions.min_text_chars
+    NOT_ARTICLE = "not_article"  # main text is mostly link text (a section front, a link list)
+    EXTRACTION_ERROR = "extraction_error"  # the extractor failed unexpectedly
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Our extraction settings; the defaults are the ones measured by bench/bench_clean.py."""
+
+    # Main text shorter than this (in characters) is rejected TOO_SHORT. 250 is trafilatura's own
+    # MIN_EXTRACTED_SIZE: a wire brief is longer, a paywall teaser or an error page is not.
+    min_text_chars: int = 250
+    # Pages whose main text is more than this share of link text are rejected NOT_ARTICLE.
+    max_link_text_ratio: float = 0.6
+    # Bigger inputs (after gunzip) are rejected TOO_LARGE without parsing (trafilatura's limit).
+    max_bytes: int = 20_000_000
+    # trafilatura's precision/recall trade-off: the defaults (both off) are its balanced mode.
+    favor_precision: bool = False
+    favor_recall: bool = False
+    # Skip trafilatura's fallback extractors (faster, a little less text on odd layouts).
+    fast: bool = False
+    # Keep the text of <table> elements (results tables, casualty tables...).
+    include_tables: bool = True
+    # A lossy UTF-8 read is refused (DECODE_ERROR) when more than this share of the characters
+    # would be replacement characters.
+    max_replacement_ratio: float = 0.05
+
+
+DEFAULT_OPTIONS = CleanOptions()
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """The article found in one page, or the reason none was found (`ok` False, `reason` set)."""
+
+    ok: bool
+    reason: RejectReason | None = None
+    detail: str = ""
+    text: str = ""
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None  # 'YYYY-MM-DD', or a full ISO datetime when the page gives one
+    sitename: str | None = None
+    language: str | None = None  # primary subtag of the page's declared language, e.g. 'en'
+    canonical_url: str | None = None  # the page's canonical link (absolute), else `url`
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    url: str | None = None  # the URL the page was fetched from, as given
+    encoding: str | None = None  # how the bytes were decoded; None when text was given
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields: the article, or {"rejected": reason, "detail": ...}."""
+        if not self.ok:
+            assert self.reason is not None
+            return {"rejected": self.reason.value, "detail": self.detail, "url": self.url,
+                    "encoding": self.encoding}
+        data = asdict(self)
+        for key in ("ok", "reason", "detail"):
+            data.pop(key)
+        return data
+
+
+def _reject(reason: RejectReason, detail: str, url: str | None,
+            encoding: str | None = None) -> CleanResult:
+    return CleanResult(ok=False, reason=reason, detail=detail, url=url, encoding=encoding)
+
+
+# ---------------------------------------------------------------------------------------------
+# Is it HTML at all?
+
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "ZIP/Office"),
+    (b"\x89PNG", "PNG"),
+    (b"GIF8", "GIF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"RIFF", "RIFF (WebP/WAV/AVI)"),
+    (b"\x00\x00\x00", "binary (MP4/ISO media)"),
+    (b"ID3", "MP3"),
+    (b"OggS", "Ogg"),
+    (b"\x1a\x45\xdf\xa3", "WebM/Matroska"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF2 font"),
+    (b"\xd0\xcf\x11\xe0", "OLE (old Office)"),
+    (b"7z\xbc\xaf", "7z"),
+    (b"Rar!", "RAR"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+)
+_HTML_MARKERS = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|main|section|h[1-6]|table"
+    rb"|span|a|br|script|style|link|header|nav|ul|form)[\s>/]",
+    re.IGNORECASE,
+)
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF|opml)[\s>]", re.IGNORECASE)
+_SNIFF_BYTES = 4096
+
+
+def _not_html_reason(data: bytes) -> str | None:
+    """Why these (decompressed) bytes are not an HTML page, or None if they look like one."""
+    head = data[:_SNIFF_BYTES]
+    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom):].decode(name, "replace").encode("utf-8", "replace")
+            break
+    head = head.removeprefix(codecs.BOM_UTF8)
+    stripped = head.lstrip()
+    for magic, name in _BINARY_MAGIC:
+        if stripped.startswith(magic):
+            return f"{name} content"
+    if b"\x00" in head:
+        return "binary content (NUL bytes)"
+    if stripped[:1] in (b"{", b"["):
+        return "JSON or other non-HTML text"
+    if not _HTML_MARKERS.search(head):
+        if _FEED_ROOT.search(head):
+            return "an RSS/Atom feed, not a page"
+        return "no HTML tags near the start"
+    if _FEED_ROOT.search(head) and not re.search(rb"<(?:html|body)[\s>]", head, re.IGNORECASE):
+        return "an RSS/Atom feed, not a page"
+    return None
+
+
+def looks_like_html(data: bytes | str) -> bool:
+    """Cheap sniff of the first bytes: True if this could be an HTML page."""
+    if isinstance(data, str):
+        data = data[:_SNIFF_BYTES].encode("utf-8", "replace")
+    if data[:3] == b"\x1f\x8b\x08":
+        data = _gunzip(data, _SNIFF_BYTES) or b""
+    return bool(data.strip()) and _not_html_reason(data) is None
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes | None:
+    """Decompress gzip bytes up to max_bytes (+1, to notice overflow); None if corrupt."""
+    try:
+        out = zlib.decompressobj(31).decompress(data, max_bytes + 1)
+    except zlib.error:
+        return None
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes -> text
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.\-]+)""")
+# Encodings that look like ASCII but are not: a declaration of one of these is always obeyed.
+_SEVEN_BIT = {"iso2022_jp", "iso2022_jp_2", "iso2022_kr", "utf_7", "hz"}
+# As browsers do (WHATWG Encoding): these labels mean windows-1252.
+_AS_CP1252 = {"latin_1", "iso8859_1", "ascii"}
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's codec name for a charset label, or None if unknown."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    name = name.replace("-", "_")
+    return "cp1252" if name in _AS_CP1252 else name
+
+
+def _is_utf8(name: str | None) -> bool:
+    return name in ("utf_8", "utf_8_sig")
+
+
+def _decode_strict(data: bytes, name: str) -> str | None:
+    try:
+        return data.decode(name)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, float] | None:
+    """Lossy UTF-8 read if the bytes are UTF-8 with a few damaged sequences, else None.
+
+    Valid multi-byte sequences almost never occur by chance in a single-byte encoding, so when
+    the valid ones outnumber the broken ones the text is UTF-8 with damage, not mislabelled.
+    """
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    non_ascii = sum(1 for ch in text if ord(ch) > 127) - broken
+    if non_ascii > broken:
+        return text, broken / max(len(text), 1)
+    return None
+
+
+def decode_html(data: bytes, declared_charset: str | None = None) -> tuple[str, str] | None:
+    """Bytes -> (text, codec name), trusting the declarations only as far as the bytes agree."""
+    for bom, name in ((codecs.BOM_UTF8, "utf_8_sig"), (codecs.BOM_UTF16_LE, "utf_16"),
+                      (codecs.BOM_UTF16_BE, "utf_16")):
+        if data.startswith(bom):
+            text = _decode_strict(data, name)
+            if text is not None:
+                return text, name
+    head = data[:_SNIFF_BYTES * 2]
+    meta = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    declared = [c for c in (_codec(declared_charset), _codec(meta.group(1).decode("ascii"))
+                            if meta else None) if c]
+    for name in declared:  # ASCII look-alikes: the bytes are valid UTF-8 but mean something else
+        if name in _SEVEN_BIT and (text := _decode_strict(data, name)) is not None:
+            return text, name
+    # Valid UTF-8 with any non-ASCII byte is UTF-8 whatever a header says (a lying header).
+    if (text := _decode_strict(data, "utf-8")) is not None:
+        return text, "utf_8"
+    for name in declared:  # a declared legacy encoding that reads the bytes cleanly
+        if not _is_utf8(name) and (text := _decode_strict(data, name)) is not None:
+            return text, name
+    lossy = _mostly_utf8(data)
+    if lossy is not None:
+        return lossy[0], "utf_8"
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding and not _is_utf8(_codec(best.encoding)):
+        name = _codec(best.encoding) or best.encoding
+        if (text := _decode_strict(data, name)) is not None:
+            return text, name
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Metadata our extractor does not give the way we want it
+
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")
+
+
+def _language(tree: HtmlElement) -> str | None:
+    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    for meta in tree.iterfind(".//meta[@content]"):
+        key = (meta.get("http-equiv") or meta.get("name") or meta.get("property") or "").lower()
+        if key in ("content-language", "language", "og:locale", "dc.language"):
+            candidates.append(meta.get("content"))
+    for value in candidates:
+        match = _LANG.match((value or "").strip())
+        if match:
+            return match.group(0).lower()
+    return None
+
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished",
+                   "date", "dc.date.issued", "publish-date", "pubdate", "sailthru.date")
+
+
+def _published_datetimes(tree: HtmlElement) -> list[str]:
+    """Full ISO datetimes the page declares for its publication, most explicit first."""
+    found: list[str] = []
+    for meta in tree.iterfind(".//meta[@content]"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _PUBLISHED_META:
+            found.append(meta.get("content") or "")
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        found.extend(_JSONLD_DATE.findall(script.text or ""))
+    for element in tree.iterfind(".//time[@datetime]"):
+        found.append(element.get("datetime") or "")
+    return [value.strip() for value in found if _ISO_DATETIME.match(value.strip())]
+
+
+def _full_date(day: str | None, tree: HtmlElement) -> str | None:
+    """The extractor's publication day, made a full ISO datetime if the page states the time."""
+    if not day:
+        return None
+    for value in _published_datetimes(tree):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1))
+        except ValueError:
+            continue
+        if moment.date().isoformat() == day:
+            return moment.isoformat()
+    return day
+
+
+def _absolute_http(url: str | None, base: str | None) -> str | None:
+    if not url:
+        return None
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _canonical_url(tree: HtmlElement, found: str | None, url: str | None) -> str | None:
+    """The page's canonical link (or og:url) made absolute against `url`; else `url`."""
+    candidates = [link.get("href") for link in tree.iterfind(".//link[@href]")
+                  if "canonical" in (link.get("rel") or "").lower().split()]
+    candidates += [meta.get("content") for meta in tree.iterfind(".//meta[@content]")
+                   if (meta.get("property") or meta.get("name") or "").lower() == "og:url"]
+    candidates.append(found)
+    for candidate in candidates:
+        absolute = _absolute_http(candidate, url)
+        if absolute:
+            return absolute
+    return url
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _anchor_texts(tree: HtmlElement) -> set[str]:
+    """The whitespace-normalised text of every link on the page."""
+    anchors = {_SPACE.sub(" ", a.text_content()).strip() for a in tree.iterfind(".//a")}
+    anchors.discard("")
+    return anchors
+
+
+def _link_text_ratio(text: str, anchors: set[str]) -> float:
+    """Share of the extracted text's characters whose line is the text of a link on the page."""
+    lines = [_SPACE.sub(" ", line).strip().removeprefix("- ") for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    total = sum(len(line) for line in lines)
+    linked = sum(len(line) for line in lines if line in anchors)
+    return linked / total if total else 0.0
+
+
+# Line filters run over the extracted text: each says whether a line is boilerplate.
+_LABEL = re.compile(r"^(?:\w[\w'’.&-]*\s+){0,3}\w[\w'’.&-]*\s*:\s*(?P<rest>.+)$")
+_TRAILING_LABEL = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)?")  # one or two words, letters only
+
+
+def _is_labelled_link(line: str, anchors: set[str]) -> bool:
+    """'Read more: <a link's text>', 'Our Standards: <link>': a teaser or badge, not prose."""
+    match = _LABEL.match(line)
+    return bool(match) and match.group("rest").strip() in anchors
+
+
+LINE_FILTERS = (_is_labelled_link,)
+
+
+def _drop_boilerplate(text: str, anchors: set[str]) -> str:
+    """Remove lines the filters call boilerplate, then leftover short labels at the end."""
+    lines = [line for line in text.split("\n")
+             if not any(drop(_SPACE.sub(" ", line).strip(), anchors) for drop in LINE_FILTERS)]
+    # A short unpunctuated line closing the text ('Tags', 'Temas', 'Share') heads a
+    # list the extractor already dropped.
+    while lines and (not lines[-1].strip() or _TRAILING_LABEL.fullmatch(lines[-1].strip())):
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _split_authors(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [name.strip() for name in value.split(";") if name.strip()]
+
+
+def _unique(values: list[str] | None) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values or []:
+        value = (value or "").strip()
+        if value and value.lower() not in {k.lower() for k in seen}:
+            seen[value] = None
+    return list(seen)
+
+
+# ---------------------------------------------------------------------------------------------
+# The entry point
+
+
+def clean_html(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    declared_charset: str | None = None,
+    options: CleanOptions | None = None,
+) -> CleanResult:
+    """Main text and metadata of one page; never raises, a rejection says why instead.
+
+    `declared_charset` is the charset of the HTTP Content-Type header, if any: it is followed
+    only where the bytes agree with it (a valid UTF-8 body is read as UTF-8 whatever it says).
+    """
+    options = options or DEFAULT_OPTIONS
+    try:
+        return _clean(html, url, declared_charset, options)
+    except Exception as exc:  # noqa: BLE001 - outside input must never stop a run
+        return _reject(RejectReason.EXTRACTION_ERROR, f"{type(exc).__name__}: {exc}"[:300], url)
+
+
+def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
+           options: CleanOptions) -> CleanResult:
+    encoding: str | None = None
+    if isinstance(html, (bytes, bytearray, memoryview)):
+        data = bytes(html)
+        if data[:3] == b"\x1f\x8b\x08":
+            unzipped = _gunzip(data, options.max_bytes)
+            if unzipped is None:
+                return _reject(RejectReason.NOT_HTML, "corrupt gzip data", url)
+            data = unzipped
+        if not data.strip():
+            return _reject(RejectReason.EMPTY, "no content", url)
+        if len(data) > options.max_bytes:
+            return _reject(RejectReason.TOO_LARGE,
+                           f"more than {options.max_bytes} bytes", url)
+        why = _not_html_reason(data)
+        if why:
+            return _reject(RejectReason.NOT_HTML, why, url)
+        decoded = decode_html(data, declared_charset)
+        if decoded is None:
+            text = data.decode("utf-8", "replace")
+            ratio = text.count("\ufffd") / max(len(text), 1)
+            if ratio > options.max_replacement_ratio:
+                return _reject(RejectReason.DECODE_ERROR,
+                               f"no encoding reads the bytes ({ratio:.0%} unreadable as UTF-8)",
+                               url)
+            decoded = (text, "utf_8")
+        page, encoding = decoded
+    elif isinstance(html, str):
+        page = html
+        if not page.strip():
+            return _reject(RejectReason.EMPTY, "no content", url)
+        if len(page) > options.max_bytes:
+            return _reject(RejectReason.TOO_LARGE, f"more than {options.max_bytes} characters",
+                           url)
+        why = _not_html_reason(page[:_SNIFF_BYTES].encode("utf-8", "replace"))
+        if why:
+            return _reject(RejectReason.NOT_HTML, why, url)
+    else:
+        return _reject(RejectReason.NOT_HTML, f"not text or bytes: {type(html).__name__}", url)
+
+    tree = load_html(page)
+    if tree is None:
+        return _reject(RejectReason.NOT_HTML, "the HTML parser found no document", url, encoding)
+    document = bare_extraction(
+        tree,
+        url=url,
+        fast=options.fast,
+        favor_precision=options.favor_precision,
+        favor_recall=options.favor_recall,
+        include_comments=False,
+        include_tables=options.include_tables,
+        include_images=False,
+        include_links=False,
+        with_metadata=True,
+    )
+    if document is None or not (document.text or "").strip():
+        return _reject(RejectReason.NO_MAIN_TEXT, "no main text found", url, encoding)
+    anchors = _anchor_texts(tree)
+    text = _tidy(_drop_boilerplate(document.text, anchors))
+    if len(text) < options.min_text_chars:
+        return _reject(RejectReason.TOO_SHORT,
+                       f"main text has {len(text)} characters, fewer than "
+                       f"{options.min_text_chars}", url, encoding)
+    ratio = _link_text_ratio(text, anchors)
+    if ratio > options.max_link_text_ratio:
+        return _reject(RejectReason.NOT_ARTICLE,
+                       f"{ratio:.0%} of the main text is link text", url, encoding)
+    return CleanResult(
+        ok=True,
+        text=text,
+        title=(document.title or "").strip() or None,
+        authors=_split_authors(document.author),
+        date=_full_date(document.date, tree),
+        sitename=(document.sitename or "").strip() or document.hostname or None,
+        language=_language(tree),
+        canonical_url=_canonical_url(tree, document.url, url),
+        description=(document.description or "").strip() or None,
+        tags=_unique(list(document.tags or [])),
+        url=url,
+        encoding=encoding,
+    )
+
+
+def _tidy(text: str) -> str:
+    """Trim each line and collapse runs of blank lines."""
+    lines = [line.strip() for line in text.replace("\r", "").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+__all__ = ["CleanOptions", "CleanResult", "DEFAULT_OPTIONS", "RejectReason", "clean_html",
+           "decode_html", "looks_like_html"]
