@@ -1,0 +1,407 @@
+"""Bulk indexing of articles and their incidents: deterministic ids, retries, dead letters."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from ingest.config import Settings
+from ingest.es import ElasticsearchUnavailable, NewswatchError
+from ingest.ids import article_id as make_article_id
+from ingest.ids import incident_id as make_incident_id
+from ingest.schema import INCIDENT_FIELDS, SchemaError
+
+log = logging.getLogger(__name__)
+
+# Statuses worth another try (whole request or single item), with exponential back-off.
+RETRY_STATUS = (429, 502, 503, 504)
+
+# Article fields derived here from the incidents (anything the caller set is overwritten).
+FACETS = {
+    "event_types": "event_type",
+    "sub_event_types": "sub_event_type",
+    "countries": "country",
+    "country_codes": "country_code",
+    "admin1s": "admin1",
+    "locations": "location",
+}
+
+# Article fields copied onto each of its incidents (flat documents, for Kibana).
+_FROM_ARTICLE = ("source", "feed_id", "language", "published", "extractor_version")
+
+DEFAULT_ARTICLE_FIELDS = (
+    "article_id", "url", "canonical_url", "feed_id", "source", "domain", "title", "text",
+    "description", "authors", "language", "tags", "published", "updated", "fetched",
+    "indexed", "ingest_lag_s", "content_hash", "word_count", "extractor_version",
+)
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    articles_indexed: int = 0
+    incidents_indexed: int = 0
+    stale_incidents_removed: int = 0
+    failed: int = 0
+    dead_letter_path: Path | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _unavailable(exc: Exception) -> ElasticsearchUnavailable:
+    return ElasticsearchUnavailable(
+        f"Elasticsearch failed during indexing ({type(exc).__name__}: {exc}); nothing after "
+        "this point was indexed - retry the run once the node answers "
+        "(`scripts/elasticsearch.sh start`, NEWSWATCH_ES_URL)"
+    )
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _unique(values: Iterable[Any]) -> list:
+    seen: dict = {}
+    for value in values:
+        if value not in (None, "") and value not in seen:
+            seen[value] = True
+    return list(seen)
+
+
+def _total(values: Iterable[Any]) -> int | None:
+    known = [int(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return sum(known) if known else None
+
+
+def _geo(incident: Mapping[str, Any]) -> dict | None:
+    lat, lon = incident.get("lat"), incident.get("lon")
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return {"lat": float(lat), "lon": float(lon)}
+    return None
+
+
+def build_documents(
+    doc: Mapping[str, Any],
+    incidents: Sequence[Mapping[str, Any]],
+    *,
+    now: datetime,
+    keep_indexed: bool = False,
+) -> tuple[dict, list[dict]]:
+    """The article document (with derived facets) and its incident documents (pure)."""
+    article = {key: _iso(value) for key, value in doc.items()}
+    aid = article.get("article_id") or make_article_id(
+        article.get("canonical_url") or article.get("url") or ""
+    )
+    article["article_id"] = aid
+    if not (keep_indexed and article.get("indexed")):
+        article["indexed"] = now.isoformat()
+        published = _parse_time(doc.get("published"))
+        article["ingest_lag_s"] = (now - published).total_seconds() if published else None
+    indexed = article["indexed"]
+
+    incident_docs: list[dict] = []
+    for ordinal, incident in enumerate(incidents):
+        body = {
+            key: _iso(value)
+            for key, value in incident.items()
+            if key in INCIDENT_FIELDS and key != "geo"
+        }
+        body.update(
+            incident_id=make_incident_id(aid, ordinal),
+            article_id=aid,
+            ordinal=ordinal,
+            geo=_geo(incident),
+            article_url=article.get("url"),
+            article_title=article.get("title"),
+            indexed=indexed,
+        )
+        for key in _FROM_ARTICLE:
+            if body.get(key) is None:
+                body[key] = article.get(key)
+        incident_docs.append(body)
+
+    for facet, key in FACETS.items():
+        article[facet] = _unique(i.get(key) for i in incidents)
+    article["actors"] = _unique(a for i in incidents for a in (i.get("actors") or []))
+    article["fatalities_total"] = _total(i.get("fatalities") for i in incidents)
+    article["injured_total"] = _total(i.get("injured") for i in incidents)
+    article["incident_count"] = len(incident_docs)
+    article["geo"] = next((d["geo"] for d in incident_docs if d["geo"]), None)
+    return article, incident_docs
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _require(client: Elasticsearch, names: Iterable[str]) -> None:
+    for name in names:
+        try:
+            exists = client.indices.exists(index=name)
+        except TransportError as exc:
+            raise _unavailable(exc) from exc
+        if not exists:
+            raise SchemaError(f"{name} does not exist; run `newswatch setup-es` first")
+
+
+def _stale_incident_ids(
+    client: Elasticsearch, articles_index: str, incidents_index: str, counts: Mapping[str, int]
+) -> set[str]:
+    """Ids of incidents stored from an earlier extraction beyond each article's new count.
+
+    Two sources: the stored article's incident_count (real-time get, sees writes not yet
+    refreshed) and a search on article_id + ordinal (sees incidents whose article failed)."""
+    stale: set[str] = set()
+    quiet = client.options(ignore_status=404)
+    got = quiet.mget(index=articles_index, ids=list(counts), source_includes=["incident_count"])
+    for doc in got.body.get("docs", []):
+        if doc.get("found"):
+            before = doc.get("_source", {}).get("incident_count") or 0
+            new = counts[doc["_id"]]
+            stale.update(make_incident_id(doc["_id"], k) for k in range(new, before))
+    should = [
+        {"bool": {"filter": [{"term": {"article_id": aid}}, {"range": {"ordinal": {"gte": n}}}]}}
+        for aid, n in counts.items()
+    ]
+    found = quiet.search(
+        index=incidents_index, query={"bool": {"should": should, "minimum_should_match": 1}},
+        source=False, size=10_000,
+    )
+    stale.update(hit["_id"] for hit in found.body.get("hits", {}).get("hits", []))
+    return stale
+
+
+def _reason(error: Any) -> str:
+    if isinstance(error, dict):
+        text = f"{error.get('type', 'error')}: {error.get('reason', '')}"
+        cause = error.get("caused_by")
+        if isinstance(cause, dict):
+            text += f" (caused by {cause.get('type')}: {cause.get('reason')})"
+        return text
+    return str(error)
+
+
+class _DeadLetters:
+    """Failed documents, one JSON line each (index, id, error, document), appended to a file."""
+
+    def __init__(self, directory: Path, now: datetime):
+        self.path = Path(directory) / f"bulk-{now:%Y%m%d}.jsonl"
+        self.now = now
+        self.lines: list[str] = []
+
+    def add(self, index: str, doc_id: str, op: str, status: Any, error: Any, document: Any):
+        self.lines.append(json.dumps({
+            "time": self.now.isoformat(), "index": index, "id": doc_id, "op": op,
+            "status": status, "error": error, "reason": _reason(error), "document": document,
+        }, ensure_ascii=False, default=str))
+
+    def flush(self) -> Path | None:
+        if not self.lines:
+            return None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write("\n".join(self.lines) + "\n")
+        self.lines.clear()
+        return self.path
+
+
+def index_articles(
+    client: Elasticsearch,
+    settings: Settings,
+    items: Iterable[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    *,
+    now: datetime | None = None,
+    targets: Mapping[str, str] | None = None,
+    keep_indexed: bool = False,
+    refresh: bool | str = False,
+    chunk_articles: int = 200,
+    max_retries: int = 3,
+    initial_backoff: float = 1.0,
+    max_backoff: float = 30.0,
+) -> IndexReport:
+    """Index (article, incidents) pairs; re-runs replace, stale incidents go, failures are kept.
+
+    targets: {"articles": index, "incidents": index} to write into concrete indices (e.g. a new
+    version before its alias swap) instead of the aliases. keep_indexed: keep an `indexed` and
+    `ingest_lag_s` already present on the document (re-extraction of stored articles).
+    Raises ElasticsearchUnavailable when the node fails (rather than dead-lettering everything).
+    """
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    targets = dict(targets or {})
+    articles_index = targets.get("articles") or settings.index("articles")
+    incidents_index = targets.get("incidents") or settings.index("incidents")
+    use_aliases = not targets
+    _require(client, {articles_index, incidents_index})
+    dead = _DeadLetters(settings.dead_letter_dir, now)
+    counts = {"articles": 0, "incidents": 0, "stale": 0}
+    failures: list[tuple[str, str]] = []
+    dead_path: Path | None = None
+
+    for chunk in _batched(items, max(1, chunk_articles)):
+        built = [build_documents(doc, incs, now=now, keep_indexed=keep_indexed)
+                 for doc, incs in chunk]
+        new_counts = {article["article_id"]: len(incs) for article, incs in built}
+        try:
+            stale = _stale_incident_ids(client, articles_index, incidents_index, new_counts)
+        except TransportError as exc:
+            raise _unavailable(exc) from exc
+        sent: dict[tuple[str, str], tuple[str, str, dict | None]] = {}
+        actions: list[dict] = []
+        for article, incs in built:
+            sent[("index", article["article_id"])] = ("articles", articles_index, article)
+            actions.append({"_op_type": "index", "_index": articles_index,
+                            "_id": article["article_id"], "_source": article})
+            for inc in incs:
+                sent[("index", inc["incident_id"])] = ("incidents", incidents_index, inc)
+                actions.append({"_op_type": "index", "_index": incidents_index,
+                                "_id": inc["incident_id"], "_source": inc})
+        for stale_id in sorted(stale):
+            sent[("delete", stale_id)] = ("stale", incidents_index, None)
+            actions.append({"_op_type": "delete", "_index": incidents_index, "_id": stale_id})
+
+        for ok, op, info in _bulk(client, actions, require_alias=use_aliases, refresh=refresh,
+                                  max_retries=max_retries, initial_backoff=initial_backoff,
+                                  max_backoff=max_backoff):
+            doc_id = info.get("_id", "")
+            kind, index, document = sent.get((op, doc_id), ("unknown", info.get("_index"), None))
+            if ok:
+                counts[kind] = counts.get(kind, 0) + 1
+                continue
+            if op == "delete" and info.get("status") == 404:
+                continue  # already gone: nothing stale to remove
+            error = info.get("error", f"status {info.get('status')}")
+            failures.append((doc_id, _reason(error)))
+            dead.add(index, doc_id, op, info.get("status"), error, document)
+        dead_path = dead.flush() or dead_path
+
+    if failures:
+        log.warning("%d documents failed to index; kept in %s", len(failures), dead_path)
+    return IndexReport(
+        articles_indexed=counts["articles"],
+        incidents_indexed=counts["incidents"],
+        stale_incidents_removed=counts["stale"],
+        failed=len(failures),
+        dead_letter_path=dead_path,
+        failures=failures,
+    )
+
+
+def _bulk(client: Elasticsearch, actions: list[dict], *, require_alias: bool,
+          refresh: bool | str, max_retries: int, initial_backoff: float,
+          max_backoff: float) -> Iterator[tuple[bool, str, dict]]:
+    extra: dict[str, Any] = {}
+    if require_alias:
+        extra["require_alias"] = True
+    if refresh:
+        extra["refresh"] = refresh
+    try:
+        for ok, item in helpers.streaming_bulk(
+            client, actions, chunk_size=500, max_chunk_bytes=20 * 1024 * 1024,
+            raise_on_error=False, raise_on_exception=True, max_retries=max_retries,
+            initial_backoff=initial_backoff, max_backoff=max_backoff,
+            retry_on_status=RETRY_STATUS, **extra,
+        ):
+            op, info = next(iter(item.items()))
+            yield ok, op, info
+    except TransportError as exc:
+        raise _unavailable(exc) from exc
+    except ApiError as exc:
+        if exc.status_code in RETRY_STATUS or exc.status_code >= 500:
+            raise _unavailable(exc) from exc
+        raise NewswatchError(f"Elasticsearch refused a bulk request: {exc}") from exc
+
+
+def index_incidents_into(
+    client: Elasticsearch,
+    settings: Settings,
+    index_name: str,
+    items: Iterable[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    *,
+    articles_index: str | None = None,
+    now: datetime | None = None,
+    **options: Any,
+) -> IndexReport:
+    """Re-extraction: write incidents into a concrete (new version) incidents index.
+
+    The articles (with facets recomputed from the new incidents, original `indexed` kept)
+    go to articles_index when given (e.g. a new articles version swapped at the same time),
+    else to the live articles alias. Swap the aliases afterwards with schema.swap_alias."""
+    targets = {"incidents": index_name,
+               "articles": articles_index or settings.index("articles")}
+    return index_articles(client, settings, items, now=now, targets=targets,
+                          keep_indexed=True, **options)
+
+
+def known_articles(
+    client: Elasticsearch, settings: Settings, ids: Sequence[str], *, chunk: int = 1000
+) -> dict[str, str | None]:
+    """For the ids already indexed: id -> stored `updated` (or `published`, or None)."""
+    alias = settings.index("articles")
+    known: dict[str, str | None] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), chunk):
+        part = unique[start:start + chunk]
+        try:
+            got = client.mget(index=alias, ids=part, source_includes=["updated", "published"])
+        except TransportError as exc:
+            raise _unavailable(exc) from exc
+        except ApiError as exc:
+            if exc.status_code == 404:
+                raise SchemaError(f"{alias} does not exist; run `newswatch setup-es`") from exc
+            raise
+        for doc in got.body.get("docs", []):
+            if doc.get("found"):
+                source = doc.get("_source") or {}
+                known[doc["_id"]] = source.get("updated") or source.get("published")
+    return known
+
+
+def iter_articles(
+    client: Elasticsearch,
+    settings: Settings,
+    *,
+    fields: Sequence[str] | None = DEFAULT_ARTICLE_FIELDS,
+    query: Mapping[str, Any] | None = None,
+    index: str | None = None,
+    batch: int = 500,
+) -> Iterator[dict]:
+    """Every stored article (scroll), as its source with `article_id`; fields=None: all."""
+    try:
+        for hit in helpers.scan(
+            client,
+            index=index or settings.index("articles"),
+            query={"query": dict(query or {"match_all": {}})},
+            _source=list(fields) if fields is not None else True,
+            size=batch,
+        ):
+            yield {**hit.get("_source", {}), "article_id": hit["_id"]}
+    except TransportError as exc:
+        raise _unavailable(exc) from exc

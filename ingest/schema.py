@@ -1,0 +1,434 @@
+"""Index schema as code: templates, versioned indices behind aliases, setup and migration."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from ingest.config import Settings
+from ingest.es import ElasticsearchUnavailable, NewswatchError
+
+KINDS = ("articles", "incidents", "feeds")
+
+# Bump when a mapping changes in a way that needs a reindex (`newswatch migrate-es`).
+SCHEMA_VERSION = 1
+
+# Fields that get an English-stemmed sub-field when the cluster has analysis-common.
+ENGLISH_FIELDS = ("title", "text", "description")
+
+_KEYWORD = {"type": "keyword"}
+_DATE = {"type": "date"}
+_INT = {"type": "integer"}
+_FLOAT = {"type": "float"}
+_GEO = {"type": "geo_point"}
+_TEXT = {"type": "text"}
+
+
+def _text_with_keyword(ignore_above: int = 512) -> dict:
+    """Searchable text that can also be sorted/faceted on via `.keyword`."""
+    keyword = {"type": "keyword", "ignore_above": ignore_above}
+    return {"type": "text", "fields": {"keyword": keyword}}
+
+
+def _keyword_with_text() -> dict:
+    """A facet value (keyword) that is also full-text searchable via `.text`."""
+    return {"type": "keyword", "ignore_above": 512, "fields": {"text": {"type": "text"}}}
+
+
+ARTICLE_FIELDS: dict[str, dict] = {
+    "article_id": _KEYWORD,
+    "url": _KEYWORD,
+    "canonical_url": _KEYWORD,
+    "feed_id": _KEYWORD,
+    "source": _keyword_with_text(),
+    "domain": _KEYWORD,
+    "title": _text_with_keyword(),
+    "text": _TEXT,
+    "description": _TEXT,
+    "authors": _KEYWORD,
+    "language": _KEYWORD,
+    "tags": _KEYWORD,
+    "published": _DATE,
+    "updated": _DATE,
+    "fetched": _DATE,
+    "indexed": _DATE,
+    "ingest_lag_s": _FLOAT,
+    "content_hash": _KEYWORD,
+    "word_count": _INT,
+    "extractor_version": _KEYWORD,
+    # denormalised facets of the article's incidents
+    "event_types": _KEYWORD,
+    "sub_event_types": _KEYWORD,
+    "countries": _KEYWORD,
+    "country_codes": _KEYWORD,
+    "admin1s": _KEYWORD,
+    "locations": _KEYWORD,
+    "actors": _KEYWORD,
+    "fatalities_total": _INT,
+    "injured_total": _INT,
+    "incident_count": _INT,
+    "geo": _GEO,
+}
+
+INCIDENT_FIELDS: dict[str, dict] = {
+    "incident_id": _KEYWORD,
+    "article_id": _KEYWORD,
+    "ordinal": _INT,
+    "event_type": _KEYWORD,
+    "sub_event_type": _KEYWORD,
+    "date": _DATE,
+    "date_precision": _KEYWORD,
+    "country_code": _KEYWORD,
+    "country": _KEYWORD,
+    "admin1": _KEYWORD,
+    "location": _keyword_with_text(),
+    "geo": _GEO,
+    "geo_precision": _INT,
+    "actors": _KEYWORD,
+    "fatalities": _INT,
+    "injured": _INT,
+    "weapons": _KEYWORD,
+    "evidence": _TEXT,
+    "confidence": _FLOAT,
+    "article_url": _KEYWORD,
+    "article_title": _text_with_keyword(),
+    "source": _keyword_with_text(),
+    "feed_id": _KEYWORD,
+    "language": _KEYWORD,
+    "published": _DATE,
+    "indexed": _DATE,
+    "extractor_version": _KEYWORD,
+}
+
+FEED_FIELDS: dict[str, dict] = {
+    "feed_id": _KEYWORD,
+    "name": _keyword_with_text(),
+    "url": _KEYWORD,
+    "title": _text_with_keyword(),
+    "language": _KEYWORD,
+    "country": _KEYWORD,
+    "region": _KEYWORD,
+    "tags": _KEYWORD,
+    "etag": {"type": "keyword", "index": False},
+    "last_modified": {"type": "keyword", "index": False},
+    "last_polled": _DATE,
+    "last_status": _KEYWORD,
+    "last_error": _text_with_keyword(1024),
+    "last_reason": _KEYWORD,
+    "consecutive_failures": _INT,
+    "entries_seen": _INT,
+    "next_poll_after": _DATE,
+}
+
+FIELDS: dict[str, dict[str, dict]] = {
+    "articles": ARTICLE_FIELDS,
+    "incidents": INCIDENT_FIELDS,
+    "feeds": FEED_FIELDS,
+}
+
+
+class SchemaError(NewswatchError):
+    """The cluster's indices or aliases are not in a state newswatch can work with."""
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    kind: str
+    old_index: str
+    new_index: str
+    source_count: int
+    target_count: int
+    alias: str
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise SchemaError(f"unknown index kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+
+
+def _properties(kind: str, *, english: bool) -> dict:
+    props: dict[str, dict] = {}
+    for name, spec in FIELDS[kind].items():
+        spec = {**spec, **({"fields": dict(spec["fields"])} if "fields" in spec else {})}
+        if english and name in ENGLISH_FIELDS and spec["type"] == "text":
+            spec.setdefault("fields", {})["english"] = {"type": "text", "analyzer": "english"}
+        props[name] = spec
+    return props
+
+
+def component_names(kind: str, settings: Settings) -> tuple[str, str]:
+    """(settings component, mappings component) template names of a kind."""
+    return f"{settings.index_prefix}-settings", f"{settings.index_prefix}-{kind}-mappings"
+
+
+def template_name(kind: str, settings: Settings) -> str:
+    return f"{settings.index_prefix}-{kind}"
+
+
+def version_pattern(kind: str, settings: Settings) -> str:
+    return f"{settings.index(kind)}-v*"
+
+
+def build_templates(kind: str, settings: Settings, *, english: bool) -> dict:
+    """The component and index templates of a kind (pure; nothing is sent).
+
+    Returns {"component_templates": {name: body}, "index_template": {"name": ..., "body": ...}}.
+    """
+    _check_kind(kind)
+    settings_name, mappings_name = component_names(kind, settings)
+    meta = {"newswatch_kind": kind, "newswatch_schema": SCHEMA_VERSION}
+    return {
+        "component_templates": {
+            settings_name: {
+                "template": {
+                    "settings": {
+                        "number_of_shards": settings.index_shards,
+                        "number_of_replicas": settings.index_replicas,
+                    }
+                },
+                "_meta": {"newswatch_schema": SCHEMA_VERSION},
+            },
+            mappings_name: {
+                "template": {
+                    "mappings": {
+                        "dynamic": "strict",
+                        "_meta": meta,
+                        "properties": _properties(kind, english=english),
+                    }
+                },
+                "_meta": meta,
+            },
+        },
+        "index_template": {
+            "name": template_name(kind, settings),
+            "body": {
+                "index_patterns": [version_pattern(kind, settings)],
+                "composed_of": [settings_name, mappings_name],
+                "priority": 500,
+                "_meta": meta,
+            },
+        },
+    }
+
+
+def has_analysis_common(client: Elasticsearch) -> bool:
+    """True when every node reports the analysis-common module (the `english` analyzer)."""
+    info = _call(
+        lambda: client.nodes.info(metric="plugins", filter_path="nodes.*.modules.name")
+    )
+    nodes = (info.body if hasattr(info, "body") else info).get("nodes", {})
+    if not nodes:
+        return False
+    return all(
+        any(m.get("name") == "analysis-common" for m in node.get("modules", []))
+        for node in nodes.values()
+    )
+
+
+def _call(fn):
+    """Run one request; a transport failure becomes ElasticsearchUnavailable."""
+    try:
+        return fn()
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(
+            f"Elasticsearch did not answer ({type(exc).__name__}: {exc}); "
+            "start it with `scripts/elasticsearch.sh start` or check NEWSWATCH_ES_URL"
+        ) from exc
+
+
+def _versions(client: Elasticsearch, settings: Settings, kind: str) -> dict[int, str]:
+    quiet = client.options(ignore_status=404)
+    found = _call(lambda: quiet.indices.get(index=version_pattern(kind, settings),
+                                            expand_wildcards="open,closed"))
+    pattern = re.compile(re.escape(settings.index(kind)) + r"-v(\d+)$")
+    versions: dict[int, str] = {}
+    for name in (found.body or {}):
+        match = pattern.match(name)
+        if match:
+            versions[int(match.group(1))] = name
+    return versions
+
+
+def _alias_targets(client: Elasticsearch, alias: str) -> dict[str, dict]:
+    quiet = client.options(ignore_status=404)
+    found = _call(lambda: quiet.indices.get_alias(name=alias))
+    body = found.body or {}
+    if "error" in body or "status" in body:
+        return {}
+    return {index: data.get("aliases", {}).get(alias, {}) for index, data in body.items()}
+
+
+def current_index(client: Elasticsearch, settings: Settings, kind: str) -> str:
+    """The concrete index the kind's alias writes to."""
+    _check_kind(kind)
+    alias = settings.index(kind)
+    targets = _alias_targets(client, alias)
+    if not targets:
+        raise SchemaError(f"alias {alias} does not exist; run `newswatch setup-es`")
+    if len(targets) == 1:
+        return next(iter(targets))
+    writers = [name for name, meta in targets.items() if meta.get("is_write_index")]
+    if len(writers) != 1:
+        raise SchemaError(f"alias {alias} points at {sorted(targets)} without one write index")
+    return writers[0]
+
+
+def _put_templates(client: Elasticsearch, kind: str, settings: Settings, english: bool) -> dict:
+    """Put a kind's templates; returns {template name: 'created'|'updated'|'unchanged'}."""
+    wanted = build_templates(kind, settings, english=english)
+    status: dict[str, str] = {}
+    quiet = client.options(ignore_status=404)
+    for name, body in wanted["component_templates"].items():
+        have = _call(lambda n=name: quiet.cluster.get_component_template(name=n)).body or {}
+        existing = [t["component_template"] for t in have.get("component_templates", [])]
+        if existing and _same(existing[0], body):
+            status[name] = "unchanged"
+            continue
+        _call(lambda n=name, b=body: client.cluster.put_component_template(name=n, **b))
+        status[name] = "updated" if existing else "created"
+    name, body = wanted["index_template"]["name"], wanted["index_template"]["body"]
+    have = _call(lambda: quiet.indices.get_index_template(name=name)).body or {}
+    existing = [t["index_template"] for t in have.get("index_templates", [])]
+    if existing and _same(existing[0], body):
+        status[name] = "unchanged"
+    else:
+        _call(lambda: client.indices.put_index_template(name=name, **body))
+        status[name] = "updated" if existing else "created"
+    return status
+
+
+def _same(have: Any, want: Any) -> bool:
+    """Whether the stored object already holds everything wanted (stored values come back as
+    strings for settings, so compare on string forms of leaves)."""
+    if isinstance(want, dict):
+        if not isinstance(have, dict):
+            return False
+        return all(_same(_lookup(have, key), value) for key, value in want.items())
+    if isinstance(want, list):
+        return isinstance(have, list) and len(have) == len(want) and all(
+            _same(h, w) for h, w in zip(have, want, strict=True)
+        )
+    return str(have).lower() == str(want).lower()
+
+
+def _lookup(have: dict, key: str) -> Any:
+    if key in have:
+        return have[key]
+    # settings come back nested under "index" ({"index": {"number_of_shards": "1"}})
+    index = have.get("index")
+    if isinstance(index, dict) and key in index:
+        return index[key]
+    return None
+
+
+def setup(client: Elasticsearch, settings: Settings) -> dict:
+    """Templates put, first versioned index created, alias set, for every kind. Idempotent.
+
+    Returns {"english": bool, kind: {"templates": {name: status}, "index": name,
+    "index_status": "created"|"existed", "alias_status": "created"|"existed",
+    "mapping_status": "current"|"updated"|"needs-migration: <reason>"}}.
+    """
+    english = has_analysis_common(client)
+    report: dict[str, Any] = {"english": english}
+    for kind in KINDS:
+        report[kind] = _setup_kind(client, settings, kind, english)
+    return report
+
+
+def _setup_kind(client: Elasticsearch, settings: Settings, kind: str, english: bool) -> dict:
+    alias = settings.index(kind)
+    templates = _put_templates(client, kind, settings, english)
+    quiet = client.options(ignore_status=404)
+    direct = _call(lambda: quiet.indices.get(index=alias, expand_wildcards="all")).body or {}
+    if alias in direct:  # a concrete index (not an alias) occupies the alias name
+        raise SchemaError(
+            f"{alias} is a concrete index, not an alias (was something indexed before setup?); "
+            f"reindex it into {alias}-v1 or delete it, then run `newswatch setup-es` again"
+        )
+    targets = _alias_targets(client, alias)
+    if targets:
+        index = current_index(client, settings, kind)
+        mapping_status = _update_mapping(client, kind, index, settings, english)
+        return {"templates": templates, "index": index, "index_status": "existed",
+                "alias_status": "existed", "mapping_status": mapping_status}
+    versions = _versions(client, settings, kind)
+    if versions:  # versioned indices exist but the alias is gone: point it at the newest
+        index = versions[max(versions)]
+        index_status = "existed"
+    else:
+        index = f"{alias}-v1"
+        _call(lambda: client.indices.create(index=index))
+        index_status = "created"
+    _call(lambda: client.indices.update_aliases(
+        actions=[{"add": {"index": index, "alias": alias, "is_write_index": True}}]
+    ))
+    return {"templates": templates, "index": index, "index_status": index_status,
+            "alias_status": "created", "mapping_status": "current"}
+
+
+def _update_mapping(client: Elasticsearch, kind: str, index: str, settings: Settings,
+                    english: bool) -> str:
+    """Apply additive mapping changes in place; say when only a migration can apply them."""
+    wanted = _properties(kind, english=english)
+    have = _call(lambda: client.indices.get_mapping(index=index)).body
+    current = have.get(index, {}).get("mappings", {}).get("properties", {})
+    if _same(current, wanted):
+        return "current"
+    try:
+        _call(lambda: client.indices.put_mapping(index=index, properties=wanted, dynamic="strict"))
+    except ApiError as exc:
+        if exc.status_code == 400:
+            return f"needs-migration: {exc.message}"
+        raise
+    return "updated"
+
+
+def create_next_version(client: Elasticsearch, settings: Settings, kind: str) -> str:
+    """Create the next versioned index of a kind from the current templates (not aliased)."""
+    _check_kind(kind)
+    _put_templates(client, kind, settings, has_analysis_common(client))
+    versions = _versions(client, settings, kind)
+    name = f"{settings.index(kind)}-v{max(versions, default=0) + 1}"
+    _call(lambda: client.indices.create(index=name))
+    return name
+
+
+def swap_alias(client: Elasticsearch, settings: Settings, kind: str, new_index: str) -> None:
+    """Point the alias at new_index only (one atomic request); it becomes the write index."""
+    _check_kind(kind)
+    alias = settings.index(kind)
+    actions: list[dict] = [
+        {"remove": {"index": index, "alias": alias}}
+        for index in _alias_targets(client, alias)
+        if index != new_index
+    ]
+    actions.append({"add": {"index": new_index, "alias": alias, "is_write_index": True}})
+    _call(lambda: client.indices.update_aliases(actions=actions))
+
+
+def migrate(client: Elasticsearch, settings: Settings, kind: str) -> MigrationReport:
+    """Create the next version, copy every document into it (scan + bulk), verify, swap alias."""
+    old = current_index(client, settings, kind)
+    new = create_next_version(client, settings, kind)
+    try:
+        _call(lambda: client.indices.refresh(index=old))
+        helpers.reindex(client, old, new, chunk_size=500, bulk_kwargs={"max_retries": 3})
+        _call(lambda: client.indices.refresh(index=new))
+        source_count = _call(lambda: client.count(index=old))["count"]
+        target_count = _call(lambda: client.count(index=new))["count"]
+    except helpers.BulkIndexError as exc:
+        raise SchemaError(
+            f"migrating {kind}: {len(exc.errors)} documents did not fit {new}; "
+            f"first error: {exc.errors[0]}. The alias still points at {old}; "
+            f"delete {new} after fixing the schema"
+        ) from exc
+    if source_count != target_count:
+        raise SchemaError(
+            f"migrating {kind}: {old} holds {source_count} documents but {new} {target_count}; "
+            f"the alias still points at {old}"
+        )
+    swap_alias(client, settings, kind, new)
+    return MigrationReport(kind, old, new, source_count, target_count, settings.index(kind))

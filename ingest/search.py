@@ -1,0 +1,249 @@
+"""Full-text and faceted search over articles and incidents (used by the CLI, web page, DAGs)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from ingest.config import Settings
+from ingest.es import ElasticsearchUnavailable, NewswatchError
+
+TARGETS = ("articles", "incidents")
+SORTS = ("relevance", "date")
+INTERVALS = ("hour", "day", "week", "month", "quarter", "year")
+
+
+class SearchError(NewswatchError):
+    """A search request that cannot be run as asked (unknown filter, facet, target...)."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """A user-facing filter/facet name and the keyword field it means in each index."""
+
+    articles: str | None
+    incidents: str | None
+
+
+# One table for filters and facets: adding a name = one entry here.
+FIELDS: dict[str, Field] = {
+    "event_type": Field("event_types", "event_type"),
+    "sub_event_type": Field("sub_event_types", "sub_event_type"),
+    "country": Field("countries", "country"),
+    "country_code": Field("country_codes", "country_code"),
+    "admin1": Field("admin1s", "admin1"),
+    "location": Field("locations", "location"),
+    "actor": Field("actors", "actors"),
+    "source": Field("source", "source"),
+    "language": Field("language", "language"),
+    "feed_id": Field("feed_id", "feed_id"),
+    "article_id": Field("article_id", "article_id"),
+    "domain": Field("domain", None),
+    "author": Field("authors", None),
+    "tag": Field("tags", None),
+    "weapon": Field(None, "weapons"),
+    "date_precision": Field(None, "date_precision"),
+    "geo_precision": Field(None, "geo_precision"),
+}
+
+# Per target: full-text fields (with boosts), time field, id field, fatalities field,
+# highlighted fields.
+QUERY_FIELDS = {
+    "articles": ["title^3", "title.english^3", "description^2", "description.english^2",
+                 "text", "text.english", "source.text"],
+    "incidents": ["article_title^3", "location.text^2", "evidence", "source.text"],
+}
+TIME_FIELD = {"articles": "published", "incidents": "date"}
+ID_FIELD = {"articles": "article_id", "incidents": "incident_id"}
+FATALITIES_FIELD = {"articles": "fatalities_total", "incidents": "fatalities"}
+HIGHLIGHT_FIELDS = {
+    "articles": ("title", "description", "text"),
+    "incidents": ("evidence", "article_title", "location.text"),
+}
+DEFAULT_EXCLUDES = {"articles": ("text",), "incidents": ()}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: list[dict] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    histogram: list[tuple[str, int]] = field(default_factory=list)
+    fatalities_sum: int | None = None
+    next_search_after: list | None = None
+
+
+def valid_names(target: str) -> list[str]:
+    """The filter and facet names that work on a target."""
+    return sorted(name for name, f in FIELDS.items() if getattr(f, target) is not None)
+
+
+def _field(name: str, target: str, what: str) -> str:
+    spec = FIELDS.get(name)
+    resolved = getattr(spec, target) if spec else None
+    if resolved is None:
+        raise SearchError(
+            f"unknown {what} {name!r} for {target}; valid {what}s: {', '.join(valid_names(target))}"
+        )
+    return resolved
+
+
+def _time_value(value: str | date | datetime) -> str:
+    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+
+def build_request(
+    query: str | None = None,
+    *,
+    target: str = "articles",
+    filters: Mapping[str, str | Sequence[str]] | None = None,
+    facets: Sequence[str] = (),
+    sort: str = "relevance",
+    size: int = 10,
+    search_after: Sequence[Any] | None = None,
+    date_from: str | date | None = None,
+    date_to: str | date | None = None,
+    fatalities_min: int | None = None,
+    fatalities_max: int | None = None,
+    near: tuple[float, float, float] | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    histogram: str | None = "day",
+    facet_size: int = 10,
+    source_excludes: Sequence[str] | None = None,
+) -> dict:
+    """The search request body (pure): validates names, never lets query syntax break it."""
+    if target not in TARGETS:
+        raise SearchError(f"unknown target {target!r}; valid targets: {', '.join(TARGETS)}")
+    if sort not in SORTS:
+        raise SearchError(f"unknown sort {sort!r}; valid sorts: {', '.join(SORTS)}")
+    if histogram is not None and histogram not in INTERVALS:
+        raise SearchError(f"unknown interval {histogram!r}; valid: {', '.join(INTERVALS)}")
+    if not 0 <= size <= 10_000:
+        raise SearchError(f"size {size} is out of range 0..10000")
+    time_field = TIME_FIELD[target]
+    filter_clauses: list[dict] = []
+    for name, value in (filters or {}).items():
+        es_field = _field(name, target, "filter")
+        values = [value] if isinstance(value, str | int | float) else list(value)
+        filter_clauses.append({"terms": {es_field: [str(v) for v in values]}})
+    if date_from is not None or date_to is not None:
+        bounds: dict[str, str] = {}
+        if date_from is not None:
+            bounds["gte"] = _time_value(date_from)
+        if date_to is not None:
+            bounds["lte"] = _time_value(date_to)
+        filter_clauses.append({"range": {time_field: bounds}})
+    if fatalities_min is not None or fatalities_max is not None:
+        bounds_n: dict[str, int] = {}
+        if fatalities_min is not None:
+            bounds_n["gte"] = int(fatalities_min)
+        if fatalities_max is not None:
+            bounds_n["lte"] = int(fatalities_max)
+        filter_clauses.append({"range": {FATALITIES_FIELD[target]: bounds_n}})
+    if near is not None:
+        lat, lon, km = near
+        filter_clauses.append({"geo_distance": {"distance": f"{float(km)}km",
+                                                "geo": {"lat": float(lat), "lon": float(lon)}}})
+    if bbox is not None:
+        west, south, east, north = bbox
+        filter_clauses.append({"geo_bounding_box": {"geo": {
+            "top_left": {"lat": float(north), "lon": float(west)},
+            "bottom_right": {"lat": float(south), "lon": float(east)},
+        }}})
+
+    text = (query or "").strip()
+    must: list[dict] = []
+    if text:
+        must.append({"simple_query_string": {
+            "query": text, "fields": QUERY_FIELDS[target], "default_operator": "and",
+            "lenient": True,
+        }})
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filter_clauses}},
+        "size": size,
+        "track_total_hits": True,
+    }
+    tiebreak = {ID_FIELD[target]: {"order": "asc"}}
+    by_date = {time_field: {"order": "desc", "missing": "_last", "unmapped_type": "date"}}
+    body["sort"] = [by_date, tiebreak] if sort == "date" else ["_score", by_date, tiebreak]
+    if search_after:
+        body["search_after"] = list(search_after)
+    excludes = DEFAULT_EXCLUDES[target] if source_excludes is None else tuple(source_excludes)
+    if excludes:
+        body["_source"] = {"excludes": list(excludes)}
+    if text:
+        body["track_scores"] = True
+        body["highlight"] = {
+            "fields": {name: {} for name in HIGHLIGHT_FIELDS[target]},
+            "fragment_size": 160, "number_of_fragments": 2, "require_field_match": False,
+        }
+    aggs: dict[str, dict] = {}
+    for name in facets:
+        aggs[f"facet:{name}"] = {"terms": {"field": _field(name, target, "facet"),
+                                           "size": facet_size}}
+    if histogram:
+        aggs["histogram"] = {"date_histogram": {"field": time_field,
+                                                "calendar_interval": histogram,
+                                                "min_doc_count": 1}}
+    aggs["fatalities_sum"] = {"sum": {"field": FATALITIES_FIELD[target]}}
+    aggs["fatalities_known"] = {"value_count": {"field": FATALITIES_FIELD[target]}}
+    body["aggs"] = aggs
+    return body
+
+
+def search(
+    client: Elasticsearch,
+    settings: Settings,
+    query: str | None = None,
+    *,
+    target: Literal["articles", "incidents"] = "articles",
+    **options: Any,
+) -> SearchResult:
+    """Run a search; options as build_request (filters, facets, sort, size, search_after,
+    date_from/date_to, fatalities_min/max, near=(lat, lon, km), bbox=(west, south, east, north),
+    histogram interval or None, facet_size, source_excludes)."""
+    facets = list(options.get("facets", ()))
+    body = build_request(query, target=target, **options)
+    index = settings.index(target)
+    try:
+        response = client.search(index=index, **body).body
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(
+            f"Elasticsearch did not answer the search ({type(exc).__name__}: {exc}); start it "
+            "with `scripts/elasticsearch.sh start` or check NEWSWATCH_ES_URL"
+        ) from exc
+    except ApiError as exc:
+        if exc.status_code == 404:
+            raise SearchError(f"{index} does not exist; run `newswatch setup-es`") from exc
+        raise SearchError(f"Elasticsearch refused the search: {exc.message}") from exc
+
+    hits: list[dict] = []
+    for hit in response["hits"]["hits"]:
+        item = {"id": hit["_id"], "score": hit.get("_score"), **hit.get("_source", {})}
+        item["highlights"] = hit.get("highlight", {})
+        item["sort"] = hit.get("sort")
+        hits.append(item)
+    aggs = response.get("aggregations", {})
+    facet_counts = {
+        name: [(str(b.get("key_as_string", b["key"])), b["doc_count"])
+               for b in aggs.get(f"facet:{name}", {}).get("buckets", [])]
+        for name in facets
+    }
+    histogram = [(b["key_as_string"], b["doc_count"])
+                 for b in aggs.get("histogram", {}).get("buckets", [])]
+    known = aggs.get("fatalities_known", {}).get("value", 0)
+    fatalities = int(aggs["fatalities_sum"]["value"]) if known else None
+    size = body["size"]
+    next_after = hits[-1]["sort"] if size and len(hits) == size else None
+    return SearchResult(
+        total=response["hits"]["total"]["value"],
+        hits=hits,
+        facets=facet_counts,
+        histogram=histogram,
+        fatalities_sum=fatalities,
+        next_search_after=next_after,
+    )
