@@ -1,0 +1,157 @@
+"""Feed state and health in the newswatch-feeds index: conditional-GET validators and back-off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from elasticsearch import Elasticsearch, helpers
+
+from ingest.config import Settings
+from ingest.es import NewswatchError
+from ingest.feeds import PollResult
+from ingest.feedspec import FeedSpec
+
+BACKOFF_BASE = timedelta(minutes=10)
+BACKOFF_CAP = timedelta(hours=6)
+
+
+class FeedStoreError(NewswatchError):
+    """Elasticsearch refused to read or write feed state."""
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What newswatch remembers about one feed between polls (times are ISO 8601 UTC)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: str | None = None
+    last_status: str | None = None  # "ok" | "not_modified" | "failed"
+    last_error: str | None = None  # detail of the last failure (kept after recovery: history)
+    last_reason: str | None = None  # reason of the last poll
+    consecutive_failures: int = 0
+    entries_seen: int = 0  # entries in the last successfully parsed answer
+    next_poll_after: str | None = None  # set while backing off after failures
+    title: str | None = None  # the feed's own title, from its last parsed answer
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_iso(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def backoff(failures: int) -> timedelta:
+    """Wait after `failures` consecutive failures: 10 min, 20, 40, ... capped at 6 h."""
+    if failures <= 0:
+        return timedelta(0)
+    return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** min(failures - 1, 20)))
+
+
+def next_state(state: FeedState | None, result: PollResult, now: datetime) -> FeedState:
+    """The feed's state after a poll: validators kept, failures counted and backed off."""
+    state = state or FeedState()
+    polled = iso(now)
+    if result.status == "failed":
+        failures = state.consecutive_failures + 1
+        return replace(state, last_polled=polled, last_status="failed",
+                       last_error=result.detail or result.reason, last_reason=result.reason,
+                       consecutive_failures=failures,
+                       next_poll_after=iso(now + backoff(failures)))
+    return replace(
+        state,
+        etag=result.etag or state.etag,
+        last_modified=result.last_modified or state.last_modified,
+        last_polled=polled,
+        last_status=result.status,
+        last_reason=result.reason,
+        consecutive_failures=0,
+        entries_seen=len(result.entries) if result.status == "ok" else state.entries_seen,
+        next_poll_after=None,
+        title=result.title or state.title,
+    )
+
+
+def is_due(state: FeedState | None, now: datetime) -> bool:
+    """True unless the feed is backing off and its next poll time has not come."""
+    if state is None or not state.next_poll_after:
+        return True
+    after = _parse_iso(state.next_poll_after)
+    return after is None or now >= after
+
+
+# ---------------------------------------------------------------- Elasticsearch
+
+_STATE_FIELDS = tuple(f.name for f in fields(FeedState))
+
+
+def state_from_doc(doc: Mapping[str, Any]) -> FeedState:
+    values = {name: doc.get(name) for name in _STATE_FIELDS if doc.get(name) is not None}
+    for name in ("consecutive_failures", "entries_seen"):
+        try:
+            values[name] = int(values.get(name) or 0)
+        except (TypeError, ValueError):
+            values[name] = 0
+    return FeedState(**values)
+
+
+def feed_document(spec: FeedSpec, state: FeedState) -> dict[str, Any]:
+    """The newswatch-feeds document of one feed (its id is the feed id)."""
+    doc = {"feed_id": spec.id, "name": spec.name, "url": spec.url, "language": spec.language,
+           "country": spec.country, "region": spec.region, "tags": list(spec.tags)}
+    doc.update(asdict(state))
+    return doc
+
+
+def load_states(client: Elasticsearch, settings: Settings,
+                feed_ids: Iterable[str]) -> dict[str, FeedState]:
+    """The stored state of each feed that has one (one mget); a missing index means none."""
+    ids = list(dict.fromkeys(feed_ids))
+    if not ids:
+        return {}
+    try:
+        answer = client.options(ignore_status=404).mget(index=settings.index("feeds"), ids=ids)
+    except Exception as exc:
+        raise FeedStoreError(f"cannot read feed state from {settings.index('feeds')}: "
+                             f"{type(exc).__name__}: {exc}") from exc
+    states: dict[str, FeedState] = {}
+    for doc in answer.body.get("docs", []) if isinstance(answer.body, dict) else []:
+        if doc.get("found") and isinstance(doc.get("_source"), dict):
+            states[doc["_id"]] = state_from_doc(doc["_source"])
+    return states
+
+
+def save_states(client: Elasticsearch, settings: Settings,
+                items: Mapping[str, tuple[FeedSpec, FeedState]], *,
+                refresh: bool | str = False) -> int:
+    """Upsert each feed's document in one bulk request; returns how many were written."""
+    index = settings.index("feeds")
+    actions = [
+        {"_op_type": "update", "_index": index, "_id": feed_id,
+         "doc": feed_document(spec, state), "doc_as_upsert": True}
+        for feed_id, (spec, state) in items.items()
+    ]
+    if not actions:
+        return 0
+    try:
+        written, errors = helpers.bulk(client, actions, raise_on_error=False,
+                                       refresh=refresh)
+    except Exception as exc:
+        raise FeedStoreError(f"cannot save feed state to {index}: "
+                             f"{type(exc).__name__}: {exc}") from exc
+    if errors:
+        first = errors[0]
+        raise FeedStoreError(f"{len(errors)} feed state document(s) not saved to {index}, "
+                             f"first: {first}")
+    return written

@@ -1,0 +1,399 @@
+"""Feed parsing and polling: bytes -> normalised entries, one feed poll -> a PollResult."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from html import unescape
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+import courlan
+import feedparser
+import httpx
+
+from ingest.config import Settings
+from ingest.http import FEED_ACCEPT, FetchReason, fetch_url, make_client
+from ingest.ids import article_id
+
+if TYPE_CHECKING:
+    from ingest.feed_store import FeedState
+    from ingest.feedspec import FeedSpec
+
+
+class FeedReason(StrEnum):
+    """Why a body did (not) yield entries."""
+
+    OK = "ok"
+    EMPTY = "empty"  # no bytes at all
+    NOT_A_FEED = "not_a_feed"  # e.g. an HTML page
+    MALFORMED = "malformed"  # broken XML/JSON from which nothing could be read
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One normalised feed item; `article_id` is the hash of `canonical_url`."""
+
+    source: str  # the feed id, or the path/URL given on the command line
+    link: str
+    canonical_url: str
+    article_id: str
+    guid: str | None
+    title: str | None
+    summary: str | None
+    published: str | None  # ISO 8601 UTC, e.g. 2024-04-21T10:00:00Z
+    updated: str | None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    language: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: list(v) if isinstance(v, tuple) else v
+                for name, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    ok: bool
+    reason: FeedReason
+    detail: str = ""
+    title: str | None = None
+    entries: tuple[FeedEntry, ...] = ()
+    version: str | None = None  # feedparser's format name (rss20, atom10, json1, ...)
+    bozo: bool = False  # the body was broken but something was read
+    dropped: int = 0  # entries without a usable link, or duplicates of an earlier entry
+
+
+@dataclass(frozen=True)
+class PollResult:
+    feed_id: str
+    status: str  # "ok" | "not_modified" | "failed"
+    reason: str  # a FetchReason or FeedReason value
+    detail: str = ""
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    entries: tuple[FeedEntry, ...] = ()
+    elapsed_s: float = 0.0
+    title: str | None = None  # the feed's own title
+    final_url: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+# ---------------------------------------------------------------- links
+
+_PROXY_HOSTS = ("feedproxy.google.com", "feeds.feedburner.com", "feeds2.feedburner.com")
+_WRAPPER_HOSTS = ("www.google.com", "google.com", "l.facebook.com")
+_WRAPPER_PARAMS = ("url", "u", "q", "dest", "destination", "target")
+
+
+def _unwrap(url: str) -> str:
+    """A link wrapped by a known redirector, replaced by the target carried in its query."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower()
+    if host in _WRAPPER_HOSTS and parts.path in ("/url", "/l.php"):
+        for key, value in parse_qsl(parts.query):
+            if key in _WRAPPER_PARAMS and value.startswith(("http://", "https://")):
+                return value
+    return url
+
+
+def canonical_link(url: str) -> str:
+    """The canonical form of an article URL: lower-case host, no default port, no fragment,
+    no tracking parameters (utm_*, fbclid, gclid, ...), sorted query; wrapped redirector
+    links unwrapped. Returns the input stripped if it cannot be normalised."""
+    url = (url or "").strip()
+    if not url:
+        return url
+    url = _unwrap(url)
+    try:
+        normal = courlan.normalize_url(url, strict=False)
+    except Exception:  # courlan raises on exotic input; keep the link as given
+        normal = url
+    try:
+        parts = urlsplit(normal)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    except ValueError:
+        return normal
+
+
+def _proxied_origin(entry: dict) -> str | None:
+    """The original URL of a FeedBurner-proxied entry, when the feed says it."""
+    for key in ("feedburner_origlink", "feedburner_origenclosurelink"):
+        if entry.get(key):
+            return str(entry[key])
+    link = str(entry.get("link") or "")
+    host = (urlsplit(link).hostname or "") if link.startswith("http") else ""
+    if host in _PROXY_HOSTS and "/~r/" in link:
+        guid = entry.get("id")
+        if guid and str(guid).startswith(("http://", "https://")) and \
+                urlsplit(str(guid)).hostname not in _PROXY_HOSTS:
+            return str(guid)
+    return None
+
+
+# ---------------------------------------------------------------- dates and text
+
+_TAGS = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+def _iso(struct: time.struct_time | None) -> str | None:
+    if not struct:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(struct), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _iso_text(text: Any) -> str | None:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    except ValueError:
+        parsed = feedparser.datetimes._parse_date(text)  # feedparser's own date registry
+        return _iso(parsed)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plain(text: Any, limit: int = 2000) -> str | None:
+    if not isinstance(text, str):
+        return None
+    cleaned = _SPACES.sub(" ", unescape(_TAGS.sub(" ", text))).strip()
+    return cleaned[:limit] or None
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _looks_json(data: bytes, content_type: str | None) -> bool:
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return head in (b"{", b"[") or bool(content_type and "json" in content_type)
+
+
+def _json_entries(doc: dict, source: str, base_url: str | None,
+                  language: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    raw = []
+    lang = doc.get("language") if isinstance(doc.get("language"), str) else language
+    base = doc.get("home_page_url") or base_url
+    for item in doc.get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        names = tuple(str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name"))
+        raw.append({
+            "link": item.get("url") or item.get("external_url")
+            or (item.get("id") if str(item.get("id", "")).startswith("http") else None),
+            "guid": str(item["id"]) if item.get("id") is not None else None,
+            "title": _plain(item.get("title"), 1000),
+            "summary": _plain(item.get("summary") or item.get("content_text")
+                              or item.get("content_html")),
+            "published": _iso_text(item.get("date_published")),
+            "updated": _iso_text(item.get("date_modified")),
+            "authors": names,
+            "tags": tuple(str(t) for t in item.get("tags") or [] if isinstance(t, str | int)),
+            "language": item.get("language") if isinstance(item.get("language"), str) else lang,
+            "base": base,
+        })
+    return raw, _plain(doc.get("title"), 500)
+
+
+def _parse_json(data: bytes, source: str, base_url: str | None,
+                language: str | None) -> ParsedFeed | list[dict[str, Any]]:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return ParsedFeed(False, FeedReason.MALFORMED, f"not valid JSON: {exc}")
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+        "https://jsonfeed.org/version/"
+    ):
+        return ParsedFeed(False, FeedReason.NOT_A_FEED, "JSON without a JSON Feed version")
+    raw, title = _json_entries(doc, source, base_url, language)
+    return _finish(raw, source, title, "json" + str(doc["version"]).rsplit("/", 1)[-1],
+                   False, "")
+
+
+def _feedparser_entries(parsed: Any, language: str | None) -> list[dict[str, Any]]:
+    feed_lang = parsed.feed.get("language") or language
+    raw = []
+    for entry in parsed.entries:
+        link = _proxied_origin(entry) or entry.get("link")
+        guid = entry.get("id")
+        if not link and guid and str(guid).startswith(("http://", "https://")):
+            link = guid
+        authors = tuple(str(a.get("name")) for a in entry.get("authors", [])
+                        if isinstance(a, dict) and a.get("name"))
+        if not authors and entry.get("author"):
+            authors = (str(entry["author"]),)
+        tags = tuple(str(t.get("term")) for t in entry.get("tags", [])
+                     if isinstance(t, dict) and t.get("term"))
+        detail = entry.get("title_detail") or entry.get("summary_detail") or {}
+        raw.append({
+            "link": link,
+            "guid": str(guid) if guid else None,
+            "title": _plain(entry.get("title"), 1000),
+            "summary": _plain(entry.get("summary")),
+            "published": _iso(entry.get("published_parsed")) or _iso(entry.get("created_parsed")),
+            "updated": _iso(entry.get("updated_parsed")),
+            "authors": authors,
+            "tags": tags,
+            "language": detail.get("language") or feed_lang,
+            "base": None,
+        })
+    return raw
+
+
+def _finish(raw: Iterable[dict[str, Any]], source: str, title: str | None,
+            version: str | None, bozo: bool, detail: str) -> ParsedFeed:
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    dropped = 0
+    for item in raw:
+        link = item.pop("link")
+        base = item.pop("base")
+        if not isinstance(link, str) or not link.strip():
+            dropped += 1
+            continue
+        link = urljoin(base, link.strip()) if base else link.strip()
+        if not link.startswith(("http://", "https://")):
+            dropped += 1
+            continue
+        canonical = canonical_link(link)
+        key = article_id(canonical)
+        if key in seen:
+            dropped += 1
+            continue
+        seen.add(key)
+        entries.append(FeedEntry(source=source, link=link, canonical_url=canonical,
+                                 article_id=key, **item))
+    return ParsedFeed(True, FeedReason.OK, detail, title, tuple(entries), version, bozo, dropped)
+
+
+def parse_feed(data: bytes, source: str, *, base_url: str | None = None,
+               content_type: str | None = None, language: str | None = None) -> ParsedFeed:
+    """Parse RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes into normalised entries; never raises.
+
+    `base_url` resolves relative links; `language` is the fallback entry language.
+    """
+    try:
+        return _parse(data, source, base_url, content_type, language)
+    except Exception as exc:  # a parser bug must not stop a run: report it as malformed
+        return ParsedFeed(False, FeedReason.MALFORMED, f"{type(exc).__name__}: {exc}")
+
+
+def _parse(data: bytes, source: str, base_url: str | None, content_type: str | None,
+           language: str | None) -> ParsedFeed:
+    if not data or not data.strip():
+        return ParsedFeed(False, FeedReason.EMPTY, "empty body")
+    if _looks_json(data, content_type):
+        result = _parse_json(data, source, base_url, language)
+        if isinstance(result, ParsedFeed) and (result.ok or data.lstrip()[:1] in (b"{", b"[")):
+            return result
+    headers = {}
+    if base_url:
+        headers["content-location"] = base_url
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True,
+                              resolve_relative_uris=True)
+    version = parsed.get("version") or None
+    bozo = bool(parsed.get("bozo"))
+    problem = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}" if bozo else ""
+    if not parsed.entries:
+        if not version and not bozo:
+            return ParsedFeed(False, FeedReason.NOT_A_FEED,
+                              "no RSS, Atom or JSON Feed found (an HTML page?)")
+        if not version:
+            if data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+                return ParsedFeed(False, FeedReason.NOT_A_FEED, "an HTML page, not a feed")
+            return ParsedFeed(False, FeedReason.MALFORMED, problem or "nothing readable")
+    title = _plain(parsed.feed.get("title"), 500)
+    raw = _feedparser_entries(parsed, language)
+    return _finish(raw, source, title, version, bozo, problem)
+
+
+# ---------------------------------------------------------------- polling
+
+
+def _conditional_headers(state: FeedState | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if state is not None and state.etag:
+        headers["If-None-Match"] = state.etag
+    if state is not None and state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
+
+
+def poll_feed(spec: FeedSpec, state: FeedState | None, settings: Settings, *,
+              client: httpx.Client | None = None) -> PollResult:
+    """Download and parse one feed with a conditional GET; never raises."""
+    start = time.monotonic()
+    try:
+        fetched = fetch_url(spec.url, settings, headers=_conditional_headers(state),
+                            accept_header=FEED_ACCEPT, client=client)
+    except Exception as exc:  # fetch_url does not raise; this guards against bugs only
+        return PollResult(spec.id, "failed", FetchReason.CONNECTION_ERROR.value,
+                          f"{type(exc).__name__}: {exc}", elapsed_s=time.monotonic() - start)
+    etag = fetched.etag or (state.etag if state else None)
+    modified = fetched.last_modified or (state.last_modified if state else None)
+    common = dict(http_status=fetched.status, elapsed_s=time.monotonic() - start,
+                  final_url=fetched.final_url)
+    if fetched.reason is FetchReason.NOT_MODIFIED:
+        return PollResult(spec.id, "not_modified", fetched.reason.value, fetched.detail,
+                          etag=etag, last_modified=modified, **common)
+    if not fetched.ok:
+        return PollResult(spec.id, "failed", fetched.reason.value, fetched.detail,
+                          etag=state.etag if state else None,
+                          last_modified=state.last_modified if state else None, **common)
+    parsed = parse_feed(fetched.content, spec.id, base_url=fetched.final_url,
+                        content_type=_content_type_header(fetched.content_type, fetched.charset),
+                        language=spec.language)
+    common["elapsed_s"] = time.monotonic() - start
+    if not parsed.ok:
+        return PollResult(spec.id, "failed", parsed.reason.value, parsed.detail,
+                          etag=state.etag if state else None,
+                          last_modified=state.last_modified if state else None, **common)
+    return PollResult(spec.id, "ok", parsed.reason.value, parsed.detail, etag=etag,
+                      last_modified=modified, entries=parsed.entries, title=parsed.title,
+                      **common)
+
+
+def _content_type_header(media: str | None, charset: str | None) -> str | None:
+    if not media:
+        return None
+    return f"{media}; charset={charset}" if charset else media
+
+
+def poll_feeds(specs: Iterable[FeedSpec], states: dict[str, FeedState], settings: Settings, *,
+               workers: int = 16, on_result=None) -> list[PollResult]:
+    """Poll many feeds concurrently (a bounded thread pool, one shared client); order kept."""
+    specs = list(specs)
+    results: list[PollResult | None] = [None] * len(specs)
+    with make_client(settings, max_connections=workers) as client, \
+            ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(poll_feed, spec, states.get(spec.id), settings, client=client): i
+                   for i, spec in enumerate(specs)}
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = future.result()
+            if on_result is not None:
+                on_result(results[index])
+    return [r for r in results if r is not None]
+

@@ -1,0 +1,367 @@
+"""The one HTTP layer: bounded, polite, SSRF-guarded GETs that return a result and never raise."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+import time
+import zlib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from charset_normalizer import from_bytes
+
+from ingest.config import Settings
+
+CHUNK = 64 * 1024
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+
+
+class FetchReason(StrEnum):
+    """Why a fetch ended the way it did (one value per outcome, countable in Kibana)."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    HTTP_ERROR = "http_error"
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too_large"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    BLOCKED_ADDRESS = "blocked_address"
+    ROBOTS_DISALLOWED = "robots_disallowed"
+    WRONG_CONTENT_TYPE = "wrong_content_type"
+    CONNECTION_ERROR = "connection_error"
+    DECODING_ERROR = "decoding_error"
+    INVALID_URL = "invalid_url"
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one GET produced. `ok` means a 2xx body was received, or a 304 (nothing to read)."""
+
+    url: str
+    final_url: str
+    status: int | None
+    ok: bool
+    reason: FetchReason
+    detail: str = ""
+    content: bytes = b""
+    content_type: str | None = None  # media type only, lower case, e.g. "text/html"
+    charset: str | None = None  # as declared in the Content-Type header
+    headers: Mapping[str, str] = field(default_factory=dict)  # etag, last-modified, ...
+    elapsed_s: float = 0.0
+    redirects: tuple[str, ...] = ()
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+
+class _Stop(Exception):
+    """Internal: ends a fetch early with a reason (never leaves this module)."""
+
+    def __init__(self, reason: FetchReason, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+        self.status = status
+
+
+# ---------------------------------------------------------------- SSRF guard
+
+
+def _allowed(host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+             allow: Collection[str]) -> bool:
+    for item in allow:
+        if item.lower() == host.lower():
+            return True
+        try:
+            if ip in ipaddress.ip_network(item, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved
+        or ip.is_multicast or ip.is_unspecified or not ip.is_global
+    )
+
+
+def check_address(host: str, ip_text: str, settings: Settings) -> str | None:
+    """None when the address may be contacted, else why not."""
+    try:
+        ip = ipaddress.ip_address(ip_text.split("%")[0])
+    except ValueError:
+        return f"{host} resolved to an unparseable address {ip_text!r}"
+    if _is_public(ip) or _allowed(host, ip, settings.allow_private_hosts):
+        return None
+    return (f"{host} resolves to non-public address {ip} "
+            "(allow it with NEWSWATCH_ALLOW_PRIVATE_HOSTS)")
+
+
+def guard_host(host: str, port: int, settings: Settings) -> None:
+    """Resolve `host` and refuse it if any address is not public (unless allowed)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise _Stop(FetchReason.CONNECTION_ERROR, f"cannot resolve {host}: {exc}") from None
+    for info in infos:
+        problem = check_address(host, str(info[4][0]), settings)
+        if problem:
+            raise _Stop(FetchReason.BLOCKED_ADDRESS, problem)
+
+
+def _check_url(url: str) -> tuple[str, int]:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise _Stop(FetchReason.INVALID_URL, f"invalid URL {url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _Stop(FetchReason.INVALID_URL, f"not an http(s) URL: {url!r}")
+    return parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+# ---------------------------------------------------------------- client
+
+
+def make_client(settings: Settings, *, max_connections: int = 20) -> httpx.Client:
+    """A client for fetch_url; share one across threads to reuse connections.
+
+    Environment proxies are ignored (trust_env=False): the SSRF guard checks the peer
+    address of every connection, which a proxy would hide.
+    """
+    total = settings.http_timeout_s
+    timeout = httpx.Timeout(connect=min(10.0, total), read=min(15.0, total),
+                            write=min(10.0, total), pool=total)
+    return httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        limits=httpx.Limits(max_connections=max_connections,
+                            max_keepalive_connections=max_connections),
+    )
+
+
+def _media_type(value: str | None) -> tuple[str | None, str | None]:
+    if not value:
+        return None, None
+    parts = [p.strip() for p in value.split(";")]
+    media = parts[0].lower() or None
+    charset = None
+    for param in parts[1:]:
+        name, _, val = param.partition("=")
+        if name.strip().lower() == "charset" and val.strip():
+            charset = val.strip().strip("'\"").lower()
+    return media, charset
+
+
+class _Decoder:
+    """Incremental gzip/deflate decoding whose output per step is bounded (gzip bombs)."""
+
+    def __init__(self, encoding: str) -> None:
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._obj = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._obj = zlib.decompressobj()
+            self._raw_deflate = False
+        else:
+            raise _Stop(FetchReason.DECODING_ERROR, f"unsupported Content-Encoding {encoding!r}")
+        self.encoding = encoding
+
+    def feed(self, data: bytes, limit: int) -> list[bytes]:
+        if self._obj is None:
+            return [data]
+        out: list[bytes] = []
+        produced = 0
+        try:
+            while data:
+                chunk = self._obj.decompress(data, CHUNK)
+                out.append(chunk)
+                produced += len(chunk)
+                if produced > limit:
+                    break  # the caller sees the cap exceeded; no need to go on
+                data = self._obj.unconsumed_tail
+        except zlib.error as exc:
+            if self.encoding == "deflate" and not self._raw_deflate and not out:
+                # some servers send raw deflate without the zlib header
+                self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._raw_deflate = True
+                return self.feed(data, limit)
+            raise _Stop(FetchReason.DECODING_ERROR, f"bad {self.encoding} body: {exc}") from None
+        return out
+
+
+def _read_body(response: httpx.Response, settings: Settings, deadline: float) -> bytes:
+    cap = settings.max_body_bytes
+    declared = response.headers.get("content-length")
+    encoding = response.headers.get("content-encoding", "")
+    if declared and declared.isdigit() and int(declared) > cap and not encoding:
+        raise _Stop(FetchReason.TOO_LARGE, f"Content-Length {declared} exceeds the cap of {cap} "
+                    "bytes", response.status_code)
+    decoder = _Decoder(encoding)
+    parts: list[bytes] = []
+    size = 0
+    raw = 0
+    for chunk in response.iter_raw():  # as the network delivers: no buffering
+        raw += len(chunk)
+        for piece in decoder.feed(chunk, cap - size):
+            size += len(piece)
+            parts.append(piece)
+        if size > cap or raw > cap:
+            raise _Stop(FetchReason.TOO_LARGE, f"body exceeds the cap of {cap} bytes"
+                        + (" after decompression" if size > cap and encoding else ""),
+                        response.status_code)
+        if time.monotonic() > deadline:
+            raise _Stop(FetchReason.TIMEOUT, f"body not complete within {settings.http_timeout_s}"
+                        f" s ({size} bytes read)", response.status_code)
+    return b"".join(parts)
+
+
+def _peer_check(response: httpx.Response, host: str, settings: Settings) -> None:
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return
+    try:
+        addr = stream.get_extra_info("server_addr")
+    except Exception:  # some backends do not know it; the pre-resolution check stands
+        return
+    if addr:
+        problem = check_address(host, str(addr[0]), settings)
+        if problem:
+            raise _Stop(FetchReason.BLOCKED_ADDRESS, problem)
+
+
+def fetch_url(
+    url: str,
+    settings: Settings,
+    *,
+    headers: Mapping[str, str] | None = None,
+    accept: Collection[str] | None = None,
+    accept_header: str | None = None,
+    client: httpx.Client | None = None,
+) -> FetchResult:
+    """GET `url` within the limits of `settings`; never raises.
+
+    `accept`: media types allowed in the answer (e.g. HTML_TYPES); a missing Content-Type
+    passes. `headers`: extra request headers (If-None-Match, If-Modified-Since, ...).
+    """
+    start = time.monotonic()
+    deadline = start + settings.http_timeout_s
+    own = client is None
+    http = client or make_client(settings, max_connections=2)
+    request_headers = dict(headers or {})
+    if accept_header or "accept" not in {k.lower() for k in request_headers}:
+        request_headers["Accept"] = accept_header or (HTML_ACCEPT if accept else FEED_ACCEPT)
+    current = url
+    hops: list[str] = []
+    status: int | None = None
+
+    def result(reason: FetchReason, detail: str, **kw) -> FetchResult:
+        ok = reason in (FetchReason.OK, FetchReason.NOT_MODIFIED)
+        return FetchResult(url=url, final_url=current, status=kw.pop("status", status), ok=ok,
+                           reason=reason, detail=detail, elapsed_s=time.monotonic() - start,
+                           redirects=tuple(hops), **kw)
+
+    try:
+        while True:
+            host, port = _check_url(current)
+            guard_host(host, port, settings)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Stop(FetchReason.TIMEOUT, f"no answer within {settings.http_timeout_s} s")
+            with http.stream("GET", current, headers=request_headers) as response:
+                status = response.status_code
+                _peer_check(response, host, settings)
+                if status in REDIRECT_CODES and response.headers.get("location"):
+                    target = urljoin(current, response.headers["location"])
+                    target = target.split("#", 1)[0]
+                    if target == current or target in hops or target == url:
+                        raise _Stop(FetchReason.TOO_MANY_REDIRECTS,
+                                    f"redirect loop: {current} -> {target}")
+                    hops.append(current)
+                    if len(hops) > settings.max_redirects:
+                        raise _Stop(FetchReason.TOO_MANY_REDIRECTS,
+                                    f"more than {settings.max_redirects} redirects")
+                    current = target
+                    continue
+                kept = {k: response.headers[k] for k in ("etag", "last-modified", "date",
+                        "content-encoding", "retry-after", "content-language")
+                        if k in response.headers}
+                media, charset = _media_type(response.headers.get("content-type"))
+                if status == 304:
+                    return result(FetchReason.NOT_MODIFIED, "not modified", headers=kept,
+                                  content_type=media, charset=charset)
+                if not 200 <= status < 300:
+                    return result(FetchReason.HTTP_ERROR, f"HTTP {status} from {current}",
+                                  headers=kept, content_type=media, charset=charset)
+                if accept and media and media not in accept:
+                    return result(FetchReason.WRONG_CONTENT_TYPE,
+                                  f"{media} is not one of {', '.join(accept)}", headers=kept,
+                                  content_type=media, charset=charset)
+                body = _read_body(response, settings, deadline)
+                return result(FetchReason.OK, "", content=body, headers=kept,
+                              content_type=media, charset=charset)
+    except _Stop as stop:
+        return result(stop.reason, stop.detail, status=stop.status or status)
+    except httpx.TimeoutException as exc:
+        return result(FetchReason.TIMEOUT, f"{type(exc).__name__} after "
+                      f"{time.monotonic() - start:.1f} s fetching {current}")
+    except httpx.InvalidURL as exc:
+        return result(FetchReason.INVALID_URL, f"invalid URL {current!r}: {exc}")
+    except httpx.DecodingError as exc:
+        return result(FetchReason.DECODING_ERROR, str(exc))
+    except (httpx.HTTPError, OSError, ValueError) as exc:
+        return result(FetchReason.CONNECTION_ERROR, f"{type(exc).__name__}: {exc}")
+    finally:
+        if own:
+            http.close()
+
+
+def decode_text(content: bytes, declared: str | None = None) -> tuple[str, str]:
+    """(text, encoding used) of a body whose declared charset may lie.
+
+    Valid UTF-8 wins (other encodings rarely validate as UTF-8), then the declared charset,
+    then an HTML <meta charset>, then detection from the bytes.
+    """
+    meta = _META_CHARSET.search(content[:4096])
+    candidates = ["utf-8", declared, meta.group(1).decode("ascii", "ignore") if meta else None]
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            return content.decode(candidate), candidate.lower()
+        except (LookupError, UnicodeDecodeError):
+            continue
+    best = from_bytes(content[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return content.decode(best.encoding), best.encoding
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return content.decode("utf-8", errors="replace"), "utf-8"
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
