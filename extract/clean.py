@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import charset_normalizer
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 # trafilatura logs every discarded page as a warning; our results carry the reason instead.
@@ -52,6 +53,10 @@ class CleanOptions:
     favor_recall: bool = True
     # Skip trafilatura's fallback extractors (faster, a little less text on odd layouts).
     fast: bool = False
+    # htmldate's extensive search also guesses from loose text such as a footer's copyright
+    # year ("© 2024" -> 2024-01-01): a wrong publication date is worse than none for resolving
+    # "on Sunday", so it is off. Dates in markup and in visible bylines are found either way.
+    extensive_date_search: bool = False
     # Keep the text of <table> elements (results tables, casualty tables...).
     include_tables: bool = True
     # A lossy UTF-8 read is refused (DECODE_ERROR) when more than this share of the characters
@@ -211,17 +216,18 @@ def _decode_strict(data: bytes, name: str) -> str | None:
         return None
 
 
-def _mostly_utf8(data: bytes) -> tuple[str, float] | None:
+def _mostly_utf8(data: bytes, declared: bool) -> str | None:
     """Lossy UTF-8 read if the bytes are UTF-8 with a few damaged sequences, else None.
 
     Valid multi-byte sequences almost never occur by chance in a single-byte encoding, so when
-    the valid ones outnumber the broken ones the text is UTF-8 with damage, not mislabelled.
+    the valid ones outnumber the broken ones (or match them, if UTF-8 was declared) the text is
+    UTF-8 with damage, not mislabelled.
     """
     text = data.decode("utf-8", "replace")
     broken = text.count("\ufffd")
-    non_ascii = sum(1 for ch in text if ord(ch) > 127) - broken
-    if non_ascii > broken:
-        return text, broken / max(len(text), 1)
+    valid = sum(1 for ch in text if ord(ch) > 127) - broken
+    if valid > broken or (declared and valid and valid >= broken):
+        return text
     return None
 
 
@@ -246,9 +252,9 @@ def decode_html(data: bytes, declared_charset: str | None = None) -> tuple[str, 
     for name in declared:  # a declared legacy encoding that reads the bytes cleanly
         if not _is_utf8(name) and (text := _decode_strict(data, name)) is not None:
             return text, name
-    lossy = _mostly_utf8(data)
+    lossy = _mostly_utf8(data, declared=any(_is_utf8(name) for name in declared))
     if lossy is not None:
-        return lossy[0], "utf_8"
+        return lossy, "utf_8"
     for name in _guesses(data, head):
         if (text := _decode_strict(data, name)) is not None:
             return text, name
@@ -504,6 +510,7 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
         include_images=False,
         include_links=False,
         with_metadata=True,
+        date_extraction_params=set_date_params(options.extensive_date_search),
     )
     if document is None or not (document.text or "").strip():
         return _reject(RejectReason.NO_MAIN_TEXT, "no main text found", url, encoding)
