@@ -148,6 +148,7 @@ def _proxied_origin(entry: dict) -> str | None:
 # ---------------------------------------------------------------- dates and text
 
 _TAGS = re.compile(r"<[^>]+>")
+_SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _SPACES = re.compile(r"\s+")
 
 
@@ -176,7 +177,7 @@ def _iso_text(text: Any) -> str | None:
 def _plain(text: Any, limit: int = 2000) -> str | None:
     if not isinstance(text, str):
         return None
-    cleaned = _SPACES.sub(" ", unescape(_TAGS.sub(" ", text))).strip()
+    cleaned = _SPACES.sub(" ", unescape(_TAGS.sub(" ", _SCRIPTS.sub(" ", text)))).strip()
     return cleaned[:limit] or None
 
 

@@ -1,14 +1,13 @@
-"""New-article detection: which feed entries are not indexed yet, or were updated since."""
+"""New-article detection (pure): which feed entries are not indexed yet, or updated since.
+
+The batched lookup of stored articles is ingest.index.known_articles (one mget per batch).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from elasticsearch import Elasticsearch
-
-from ingest.config import Settings
-from ingest.es import NewswatchError
 from ingest.feeds import FeedEntry
 
 
@@ -45,28 +44,3 @@ def select_new(entries: Iterable[FeedEntry], known: Mapping[str, str | None]) ->
             chosen.append(entry)
             seen.add(entry.article_id)
     return chosen
-
-
-def lookup_known(client: Elasticsearch, settings: Settings, article_ids: Iterable[str], *,
-                 updated_field: str = "updated") -> dict[str, str | None]:
-    """article_id -> stored updated time, for the ids already in the articles index.
-
-    One mget for the whole batch; a missing index means nothing is known yet.
-    """
-    ids = list(dict.fromkeys(article_ids))
-    if not ids:
-        return {}
-    index = settings.index("articles")
-    try:
-        answer = client.options(ignore_status=404).mget(
-            index=index, ids=ids, source_includes=[updated_field])
-    except Exception as exc:
-        raise NewswatchError(f"cannot look up known articles in {index}: "
-                             f"{type(exc).__name__}: {exc}") from exc
-    body = answer.body if isinstance(answer.body, dict) else {}
-    known: dict[str, str | None] = {}
-    for doc in body.get("docs", []):
-        if doc.get("found"):
-            value = (doc.get("_source") or {}).get(updated_field)
-            known[doc["_id"]] = str(value) if value is not None else None
-    return known
