@@ -21,11 +21,18 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from _newswatch_airflow import HTTP_POOL, default_args, settings
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, BaseHook, dag, task
+
+from ingest.orchestration import HTTP_POOL, settings_from_connection, task_defaults
 
 INCIDENTS = Asset(name="newswatch-incidents", uri="newswatch://elasticsearch/incidents")
 SCHEDULE = os.environ.get("NEWSWATCH_SCHEDULE", "*/10 * * * *")
+
+
+
+def _settings():
+    """newswatch Settings with Elasticsearch from the `newswatch_es` connection."""
+    return settings_from_connection(BaseHook.get_connection)
 
 
 @dag(
@@ -34,7 +41,7 @@ SCHEDULE = os.environ.get("NEWSWATCH_SCHEDULE", "*/10 * * * *")
     start_date=datetime(2025, 1, 1),
     catchup=False,
     max_active_runs=1,
-    default_args=default_args(),
+    default_args=task_defaults(),
     tags=["newswatch", "ingest"],
     doc_md=__doc__,
 )
@@ -45,7 +52,7 @@ def newswatch_ingest():
         from ingest import schema
         from ingest.es import connect
 
-        config = settings()
+        config = _settings()
         return schema.setup(connect(config), config)
 
     @task
@@ -53,7 +60,7 @@ def newswatch_ingest():
         """Feed ids whose back-off has expired."""
         from ingest import pipeline
 
-        return pipeline.due_feed_ids(settings())
+        return pipeline.due_feed_ids(_settings())
 
     @task(pool=HTTP_POOL, map_index_template="{{ feed_label }}")
     def ingest_feed(feed_id: str) -> dict:
@@ -63,7 +70,7 @@ def newswatch_ingest():
         from ingest import pipeline
 
         get_current_context()["feed_label"] = feed_id  # shown per mapped task in the UI
-        outcome = pipeline.ingest_feed(settings(), feed_id)
+        outcome = pipeline.ingest_feed(_settings(), feed_id)
         lags = outcome.pop("lags_s")
         outcome["lag_max_s"] = max(lags) if lags else None
         return outcome

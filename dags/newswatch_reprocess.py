@@ -17,10 +17,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from _newswatch_airflow import default_args, settings
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, BaseHook, dag, task
+
+from ingest.orchestration import settings_from_connection, task_defaults
 
 INCIDENTS = Asset(name="newswatch-incidents", uri="newswatch://elasticsearch/incidents")
+
+
+
+def _settings():
+    """newswatch Settings with Elasticsearch from the `newswatch_es` connection."""
+    return settings_from_connection(BaseHook.get_connection)
 
 
 @dag(
@@ -29,7 +36,7 @@ INCIDENTS = Asset(name="newswatch-incidents", uri="newswatch://elasticsearch/inc
     start_date=datetime(2025, 1, 1),
     catchup=False,
     max_active_runs=1,
-    default_args=default_args(),
+    default_args=task_defaults(),
     tags=["newswatch", "maintenance"],
     doc_md=__doc__,
 )
@@ -40,7 +47,7 @@ def newswatch_reprocess():
         from ingest import reprocess
         from ingest.es import connect
 
-        config = settings()
+        config = _settings()
         return reprocess.start(connect(config), config)
 
     @task
@@ -49,7 +56,7 @@ def newswatch_reprocess():
         from ingest import reprocess
         from ingest.es import connect
 
-        config = settings()
+        config = _settings()
         return reprocess.reextract(connect(config), config, version["index"])
 
     @task(outlets=[INCIDENTS])
@@ -58,7 +65,7 @@ def newswatch_reprocess():
         from ingest import reprocess
         from ingest.es import connect
 
-        config = settings()
+        config = _settings()
         return {**counts, **reprocess.finish(connect(config), config, version["index"],
                                              version["started"])}
 

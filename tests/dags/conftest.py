@@ -46,7 +46,7 @@ def airflow_db() -> Path:
 def dagbag(airflow_db):
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(REPO_ROOT / "dags"), include_examples=False)
+    return DagBag(dag_folder=str(REPO_ROOT / "dags"))
 
 
 def pytest_collection_modifyitems(config, items):
