@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,6 +93,11 @@ def _field(name: str, target: str, what: str) -> str:
     return resolved
 
 
+def _user_query(text: str) -> str:
+    """Users type AND/OR between words; simple_query_string spells them + and |."""
+    return re.sub(r"(?<=\s)OR(?=\s)", "|", re.sub(r"(?<=\s)AND(?=\s)", "+", text))
+
+
 def _time_value(value: str | date | datetime) -> str:
     return value.isoformat() if isinstance(value, date | datetime) else str(value)
 
@@ -159,7 +165,7 @@ def build_request(
     must: list[dict] = []
     if text:
         must.append({"simple_query_string": {
-            "query": text, "fields": QUERY_FIELDS[target], "default_operator": "and",
+            "query": _user_query(text), "fields": QUERY_FIELDS[target], "default_operator": "and",
             "lenient": True,
         }})
     body: dict[str, Any] = {
