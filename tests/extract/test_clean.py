@@ -19,7 +19,7 @@ from extract.clean import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-SEED_PAGE = REPO / "seeds" / "demo" / "pages" / "seed-article.html"
+SEED_PAGE = REPO / "seeds" / "demo" / "articles" / "seed-article.html"
 _SEED_NAME = "seeds/000_9efb2086bf8b23b0.txt"
 _SHARED = [REPO.parent / "shared", Path("/work/shared")]
 SEED_TEXT = next((d / _SEED_NAME for d in _SHARED if (d / _SEED_NAME).exists()), None)
