@@ -1,0 +1,114 @@
+"""Actors of an incident: named groups from the dictionary, national forces and generic parties."""
+
+from __future__ import annotations
+
+import re
+
+from extract import gazetteer, places, vocab
+from extract.gazetteer import fold_text
+from extract.phrases import Hit
+
+_FORCE_WORDS = (r"(?:armed forces|security forces|military forces|forces|force|troops|army|"
+                r"soldiers|soldier|military|navy|air force|warplanes?|jets|border guards|"
+                r"special forces|artillery|drones?|aircraft|air defen[cs]e)")
+_POLICE_WORDS = r"(?:police(?:men|man| officers?| forces?)?|gendarmes?|gendarmerie)"
+_DEMONYM = r"(?P<dem>U\.S\.|US|[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)"
+_NATIONAL_FORCE = re.compile(r"\b" + _DEMONYM + r"\s+(?:(?:government|regime|state|national|"
+                             r"federal|special|riot|military|security)\s+)?(?P<what>"
+                             + _POLICE_WORDS + "|" + _FORCE_WORDS + r")\b")
+_FORCES_OF = re.compile(r"\b(?:military|armed|security) forces of (?:the )?(?P<country>"
+                        r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})")
+_GENERIC = [
+    ("police", re.compile(r"\b(?:police(?:men|man)?|policem[ae]n|gendarme(?:s|rie)?|"
+                          r"law enforcement|officers)\b", re.I)),
+    ("military", re.compile(r"\b(?:soldiers?|troops|army|military|armed forces|"
+                            r"security forces|government forces|regime forces|"
+                            r"pro-government forces)\b", re.I)),
+    ("unidentified", re.compile(r"\b(?:gunm[ae]n|unidentified (?:armed |gun)?(?:men|assailants|"
+                                r"attackers|persons|individuals|group)|unknown (?:armed )?"
+                                r"(?:men|assailants|attackers|gunmen|persons|party)|"
+                                r"assailants|armed men|attackers|bandits|armed group|"
+                                r"suspected (?:militants|gunmen|bandits))\b", re.I)),
+    ("protesters", re.compile(r"\b(?:protesters|protestors|demonstrators|marchers|"
+                              r"protesting|protested)\b", re.I)),
+    ("rioters", re.compile(r"\b(?:rioters|mob|crowd|youths)\b", re.I)),
+    ("civilians", re.compile(r"\b(?:civilians?|villagers|residents|(?:a|an|the|one|two|"
+                             r"three) (?:\w+ )?(?:man|woman|men|women|boy|girl|child|children|"
+                             r"farmer|farmers|teacher|teachers|driver|trader|student|students|"
+                             r"journalist|doctor|nurse|worker|workers|person|people)|people)\b",
+                             re.I)),
+    ("militia", re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)\s+(?:ethnic\s+)?"
+                           r"(?:militia|militiamen|militants|vigilantes)\b")),
+]
+_GENERIC_LABEL = {
+    "police": "Police Forces of {c}", "military": "Military Forces of {c}",
+    "unidentified": "Unidentified Armed Group ({c})", "protesters": "Protesters ({c})",
+    "rioters": "Rioters ({c})", "civilians": "Civilians ({c})",
+}
+_NOT_NATIONS = frozenset({"The", "A", "An", "Government", "Security", "Special", "Federal"})
+
+
+def _dictionary(hits: list[Hit]) -> list[str]:
+    kept: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if any(h.start < k.end and k.start < h.end for k in kept):
+            continue
+        kept.append(h)
+    kept.sort(key=lambda h: h.start)
+    return [h.label for h in kept]
+
+
+def _country_label(cc: str | None) -> str | None:
+    return places.country_name(cc) if cc else None
+
+
+def find(text: str, *, country_code: str | None, event_type: str | None,
+         folded: str | None = None) -> list[str]:
+    """Actor names for an incident described by `text` and located in `country_code`."""
+    out: list[str] = []
+
+    def add(name: str | None) -> None:
+        if name and name not in out:
+            out.append(name)
+
+    v = vocab.get()
+    folded = fold_text(text) if folded is None else folded
+    for name in _dictionary(v.actors.find(text, folded)):
+        add(name)
+    national: set[str] = set()
+    for m in _NATIONAL_FORCE.finditer(text):
+        dem = m.group("dem")
+        if dem in _NOT_NATIONS:
+            continue
+        cc = "US" if dem in ("U.S.", "US") else (
+            places.country_of_demonym(dem.split()[-1]) or places.country_of_demonym(dem))
+        name = _country_label(cc)
+        if not name:
+            continue
+        national.add(cc or "")
+        police = re.match(_POLICE_WORDS, m.group("what"), re.I)
+        add(("Police Forces of " if police else "Military Forces of ") + name)
+    for m in _FORCES_OF.finditer(text):
+        for e, _alt in gazetteer.get().lookup(m.group("country")):
+            if e.kind == gazetteer.KIND_COUNTRY:
+                add("Military Forces of " + (_country_label(e.country_code) or e.name))
+                break
+    country = _country_label(country_code)
+    for kind, pat in _GENERIC:
+        m = pat.search(text)
+        if not m:
+            continue
+        if kind == "militia":
+            if m.group("name") not in _NOT_NATIONS:
+                add(f"{m.group('name')} Militia")
+            continue
+        if kind in ("police", "military") and (national or not country):
+            continue
+        if country:
+            add(_GENERIC_LABEL[kind].format(c=country))
+    if country and event_type:
+        implied = {"Protests": "Protesters ({c})", "Riots": "Rioters ({c})",
+                   "Violence against civilians": "Civilians ({c})"}.get(event_type)
+        if implied:
+            add(implied.format(c=country))
+    return out

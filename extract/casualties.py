@@ -1,0 +1,157 @@
+"""Killed and injured counts in a sentence: digits, number words, vague amounts, explicit zeros."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+# ACLED's conservative reading of vague amounts
+_VAGUE = {"a dozen": 12, "dozens": 12, "dozens of": 12, "several": 3, "a few": 3, "few": 3,
+          "a couple of": 2, "a couple": 2, "scores of": 20, "hundreds": 100, "hundreds of": 100,
+          "a number of": 3, "some": 3}
+_WORDS = {w: i for i, w in enumerate(_UNITS)}
+_WORDS.update(_TENS)
+_WORDS.update({"a": 1, "an": 1, "another": 1, "single": 1, "lone": 1, "both": 2, "a hundred": 100,
+               "one hundred": 100, "a pair of": 2})
+
+_NUM_WORD = "|".join(sorted((re.escape(w) for w in list(_WORDS) + list(_VAGUE)),
+                            key=len, reverse=True))
+NUM = (r"(?:(?:at least|more than|over|up to|nearly|almost|about|around|some|roughly|"
+       r"approximately|an estimated)\s+)?"
+       r"(?P<{g}>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+       r"ninety)[\s-](?:one|two|three|four|five|six|seven|eight|nine)|" + _NUM_WORD + r")")
+
+_KILL_V = (r"(?:killed|dead|died|slain|shot dead|shot and killed|shot to death|stabbed to death|"
+           r"beaten to death|burned to death|hacked to death|murdered|massacred|executed|"
+           r"lost (?:their|his|her) li(?:ves|fe)|perished|fatalit(?:y|ies)|deaths?|bodies|"
+           r"lynched|beheaded|killed and)")
+_HURT_V = r"(?:injured|wounded|hurt|injuries|injury|casualties|hospitali[sz]ed)"
+_FILLER = (r"(?:(?!and\b|or\b|but\b|were\b|was\b|to\b|by\b|in\b|on\b|at\b|after\b)"
+           r"[\w'\u2019\-]+\s+){0,4}?")
+_AUX = (r"(?:(?:were|was|have been|had been|has been|are|is|reportedly|also|later|all|being|"
+        r"got)\s+)*")
+
+
+def _subject_pat(verb: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + NUM.format(g="n") + r"\s+" + _FILLER + _AUX + verb + r"\b", re.I)
+
+
+def _object_pat(verb: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + verb + r"\s+(?:(?:at least|more than|a total of)\s+)?"
+                      + NUM.format(g="n") + r"\b", re.I)
+
+
+_KILL_SUBJ = _subject_pat(_KILL_V)
+_KILL_PAIR = re.compile(r"\b" + NUM.format(g="n") + r"\s+(?:[\w\-]+\s+){0,2}?and\s+"
+                        + NUM.format(g="n2") + r"\s+" + _FILLER + _AUX + _KILL_V + r"\b", re.I)
+_HURT_SUBJ = _subject_pat(_HURT_V)
+_KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|leaving|left|"
+                        r"claimed the lives of|claiming the lives of|shot dead|shooting dead|"
+                        r"shot and killed|"
+                        r"murdering|murdered|executing|executed|massacring|massacred|beheading|"
+                        r"beheaded|lynching|lynched|stabbing to death|hacking to death)")
+_HURT_OBJ = _object_pat(r"(?:injuring|injured|wounding|wounded|hurting|hurt|leaving injured)")
+_TOLL = re.compile(r"\b(?:death toll|toll|number of (?:the )?dead|fatalities)\s+(?:\w+\s+){0,3}?"
+                   r"(?:to|at|of|reached|is|was|stands at|stood at)\s+" + NUM.format(g="n"), re.I)
+_CODED = re.compile(r"\bfatalit(?:y|ies)\s+(?:\w+\s+){0,2}coded as\s+(?P<n>\d+)", re.I)
+_NO_KILL = re.compile(r"\b(?:no (?:one|body|person) (?:was|were|has been) killed|"
+                      r"no fatalit(?:y|ies)|no deaths?|no loss of li(?:fe|ves)|no lives were lost|"
+                      r"without fatalities|"
+                      r"no (?:reported )?fatalities|no reports? of (?:any )?fatalities|"
+                      r"no (?:one|body) died|none (?:were|was) killed)\b", re.I)
+_NO_ANY = re.compile(r"\b(?:no casualties|without casualties|no (?:reported )?casualties|"
+                     r"no reports? of (?:any )?casualties|no (?:one|body|person) (?:was|were) "
+                     r"(?:hurt|harmed|injured|wounded)|no injur(?:y|ies)|unharmed|unhurt|"
+                     r"without (?:any )?injur(?:y|ies)|no (?:one|body) (?:got )?hurt|"
+                     r"no fatalities (?:nor|or|and) injuries|no injuries (?:nor|or|and) fatalities|"
+                     r"not harmed|escaped unhurt|nobody was hurt)\b", re.I)
+_NO_HURT_ONLY = re.compile(r"\bno (?:reported )?(?:injur(?:y|ies)|wounded)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """Counts named in one sentence; None = not named."""
+
+    killed: int | None = None
+    injured: int | None = None
+    toll: bool = False      # "the death toll rose to N": replaces earlier counts
+
+
+def number(word: str) -> int | None:
+    """An integer from digits, a number word or a vague amount; None if it is none of these."""
+    w = word.lower().strip()
+    if not w:
+        return None
+    if w[0].isdigit():
+        try:
+            return int(w.replace(",", ""))
+        except ValueError:
+            return None
+    if w in _VAGUE:
+        return _VAGUE[w]
+    if w in _WORDS:
+        return _WORDS[w]
+    parts = re.split(r"[\s-]+", w)
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _WORDS:
+        return _TENS[parts[0]] + _WORDS[parts[1]]
+    return None
+
+
+def _collect(pats: list[re.Pattern[str]], text: str) -> int | None:
+    spans: list[tuple[int, int, int]] = []
+    for pat in pats:
+        for m in pat.finditer(text):
+            for g in ("n", "n2"):
+                if g not in pat.groupindex:
+                    continue
+                n = number(m.group(g))
+                if n is None or n > 100000:
+                    continue
+                s, e = m.span(g)
+                if any(s < e2 and s2 < e for s2, e2, _ in spans):
+                    continue
+                if _is_not_count(text, s, e):
+                    continue
+                spans.append((s, e, n))
+    if not spans:
+        return None
+    return sum(n for _, _, n in spans)
+
+
+def _is_not_count(text: str, s: int, e: int) -> bool:
+    after = text[e:e + 12].lower()
+    before = text[max(0, s - 6):s].lower()
+    # "70-year old", "5 km", "2 hours": ages, distances and durations are not counts
+    if re.match(r"[\s-]*(?:year|yr|km|kilomet|mile|hour|day|week|month|minute|percent|%|"
+                r"am\b|pm\b|a\.m|p\.m|o'clock|mm\b)", after):
+        return True
+    return bool(re.search(r"(?:no\.|number|#)\s*$", before))
+
+
+def find(sentence: str) -> Casualties:
+    """Killed/injured numbers named in one sentence."""
+    toll = _TOLL.search(sentence)
+    coded = _CODED.search(sentence)
+    killed: int | None
+    if coded:
+        killed = int(coded.group("n"))
+    elif toll and number(toll.group("n")) is not None:
+        killed = number(toll.group("n"))
+    else:
+        killed = _collect([_KILL_PAIR, _KILL_OBJ, _KILL_SUBJ], sentence)
+    injured = _collect([_HURT_OBJ, _HURT_SUBJ], sentence)
+    if _NO_ANY.search(sentence):
+        if killed is None:
+            killed = 0
+        if injured is None and not re.search(r"no fatalit", sentence, re.I) or \
+                re.search(r"injur|hurt|harm|casualt|wound", sentence, re.I) and injured is None:
+            injured = 0
+    if killed is None and _NO_KILL.search(sentence):
+        killed = 0
+    if injured is None and _NO_HURT_ONLY.search(sentence):
+        injured = 0
+    return Casualties(killed, injured, toll=bool(toll or coded))

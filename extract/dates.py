@@ -1,0 +1,207 @@
+"""Dates named in a sentence, resolved against the publication date, with a precision."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+DAY, WEEK, MONTH = "day", "week", "month"
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "dec": 12,
+}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+             "saturday": 5, "sunday": 6}
+_MON = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_Y = r"(?P<year>(?:19|20)\d\d)"
+_WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression: where it is, what it resolves to, how precise, and its cue word."""
+
+    start: int
+    end: int
+    value: date
+    precision: str
+    kind: str            # explicit | relative | weekday | partial
+    since: bool = False  # introduced by "since"/"until": a background reference
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _year_for(month: int, day: int, pub: date | None) -> int | None:
+    """Year of a yearless "15 May": the latest one not after publication (+2 days slack)."""
+    if pub is None:
+        return None
+    for y in (pub.year, pub.year - 1):
+        d = _mk(y, month, day)
+        if d is not None and d <= pub + timedelta(days=2):
+            return y
+    return pub.year - 1
+
+
+def _explicit(m: re.Match[str], pub: date | None) -> tuple[date, str] | None:
+    g = m.groupdict()
+    mon = _MONTHS[g["mon"].lower()]
+    day = int(g["day"]) if g.get("day") else None
+    year = int(g["year"]) if g.get("year") else None
+    if day is None:
+        if year is None:
+            year = _year_for(mon, 1, pub)
+            if year is None:
+                return None
+        d = _mk(year, mon, 1)
+        return (d, MONTH) if d else None
+    if year is None:
+        year = _year_for(mon, day, pub)
+        if year is None:
+            return None
+    d = _mk(year, mon, day)
+    return (d, DAY) if d else None
+
+
+def _numeric(m: re.Match[str], pub: date | None) -> tuple[date, str] | None:
+    a, b = int(m.group("a")), int(m.group("b"))
+    ys = m.group("y")
+    year: int | None = None
+    if ys:
+        year = int(ys) + (2000 if len(ys) == 2 else 0)
+    options = []
+    for day, mon in ((a, b), (b, a)):   # day-first (ACLED, most of the world) tried first
+        y = year if year is not None else (_year_for(mon, day, pub) if 1 <= mon <= 12 else None)
+        if y is None or not 1 <= mon <= 12:
+            continue
+        d = _mk(y, mon, day)
+        if d is not None:
+            options.append(d)
+    if not options:
+        return None
+    if pub is not None:
+        fits = [d for d in options if d <= pub + timedelta(days=2)]
+        if fits:
+            return (fits[0], DAY)
+    return (options[0], DAY)
+
+
+def _weekday_before(wd: int, pub: date) -> date:
+    delta = (pub.weekday() - wd) % 7
+    return pub - timedelta(days=delta)
+
+
+_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b" + _Y + r"-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), "iso"),
+    (re.compile(r"\b(?:week of|week starting|week beginning)\s+(?:the\s+)?" + _D
+                + r"(?:\s+of)?\s+" + _MON + r"(?:,?\s+" + _Y + r")?\b", re.I), "week_dm"),
+    (re.compile(r"\b(?:week of|week starting|week beginning)\s+" + _MON + r"\s+" + _D
+                + r"(?:,?\s+" + _Y + r")?\b", re.I), "week_md"),
+    (re.compile(r"\b" + _D + r"(?:\s+of)?\s+" + _MON + r"(?:,?\s+" + _Y + r")?\b", re.I), "dm"),
+    (re.compile(r"\b" + _MON + r"\s+" + _D + r"(?!\d)(?:,?\s+" + _Y + r")?\b", re.I), "md"),
+    (re.compile(r"\b(?:early|mid|late|end of|beginning of|in|during)[\s-]+" + _MON
+                + r"(?:\s+" + _Y + r")?\b", re.I), "month"),
+    (re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)(?:[/.](?P<y>(?:19|20)?\d\d))?"
+                r"(?![\d/.]\d)"), "numeric"),
+    (re.compile(r"\b(?:(?:late|early|on|last|this|past)\s+)?" + _WD
+                + r"(?:\s+(?:night|morning|evening|afternoon))?\b", re.I), "weekday"),
+    (re.compile(r"\b(?P<rel>yesterday|last night|overnight|today|this morning|tonight|"
+                r"this evening|this afternoon|earlier today|a day earlier|the day before|"
+                r"last week|this week|earlier this week|last month|earlier this month|"
+                r"this month)\b", re.I), "relative"),
+]
+
+_REL = {
+    "yesterday": (-1, DAY), "last night": (-1, DAY), "overnight": (-1, DAY), "today": (0, DAY),
+    "this morning": (0, DAY), "tonight": (0, DAY), "this evening": (0, DAY),
+    "this afternoon": (0, DAY), "earlier today": (0, DAY), "a day earlier": (-2, DAY),
+    "the day before": (-2, DAY), "last week": (-7, WEEK), "this week": (-3, WEEK),
+    "earlier this week": (-3, WEEK), "last month": (-30, MONTH),
+    "earlier this month": (-10, MONTH), "this month": (0, MONTH),
+}
+_SINCE = re.compile(r"\b(?:since|until|till|before|from)\s+(?:early\s+|late\s+|mid\s+)?$", re.I)
+
+
+def find(sentence: str, published: date | None) -> list[DateMention]:
+    """Date mentions of one sentence, non-overlapping, in text order."""
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pat, kind in _RULES:
+        for m in pat.finditer(sentence):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            res = _resolve(kind, m, published)
+            if res is None:
+                continue
+            value, prec, k = res
+            since = bool(_SINCE.search(sentence[max(0, s - 14):s]))
+            taken.append((s, e))
+            out.append(DateMention(s, e, value, prec, k, since))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[date, str, str] | None:
+    if kind == "iso":
+        d = _mk(int(m.group("year")), int(m.group("m")), int(m.group("d")))
+        return (d, DAY, "explicit") if d else None
+    if kind in ("week_dm", "week_md"):
+        r = _explicit(m, pub)
+        return (r[0], WEEK, "explicit") if r else None
+    if kind in ("dm", "md", "month"):
+        r = _explicit(m, pub)
+        if r is None:
+            return None
+        if not m.group("mon")[0].isupper():
+            return None   # month names are capitalised: "may", "march" are verbs here
+        return (r[0], r[1], "explicit" if m.group("year") else "partial")
+    if kind == "numeric":
+        if m.group("y") is None and "." in m.group(0):
+            return None   # "3.5" is a number, not a date
+        r = _numeric(m, pub)
+        return (r[0], r[1], "explicit") if r else None
+    if kind == "weekday":
+        if pub is None:
+            return None
+        wd = _WEEKDAYS[m.group("wd").lower()]
+        d = _weekday_before(wd, pub)
+        if m.group(0).lower().startswith("last ") and d == pub:
+            d -= timedelta(days=7)
+        return (d, DAY, "weekday")
+    if kind == "relative":
+        if pub is None:
+            return None
+        days, prec = _REL[m.group("rel").lower()]
+        return (pub + timedelta(days=days), prec, "relative")
+    return None
+
+
+def to_date(value: str | date | datetime | None) -> date | None:
+    """A publication date from ISO text, a date or a datetime; None when unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = str(value).strip()
+    if not s:
+        return None
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", s)
+    if m:
+        return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None

@@ -1,0 +1,313 @@
+"""Article text -> incidents (what, when, where, who, how many), each with its evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+from extract import actors as actors_mod
+from extract import casualties, dates, events, gazetteer, places, sentences, vocab
+from extract.gazetteer import fold_text
+from extract.places import PlaceMention
+
+EXTRACTOR_VERSION = "1"
+
+BACKGROUND_DAYS = 8        # older than this before publication = background, unless the lead
+MAX_EVIDENCE_CHARS = 700
+MIN_STRENGTH = 0.5         # weakest cue weight that starts an incident
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One incident reported by an article (the DESIGN.md incident schema)."""
+
+    event_type: str
+    sub_event_type: str
+    date: str | None
+    date_precision: str | None
+    country_code: str | None
+    country: str | None
+    admin1: str | None
+    location: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: int | None
+    actors: tuple[str, ...] = ()
+    fatalities: int | None = None
+    injured: int | None = None
+    weapons: tuple[str, ...] = ()
+    evidence: str = ""
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["actors"] = list(self.actors)
+        d["weapons"] = list(self.weapons)
+        return d
+
+
+def load() -> None:
+    """Load the gazetteer and every dictionary now rather than on first use."""
+    places.load()
+    vocab.get()
+
+
+# ------------------------------------------------------------------ per-sentence facts
+
+@dataclass
+class _Sent:
+    s: sentences.Sentence
+    cues: events.Cues
+    dates: list[dates.DateMention]
+    cas: casualties.Casualties
+    places: list[PlaceMention]
+
+
+@dataclass
+class _Draft:
+    sents: list[_Sent] = field(default_factory=list)
+    date: dates.DateMention | None = None
+    inherited_date: bool = False
+
+    @property
+    def tags(self) -> frozenset[str]:
+        return frozenset().union(*(x.cues.tags for x in self.sents))
+
+    @property
+    def text(self) -> str:
+        return " ".join(x.s.text for x in self.sents)
+
+
+_COMMENTS = re.compile(
+    r"^\s*(?:\d+\s+)?(?:comments?|responses?|reader comments|leave a (?:comment|reply)|"
+    r"join the (?:discussion|conversation)|add (?:a|your) comment|what do you think\??|"
+    r"comments are closed|show comments)\s*:?\s*$", re.I | re.M)
+_BOILERPLATE = re.compile(r"^(?:photo|file photo|image|video|read more|related|advertisement|"
+                          r"share this|follow us|subscribe)\b", re.I)
+_SEPARATE = re.compile(r"\b(?:retaliat\w*|in response|in a separate|separately|another "
+                       r"(?:attack|incident|strike|clash)|meanwhile|elsewhere|in retaliation|"
+                       r"follows? (?:a|an)\b|following (?:a|an)\b|earlier,|later,)", re.I)
+_FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Za-z]+\s+)?(?:(?:town|city|village|area|"
+                         r"district|province|region)\s+(?:of\s+)?)?$", re.I)
+
+
+def _body(text: str) -> str:
+    m = _COMMENTS.search(text)
+    return text[:m.start()] if m else text
+
+
+def _analyse(text: str, pub: date | None) -> list[_Sent]:
+    mentions = places.find_places(text)
+    out: list[_Sent] = []
+    mi = 0
+    for s in sentences.split(text):
+        while mi < len(mentions) and mentions[mi].end <= s.start:
+            mi += 1
+        own = [m for m in mentions[mi:] if m.start >= s.start and m.end <= s.end]
+        if _BOILERPLATE.match(s.text) and len(s.text) < 80:
+            continue
+        cues, _why = events.live_cues(s.text, events.sentence_cues(s.text))
+        out.append(_Sent(s, cues, dates.find(s.text, pub), casualties.find(s.text), own))
+    return out
+
+
+def _own_date(x: _Sent) -> dates.DateMention | None:
+    live = [d for d in x.dates if not d.since]
+    return live[0] if live else None
+
+
+def _is_background_only(x: _Sent) -> bool:
+    return bool(x.dates) and all(d.since for d in x.dates)
+
+
+def _drafts(sents: list[_Sent]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    cur: _Draft | None = None
+    last_date: dates.DateMention | None = None
+    for x in sents:
+        own = _own_date(x)
+        eventive = x.cues.strength >= MIN_STRENGTH and not _is_background_only(x)
+        if not eventive:
+            if cur is not None and (x.cas.killed is not None or x.cas.injured is not None) \
+                    and not x.cues.hits:
+                cur.sents.append(x)    # "No casualties reported." belongs to the incident before
+            if own is not None:
+                last_date = own
+            continue
+        new = cur is None
+        if cur is not None and own is not None and cur.date is not None \
+                and own.value != cur.date.value and own.precision == "day":
+            new = True
+        if cur is not None and not new and _SEPARATE.search(x.s.text):
+            mine = events.classify(x.cues.tags, x.s.text)
+            theirs = events.classify(cur.tags, cur.text)
+            if mine and theirs and mine != theirs:
+                new = True
+        if new:
+            cur = _Draft([x], own or last_date, own is None)
+            drafts.append(cur)
+        else:
+            assert cur is not None
+            cur.sents.append(x)
+            if cur.date is None and own is not None:
+                cur.date, cur.inherited_date = own, False
+        if own is not None:
+            last_date = own
+    return drafts
+
+
+# ------------------------------------------------------------------ per-incident facts
+
+def _place(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool
+           ) -> PlaceMention | None:
+    ms = [m for x in d.sents for m in x.places]
+    if single:
+        ms = all_mentions
+    if not ms:
+        return None
+    precise = [m for m in ms if m.kind != "country"]
+    not_origin = [m for m in precise
+                  if not _FROM_PLACE.search(text[max(0, m.start - 40):m.start])]
+    pool = ms
+    if precise and not_origin and len(not_origin) < len(precise):
+        origin_ids = {id(m) for m in precise if m not in not_origin}
+        pool = [m for m in ms if id(m) not in origin_ids]
+    return places.primary_place(pool, text)
+
+
+def _demonym_country(sentence_text: str) -> str | None:
+    for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence_text):
+        cc = places.country_of_demonym(m.group(0))
+        if cc:
+            return cc
+    return None
+
+
+def _country_place(cc: str | None) -> PlaceMention | None:
+    if not cc:
+        return None
+    gz = gazetteer.get()
+    i = gz.country_entry.get(cc)
+    if i is None:
+        return None
+    e = gz.entry(i)
+    return PlaceMention(name=e.name, start=0, end=0, location=places.country_name(cc) or e.name,
+                        country_code=cc, country=places.country_name(cc), admin1=None,
+                        lat=round(e.lat, 5), lon=round(e.lon, 5), geo_precision=3,
+                        kind="country")
+
+
+def _casualties(d: _Draft) -> tuple[int | None, int | None]:
+    killed: int | None = None
+    injured: int | None = None
+    for x in d.sents:
+        c = x.cas
+        if c.killed is not None:
+            killed = c.killed if (c.toll or killed is None) else max(killed, c.killed)
+        if c.injured is not None:
+            injured = c.injured if injured is None else max(injured, c.injured)
+    return killed, injured
+
+
+_NON_LETHAL = {events.PROTESTS, events.RIOTS, events.SD}
+
+
+def _confidence(d: _Draft, where: PlaceMention | None, actors: list[str]) -> float:
+    c = 0.25 + 0.35 * max(x.cues.strength for x in d.sents)
+    if d.date is not None and not d.inherited_date:
+        c += 0.15
+    elif d.date is not None:
+        c += 0.05
+    if where is not None:
+        c += 0.15 if where.geo_precision in (1, 2) else 0.05
+    if actors:
+        c += 0.1
+    return round(min(c, 0.95), 2)
+
+
+def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
+           pub: date | None) -> Incident | None:
+    ev = events.classify(d.tags, d.text)
+    if ev is None:
+        return None
+    event_type, sub = ev
+    where = _place(d, text, all_mentions, single)
+    cc = where.country_code if where else None
+    if where is None:
+        cc = _demonym_country(d.text)
+        where = _country_place(cc)
+    folded = fold_text(d.text)
+    who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded)
+    killed, injured = _casualties(d)
+    if killed is None and (injured is not None or event_type in _NON_LETHAL):
+        killed = 0          # casualties accounted for, or an event that kills nobody by kind
+    weapons: list[str] = []
+    for h in vocab.get().weapons.find(d.text, folded):
+        if events.NEGATED.search(d.text[max(0, h.start - 100):h.start]):
+            continue
+        if h.label not in weapons:
+            weapons.append(h.label)
+    evidence = d.text if len(d.text) <= MAX_EVIDENCE_CHARS else \
+        d.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " ..."
+    dm = d.date
+    return Incident(
+        event_type=event_type, sub_event_type=sub,
+        date=dm.value.isoformat() if dm else None,
+        date_precision=dm.precision if dm else None,
+        country_code=cc,
+        country=places.country_name(cc) if cc else None,
+        admin1=where.admin1 if where else None,
+        location=where.location if where else (places.country_name(cc) if cc else None),
+        lat=where.lat if where else None, lon=where.lon if where else None,
+        geo_precision=where.geo_precision if where else (3 if cc else None),
+        actors=tuple(who), fatalities=killed, injured=injured, weapons=tuple(weapons),
+        evidence=evidence, confidence=_confidence(d, where, who),
+    )
+
+
+def _merge_same(incidents: list[Incident]) -> list[Incident]:
+    out: list[Incident] = []
+    for inc in incidents:
+        twin = next((o for o in out if o.sub_event_type == inc.sub_event_type
+                     and o.date == inc.date and o.location == inc.location), None)
+        if twin is None:
+            out.append(inc)
+    return out
+
+
+def extract_incidents(text: str, *, title: str | None = None,
+                      published: str | datetime | date | None = None,
+                      url: str | None = None) -> list[Incident]:
+    """Incidents reported by an article, in text order. Pure and deterministic; never raises."""
+    try:
+        return _extract(text, title, published)
+    except Exception:    # outside input must never break a run: no incident, not a crash
+        return []
+
+
+def _extract(text: str, title: str | None, published: str | datetime | date | None
+             ) -> list[Incident]:
+    if not isinstance(text, str):
+        return []
+    pub = dates.to_date(published)
+    body = _body(text)
+    sents = _analyse(body, pub)
+    drafts = _drafts(sents)
+    if not drafts and title:
+        body = title.strip() + ".\n\n" + body
+        sents = _analyse(body, pub)
+        drafts = _drafts(sents)
+    if not drafts:
+        return []
+    all_mentions = [m for x in sents for m in x.places]
+    single = len(drafts) == 1
+    out: list[Incident] = []
+    for i, d in enumerate(drafts):
+        if pub is not None and d.date is not None and i > 0 and \
+                d.date.value < pub - timedelta(days=BACKGROUND_DAYS):
+            continue        # background: an older event the article is not about
+        inc = _build(d, body, all_mentions, single, pub)
+        if inc is not None:
+            out.append(inc)
+    return _merge_same(out)

@@ -1,0 +1,65 @@
+"""Fast whole-word phrase matching over accent-folded text with one Aho-Corasick automaton."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from extract.gazetteer import fold_key, fold_text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One phrase found in the text: its label, offsets in the original text."""
+
+    label: str
+    start: int
+    end: int
+    phrase: str
+
+
+class PhraseMatcher:
+    """Phrases -> labels; a phrase ending in '*' matches any word ending."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        self._auto = ahocorasick.Automaton()
+        table: dict[str, list[tuple[str, bool]]] = {}
+        for phrase, label in entries:
+            prefix = phrase.endswith("*")
+            key = fold_key(phrase.rstrip("*"))
+            if not key:
+                continue
+            table.setdefault(key, [])
+            if (label, prefix) not in table[key]:
+                table[key].append((label, prefix))
+        for key, labels in table.items():
+            self._auto.add_word(key, (key, tuple(labels)))
+        self._empty = not table
+        if not self._empty:
+            self._auto.make_automaton()
+
+    def find(self, text: str, folded: str | None = None) -> list[Hit]:
+        """All matches in text order; the longest match wins where matches overlap per label."""
+        if self._empty or not text:
+            return []
+        folded = fold_text(text) if folded is None else folded
+        n = len(folded)
+        hits: list[Hit] = []
+        for end_i, (key, labels) in self._auto.iter(folded):
+            start = end_i - len(key) + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            end = end_i + 1
+            whole = end >= n or not folded[end].isalnum()
+            word_end = end
+            while word_end < n and folded[word_end].isalnum():
+                word_end += 1
+            for label, prefix in labels:
+                if whole:
+                    hits.append(Hit(label, start, end, key))
+                elif prefix:
+                    hits.append(Hit(label, start, word_end, key))
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        return hits

@@ -1,0 +1,65 @@
+"""Sentence spans with offsets: paragraph breaks and sentence ends, abbreviations kept whole."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREV = frozenset(
+    "u.s u.k u.n mr mrs ms dr gen lt col maj capt sgt cpl pvt st no vs jr sr prof gov sen rep "
+    "inc ltd co corp dept est approx jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e "
+    "a.m p.m mt ft brig adm cmdr insp supt".split()
+)
+# candidate boundary: . ! ? (and closing quotes/brackets) then space(s) then an opening char
+_BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+_PARA = re.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9\"'\u201c(\[])")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def _is_abbrev(text: str, dot: int) -> bool:
+    m = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    if word in _ABBREV:
+        return True
+    return len(word) == 1 and word.isalpha()   # initials: "J. Smith"
+
+
+def split(text: str) -> list[Sentence]:
+    """Sentences of the text in order, each with its offsets and paragraph number."""
+    out: list[Sentence] = []
+    if not text:
+        return out
+    para_bounds: list[tuple[int, int]] = []
+    last = 0
+    for m in _PARA.finditer(text):
+        para_bounds.append((last, m.start()))
+        last = m.end()
+    para_bounds.append((last, len(text)))
+    for p_i, (ps, pe) in enumerate(para_bounds):
+        cur = ps
+        for m in _BOUNDARY.finditer(text, ps, pe):
+            if text[m.start()] == "." and _is_abbrev(text, m.start()):
+                continue
+            _add(out, text, cur, m.start() + 1, p_i)
+            cur = m.end()
+        _add(out, text, cur, pe, p_i)
+    return out
+
+
+def _add(out: list[Sentence], text: str, s: int, e: int, para: int) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append(Sentence(s, e, text[s:e], para))
