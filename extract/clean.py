@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
-import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import charset_normalizer
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
-from trafilatura.settings import set_date_params
+from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
+
+from extract.charset import decode_html
+from extract.sniff import SNIFF_BYTES, gunzip, looks_like_html, not_html_reason
 
 # trafilatura logs every discarded page as a warning; our results carry the reason instead.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -101,199 +101,6 @@ class CleanResult:
 def _reject(reason: RejectReason, detail: str, url: str | None,
             encoding: str | None = None) -> CleanResult:
     return CleanResult(ok=False, reason=reason, detail=detail, url=url, encoding=encoding)
-
-
-# ---------------------------------------------------------------------------------------------
-# Is it HTML at all?
-
-_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "PDF"),
-    (b"PK\x03\x04", "ZIP/Office"),
-    (b"\x89PNG", "PNG"),
-    (b"GIF8", "GIF"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"RIFF", "RIFF (WebP/WAV/AVI)"),
-    (b"\x00\x00\x00", "binary (MP4/ISO media)"),
-    (b"ID3", "MP3"),
-    (b"OggS", "Ogg"),
-    (b"\x1a\x45\xdf\xa3", "WebM/Matroska"),
-    (b"wOFF", "WOFF font"),
-    (b"wOF2", "WOFF2 font"),
-    (b"\xd0\xcf\x11\xe0", "OLE (old Office)"),
-    (b"7z\xbc\xaf", "7z"),
-    (b"Rar!", "RAR"),
-    (b"BZh", "bzip2"),
-    (b"\xfd7zXZ", "xz"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
-    (b"\x7fELF", "ELF executable"),
-    (b"MZ", "Windows executable"),
-)
-_HTML_MARKERS = re.compile(
-    rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|main|section|h[1-6]|table"
-    rb"|span|a|br|script|style|link|header|nav|ul|form)[\s>/]",
-    re.IGNORECASE,
-)
-_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF|opml)[\s>]", re.IGNORECASE)
-_SNIFF_BYTES = 4096
-
-
-def _not_html_reason(data: bytes) -> str | None:
-    """Why these (decompressed) bytes are not an HTML page, or None if they look like one."""
-    head = data[:_SNIFF_BYTES]
-    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if head.startswith(bom):
-            head = head[len(bom):].decode(name, "replace").encode("utf-8", "replace")
-            break
-    head = head.removeprefix(codecs.BOM_UTF8)
-    stripped = head.lstrip()
-    for magic, name in _BINARY_MAGIC:
-        if stripped.startswith(magic):
-            return f"{name} content"
-    if b"\x00" in head:
-        return "binary content (NUL bytes)"
-    if stripped[:1] in (b"{", b"["):
-        return "JSON or other non-HTML text"
-    if not _HTML_MARKERS.search(head):
-        if _FEED_ROOT.search(head):
-            return "an RSS/Atom feed, not a page"
-        return "no HTML tags near the start"
-    if _FEED_ROOT.search(head) and not re.search(rb"<(?:html|body)[\s>]", head, re.IGNORECASE):
-        return "an RSS/Atom feed, not a page"
-    return None
-
-
-def looks_like_html(data: bytes | str) -> bool:
-    """Cheap sniff of the first bytes: True if this could be an HTML page."""
-    if isinstance(data, str):
-        data = data[:_SNIFF_BYTES].encode("utf-8", "replace")
-    if data[:3] == b"\x1f\x8b\x08":
-        data = _gunzip(data, _SNIFF_BYTES) or b""
-    return bool(data.strip()) and _not_html_reason(data) is None
-
-
-def _gunzip(data: bytes, max_bytes: int) -> bytes | None:
-    """Decompress gzip bytes up to max_bytes (+1, to notice overflow); None if corrupt."""
-    try:
-        out = zlib.decompressobj(31).decompress(data, max_bytes + 1)
-    except zlib.error:
-        return None
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Bytes -> text
-
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
-)
-_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.\-]+)""")
-# Encodings that look like ASCII but are not: a declaration of one of these is always obeyed.
-_SEVEN_BIT = {"iso2022_jp", "iso2022_jp_2", "iso2022_kr", "utf_7", "hz"}
-# As browsers do (WHATWG Encoding): these labels mean windows-1252.
-_AS_CP1252 = {"latin_1", "iso8859_1", "ascii"}
-
-
-def _codec(label: str | None) -> str | None:
-    """Python's codec name for a charset label, or None if unknown."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().strip("\"'").lower()).name
-    except LookupError:
-        return None
-    name = name.replace("-", "_")
-    return "cp1252" if name in _AS_CP1252 else name
-
-
-def _is_utf8(name: str | None) -> bool:
-    return name in ("utf_8", "utf_8_sig")
-
-
-def _decode_strict(data: bytes, name: str) -> str | None:
-    try:
-        return data.decode(name)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _mostly_utf8(data: bytes, declared: bool) -> str | None:
-    """Lossy UTF-8 read if the bytes are UTF-8 with a few damaged sequences, else None.
-
-    Valid multi-byte sequences almost never occur by chance in a single-byte encoding, so when
-    the valid ones outnumber the broken ones (or match them, if UTF-8 was declared) the text is
-    UTF-8 with damage, not mislabelled.
-    """
-    text = data.decode("utf-8", "replace")
-    broken = text.count("\ufffd")
-    valid = sum(1 for ch in text if ord(ch) > 127) - broken
-    if valid > broken or (declared and valid and valid >= broken):
-        return text
-    return None
-
-
-def decode_html(data: bytes, declared_charset: str | None = None) -> tuple[str, str] | None:
-    """Bytes -> (text, codec name), trusting the declarations only as far as the bytes agree."""
-    for bom, name in ((codecs.BOM_UTF8, "utf_8_sig"), (codecs.BOM_UTF16_LE, "utf_16"),
-                      (codecs.BOM_UTF16_BE, "utf_16")):
-        if data.startswith(bom):
-            text = _decode_strict(data, name)
-            if text is not None:
-                return text, name
-    head = data[:_SNIFF_BYTES * 2]
-    meta = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
-    declared = [c for c in (_codec(declared_charset), _codec(meta.group(1).decode("ascii"))
-                            if meta else None) if c]
-    for name in declared:  # ASCII look-alikes: the bytes are valid UTF-8 but mean something else
-        if name in _SEVEN_BIT and (text := _decode_strict(data, name)) is not None:
-            return text, name
-    # Valid UTF-8 with any non-ASCII byte is UTF-8 whatever a header says (a lying header).
-    if (text := _decode_strict(data, "utf-8")) is not None:
-        return text, "utf_8"
-    for name in declared:  # a declared legacy encoding that reads the bytes cleanly
-        if not _is_utf8(name) and (text := _decode_strict(data, name)) is not None:
-            return text, name
-    lossy = _mostly_utf8(data, declared=any(_is_utf8(name) for name in declared))
-    if lossy is not None:
-        return lossy, "utf_8"
-    for name in _guesses(data, head):
-        if (text := _decode_strict(data, name)) is not None:
-            return text, name
-    return None
-
-
-# What browsers fall back to for a page in this language (WHATWG's locale defaults, abridged).
-_LEGACY_BY_LANGUAGE: dict[str, str] = {
-    **dict.fromkeys(("pl", "cs", "sk", "hu", "sl", "hr", "bs", "ro", "sq"), "cp1250"),
-    **dict.fromkeys(("ru", "uk", "bg", "sr", "mk", "be", "kk"), "cp1251"),
-    "el": "cp1253", "tr": "cp1254", "az": "cp1254", "he": "cp1255", "yi": "cp1255",
-    **dict.fromkeys(("ar", "fa", "ur", "ps"), "cp1256"),
-    **dict.fromkeys(("lt", "lv", "et"), "cp1257"),
-    "vi": "cp1258", "th": "cp874", "ja": "shift_jis", "ko": "euc_kr", "zh": "gb18030",
-}
-_MARKUP = re.compile(rb"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|&#?\w+;")
-_HTML_LANG = re.compile(rb"""<html[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.IGNORECASE)
-
-
-def _guesses(data: bytes, head: bytes) -> list[str]:
-    """Legacy encodings to try for undeclared bytes: the page language's, then detected ones.
-
-    charset-normalizer often ties several single-byte code pages on short texts; among the tied
-    ones windows-1252, the web's most common legacy encoding, wins.
-    """
-    guesses: list[str] = []
-    lang = _HTML_LANG.search(head)
-    if lang:
-        guesses.append(_LEGACY_BY_LANGUAGE.get(lang.group(1).decode("ascii").lower(), "cp1252"))
-    prose = _MARKUP.sub(b" ", data[:400_000])  # markup confuses the detector: give it the prose
-    prose = prose if len(prose) >= 64 else data
-    results = [r for r in charset_normalizer.from_bytes(prose)
-               if r.encoding and not _is_utf8(_codec(r.encoding))]
-    if results:
-        least = min(r.chaos for r in results)
-        tied = [_codec(r.encoding) or r.encoding for r in results if r.chaos <= least + 0.01]
-        guesses.extend(sorted(tied, key=lambda name: name != "cp1252"))
-        guesses.extend(_codec(r.encoding) or r.encoding for r in results)
-    return list(dict.fromkeys(guesses))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,7 +207,7 @@ _TRAILING_LABEL = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)?")  # one or two words, l
 def _is_labelled_link(line: str, anchors: set[str]) -> bool:
     """'Read more: <a link's text>', 'Our Standards: <link>': a teaser or badge, not prose."""
     match = _LABEL.match(line)
-    return bool(match) and match.group("rest").strip() in anchors
+    return match is not None and match.group("rest").strip() in anchors
 
 
 LINE_FILTERS = (_is_labelled_link,)
@@ -461,7 +268,7 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
     if isinstance(html, (bytes, bytearray, memoryview)):
         data = bytes(html)
         if data[:3] == b"\x1f\x8b\x08":
-            unzipped = _gunzip(data, options.max_bytes)
+            unzipped = gunzip(data, options.max_bytes)
             if unzipped is None:
                 return _reject(RejectReason.NOT_HTML, "corrupt gzip data", url)
             data = unzipped
@@ -470,7 +277,7 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
         if len(data) > options.max_bytes:
             return _reject(RejectReason.TOO_LARGE,
                            f"more than {options.max_bytes} bytes", url)
-        why = _not_html_reason(data)
+        why = not_html_reason(data)
         if why:
             return _reject(RejectReason.NOT_HTML, why, url)
         decoded = decode_html(data, declared_charset)
@@ -490,7 +297,7 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
         if len(page) > options.max_bytes:
             return _reject(RejectReason.TOO_LARGE, f"more than {options.max_bytes} characters",
                            url)
-        why = _not_html_reason(page[:_SNIFF_BYTES].encode("utf-8", "replace"))
+        why = not_html_reason(page[:SNIFF_BYTES].encode("utf-8", "replace"))
         if why:
             return _reject(RejectReason.NOT_HTML, why, url)
     else:
@@ -512,10 +319,10 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
         with_metadata=True,
         date_extraction_params=set_date_params(options.extensive_date_search),
     )
-    if document is None or not (document.text or "").strip():
+    if not isinstance(document, Document) or not (document.text or "").strip():
         return _reject(RejectReason.NO_MAIN_TEXT, "no main text found", url, encoding)
     anchors = _anchor_texts(tree)
-    text = _tidy(_drop_boilerplate(document.text, anchors))
+    text = _tidy(_drop_boilerplate(document.text or "", anchors))
     if len(text) < options.min_text_chars:
         return _reject(RejectReason.TOO_SHORT,
                        f"main text has {len(text)} characters, fewer than "
