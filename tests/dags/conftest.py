@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,48 @@ def dagbag(airflow_db):
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(REPO_ROOT / "dags"))
+
+
+@pytest.fixture(scope="session")
+def dag_run_env(airflow_db, es_client):
+    """Environment for DAG runs against the demo site: a session-wide index prefix on the real
+    node, the demo feeds served on loopback, the `newswatch_es` connection. Cleaned up after."""
+    from dataclasses import replace
+
+    from ingest.config import Settings
+    from ingest.demo_server import DemoServer
+    from tests.conftest import _delete_everything_under
+
+    prefix = f"nwtest-dag-{uuid.uuid4().hex[:8]}"
+    settings = Settings.from_env(index_prefix=prefix)
+    with DemoServer() as server:
+        feeds = server.render_feeds_file(AIRFLOW_HOME / "demo-feeds.yaml")
+        env = {
+            "NEWSWATCH_INDEX_PREFIX": prefix,
+            "NEWSWATCH_FEEDS": str(feeds),
+            "NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
+            "NEWSWATCH_PER_HOST_DELAY": "0",
+            "NEWSWATCH_DEAD_LETTER_DIR": str(AIRFLOW_HOME / "dead-letter"),
+            "AIRFLOW_CONN_NEWSWATCH_ES": settings.es_url,
+        }
+        saved = {key: os.environ.get(key) for key in env}
+        os.environ.update(env)
+        try:
+            yield replace(settings, feeds_file=feeds), server
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            _delete_everything_under(es_client, prefix)
+
+
+@pytest.fixture(scope="session")
+def ingest_runs(dag_run_env, dagbag):
+    """The ingest DAG run twice through dag.test(): (first run, second run)."""
+    dag = dagbag.get_dag("newswatch_ingest")
+    return dag.test(), dag.test()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,0 +1,145 @@
+"""The one-pass pipeline end to end: demo site over loopback HTTP -> real Elasticsearch."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+
+import pytest
+
+from ingest import pipeline
+from ingest.demo_server import DemoServer
+from ingest.ids import article_id
+from tests.support.demo import DEMO_ARTICLE_COUNT, demo_settings
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>"""
+ITEM = "<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate></item>"
+
+
+def _count(client, alias: str) -> int:
+    client.indices.refresh(index=alias)
+    return client.count(index=alias)["count"]
+
+
+def _incident_ordinals(client, prefix: str) -> dict[str, list[int]]:
+    client.indices.refresh(index=f"{prefix}-incidents")
+    hits = client.search(index=f"{prefix}-incidents", size=1000,
+                         source_includes=["article_id", "ordinal"])["hits"]["hits"]
+    by_article: dict[str, list[int]] = {}
+    for hit in hits:
+        by_article.setdefault(hit["_source"]["article_id"], []).append(hit["_source"]["ordinal"])
+    return {key: sorted(value) for key, value in by_article.items()}
+
+
+def _assert_consistent(client, prefix: str) -> None:
+    """Every article once; its incidents are exactly ordinals 0..incident_count-1."""
+    client.indices.refresh(index=f"{prefix}-articles")
+    articles = client.search(index=f"{prefix}-articles", size=1000,
+                             source_includes=["incident_count"])["hits"]["hits"]
+    assert len(articles) == DEMO_ARTICLE_COUNT
+    ordinals = _incident_ordinals(client, prefix)
+    for hit in articles:
+        expected = list(range(hit["_source"].get("incident_count") or 0))
+        assert ordinals.get(hit["_id"], []) == expected, hit["_id"]
+
+
+def test_demo_run_indexes_every_article_once_and_a_rerun_adds_nothing(es, es_settings, tmp_path):
+    client, prefix = es
+    with DemoServer() as server:
+        settings = demo_settings(es_settings, server.render_feeds_file(tmp_path / "feeds.yaml"))
+        first = pipeline.summarise(pipeline.run_once(settings, client=client))
+        assert first["feeds"] == 3 and first["feeds_failed"] == 0
+        assert first["articles_indexed"] == DEMO_ARTICLE_COUNT
+        assert first["incidents_indexed"] >= 15
+        assert _count(client, f"{prefix}-incidents") == first["incidents_indexed"]
+        _assert_consistent(client, prefix)
+        seed_id = article_id(f"{server.base_url}/articles/seed-article.html")
+        assert len(_incident_ordinals(client, prefix)[seed_id]) >= 3
+        lags = first["ingest_lag_p50_s"]
+        assert lags is not None and lags > 0
+
+        second = pipeline.summarise(pipeline.run_once(settings, client=client))
+    assert second["new"] == 0 and second["articles_indexed"] == 0
+    _assert_consistent(client, prefix)
+
+
+def test_broken_feed_and_slow_page_are_recorded_and_the_rest_indexes(
+        es, es_settings, tmp_path, http_server):
+    client, prefix = es
+    with DemoServer() as demo:
+        good_page = demo.base_url + "/articles/goma-shelling.html"
+        http_server.route("/broken.xml", status=500, body=b"oops")
+        http_server.route("/slow.html", body=b"<html><body>late</body></html>", delay_s=5)
+        items = ITEM.format(title="Goma", link=good_page, date="Tue, 18 Nov 2025 14:05:00 GMT")
+        items += ITEM.format(title="Slow", link=http_server.url("/slow.html"),
+                             date="Tue, 18 Nov 2025 15:00:00 GMT")
+        http_server.route("/mixed.xml", body=RSS.format(items=items).encode(),
+                          content_type="application/rss+xml", etag='"mixed-1"')
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text(
+            "feeds:\n"
+            f"  - {{id: broken, name: Broken, url: '{http_server.url('/broken.xml')}', "
+            "language: en, region: world}\n"
+            f"  - {{id: mixed, name: Mixed, url: '{http_server.url('/mixed.xml')}', "
+            "language: en, region: world}\n")
+        settings = replace(demo_settings(es_settings, feeds), http_timeout_s=1.5)
+        outcomes = {o["feed_id"]: o for o in pipeline.run_once(settings, client=client)}
+
+        assert outcomes["broken"]["status"] == "failed"
+        assert outcomes["broken"]["reason"]
+        mixed = outcomes["mixed"]
+        assert mixed["articles_indexed"] == 1
+        assert mixed["rejected"] == {"fetch:timeout": 1}
+        assert mixed["deferred"] == 1
+        client.indices.refresh(index=f"{prefix}-feeds")
+        broken_state = client.get(index=f"{prefix}-feeds", id="broken")["_source"]
+        assert broken_state["consecutive_failures"] == 1 and broken_state["last_error"]
+        # the slow page's feed keeps no ETag, so the next pass sees the whole feed again
+        assert client.get(index=f"{prefix}-feeds", id="mixed")["_source"].get("etag") is None
+
+        http_server.route("/slow.html", body=page_html(demo.base_url), delay_s=0)
+        again = {o["feed_id"]: o for o in pipeline.run_once(settings, client=client,
+                                                           feed_ids=["mixed"])}
+    assert again["mixed"]["articles_indexed"] == 1 and again["mixed"]["new"] == 1
+    assert _count(client, f"{prefix}-articles") == 2
+
+
+def page_html(base_url: str) -> bytes:
+    from ingest.config import REPO_ROOT
+
+    path = REPO_ROOT / "seeds" / "demo" / "articles" / "kharkiv-missile-attack.html"
+    return path.read_bytes().replace(b"{{BASE_URL}}", base_url.encode())
+
+
+@pytest.mark.slow
+def test_a_run_killed_after_its_first_bulk_then_rerun_ends_with_exactly_the_expected_docs(
+        es, es_settings, tmp_path):
+    client, prefix = es
+    with DemoServer() as server:
+        settings = demo_settings(es_settings, server.render_feeds_file(tmp_path / "feeds.yaml"))
+        env = {**os.environ, "NEWSWATCH_ES_URL": settings.es_url,
+               "NEWSWATCH_INDEX_PREFIX": prefix, "NEWSWATCH_FEEDS": str(settings.feeds_file),
+               "NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "NEWSWATCH_FEED_WORKERS": "1",
+               "NEWSWATCH_PER_HOST_DELAY": "0.2", "NEWSWATCH_PER_HOST_CONCURRENCY": "1",
+               "NEWSWATCH_DEAD_LETTER_DIR": str(tmp_path / "dead")}
+        runner = subprocess.Popen([sys.executable, "-m", "ingest.cli", "run", "--json"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and runner.poll() is None:
+                if client.indices.exists_alias(name=f"{prefix}-articles") and \
+                        _count(client, f"{prefix}-articles") > 0:
+                    break
+                time.sleep(0.05)
+            assert runner.poll() is None, "the run ended before it could be killed"
+            runner.send_signal(signal.SIGKILL)
+        finally:
+            runner.wait(timeout=30)
+        partial = _count(client, f"{prefix}-articles")
+        assert 0 < partial < DEMO_ARTICLE_COUNT
+        pipeline.run_once(settings, client=client)
+    _assert_consistent(client, prefix)
