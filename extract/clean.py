@@ -219,7 +219,8 @@ def _drop_boilerplate(text: str, anchors: set[str]) -> str:
              if not any(drop(_SPACE.sub(" ", line).strip(), anchors) for drop in LINE_FILTERS)]
     # A short unpunctuated line closing the text ('Tags', 'Temas', 'Share') heads a
     # list the extractor already dropped.
-    while lines and (not lines[-1].strip() or _TRAILING_LABEL.fullmatch(lines[-1].strip())):
+    while len(lines) > 1 and (not lines[-1].strip()
+                              or _TRAILING_LABEL.fullmatch(lines[-1].strip())):
         lines.pop()
     return "\n".join(lines)
 
