@@ -298,7 +298,7 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
         if len(page) > options.max_bytes:
             return _reject(RejectReason.TOO_LARGE, f"more than {options.max_bytes} characters",
                            url)
-        why = not_html_reason(page[:SNIFF_BYTES].encode("utf-8", "replace"))
+        why = not_html_reason(page[:SNIFF_BYTES * 16].encode("utf-8", "replace"))
         if why:
             return _reject(RejectReason.NOT_HTML, why, url)
     else:

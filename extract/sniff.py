@@ -39,7 +39,8 @@ SNIFF_BYTES = 4096
 
 def not_html_reason(data: bytes) -> str | None:
     """Why these (decompressed) bytes are not an HTML page, or None if they look like one."""
-    head = data[:SNIFF_BYTES]
+    head = data[:SNIFF_BYTES * 16].lstrip()[:SNIFF_BYTES] if data[:1].isspace() else \
+        data[:SNIFF_BYTES]
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if head.startswith(bom):
             head = head[len(bom):].decode(name, "replace").encode("utf-8", "replace")
@@ -65,7 +66,7 @@ def not_html_reason(data: bytes) -> str | None:
 def looks_like_html(data: bytes | str) -> bool:
     """Cheap sniff of the first bytes: True if this could be an HTML page."""
     if isinstance(data, str):
-        data = data[:SNIFF_BYTES].encode("utf-8", "replace")
+        data = data[:SNIFF_BYTES * 16].encode("utf-8", "replace")
     if data[:3] == b"\x1f\x8b\x08":
         data = gunzip(data, SNIFF_BYTES) or b""
     return bool(data.strip()) and not_html_reason(data) is None

@@ -100,6 +100,7 @@ def test_looks_like_html_accepts_pages():
     assert looks_like_html(article_page().encode("utf-8"))
     assert looks_like_html(gzip.compress(article_page().encode("utf-8")))
     assert looks_like_html(b"\xef\xbb\xbf  <!doctype html><title>x</title>")
+    assert looks_like_html(b" \n" * 5000 + article_page().encode("utf-8"))
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\t ", ""])
