@@ -137,9 +137,22 @@ def _published_datetimes(tree: HtmlElement) -> list[str]:
             found.append(meta.get("content") or "")
     for script in tree.iterfind('.//script[@type="application/ld+json"]'):
         found.extend(_JSONLD_DATE.findall(script.text or ""))
-    for element in tree.iterfind(".//time[@datetime]"):
-        found.append(element.get("datetime") or "")
+    # <time> elements: a marked one, else the first outside comments and asides (the byline's).
+    times = [t for t in tree.iterfind(".//time[@datetime]") if not _in_comments_or_aside(t)]
+    found.extend(t.get("datetime") or "" for t in times
+                 if (t.get("itemprop") or "").lower() == "datepublished" or "pubdate" in t.attrib)
+    found.extend(t.get("datetime") or "" for t in times[:1])
     return [value.strip() for value in found if _ISO_DATETIME.match(value.strip())]
+
+
+def _in_comments_or_aside(element: HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "aside":
+            return True
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
+        if "comment" in marks or "related" in marks:
+            return True
+    return False
 
 
 def _full_date(day: str | None, tree: HtmlElement) -> str | None:

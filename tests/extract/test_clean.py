@@ -263,3 +263,14 @@ def test_seed_article_page():
         assert len(paragraphs) == 8
         for paragraph in paragraphs:
             assert paragraph.strip() in result.text
+
+
+def test_time_of_day_comes_from_the_byline_not_from_a_comment():
+    page = article_page().replace(
+        '<h3>Comments</h3>', '<h3>Comments</h3><time datetime="2024-04-22T23:10:00Z">late</time>')
+    byline = 'By <span class="author">Jane Writer</span>'
+    dated = page.replace(byline, "By Jane Writer, 22 April 2024")
+    assert clean_html(dated).date == "2024-04-22"
+    timed = page.replace(byline,
+                         'By Jane Writer, <time datetime="2024-04-22T08:00:00+01:00">22 Apr</time>')
+    assert clean_html(timed).date == "2024-04-22T08:00:00+01:00"
