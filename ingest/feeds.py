@@ -252,7 +252,8 @@ def _feedparser_entries(parsed: Any, language: str | None) -> list[dict[str, Any
             "title": _plain(entry.get("title"), 1000),
             "summary": _plain(entry.get("summary")),
             "published": _iso(entry.get("published_parsed")) or _iso(entry.get("created_parsed")),
-            "updated": _iso(entry.get("updated_parsed")),
+            # dict.get: feedparser's own get() maps a missing updated to published
+            "updated": _iso(dict.get(entry, "updated_parsed")),
             "authors": authors,
             "tags": tags,
             "language": detail.get("language") or feed_lang,
@@ -318,6 +319,8 @@ def _parse(data: bytes, source: str, base_url: str | None, content_type: str | N
     bozo = bool(parsed.get("bozo"))
     problem = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}" if bozo else ""
     if not parsed.entries:
+        if bozo and version:  # a broken feed that yields nothing is a failure, not "empty"
+            return ParsedFeed(False, FeedReason.MALFORMED, problem, version=version, bozo=True)
         if not version and not bozo:
             return ParsedFeed(False, FeedReason.NOT_A_FEED,
                               "no RSS, Atom or JSON Feed found (an HTML page?)")

@@ -41,10 +41,13 @@ class FeedSpec:
 
     def __post_init__(self) -> None:
         label = f"feed {self.id!r}"
-        if not isinstance(self.id, str) or not _ID.match(self.id):
+        if not isinstance(self.id, str):
+            raise FeedSpecError(f"{label}: id must be a string; quote it in YAML (off, no, yes "
+                                "and numbers are read as other types)")
+        if not _ID.match(self.id):
             raise FeedSpecError(f"{label}: id must be 2-64 characters of a-z, 0-9, '-', '_'")
         if not isinstance(self.name, str) or not self.name.strip():
-            raise FeedSpecError(f"{label}: name must be a non-empty string")
+            raise FeedSpecError(f"{label}: name must be a non-empty string (quote it in YAML)")
         problem = url_problem(self.url)
         if problem:
             raise FeedSpecError(f"{label}: url {self.url!r} {problem}")

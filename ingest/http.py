@@ -355,10 +355,16 @@ def decode_text(content: bytes, declared: str | None = None) -> tuple[str, str]:
             return content.decode(candidate), candidate.lower()
         except (LookupError, UnicodeDecodeError):
             continue
-    best = from_bytes(content[:200_000]).best()
+    matches = from_bytes(content[:200_000])
+    best = matches.best()
     if best is not None and best.encoding:
+        encoding = best.encoding
+        # on a tie (short texts), prefer windows-1252, the web's most common mislabel
+        if any("cp1252" in m.could_be_from_charset for m in matches
+               if (m.chaos, m.coherence) == (best.chaos, best.coherence)):
+            encoding = "cp1252"
         try:
-            return content.decode(best.encoding), best.encoding
+            return content.decode(encoding), encoding
         except (LookupError, UnicodeDecodeError):
             pass
     return content.decode("utf-8", errors="replace"), "utf-8"

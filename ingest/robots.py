@@ -95,6 +95,8 @@ class RobotsCache:
         if result.reason is FetchReason.HTTP_ERROR and result.status and \
                 400 <= result.status < 500:
             return _Entry(None, None, expires)  # no robots.txt: everything allowed
+        if result.reason in (FetchReason.BLOCKED_ADDRESS, FetchReason.INVALID_URL):
+            return _Entry(None, None, expires)  # the page fetch itself refuses with this reason
         if result.reason is FetchReason.TOO_LARGE:
             return _Entry(None, None, expires)  # RFC 9309 asks to parse the first 500 KiB
         return _Entry(None, f"robots.txt of {origin} unreachable ({result.reason.value}: "

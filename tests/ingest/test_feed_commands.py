@@ -1,0 +1,106 @@
+"""`newswatch feed`, `newswatch feeds check`, `newswatch poll` as users run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.cli import main
+from ingest.config import REPO_ROOT
+
+pytestmark = pytest.mark.timeout(120)
+CORPORA = REPO_ROOT.parent / "shared" / "corpora" / "feeds"
+RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>'
+       b"<item><title>A</title><link>https://e.example/a?utm_source=x</link></item>"
+       b"<item><title>B</title><link>https://e.example/b</link></item></channel></rss>")
+
+
+def corpus_files() -> list[Path]:
+    return sorted(p for p in CORPORA.rglob("*") if p.is_file()) if CORPORA.is_dir() else []
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ingest.cli", *args], capture_output=True,
+                          text=True, timeout=90, cwd=REPO_ROOT, env={**os.environ, **(env or {})})
+
+
+@pytest.mark.skipif(not corpus_files(), reason=f"feed corpora not found at {CORPORA}")
+def test_every_corpus_feed_goes_through_without_a_crash():
+    files = corpus_files()
+    proc = run_cli("feed", *map(str, files))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    sources = {line["source"] for line in lines}
+    errors = {line["source"]: line for line in lines if "error" in line}
+    for line in errors.values():
+        assert line["error"] in {"empty", "not_a_feed", "malformed"} and line["detail"]
+    for line in lines:
+        if "error" not in line:
+            assert line["link"].startswith("http") and len(line["article_id"]) == 32
+    # each file either produced entries, an error line, or parsed as a feed without items
+    assert str(CORPORA / "feedparser/tests/illformed/rss_empty_document.xml") in errors
+    json_feed = str(CORPORA / "feedparser/tests/json/example.json")
+    assert sum(line["source"] == json_feed for line in lines) == 2
+    assert len(sources) >= 10
+
+
+def test_feed_command_over_http_and_failures(http_server, capsys, monkeypatch):
+    monkeypatch.setenv("NEWSWATCH_ALLOW_PRIVATE_HOSTS", "127.0.0.1")
+    good = http_server.route("/rss", body=RSS, content_type="application/rss+xml")
+    bad = http_server.route("/broken", status=500)
+    assert main(["feed", good, bad, "/no/such/file.xml"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x.get("canonical_url") for x in lines[:2]] == ["https://e.example/a",
+                                                         "https://e.example/b"]
+    assert lines[2] == {"source": bad, "error": "http_error", "detail": f"HTTP 500 from {bad}"}
+    assert lines[3]["error"] == "unreadable"
+    assert main(["feed", bad, "/no/such/file.xml"]) == 1  # every input failed
+
+
+def test_feeds_check(tmp_path):
+    proc = run_cli("feeds", "check", "--quiet")
+    assert proc.returncode == 0 and "ok:" in proc.stdout
+    bad = tmp_path / "feeds.yaml"
+    bad.write_text("feeds:\n  - {id: x1, name: X, url: 'gopher://x.example/', language: en}\n")
+    proc = run_cli("feeds", "check", "--file", str(bad))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "x1" in proc.stderr and "http" in proc.stderr
+
+
+def test_poll_without_elasticsearch(http_server, tmp_path):
+    ok = http_server.route("/rss", body=RSS, content_type="application/rss+xml")
+    broken = http_server.route("/broken", body=b"<html><body>not a feed</body></html>")
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n"
+                     f"  - {{id: good, name: Good, url: '{ok}', language: en}}\n"
+                     f"  - {{id: html, name: Html, url: '{broken}', language: en}}\n"
+                     f"  - {{id: disabled, name: Disabled feed, url: '{ok}', language: en,"
+                     " enabled: false}}\n")
+    proc = run_cli("poll", "--feeds", str(feeds), "--no-es", "--json",
+                   env={"NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "COLUMNS": "200"})
+    assert proc.returncode == 0, proc.stderr
+    assert "2 feeds polled: 1 ok, 0 not modified, 1 failed; 2 new entries" in proc.stdout
+    assert "not_a_feed" in proc.stdout
+    entries = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
+    assert [e["link"] for e in entries] == ["https://e.example/a?utm_source=x",
+                                            "https://e.example/b"]
+
+
+def test_poll_with_elasticsearch_saves_state(http_server, tmp_path, es_client, es_settings):
+    url = http_server.route("/rss", body=RSS, content_type="application/rss+xml", etag='"e1"')
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - {{id: good, name: Good, url: '{url}', language: en}}\n")
+    env = {"NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "COLUMNS": "200",
+           "NEWSWATCH_INDEX_PREFIX": es_settings.index_prefix}
+    first = run_cli("poll", "--feeds", str(feeds), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "1 ok" in first.stdout and "2 new entries" in first.stdout
+    second = run_cli("poll", "--feeds", str(feeds), env=env)
+    assert "1 not modified" in second.stdout
+    assert http_server.requests_to("/rss")[-1].headers.get("If-None-Match") == '"e1"'
