@@ -81,7 +81,7 @@ def test_poll_without_elasticsearch(http_server, tmp_path):
                      f"  - {{id: good, name: Good, url: '{ok}', language: en}}\n"
                      f"  - {{id: html, name: Html, url: '{broken}', language: en}}\n"
                      f"  - {{id: disabled, name: Disabled feed, url: '{ok}', language: en,"
-                     " enabled: false}}\n")
+                     " enabled: false}\n")
     proc = run_cli("poll", "--feeds", str(feeds), "--no-es", "--json",
                    env={"NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "COLUMNS": "200"})
     assert proc.returncode == 0, proc.stderr
