@@ -30,14 +30,18 @@ _KILL_V = (r"(?:killed|dead|died|slain|shot dead|shot and killed|shot to death|s
            r"lost (?:their|his|her) li(?:ves|fe)|perished|fatalit(?:y|ies)|deaths?|bodies|"
            r"lynched|beheaded|killed and)")
 _HURT_V = r"(?:injured|wounded|hurt|injuries|injury|casualties|hospitali[sz]ed)"
-_FILLER = (r"(?:(?!and\b|or\b|but\b|were\b|was\b|to\b|by\b|in\b|on\b|at\b|after\b)"
-           r"[\w'\u2019\-]+\s+){0,4}?")
+_FILLER = (r"(?:(?!or\b|but\b|were\b|was\b|to\b|by\b|in\b|on\b|at\b|after\b|"
+           r"when\b|while\b|as\b)[\w'\u2019\-]+\s+){0,6}?")
 _AUX = (r"(?:(?:were|was|have been|had been|has been|are|is|reportedly|also|later|all|being|"
-        r"got)\s+)*")
+        r"got|allegedly|subsequently|then|\w+ed and|\w+ed)\s+)*")
+# a count right after the verb makes the count before it the perpetrators: "two men killed a boy"
+_NO_OBJECT = (r"(?!\s+(?:at least |more than )?(?:a|an|one|two|three|four|five|six|seven|eight|"
+              r"nine|ten|\d+)\b)")
 
 
 def _subject_pat(verb: str) -> re.Pattern[str]:
-    return re.compile(r"\b" + NUM.format(g="n") + r"\s+" + _FILLER + _AUX + verb + r"\b", re.I)
+    return re.compile(r"\b" + NUM.format(g="n") + r"\s+" + _FILLER + _AUX + verb + r"\b"
+                      + _NO_OBJECT, re.I)
 
 
 def _object_pat(verb: str) -> re.Pattern[str]:
@@ -46,10 +50,15 @@ def _object_pat(verb: str) -> re.Pattern[str]:
 
 
 _KILL_SUBJ = _subject_pat(_KILL_V)
+_PRONOUN_KILLED = re.compile(r"\b(?:he|she)\s+(?:was|is|had been|has been)\s+(?:\w+ed\s+and\s+)?"
+                             + _KILL_V + r"\b", re.I)
+_BODY_FOUND = re.compile(r"\b(?:a|an|the)\s+(?:[\w\-]+(?:'s|\u2019s)\s+)?(?:dead\s+)?body\b"
+                         r"(?:\s+of\s+(?:a|an)\s+[\w\-]+)?\s+(?:\w+\s+){0,6}?(?:was|were)\s+"
+                         r"(?:\w+\s+)?(?:found|discovered|recovered)", re.I)
 _KILL_PAIR = re.compile(r"\b" + NUM.format(g="n") + r"\s+(?:[\w\-]+\s+){0,2}?and\s+"
                         + NUM.format(g="n2") + r"\s+" + _FILLER + _AUX + _KILL_V + r"\b", re.I)
 _HURT_SUBJ = _subject_pat(_HURT_V)
-_KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|leaving|left|"
+_KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|"
                         r"claimed the lives of|claiming the lives of|shot dead|shooting dead|"
                         r"shot and killed|"
                         r"murdering|murdered|executing|executed|massacring|massacred|beheading|"
@@ -69,6 +78,10 @@ _NO_ANY = re.compile(r"\b(?:no casualties|without casualties|no (?:reported )?ca
                      r"without (?:any )?injur(?:y|ies)|no (?:one|body) (?:got )?hurt|"
                      r"no fatalities (?:nor|or|and) injuries|no injuries (?:nor|or|and) fatalities|"
                      r"not harmed|escaped unhurt|nobody was hurt)\b", re.I)
+_NO_WORDS = re.compile(
+    r"\b(?:no|neither|nor|without)\s+(?:(?:reported|reports? of|any|material|physical)\s+)?"
+    r"(?:(?:damages?|injur(?:y|ies)|fatalit(?:y|ies)|casualt(?:y|ies)|deaths?)\s+"
+    r"(?:or|nor|and)\s+(?:reported\s+)?)?(?:casualt(?:y|ies)|fatalit(?:y|ies)|deaths?)\b", re.I)
 _NO_HURT_ONLY = re.compile(r"\bno (?:reported )?(?:injur(?:y|ies)|wounded)\b", re.I)
 
 
@@ -129,7 +142,7 @@ def _is_not_count(text: str, s: int, e: int) -> bool:
     if re.match(r"[\s-]*(?:year|yr|km|kilomet|mile|hour|day|week|month|minute|percent|%|"
                 r"am\b|pm\b|a\.m|p\.m|o'clock|mm\b)", after):
         return True
-    return bool(re.search(r"(?:no\.|number|#)\s*$", before))
+    return bool(re.search(r"(?:no\.|number|#|\bno|\bnot)\s*$", before))
 
 
 def find(sentence: str) -> Casualties:
@@ -143,6 +156,8 @@ def find(sentence: str) -> Casualties:
         killed = number(toll.group("n"))
     else:
         killed = _collect([_KILL_PAIR, _KILL_OBJ, _KILL_SUBJ], sentence)
+        if killed is None and (_PRONOUN_KILLED.search(sentence) or _BODY_FOUND.search(sentence)):
+            killed = 1
     injured = _collect([_HURT_OBJ, _HURT_SUBJ], sentence)
     if _NO_ANY.search(sentence):
         if killed is None:
@@ -150,8 +165,24 @@ def find(sentence: str) -> Casualties:
         if injured is None and not re.search(r"no fatalit", sentence, re.I) or \
                 re.search(r"injur|hurt|harm|casualt|wound", sentence, re.I) and injured is None:
             injured = 0
-    if killed is None and _NO_KILL.search(sentence):
+    if killed is None and (_NO_KILL.search(sentence) or _NO_WORDS.search(sentence)):
         killed = 0
-    if injured is None and _NO_HURT_ONLY.search(sentence):
+    if injured is None and (_NO_HURT_ONLY.search(sentence) or re.search(
+            r"\b(?:neither|no|nor)\s+(?:\w+\s+){0,3}?injur(?:y|ies)\b", sentence, re.I)):
         injured = 0
     return Casualties(killed, injured, toll=bool(toll or coded))
+
+
+# an outcome told without deaths: nobody was killed (ACLED codes 0); "unknown" stays unknown
+_OUTCOME = re.compile(
+    r"\b(?:abduct\w*|kidnapp\w*|hostages?|tortur\w*|beat(?:en)?|whipped|flogged|arrest\w*|"
+    r"detain\w*|destroy\w*|damag\w*|burn(?:ed|t)|set (?:\w+ )?(?:on )?fire|loot\w*|"
+    r"escap\w*|unharmed|unhurt|missed|went missing|released|seized|dispersed|raped)\b", re.I)
+_UNKNOWN = re.compile(r"\b(?:casualties (?:are |were )?unknown|unknown number|no information|"
+                      r"not known|not clear|unclear|without mention|not reported|unconfirmed|"
+                      r"inflict\w* (?:\w+ )?\W?casualties)\b", re.I)
+
+
+def outcome_without_deaths(text: str) -> bool:
+    """Whether the text tells what happened to the victims and that did not include deaths."""
+    return bool(_OUTCOME.search(text)) and not _UNKNOWN.search(text)

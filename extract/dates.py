@@ -157,7 +157,12 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[date, str, 
         return (d, DAY, "explicit") if d else None
     if kind in ("week_dm", "week_md"):
         r = _explicit(m, pub)
-        return (r[0], WEEK, "explicit") if r else None
+        if r is None:
+            return None
+        mid = r[0] + timedelta(days=3)     # the middle of that week, not after the report
+        if pub is not None and mid >= pub:
+            mid = max(r[0], pub - timedelta(days=1))
+        return (mid, WEEK, "explicit")
     if kind in ("dm", "md", "month"):
         r = _explicit(m, pub)
         if r is None:

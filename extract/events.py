@@ -103,19 +103,46 @@ _CIVILIAN_VICTIM = re.compile(
     r"\b(?:civilians?|villagers|residents|farmers?|teachers?|students?|wom[ae]n|child(?:ren)?|"
     r"boys?|girls?|journalists?|traders?|drivers?|worshippers|passengers|people|man|men|family)\b",
     re.I)
-_STRUCK_BY_CROWD = re.compile(r"\b(?:by|of) (?:a |an )?(?:angry |irate )?(?:mob|crowd|residents|"
-                              r"villagers|youths)\b", re.I)
+_STRUCK_BY_CROWD = re.compile(
+    r"\b(?:by|of) (?:a |an )?(?:angry |irate )?(?:mob|crowd|residents|villagers|youths)\b|"
+    r"\b(?:citizens|residents|villagers|youths?|students|crowd|mob|locals)\s+(?:\w+\s+){0,2}?"
+    r"(?:attacked|beat|assaulted|lynched|stoned|clashed|clash|fought)\b", re.I)
+_UNARMED_SIDES = re.compile(r"\b(?:students|youths?|groups? of|supporters|residents|villagers|"
+                            r"traders|muslims|christians|fans|neighbours|neighbors|communities|"
+                            r"members of (?:the )?\w+ (?:community|clan|tribe))\b", re.I)
+_ARMED_SIDE = re.compile(r"\b(?:armed|gunm[ae]n|militia\w*|forces|soldiers|troops|police\w*|"
+                         r"military|rebels|militants|fighters|army|insurgents|guns?|rifles?|"
+                         r"firearms|shot|shooting|gunfire|officers)\b", re.I)
+_FRONTLINE = re.compile(r"\b(?:projectiles?|frontline|unknown weapons|positions|fired|artillery|"
+                        r"shelling|shelled)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What classification looks at: cue tags, the evidence text, whether anyone was hurt."""
+
+    tags: frozenset[str]
+    text: str
+    harmed: bool = False
 
 
 @dataclass(frozen=True)
 class Rule:
-    when: Callable[[frozenset[str], str], bool]
+    when: Callable[[Facts], bool]
     event_type: str
     sub_event_type: str
 
 
-def _has(*tags: str) -> Callable[[frozenset[str], str], bool]:
-    return lambda t, _s: any(x in t for x in tags)
+def _has(*tags: str) -> Callable[[Facts], bool]:
+    return lambda f: any(x in f.tags for x in tags)
+
+
+def _crowd_fight(f: Facts) -> bool:
+    """A fight between unarmed groups (students, residents, communities): mob violence."""
+    if "mob" in f.tags or _STRUCK_BY_CROWD.search(f.text):
+        return bool({"mob", "attack", "clash"} & f.tags)
+    return "clash" in f.tags and bool(_UNARMED_SIDES.search(f.text)) and \
+        not _ARMED_SIDE.search(f.text)
 
 
 def _protest_like(t: frozenset[str]) -> bool:
@@ -126,42 +153,50 @@ def _protest_like(t: frozenset[str]) -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(_has("suicide"), ERV, "Suicide bomb"),
     Rule(_has("chemical"), ERV, "Chemical weapon"),
-    Rule(lambda t, s: "disrupted" in t and not ({"attack", "clash"} & t and "killed" in s),
+    Rule(lambda f: "disrupted" in f.tags and not ({"attack", "clash"} & f.tags and f.harmed),
          SD, "Disrupted weapons use"),
     Rule(_has("air"), ERV, "Air/drone strike"),
     Rule(_has("shelling"), ERV, "Shelling/artillery/missile attack"),
     Rule(_has("grenade"), ERV, "Grenade"),
-    Rule(lambda t, s: "ied" in t and not _protest_like(t), ERV, "Remote explosive/landmine/IED"),
-    Rule(lambda t, s: _protest_like(t) and "excessive" in t, PROTESTS,
+    Rule(lambda f: "ied" in f.tags and not _protest_like(f.tags), ERV,
+         "Remote explosive/landmine/IED"),
+    Rule(lambda f: _protest_like(f.tags) and "excessive" in f.tags, PROTESTS,
          "Excessive force against protesters"),
-    Rule(lambda t, s: "riot" in t or ("protest" in t and bool({"looting", "clash", "mob"} & t)),
+    Rule(lambda f: "riot" in f.tags or ("protest" in f.tags
+                                         and bool({"looting", "clash", "mob"} & f.tags)),
          RIOTS, "Violent demonstration"),
-    Rule(lambda t, s: "protest" in t and ("intervention" in t or "arrests" in t), PROTESTS,
+    Rule(lambda f: "protest" in f.tags and bool({"intervention", "arrests"} & f.tags), PROTESTS,
          "Protest with intervention"),
     Rule(_has("protest"), PROTESTS, "Peaceful protest"),
-    Rule(lambda t, s: "mob" in t or (bool({"attack", "clash"} & t)
-                                    and bool(_STRUCK_BY_CROWD.search(s))), RIOTS, "Mob violence"),
+    Rule(_crowd_fight, RIOTS, "Mob violence"),
     Rule(_has("gov_regains"), BATTLES, "Government regains territory"),
-    Rule(lambda t, s: "overtakes" in t and "transfer" not in t, BATTLES,
+    Rule(lambda f: "overtakes" in f.tags and "transfer" not in f.tags, BATTLES,
          "Non-state actor overtakes territory"),
     Rule(_has("transfer"), SD, "Non-violent transfer of territory"),
     Rule(_has("sexual"), VAC, "Sexual violence"),
     Rule(_has("abduction"), VAC, "Abduction/forced disappearance"),
     Rule(_has("clash"), BATTLES, "Armed clash"),
-    Rule(lambda t, s: "attack" in t and bool(_ARMED_TARGET.search(s)), BATTLES, "Armed clash"),
+    Rule(lambda f: "projectile" in f.tags or ("explosion" in f.tags
+                                               and bool(_FRONTLINE.search(f.text))),
+         ERV, "Shelling/artillery/missile attack"),
+    Rule(_has("explosion"), ERV, "Remote explosive/landmine/IED"),
+    Rule(lambda f: "looting" in f.tags and not f.harmed, SD, "Looting/property destruction"),
+    Rule(lambda f: "attack" in f.tags and bool(_ARMED_TARGET.search(f.text)), BATTLES,
+         "Armed clash"),
     Rule(_has("attack"), VAC, "Attack"),
     Rule(_has("looting"), SD, "Looting/property destruction"),
     Rule(_has("arrests"), SD, "Arrests"),
     Rule(_has("agreement"), SD, "Agreement"),
     Rule(_has("change_group"), SD, "Change to group/activity"),
     Rule(_has("displacement"), SD, "Other"),
-    Rule(_has("ied"), ERV, "Remote explosive/landmine/IED"),
 )
 
 
-def classify(tags: frozenset[str], text: str) -> tuple[str, str] | None:
+def classify(tags: frozenset[str], text: str, *, harmed: bool = False
+             ) -> tuple[str, str] | None:
     """ACLED (event type, sub-event type) for the cue tags of an incident's sentences."""
+    facts = Facts(tags, text, harmed)
     for rule in RULES:
-        if rule.when(tags, text):
+        if rule.when(facts):
             return rule.event_type, rule.sub_event_type
     return None

@@ -211,6 +211,7 @@ def _casualties(d: _Draft) -> tuple[int | None, int | None]:
 
 
 _NON_LETHAL = {events.PROTESTS, events.RIOTS, events.SD}
+_NON_LETHAL_SUBS = {"Abduction/forced disappearance", "Sexual violence"}
 
 
 def _confidence(d: _Draft, where: PlaceMention | None, actors: list[str]) -> float:
@@ -228,7 +229,8 @@ def _confidence(d: _Draft, where: PlaceMention | None, actors: list[str]) -> flo
 
 def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
            pub: date | None) -> Incident | None:
-    ev = events.classify(d.tags, d.text)
+    killed, injured = _casualties(d)
+    ev = events.classify(d.tags, d.text, harmed=bool(killed or injured))
     if ev is None:
         return None
     event_type, sub = ev
@@ -239,8 +241,9 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         where = _country_place(cc)
     folded = fold_text(d.text)
     who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded)
-    killed, injured = _casualties(d)
-    if killed is None and (injured is not None or event_type in _NON_LETHAL):
+    if killed is None and (injured is not None or event_type in _NON_LETHAL
+                           or sub in _NON_LETHAL_SUBS
+                           or casualties.outcome_without_deaths(d.text)):
         killed = 0          # casualties accounted for, or an event that kills nobody by kind
     weapons: list[str] = []
     for h in vocab.get().weapons.find(d.text, folded):
@@ -250,7 +253,7 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
             weapons.append(h.label)
     evidence = d.text if len(d.text) <= MAX_EVIDENCE_CHARS else \
         d.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " ..."
-    dm = d.date
+    dm = d.date or _undated(pub)
     return Incident(
         event_type=event_type, sub_event_type=sub,
         date=dm.value.isoformat() if dm else None,
@@ -264,6 +267,13 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         actors=tuple(who), fatalities=killed, injured=injured, weapons=tuple(weapons),
         evidence=evidence, confidence=_confidence(d, where, who),
     )
+
+
+def _undated(pub: date | None) -> dates.DateMention | None:
+    """No date named: most reports tell of the day before publication; precision says "week"."""
+    if pub is None:
+        return None
+    return dates.DateMention(0, 0, pub - timedelta(days=1), dates.WEEK, "fallback")
 
 
 def _merge_same(incidents: list[Incident]) -> list[Incident]:
