@@ -46,9 +46,10 @@ class CleanOptions:
     max_link_text_ratio: float = 0.6
     # Bigger inputs (after gunzip) are rejected TOO_LARGE without parsing (trafilatura's limit).
     max_bytes: int = 20_000_000
-    # trafilatura's precision/recall trade-off. Recall mode (with comments excluded and our line
-    # filters) passes more of the corpus than the balanced mode, keeps every boilerplate snippet
-    # out, and is faster, because balanced mode re-runs short extractions in recall mode anyway.
+    # trafilatura's precision/recall trade-off. On the dev corpus recall mode (with comments
+    # excluded and our line filters) passes more pages than the balanced mode, keeps every
+    # boilerplate snippet out and is faster (balanced mode retries short extractions in recall
+    # mode). bench/bench_clean.py shows the figures.
     favor_precision: bool = False
     favor_recall: bool = True
     # Skip trafilatura's fallback extractors (faster, a little less text on odd layouts).
@@ -89,8 +90,8 @@ class CleanResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields: the article, or {"rejected": reason, "detail": ...}."""
         if not self.ok:
-            assert self.reason is not None
-            return {"rejected": self.reason.value, "detail": self.detail, "url": self.url,
+            reason = self.reason.value if self.reason else RejectReason.EXTRACTION_ERROR.value
+            return {"rejected": reason, "detail": self.detail, "url": self.url,
                     "encoding": self.encoding}
         data = asdict(self)
         for key in ("ok", "reason", "detail"):
@@ -238,6 +239,14 @@ def _drop_boilerplate(text: str, anchors: set[str]) -> str:
     return "\n".join(lines)
 
 
+def _without_headline(text: str, title: str | None) -> str:
+    """The text without a first line that repeats the title (the title is its own field)."""
+    first, _, rest = text.lstrip().partition("\n")
+    if title and rest.strip() and _SPACE.sub(" ", first).strip() == _SPACE.sub(" ", title):
+        return rest
+    return text
+
+
 def _split_authors(value: str | None) -> list[str]:
     if not value:
         return []
@@ -336,7 +345,8 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
     if not isinstance(document, Document) or not (document.text or "").strip():
         return _reject(RejectReason.NO_MAIN_TEXT, "no main text found", url, encoding)
     anchors = _anchor_texts(tree)
-    text = _tidy(_drop_boilerplate(document.text or "", anchors))
+    title = (document.title or "").strip() or None
+    text = _tidy(_without_headline(_drop_boilerplate(document.text or "", anchors), title))
     if len(text) < options.min_text_chars:
         return _reject(RejectReason.TOO_SHORT,
                        f"main text has {len(text)} characters, fewer than "
@@ -348,7 +358,7 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
     return CleanResult(
         ok=True,
         text=text,
-        title=(document.title or "").strip() or None,
+        title=title,
         authors=_split_authors(document.author),
         date=_full_date(document.date, tree),
         sitename=(document.sitename or "").strip() or document.hostname or None,

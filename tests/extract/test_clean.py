@@ -75,6 +75,7 @@ def test_article_text_without_navigation_related_links_or_comments():
                         "old cranes", "All rights reserved", "Privacy policy"):
         assert boilerplate not in result.text
     assert result.title == "Warehouse fire destroys old river port"
+    assert result.text.startswith(BODY[0])  # the headline is the title, not repeated in text
     assert result.reason is None
 
 
