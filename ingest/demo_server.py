@@ -14,7 +14,7 @@ from ingest.config import REPO_ROOT
 
 DEMO_DIR = REPO_ROOT / "seeds" / "demo"
 PLACEHOLDER = b"{{BASE_URL}}"
-TEXT_SUFFIXES = {".xml", ".json", ".html", ".yaml", ".txt", ".rss", ".atom"}
+TEXT_SUFFIXES = {".xml", ".json", ".html", ".yaml", ".txt", ".rss", ".atom", ".rdf"}
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -32,8 +32,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def guess_type(self, path):
-        if str(path).endswith(".xml"):
-            return "application/xml"
+        feed_types = {".xml": "application/xml", ".atom": "application/atom+xml",
+                      ".rdf": "application/rdf+xml", ".rss": "application/rss+xml"}
+        if Path(path).suffix in feed_types:
+            return feed_types[Path(path).suffix]
         if str(path).endswith(".json"):
             return "application/feed+json"
         return super().guess_type(path)

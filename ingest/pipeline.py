@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import statistics
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -82,8 +83,24 @@ def due_feed_ids(settings: Settings, *, client: Elasticsearch | None = None,
     return [fid for fid in specs if fid not in states or feed_store.is_due(states[fid], now)]
 
 
+class ArticleClaims:
+    """Article ids taken by a feed in this pass, so a story listed by two feeds handled at the
+    same time is fetched and indexed once."""
+
+    def __init__(self) -> None:
+        self._ids: set[str] = set()
+        self._lock = threading.Lock()
+
+    def claim(self, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
+        with self._lock:
+            mine = [e for e in entries if e.article_id not in self._ids]
+            self._ids.update(e.article_id for e in mine)
+        return mine
+
+
 def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | None = None,
-                spec: FeedSpec | None = None, now: datetime | None = None) -> dict:
+                spec: FeedSpec | None = None, now: datetime | None = None,
+                claims: ArticleClaims | None = None) -> dict:
     """Run one feed through every stage; returns FeedOutcome.as_dict().
 
     A broken feed or page is recorded in the outcome and in the feed's state, never raised;
@@ -101,7 +118,8 @@ def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | Non
         outcome.detail = polled.detail if polled.status == "failed" else ""
         keep_validators = False
         if polled.status == "ok":
-            keep_validators = _ingest_entries(settings, client, spec, polled.entries, outcome)
+            keep_validators = _ingest_entries(settings, client, spec, polled.entries, outcome,
+                                              claims or ArticleClaims())
         new_state = feed_store.next_state(state, polled, now)
         if keep_validators:  # the next pass must see the whole feed again, not a 304
             new_state = _with_old_validators(new_state, state)
@@ -110,10 +128,11 @@ def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | Non
 
 
 def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
-                    entries: Sequence[FeedEntry], outcome: FeedOutcome) -> bool:
+                    entries: Sequence[FeedEntry], outcome: FeedOutcome,
+                    claims: ArticleClaims) -> bool:
     """Fetch, clean, extract and index the feed's new entries; True if some must be retried."""
     known = index.known_articles(client, settings, [e.article_id for e in entries])
-    new = select_new(entries, known)
+    new = claims.claim(select_new(entries, known))
     outcome.new = len(new)
     cap = settings.max_articles_per_feed
     if cap and len(new) > cap:
@@ -192,8 +211,9 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
     ids = list(feed_ids) if feed_ids is not None else due_feed_ids(settings, client=client)
     outcomes: list[dict] = []
     with ThreadPoolExecutor(max_workers=max(1, settings.feed_workers)) as pool:
-        futures = {pool.submit(ingest_feed, settings, fid, client=client, spec=specs[fid]): fid
-                   for fid in ids}
+        claims = ArticleClaims()
+        futures = {pool.submit(ingest_feed, settings, fid, client=client, spec=specs[fid],
+                               claims=claims): fid for fid in ids}
         for future in as_completed(futures):
             outcome = future.result()  # ElasticsearchUnavailable propagates: the run fails
             outcomes.append(outcome)

@@ -80,13 +80,16 @@ def render_page(article: dict, others: list[dict]) -> str:
 <body>
   <header>
     <a href="{BASE}/">Demo Wire</a>
-    <nav><ul><li><a href="{BASE}/world">World</a></li><li><a href="{BASE}/africa">Africa</a></li>
+    <nav><ul><li><a href="{BASE}/world">World</a></li>
+      <li><a href="{BASE}/africa">Africa</a></li>
       <li><a href="{BASE}/asia">Asia</a></li><li><a href="{BASE}/business">Business</a></li>
-      <li><a href="{BASE}/sport">Sport</a></li><li><a href="{BASE}/subscribe">Subscribe</a></li></ul></nav>
+      <li><a href="{BASE}/sport">Sport</a></li>
+      <li><a href="{BASE}/subscribe">Subscribe</a></li></ul></nav>
   </header>
   <main>
     <article>
-      <div class="breadcrumb"><a href="{BASE}/">Home</a> › <a href="{BASE}/{article["feed"]}">{article["feed"].title()}</a></div>
+      <div class="breadcrumb"><a href="{BASE}/">Home</a> ›
+        <a href="{BASE}/{article["feed"]}">{article["feed"].title()}</a></div>
       <h1>{esc(article["title"])}</h1>
       <p class="byline">By <span class="author">{esc(article["author"])}</span>,
         <time datetime="{published.isoformat()}">{published:%d %B %Y, %H:%M} UTC</time></p>

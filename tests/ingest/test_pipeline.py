@@ -53,7 +53,8 @@ def test_demo_run_indexes_every_article_once_and_a_rerun_adds_nothing(es, es_set
         settings = demo_settings(es_settings, server.render_feeds_file(tmp_path / "feeds.yaml"))
         first = pipeline.summarise(pipeline.run_once(settings, client=client))
         assert first["feeds"] == 3 and first["feeds_failed"] == 0
-        assert first["articles_indexed"] == DEMO_ARTICLE_COUNT
+        assert first["articles_indexed"] == DEMO_ARTICLE_COUNT  # the story in two feeds: once
+        assert _count(client, f"{prefix}-articles") == DEMO_ARTICLE_COUNT
         assert first["incidents_indexed"] >= 15
         assert _count(client, f"{prefix}-incidents") == first["incidents_indexed"]
         _assert_consistent(client, prefix)
@@ -83,9 +84,9 @@ def test_broken_feed_and_slow_page_are_recorded_and_the_rest_indexes(
         feeds.write_text(
             "feeds:\n"
             f"  - {{id: broken, name: Broken, url: '{http_server.url('/broken.xml')}', "
-            "language: en, region: world}\n"
+            "language: en, region: global}\n"
             f"  - {{id: mixed, name: Mixed, url: '{http_server.url('/mixed.xml')}', "
-            "language: en, region: world}\n")
+            "language: en, region: global}\n")
         settings = replace(demo_settings(es_settings, feeds), http_timeout_s=1.5)
         outcomes = {o["feed_id"]: o for o in pipeline.run_once(settings, client=client)}
 

@@ -68,8 +68,9 @@ def test_stopped_node_fails_the_run_cleanly_and_the_next_run_catches_up(
         feeds = tmp_path / "feeds.yaml"
         demo_feeds = demo.render_feeds_file(tmp_path / "demo.yaml").read_text()
         world = demo_feeds.split("  - id: demo-africa")[0]
-        feeds.write_text(world + f"  - {{id: trap, name: Trap, url: '{http_server.url('/trap.xml')}', "
-                         "language: en, region: world}\n")
+        trap = http_server.url("/trap.xml")
+        feeds.write_text(world + f"  - {{id: trap, name: Trap, url: '{trap}', "
+                         "language: en, region: global}\n")
         settings = replace(demo_settings(own_node, feeds), feed_workers=1, http_timeout_s=120,
                            dead_letter_dir=tmp_path / "dead")
         client = connect(settings)
