@@ -275,3 +275,19 @@ def test_time_of_day_comes_from_the_byline_not_from_a_comment():
     timed = page.replace(byline,
                          'By Jane Writer, <time datetime="2024-04-22T08:00:00+01:00">22 Apr</time>')
     assert clean_html(timed).date == "2024-04-22T08:00:00+01:00"
+
+
+@pytest.mark.parametrize("codec, text", [
+    ("cp1251", "Вчера в Москве прошла акция протеста против повышения цен на топливо."),
+    ("koi8_r", "Вчера в Москве прошла акция протеста против повышения цен на топливо."),
+    ("gb18030", "北京时间昨晚，警方表示，一名男子在市中心的抗议活动中被捕。"),
+    ("big5", "台北時間昨晚，警方表示，一名男子在市中心的抗議活動中被捕。"),
+    ("euc_kr", "서울에서 어제 대규모 시위가 벌어졌으며 경찰은 수십 명을 체포했다고 밝혔다."),
+    ("shift_jis", "東京で大規模な抗議デモが行われ、警察によると数千人が参加した。"),
+    ("cp1252", "El niño comió jamón en España, según la policía de la región."),
+])
+def test_undeclared_legacy_encodings_are_detected_despite_a_utf8_header(codec, text):
+    page = f"<html><head><title>x</title></head><body><p>{text * 3}</p></body></html>"
+    decoded = decode_html(page.encode(codec), declared_charset="utf-8")
+    assert decoded is not None
+    assert decoded[0] == page
