@@ -208,7 +208,10 @@ def _reason(error: Any) -> str:
 
 
 class _DeadLetters:
-    """Failed documents, one JSON line each (index, id, error, document), appended to a file."""
+    """Failed documents, one JSON line each (index, id, error, document), appended to a file.
+
+    A file rather than a dead-letter index: a document refused by Elasticsearch must not depend
+    on Elasticsearch to be kept, and the file can be replayed after a mapping fix."""
 
     def __init__(self, directory: Path, now: datetime):
         self.path = Path(directory) / f"bulk-{now:%Y%m%d}.jsonl"

@@ -360,13 +360,23 @@ def _setup_kind(client: Elasticsearch, settings: Settings, kind: str, english: b
         index_status = "existed"
     else:
         index = f"{alias}-v1"
-        _call(lambda: client.indices.create(index=index))
-        index_status = "created"
+        index_status = "created" if _create(client, index) else "existed"
     _call(lambda: client.indices.update_aliases(
         actions=[{"add": {"index": index, "alias": alias, "is_write_index": True}}]
     ))
     return {"templates": templates, "index": index, "index_status": index_status,
             "alias_status": "created", "mapping_status": "current"}
+
+
+def _create(client: Elasticsearch, index: str) -> bool:
+    """Create an index; False when a concurrent setup created it first."""
+    try:
+        _call(lambda: client.indices.create(index=index))
+    except ApiError as exc:
+        if exc.status_code == 400 and exc.error == "resource_already_exists_exception":
+            return False
+        raise
+    return True
 
 
 def _update_mapping(client: Elasticsearch, kind: str, index: str, settings: Settings,

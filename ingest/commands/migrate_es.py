@@ -16,7 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"newswatch migrate-es: {exc}", file=sys.stderr)
+        return 2
     kinds = KINDS if args.kind == "all" else (args.kind,)
     try:
         client = connect(settings)

@@ -57,7 +57,11 @@ def _filters(pairs: list[str]) -> dict[str, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"newswatch search: {exc}", file=sys.stderr)
+        return 2
     target = "incidents" if args.incidents else "articles"
     try:
         after = json.loads(args.after) if args.after else None

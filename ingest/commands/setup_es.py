@@ -19,7 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"newswatch setup-es: {exc}", file=sys.stderr)
+        return 2
     try:
         report = setup(connect(settings), settings)
     except NewswatchError as exc:
