@@ -42,7 +42,8 @@ class CleanOptions:
     # Main text shorter than this (in characters) is rejected TOO_SHORT. 250 is trafilatura's own
     # MIN_EXTRACTED_SIZE: a wire brief is longer, a paywall teaser or an error page is not.
     min_text_chars: int = 250
-    # Pages whose main text is more than this share of link text are rejected NOT_ARTICLE.
+    # Pages whose main text is more than this share of link text, and whose other text is
+    # shorter than min_text_chars, are rejected NOT_ARTICLE (a section front, a list of links).
     max_link_text_ratio: float = 0.6
     # Bigger inputs (after gunzip) are rejected TOO_LARGE without parsing (trafilatura's limit).
     max_bytes: int = 20_000_000
@@ -204,13 +205,13 @@ def _anchor_texts(tree: HtmlElement) -> set[str]:
     return anchors
 
 
-def _link_text_ratio(text: str, anchors: set[str]) -> float:
-    """Share of the extracted text's characters whose line is the text of a link on the page."""
+def _link_text_share(text: str, anchors: set[str]) -> tuple[float, int]:
+    """(share of the text's characters on lines that are a link's text, characters of the rest)."""
     lines = [_SPACE.sub(" ", line).strip().removeprefix("- ") for line in text.splitlines()]
     lines = [line for line in lines if line]
     total = sum(len(line) for line in lines)
     linked = sum(len(line) for line in lines if line in anchors)
-    return linked / total if total else 0.0
+    return (linked / total if total else 0.0), total - linked
 
 
 # Line filters run over the extracted text: each says whether a line is boilerplate.
@@ -351,10 +352,11 @@ def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
         return _reject(RejectReason.TOO_SHORT,
                        f"main text has {len(text)} characters, fewer than "
                        f"{options.min_text_chars}", url, encoding)
-    ratio = _link_text_ratio(text, anchors)
-    if ratio > options.max_link_text_ratio:
+    share, prose = _link_text_share(text, anchors)
+    if share > options.max_link_text_ratio and prose < options.min_text_chars:
         return _reject(RejectReason.NOT_ARTICLE,
-                       f"{ratio:.0%} of the main text is link text", url, encoding)
+                       f"{share:.0%} of the main text is link text and the rest has only "
+                       f"{prose} characters", url, encoding)
     return CleanResult(
         ok=True,
         text=text,

@@ -291,3 +291,12 @@ def test_undeclared_legacy_encodings_are_detected_despite_a_utf8_header(codec, t
     decoded = decode_html(page.encode(codec), declared_charset="utf-8")
     assert decoded is not None
     assert decoded[0] == page
+
+
+def test_article_with_a_long_list_of_links_in_its_body_is_kept():
+    links = "".join(f'<p><a href="/s/{i}">Earlier coverage: the floods of the year {1990 + i} '
+                    "and what followed in the valley towns</a></p>" for i in range(20))
+    page = article_page().replace("</article>", f"{links}</article>")
+    result = clean_html(page)
+    assert result.ok, result.detail  # mostly link text, but the prose alone is an article
+    assert BODY[-1] in result.text and "the floods of the year 1995" in result.text
