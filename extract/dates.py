@@ -121,14 +121,14 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 _REL = {
-    "yesterday": (-1, DAY), "last night": (-1, DAY), "overnight": (-1, DAY), "today": (0, DAY),
+    "yesterday": (-1, DAY), "last night": (-1, DAY), "overnight": (0, DAY), "today": (0, DAY),
     "this morning": (0, DAY), "tonight": (0, DAY), "this evening": (0, DAY),
     "this afternoon": (0, DAY), "earlier today": (0, DAY), "a day earlier": (-2, DAY),
     "the day before": (-2, DAY), "last week": (-7, WEEK), "this week": (-3, WEEK),
     "earlier this week": (-3, WEEK), "last month": (-30, MONTH),
     "earlier this month": (-10, MONTH), "this month": (0, MONTH),
 }
-_SINCE = re.compile(r"\b(?:since|until|till|before|from)\s+(?:early\s+|late\s+|mid\s+)?$", re.I)
+_SINCE = re.compile(r"\b(?:since|until|till)\s+(?:early\s+|late\s+|mid\s+)?$", re.I)
 
 
 def find(sentence: str, published: date | None) -> list[DateMention]:

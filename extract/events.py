@@ -26,6 +26,8 @@ class NotEvent(Enum):
     FUTURE = "future"
     HYPOTHETICAL = "hypothetical"
     BACKGROUND = "background"
+    COMMEMORATION = "commemoration"
+    RECOLLECTION = "recollection"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ def sentence_cues(sentence: str) -> Cues:
 
 
 _WINDOW = 60
+_SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION})
+_DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
+                      r"protest\w*|slogans?|placards?|banners?|petition\w*|grievances?|complain\w*|"
+                      r"oppos\w+|in support of|solidarity)\b", re.I)
 NEGATED = re.compile(r"\b(?:no|not|never|without|nor|neither)\s+(?:\w+\s+){0,2}$|"
                      r"\b(?:whether|unclear if|if)\b[^,;:]*$", re.I)
 
@@ -71,12 +77,16 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         if pat is None:
             continue
         for m in pat.finditer(sentence):
-            if reason is NotEvent.DENIAL:
+            if reason in _SENTENCE_WIDE:
                 return Cues((), frozenset(), 0.0), reason
             spans.append((m.start(), m.end(), reason))
     kept: list[Hit] = []
     why: NotEvent | None = None
+    remembering = any(r is NotEvent.COMMEMORATION for _s, _e, r in spans)
     for h in cues.hits:
+        if remembering and h.label == "gathering":
+            why = why or NotEvent.COMMEMORATION   # people gathered to remember: not a protest
+            continue
         if NEGATED.search(sentence[max(0, h.start - 100):h.start]):
             continue
         gov = next((r for s, e, r in spans
@@ -160,14 +170,16 @@ RULES: tuple[Rule, ...] = (
     Rule(_has("grenade"), ERV, "Grenade"),
     Rule(lambda f: "ied" in f.tags and not _protest_like(f.tags), ERV,
          "Remote explosive/landmine/IED"),
-    Rule(lambda f: _protest_like(f.tags) and "excessive" in f.tags, PROTESTS,
-         "Excessive force against protesters"),
     Rule(lambda f: "riot" in f.tags or ("protest" in f.tags
                                          and bool({"looting", "clash", "mob"} & f.tags)),
          RIOTS, "Violent demonstration"),
-    Rule(lambda f: "protest" in f.tags and bool({"intervention", "arrests"} & f.tags), PROTESTS,
+    Rule(lambda f: _protest_like(f.tags) and "excessive" in f.tags, PROTESTS,
+         "Excessive force against protesters"),
+    Rule(lambda f: "protest" in f.tags and "intervention" in f.tags, PROTESTS,
          "Protest with intervention"),
-    Rule(_has("protest"), PROTESTS, "Peaceful protest"),
+    Rule(lambda f: "protest" in f.tags or ("gathering" in f.tags
+                                            and bool(_DEMANDS.search(f.text))),
+         PROTESTS, "Peaceful protest"),
     Rule(_crowd_fight, RIOTS, "Mob violence"),
     Rule(_has("gov_regains"), BATTLES, "Government regains territory"),
     Rule(lambda f: "overtakes" in f.tags and "transfer" not in f.tags, BATTLES,

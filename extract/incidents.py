@@ -62,6 +62,7 @@ class _Sent:
     dates: list[dates.DateMention]
     cas: casualties.Casualties
     places: list[PlaceMention]
+    why_not: events.NotEvent | None = None
 
 
 @dataclass
@@ -107,14 +108,20 @@ def _analyse(text: str, pub: date | None) -> list[_Sent]:
         own = [m for m in mentions[mi:] if m.start >= s.start and m.end <= s.end]
         if _BOILERPLATE.match(s.text) and len(s.text) < 80:
             continue
-        cues, _why = events.live_cues(s.text, events.sentence_cues(s.text))
-        out.append(_Sent(s, cues, dates.find(s.text, pub), casualties.find(s.text), own))
+        cues, why = events.live_cues(s.text, events.sentence_cues(s.text))
+        out.append(_Sent(s, cues, dates.find(s.text, pub), casualties.find(s.text), own, why))
     return out
 
 
 def _own_date(x: _Sent) -> dates.DateMention | None:
+    """The sentence's date of its event: of several, the one nearest the first event cue."""
     live = [d for d in x.dates if not d.since]
-    return live[0] if live else None
+    named = [d for d in live if d.kind in ("explicit", "partial")]
+    live = named or live       # "On 21 November, overnight": the named date wins
+    if len(live) <= 1 or not x.cues.hits:
+        return live[0] if live else None
+    cue = x.cues.hits[0]
+    return min(live, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
 
 
 def _is_background_only(x: _Sent) -> bool:
@@ -130,7 +137,7 @@ def _drafts(sents: list[_Sent]) -> list[_Draft]:
         eventive = x.cues.strength >= MIN_STRENGTH and not _is_background_only(x)
         if not eventive:
             if cur is not None and (x.cas.killed is not None or x.cas.injured is not None) \
-                    and not x.cues.hits:
+                    and not x.cues.hits and x.why_not is None:
                 cur.sents.append(x)    # "No casualties reported." belongs to the incident before
             if own is not None:
                 last_date = own
@@ -313,9 +320,11 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
     all_mentions = [m for x in sents for m in x.places]
     single = len(drafts) == 1
     out: list[Incident] = []
-    for i, d in enumerate(drafts):
-        if pub is not None and d.date is not None and i > 0 and \
-                d.date.value < pub - timedelta(days=BACKGROUND_DAYS):
+    lead_para = min(x.s.paragraph for x in sents if x.cues.hits) if sents else 0
+    for d in drafts:
+        if pub is not None and d.date is not None and \
+                d.date.value < pub - timedelta(days=BACKGROUND_DAYS) and \
+                d.sents[0].s.paragraph > lead_para:
             continue        # background: an older event the article is not about
         inc = _build(d, body, all_mentions, single, pub)
         if inc is not None:
