@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import json
 import re
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -20,7 +20,7 @@ import feedparser
 import httpx
 
 from ingest.config import Settings
-from ingest.http import FEED_ACCEPT, FetchReason, fetch_url, make_client
+from ingest.http import FEED_ACCEPT, FetchReason, fetch_url_async, make_client, run_sync
 from ingest.ids import article_id
 
 if TYPE_CHECKING:
@@ -345,38 +345,45 @@ def _conditional_headers(state: FeedState | None) -> dict[str, str]:
     return headers
 
 
-def poll_feed(spec: FeedSpec, state: FeedState | None, settings: Settings, *,
-              client: httpx.Client | None = None) -> PollResult:
+def poll_feed(spec: FeedSpec, state: FeedState | None, settings: Settings) -> PollResult:
     """Download and parse one feed with a conditional GET; never raises."""
+    return run_sync(poll_feed_async(spec, state, settings))
+
+
+async def poll_feed_async(spec: FeedSpec, state: FeedState | None, settings: Settings, *,
+                          client: httpx.AsyncClient | None = None) -> PollResult:
+    """poll_feed inside an event loop; parsing runs in a worker thread."""
     start = time.monotonic()
     try:
-        fetched = fetch_url(spec.url, settings, headers=_conditional_headers(state),
-                            accept_header=FEED_ACCEPT, client=client)
-    except Exception as exc:  # fetch_url does not raise; this guards against bugs only
+        fetched = await fetch_url_async(spec.url, settings, headers=_conditional_headers(state),
+                                        accept_header=FEED_ACCEPT, client=client)
+        kept = (state.etag, state.last_modified) if state else (None, None)
+        common = dict(http_status=fetched.status, final_url=fetched.final_url)
+        if fetched.reason is FetchReason.NOT_MODIFIED:
+            return PollResult(spec.id, "not_modified", fetched.reason.value, fetched.detail,
+                              etag=fetched.etag or kept[0],
+                              last_modified=fetched.last_modified or kept[1],
+                              elapsed_s=time.monotonic() - start, **common)
+        if not fetched.ok:
+            return PollResult(spec.id, "failed", fetched.reason.value, fetched.detail,
+                              etag=kept[0], last_modified=kept[1],
+                              elapsed_s=time.monotonic() - start, **common)
+        parsed = await asyncio.to_thread(
+            parse_feed, fetched.content, spec.id, base_url=fetched.final_url,
+            content_type=_content_type_header(fetched.content_type, fetched.charset),
+            language=spec.language)
+        if not parsed.ok:
+            return PollResult(spec.id, "failed", parsed.reason.value, parsed.detail,
+                              etag=kept[0], last_modified=kept[1],
+                              elapsed_s=time.monotonic() - start, **common)
+        return PollResult(spec.id, "ok", parsed.reason.value, parsed.detail,
+                          etag=fetched.etag or kept[0],
+                          last_modified=fetched.last_modified or kept[1],
+                          entries=parsed.entries, title=parsed.title,
+                          elapsed_s=time.monotonic() - start, **common)
+    except Exception as exc:  # fetch and parse do not raise; this guards against bugs only
         return PollResult(spec.id, "failed", FetchReason.CONNECTION_ERROR.value,
                           f"{type(exc).__name__}: {exc}", elapsed_s=time.monotonic() - start)
-    etag = fetched.etag or (state.etag if state else None)
-    modified = fetched.last_modified or (state.last_modified if state else None)
-    common = dict(http_status=fetched.status, elapsed_s=time.monotonic() - start,
-                  final_url=fetched.final_url)
-    if fetched.reason is FetchReason.NOT_MODIFIED:
-        return PollResult(spec.id, "not_modified", fetched.reason.value, fetched.detail,
-                          etag=etag, last_modified=modified, **common)
-    if not fetched.ok:
-        return PollResult(spec.id, "failed", fetched.reason.value, fetched.detail,
-                          etag=state.etag if state else None,
-                          last_modified=state.last_modified if state else None, **common)
-    parsed = parse_feed(fetched.content, spec.id, base_url=fetched.final_url,
-                        content_type=_content_type_header(fetched.content_type, fetched.charset),
-                        language=spec.language)
-    common["elapsed_s"] = time.monotonic() - start
-    if not parsed.ok:
-        return PollResult(spec.id, "failed", parsed.reason.value, parsed.detail,
-                          etag=state.etag if state else None,
-                          last_modified=state.last_modified if state else None, **common)
-    return PollResult(spec.id, "ok", parsed.reason.value, parsed.detail, etag=etag,
-                      last_modified=modified, entries=parsed.entries, title=parsed.title,
-                      **common)
 
 
 def _content_type_header(media: str | None, charset: str | None) -> str | None:
@@ -385,19 +392,29 @@ def _content_type_header(media: str | None, charset: str | None) -> str | None:
     return f"{media}; charset={charset}" if charset else media
 
 
-def poll_feeds(specs: Iterable[FeedSpec], states: dict[str, FeedState], settings: Settings, *,
-               workers: int = 16, on_result=None) -> list[PollResult]:
-    """Poll many feeds concurrently (a bounded thread pool, one shared client); order kept."""
-    specs = list(specs)
-    results: list[PollResult | None] = [None] * len(specs)
-    with make_client(settings, max_connections=workers) as client, \
-            ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(poll_feed, spec, states.get(spec.id), settings, client=client): i
-                   for i, spec in enumerate(specs)}
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            if on_result is not None:
-                on_result(results[index])
-    return [r for r in results if r is not None]
+def poll_feeds(specs: Iterable[FeedSpec], states: Mapping[str, FeedState], settings: Settings,
+               *, workers: int = 16,
+               on_result: Callable[[PollResult], None] | None = None) -> list[PollResult]:
+    """Poll many feeds concurrently (at most `workers` at once, one client); order kept."""
+    return run_sync(poll_feeds_async(list(specs), states, settings, workers=workers,
+                                     on_result=on_result))
 
+
+async def poll_feeds_async(specs: Sequence[FeedSpec], states: Mapping[str, FeedState],
+                           settings: Settings, *, workers: int = 16,
+                           on_result: Callable[[PollResult], None] | None = None
+                           ) -> list[PollResult]:
+    slots = asyncio.Semaphore(max(1, workers))
+    async with make_client(settings, max_connections=max(1, workers)) as client:
+        async def one(spec: FeedSpec) -> PollResult:
+            async with slots:
+                result = await poll_feed_async(spec, states.get(spec.id), settings,
+                                               client=client)
+            if on_result is not None:
+                try:
+                    on_result(result)
+                except Exception:  # a progress display error never stops polling
+                    pass
+            return result
+
+        return list(await asyncio.gather(*(one(spec) for spec in specs)))

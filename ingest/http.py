@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import re
 import socket
+import threading
 import time
 import zlib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Coroutine, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -25,6 +28,9 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+KEPT_HEADERS = ("etag", "last-modified", "date", "content-encoding", "retry-after",
+                "content-language")
+T = TypeVar("T")
 
 
 class FetchReason(StrEnum):
@@ -117,10 +123,11 @@ def check_address(host: str, ip_text: str, settings: Settings) -> str | None:
             "(allow it with NEWSWATCH_ALLOW_PRIVATE_HOSTS)")
 
 
-def guard_host(host: str, port: int, settings: Settings) -> None:
+async def guard_host(host: str, port: int, settings: Settings) -> None:
     """Resolve `host` and refuse it if any address is not public (unless allowed)."""
+    loop = asyncio.get_running_loop()
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise _Stop(FetchReason.CONNECTION_ERROR, f"cannot resolve {host}: {exc}") from None
     for info in infos:
@@ -143,8 +150,8 @@ def _check_url(url: str) -> tuple[str, int]:
 # ---------------------------------------------------------------- client
 
 
-def make_client(settings: Settings, *, max_connections: int = 20) -> httpx.Client:
-    """A client for fetch_url; share one across threads to reuse connections.
+def make_client(settings: Settings, *, max_connections: int = 20) -> httpx.AsyncClient:
+    """An async client for fetch_url_async; share one per event loop to reuse connections.
 
     Environment proxies are ignored (trust_env=False): the SSRF guard checks the peer
     address of every connection, which a proxy would hide.
@@ -152,7 +159,7 @@ def make_client(settings: Settings, *, max_connections: int = 20) -> httpx.Clien
     total = settings.http_timeout_s
     timeout = httpx.Timeout(connect=min(10.0, total), read=min(15.0, total),
                             write=min(10.0, total), pool=total)
-    return httpx.Client(
+    return httpx.AsyncClient(
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,
@@ -214,7 +221,7 @@ class _Decoder:
         return out
 
 
-def _read_body(response: httpx.Response, settings: Settings, deadline: float) -> bytes:
+async def _read_body(response: httpx.Response, settings: Settings, progress: dict) -> bytes:
     cap = settings.max_body_bytes
     declared = response.headers.get("content-length")
     encoding = response.headers.get("content-encoding", "")
@@ -225,8 +232,9 @@ def _read_body(response: httpx.Response, settings: Settings, deadline: float) ->
     parts: list[bytes] = []
     size = 0
     raw = 0
-    for chunk in response.iter_raw():  # as the network delivers: no buffering
+    async for chunk in response.aiter_raw():  # as the network delivers: no buffering
         raw += len(chunk)
+        progress["bytes"] = raw
         for piece in decoder.feed(chunk, cap - size):
             size += len(piece)
             parts.append(piece)
@@ -234,9 +242,6 @@ def _read_body(response: httpx.Response, settings: Settings, deadline: float) ->
             raise _Stop(FetchReason.TOO_LARGE, f"body exceeds the cap of {cap} bytes"
                         + (" after decompression" if size > cap and encoding else ""),
                         response.status_code)
-        if time.monotonic() > deadline:
-            raise _Stop(FetchReason.TIMEOUT, f"body not complete within {settings.http_timeout_s}"
-                        f" s ({size} bytes read)", response.status_code)
     return b"".join(parts)
 
 
@@ -254,6 +259,126 @@ def _peer_check(response: httpx.Response, host: str, settings: Settings) -> None
             raise _Stop(FetchReason.BLOCKED_ADDRESS, problem)
 
 
+async def fetch_url_async(
+    url: str,
+    settings: Settings,
+    *,
+    headers: Mapping[str, str] | None = None,
+    accept: Collection[str] | None = None,
+    accept_header: str | None = None,
+    client: httpx.AsyncClient | None = None,
+) -> FetchResult:
+    """GET `url` within the limits of `settings`; never raises.
+
+    `settings.http_timeout_s` bounds the whole fetch (name resolution, redirects, headers,
+    body), however slowly a server trickles. `accept`: media types allowed in the answer
+    (e.g. HTML_TYPES); a missing Content-Type passes. `headers`: extra request headers
+    (If-None-Match, If-Modified-Since, ...).
+    """
+    start = time.monotonic()
+    own = client is None
+    http = client or make_client(settings, max_connections=2)
+    request_headers = dict(headers or {})
+    if accept_header or "accept" not in {k.lower() for k in request_headers}:
+        request_headers["Accept"] = accept_header or (HTML_ACCEPT if accept else FEED_ACCEPT)
+    state: dict = {"current": url, "status": None, "phase": "resolving", "bytes": 0}
+    hops: list[str] = []
+
+    def result(reason: FetchReason, detail: str, **kw) -> FetchResult:
+        ok = reason in (FetchReason.OK, FetchReason.NOT_MODIFIED)
+        return FetchResult(url=url, final_url=state["current"],
+                           status=kw.pop("status", state["status"]), ok=ok, reason=reason,
+                           detail=detail, elapsed_s=time.monotonic() - start,
+                           redirects=tuple(hops), **kw)
+
+    try:
+        async with asyncio.timeout(settings.http_timeout_s):
+            return await _fetch(http, url, settings, request_headers, accept, state, hops,
+                                result)
+    except _Stop as stop:
+        return result(stop.reason, stop.detail, status=stop.status or state["status"])
+    except (TimeoutError, httpx.TimeoutException) as exc:
+        if state["phase"] == "body":
+            what = f"body not complete within {settings.http_timeout_s} s " \
+                   f"({state['bytes']} bytes read)"
+        else:
+            what = f"{state['phase']} {state['current']}: no answer after " \
+                   f"{time.monotonic() - start:.1f} s"
+            if isinstance(exc, httpx.TimeoutException):
+                what += f" ({type(exc).__name__})"
+        return result(FetchReason.TIMEOUT, what)
+    except httpx.InvalidURL as exc:
+        return result(FetchReason.INVALID_URL, f"invalid URL {state['current']!r}: {exc}")
+    except httpx.DecodingError as exc:
+        return result(FetchReason.DECODING_ERROR, str(exc))
+    except (httpx.HTTPError, OSError, ValueError) as exc:
+        return result(FetchReason.CONNECTION_ERROR, f"{type(exc).__name__}: {exc}")
+    finally:
+        if own:
+            await http.aclose()
+
+
+async def _fetch(http: httpx.AsyncClient, url: str, settings: Settings, request_headers: dict,
+                 accept: Collection[str] | None, state: dict, hops: list[str],
+                 result) -> FetchResult:
+    while True:
+        current = state["current"]
+        host, port = _check_url(current)
+        state["phase"] = "resolving"
+        await guard_host(host, port, settings)
+        state["phase"] = "waiting for"
+        async with http.stream("GET", current, headers=request_headers) as response:
+            status = state["status"] = response.status_code
+            _peer_check(response, host, settings)
+            if status in REDIRECT_CODES and response.headers.get("location"):
+                target = urljoin(current, response.headers["location"]).split("#", 1)[0]
+                if target == current or target in hops or target == url:
+                    raise _Stop(FetchReason.TOO_MANY_REDIRECTS,
+                                f"redirect loop: {current} -> {target}")
+                hops.append(current)
+                if len(hops) > settings.max_redirects:
+                    raise _Stop(FetchReason.TOO_MANY_REDIRECTS,
+                                f"more than {settings.max_redirects} redirects")
+                state["current"] = target
+                continue
+            kept = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
+            media, charset = _media_type(response.headers.get("content-type"))
+            meta = {"headers": kept, "content_type": media, "charset": charset}
+            if status == 304:
+                return result(FetchReason.NOT_MODIFIED, "not modified", **meta)
+            if not 200 <= status < 300:
+                return result(FetchReason.HTTP_ERROR, f"HTTP {status} from {current}", **meta)
+            if accept and media and media not in accept:
+                return result(FetchReason.WRONG_CONTENT_TYPE,
+                              f"{media} is not one of {', '.join(accept)}", **meta)
+            state["phase"] = "body"
+            body = await _read_body(response, settings, state)
+            return result(FetchReason.OK, "", content=body, **meta)
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous code, even inside a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box: list = []
+
+    def target() -> None:
+        try:
+            box.append((True, asyncio.run(coro)))
+        except BaseException as exc:  # handed back to the caller's thread
+            box.append((False, exc))
+
+    thread = threading.Thread(target=target, name="newswatch-sync")
+    thread.start()
+    thread.join()
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value
+
+
 def fetch_url(
     url: str,
     settings: Settings,
@@ -261,83 +386,10 @@ def fetch_url(
     headers: Mapping[str, str] | None = None,
     accept: Collection[str] | None = None,
     accept_header: str | None = None,
-    client: httpx.Client | None = None,
 ) -> FetchResult:
-    """GET `url` within the limits of `settings`; never raises.
-
-    `accept`: media types allowed in the answer (e.g. HTML_TYPES); a missing Content-Type
-    passes. `headers`: extra request headers (If-None-Match, If-Modified-Since, ...).
-    """
-    start = time.monotonic()
-    deadline = start + settings.http_timeout_s
-    own = client is None
-    http = client or make_client(settings, max_connections=2)
-    request_headers = dict(headers or {})
-    if accept_header or "accept" not in {k.lower() for k in request_headers}:
-        request_headers["Accept"] = accept_header or (HTML_ACCEPT if accept else FEED_ACCEPT)
-    current = url
-    hops: list[str] = []
-    status: int | None = None
-
-    def result(reason: FetchReason, detail: str, **kw) -> FetchResult:
-        ok = reason in (FetchReason.OK, FetchReason.NOT_MODIFIED)
-        return FetchResult(url=url, final_url=current, status=kw.pop("status", status), ok=ok,
-                           reason=reason, detail=detail, elapsed_s=time.monotonic() - start,
-                           redirects=tuple(hops), **kw)
-
-    try:
-        while True:
-            host, port = _check_url(current)
-            guard_host(host, port, settings)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _Stop(FetchReason.TIMEOUT, f"no answer within {settings.http_timeout_s} s")
-            with http.stream("GET", current, headers=request_headers) as response:
-                status = response.status_code
-                _peer_check(response, host, settings)
-                if status in REDIRECT_CODES and response.headers.get("location"):
-                    target = urljoin(current, response.headers["location"])
-                    target = target.split("#", 1)[0]
-                    if target == current or target in hops or target == url:
-                        raise _Stop(FetchReason.TOO_MANY_REDIRECTS,
-                                    f"redirect loop: {current} -> {target}")
-                    hops.append(current)
-                    if len(hops) > settings.max_redirects:
-                        raise _Stop(FetchReason.TOO_MANY_REDIRECTS,
-                                    f"more than {settings.max_redirects} redirects")
-                    current = target
-                    continue
-                kept = {k: response.headers[k] for k in ("etag", "last-modified", "date",
-                        "content-encoding", "retry-after", "content-language")
-                        if k in response.headers}
-                media, charset = _media_type(response.headers.get("content-type"))
-                if status == 304:
-                    return result(FetchReason.NOT_MODIFIED, "not modified", headers=kept,
-                                  content_type=media, charset=charset)
-                if not 200 <= status < 300:
-                    return result(FetchReason.HTTP_ERROR, f"HTTP {status} from {current}",
-                                  headers=kept, content_type=media, charset=charset)
-                if accept and media and media not in accept:
-                    return result(FetchReason.WRONG_CONTENT_TYPE,
-                                  f"{media} is not one of {', '.join(accept)}", headers=kept,
-                                  content_type=media, charset=charset)
-                body = _read_body(response, settings, deadline)
-                return result(FetchReason.OK, "", content=body, headers=kept,
-                              content_type=media, charset=charset)
-    except _Stop as stop:
-        return result(stop.reason, stop.detail, status=stop.status or status)
-    except httpx.TimeoutException as exc:
-        return result(FetchReason.TIMEOUT, f"{type(exc).__name__} after "
-                      f"{time.monotonic() - start:.1f} s fetching {current}")
-    except httpx.InvalidURL as exc:
-        return result(FetchReason.INVALID_URL, f"invalid URL {current!r}: {exc}")
-    except httpx.DecodingError as exc:
-        return result(FetchReason.DECODING_ERROR, str(exc))
-    except (httpx.HTTPError, OSError, ValueError) as exc:
-        return result(FetchReason.CONNECTION_ERROR, f"{type(exc).__name__}: {exc}")
-    finally:
-        if own:
-            http.close()
+    """fetch_url_async for synchronous callers (one request; its own connection)."""
+    return run_sync(fetch_url_async(url, settings, headers=headers, accept=accept,
+                                    accept_header=accept_header))
 
 
 def decode_text(content: bytes, declared: str | None = None) -> tuple[str, str]:

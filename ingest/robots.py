@@ -7,7 +7,7 @@ this cache lifetime, with the reason in the verdict. Redirects are followed by f
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from ingest.config import Settings
-from ingest.http import FetchReason, decode_text, fetch_url
+from ingest.http import FetchReason, decode_text, fetch_url_async, run_sync
 
 CACHE_TTL_S = 6 * 3600
 MAX_ROBOTS_BYTES = 512 * 1024
@@ -46,22 +46,26 @@ def _origin(url: str) -> str | None:
 
 
 class RobotsCache:
-    """Thread-safe robots.txt cache; one fetch per origin (scheme + host + port)."""
+    """robots.txt verdicts, one fetch per origin (scheme + host + port) per cache lifetime.
 
-    def __init__(self, settings: Settings, *, client: httpx.Client | None = None,
-                 ttl_s: float = CACHE_TTL_S) -> None:
+    Use `check_async` inside one event loop (fetch_articles does), or `check` from sync code.
+    """
+
+    def __init__(self, settings: Settings, *, ttl_s: float = CACHE_TTL_S) -> None:
         self.settings = settings
-        self.client = client
         self.ttl_s = ttl_s
         self._entries: dict[str, _Entry] = {}
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
+        self._locks: dict[tuple[int, str], asyncio.Lock] = {}
 
     def check(self, url: str) -> RobotsVerdict:
+        return run_sync(self.check_async(url))
+
+    async def check_async(self, url: str, client: httpx.AsyncClient | None = None
+                          ) -> RobotsVerdict:
         origin = _origin(url)
         if origin is None:
             return RobotsVerdict(True)  # fetch_url reports the bad URL itself
-        entry = self._entry(origin)
+        entry = await self._entry(origin, client)
         if entry.disallow_all:
             return RobotsVerdict(False, entry.disallow_all)
         if entry.parser is None:
@@ -70,23 +74,23 @@ class RobotsCache:
             return RobotsVerdict(True)
         return RobotsVerdict(False, f"robots.txt of {origin} disallows {url}")
 
-    def _entry(self, origin: str) -> _Entry:
-        with self._guard:
-            lock = self._locks.setdefault(origin, threading.Lock())
-        with lock:  # one fetch per origin even when many threads ask at once
+    async def _entry(self, origin: str, client: httpx.AsyncClient | None) -> _Entry:
+        key = (id(asyncio.get_running_loop()), origin)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:  # one fetch per origin even when many tasks ask at once
             entry = self._entries.get(origin)
             if entry is None or entry.expires < time.monotonic():
-                entry = self._load(origin)
+                entry = await self._load(origin, client)
                 self._entries[origin] = entry
             return entry
 
-    def _load(self, origin: str) -> _Entry:
+    async def _load(self, origin: str, client: httpx.AsyncClient | None) -> _Entry:
         expires = time.monotonic() + self.ttl_s
         settings = self.settings
         if settings.max_body_bytes > MAX_ROBOTS_BYTES:
             settings = replace(settings, max_body_bytes=MAX_ROBOTS_BYTES)
-        result = fetch_url(f"{origin}/robots.txt", settings, client=self.client,
-                           accept_header="text/plain, */*;q=0.5")
+        result = await fetch_url_async(f"{origin}/robots.txt", settings, client=client,
+                                       accept_header="text/plain, */*;q=0.5")
         if result.reason is FetchReason.OK:
             parser = RobotFileParser()
             text, _ = decode_text(result.content, result.charset)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import time
 import tracemalloc
 
 import pytest
@@ -184,18 +184,44 @@ def test_lying_charset_header_and_invalid_utf8(http_server, settings):
 
 
 def test_concurrent_use_of_one_client(http_server, settings):
-    from ingest.http import make_client
+    import asyncio
+
+    from ingest.http import fetch_url_async, make_client
 
     for i in range(20):
         http_server.route(f"/p{i}", body=f"page {i}".encode())
-    results: dict[int, bytes] = {}
-    with make_client(settings, max_connections=8) as client:
-        def get(i: int) -> None:
-            results[i] = fetch_url(http_server.url(f"/p{i}"), settings, client=client).content
 
-        threads = [threading.Thread(target=get, args=(i,)) for i in range(20)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    assert results == {i: f"page {i}".encode() for i in range(20)}
+    async def all_pages() -> list[bytes]:
+        async with make_client(settings, max_connections=8) as client:
+            results = await asyncio.gather(*(
+                fetch_url_async(http_server.url(f"/p{i}"), settings, client=client)
+                for i in range(20)))
+        return [r.content for r in results]
+
+    assert asyncio.run(all_pages()) == [f"page {i}".encode() for i in range(20)]
+
+
+def test_trickled_headers_hit_the_total_timeout(http_server):
+    def slow_headers(handler):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for i in range(100):  # a header line every 0.1 s: reads never time out on their own
+            handler.wfile.write(f"X-Slow-{i}: y\r\n".encode())
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    url = http_server.route("/slow-headers", handler=slow_headers)
+    fast = Settings.from_env({}, allow_private_hosts=("127.0.0.1",), http_timeout_s=1.0)
+    result = fetch_url(url, fast)
+    assert result.reason is FetchReason.TIMEOUT and "no answer" in result.detail
+    assert result.elapsed_s < 5
+
+
+def test_sync_fetch_inside_a_running_event_loop(http_server, settings):
+    import asyncio
+
+    url = http_server.route("/in-loop", body=b"<html/>")
+
+    async def caller():
+        return fetch_url(url, settings)  # e.g. a notebook: the sync API still works
+
+    assert asyncio.run(caller()).ok
