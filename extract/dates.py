@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-DAY, WEEK, MONTH = "day", "week", "month"
+DAY, WEEK, MONTH, YEAR = "day", "week", "month", "year"   # YEAR: only to tell background
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -110,6 +110,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b" + _MON + r"\s+" + _D + r"(?!\d)(?:,?\s+" + _Y + r")?\b", re.I), "md"),
     (re.compile(r"\b(?:early|mid|late|end of|beginning of|in|during)[\s-]+" + _MON
                 + r"(?:\s+" + _Y + r")?\b", re.I), "month"),
+    (re.compile(r"\b(?:in|during|since|by|until|of)\s+(?:early\s+|late\s+|mid-?)?"
+                r"(?P<year>(?:19|20)\d\d)\b(?![/.-]\d)", re.I), "year"),
     (re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)(?:[/.](?P<y>(?:19|20)?\d\d))?"
                 r"(?![\d/.]\d)"), "numeric"),
     (re.compile(r"\b(?:(?:late|early|on|last|this|past)\s+)?" + _WD
@@ -170,6 +172,11 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[date, str, 
         if not m.group("mon")[0].isupper():
             return None   # month names are capitalised: "may", "march" are verbs here
         return (r[0], r[1], "explicit" if m.group("year") else "partial")
+    if kind == "year":
+        y = int(m.group("year"))
+        if pub is not None and y >= pub.year:
+            return None       # "in 2024" in a 2024 article says nothing about the day
+        return (date(y, 1, 1), YEAR, "explicit")
     if kind == "numeric":
         if m.group("y") is None and "." in m.group(0):
             return None   # "3.5" is a number, not a date

@@ -144,7 +144,9 @@ def _drafts(sents: list[_Sent]) -> list[_Draft]:
             continue
         new = cur is None
         if cur is not None and own is not None and cur.date is not None \
-                and own.value != cur.date.value and own.precision == "day":
+                and own.value != cur.date.value and (
+                    own.precision == dates.DAY
+                    or own.value < cur.date.value - timedelta(days=BACKGROUND_DAYS)):
             new = True
         if cur is not None and not new and _SEPARATE.search(x.s.text):
             mine = events.classify(x.cues.tags, x.s.text)
@@ -261,10 +263,11 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     evidence = d.text if len(d.text) <= MAX_EVIDENCE_CHARS else \
         d.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " ..."
     dm = d.date or _undated(pub)
+    year_only = dm is not None and dm.precision == dates.YEAR
     return Incident(
         event_type=event_type, sub_event_type=sub,
-        date=dm.value.isoformat() if dm else None,
-        date_precision=dm.precision if dm else None,
+        date=dm.value.isoformat() if dm and not year_only else None,
+        date_precision=dm.precision if dm and not year_only else None,
         country_code=cc,
         country=places.country_name(cc) if cc else None,
         admin1=where.admin1 if where else None,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 PROGRESS_EVERY = 1000
+NO_TEXT = "no \"text\" or \"html\" field"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +38,7 @@ def _open_out(path: str) -> Iterator[IO[str]]:
     if path == "-":
         yield sys.stdout
         return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
         yield fh
 
@@ -55,7 +57,7 @@ def _article_text(row: dict) -> tuple[str | None, str | None, str | None, str]:
             reason = getattr(res, "reason", None) or "not an article"
             return None, title, published, f"html rejected: {reason}"
         return res.text, title or res.title, published or getattr(res, "date", None), ""
-    return None, title, published, "no text or html"
+    return None, title, published, NO_TEXT
 
 
 def _process_line(line: str) -> tuple[dict | None, str]:
@@ -70,6 +72,8 @@ def _process_line(line: str) -> tuple[dict | None, str]:
     if "id" not in row:
         return None, "no \"id\" field"
     text, title, published, problem = _article_text(row)
+    if text is None and problem == NO_TEXT:
+        return None, f"{NO_TEXT} (id {row['id']})"
     if text is None:
         return {"id": row["id"], "incidents": []}, problem
     incidents = extract_incidents(text, title=title, published=published, url=row.get("url"))

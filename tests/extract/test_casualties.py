@@ -1,0 +1,46 @@
+"""Casualty counts: digits, words, vague amounts, explicit zeros, silence."""
+
+import pytest
+
+from extract.casualties import find, number, outcome_without_deaths
+
+
+@pytest.mark.parametrize("text,killed,injured", [
+    ("Gunmen opened fire, killing two and wounding 12.", 2, 12),
+    ("At least 5 people were killed in the blast.", 5, None),
+    ("More than twenty-three soldiers died.", 23, None),
+    ("Dozens of protesters were injured.", None, 12),
+    ("The death toll rose to 34 on Tuesday.", 34, None),
+    ("The clash resulted in 2 rebel and 1 military fatality.", 3, None),
+    ("Unidentified gunmen shot dead a police officer.", 1, None),
+    ("A woman was shot dead in the market.", 1, None),
+    ("A man's body was found near the river.", 1, None),
+    ("No casualties were reported.", 0, 0),
+    ("The rockets resulted in no injuries to U.S. personnel.", 0, 0),
+    ("Neither fatalities nor injuries reported.", 0, 0),
+    ("No one was injured.", 0, 0),
+    ("Protesters marched through the city.", None, None),
+])
+def test_counts(text, killed, injured):
+    c = find(text)
+    assert (c.killed, c.injured) == (killed, injured)
+
+
+def test_the_perpetrators_count_is_not_a_victim_count():
+    assert find("Two gunmen killed a farmer in the village.").killed == 1
+
+
+def test_ages_are_not_counts():
+    assert find("Militia attacked the village, killing a 70-year old man.").killed == 1
+
+
+def test_unknown_stays_unknown():
+    assert find("No information on casualties was reported.").killed is None
+    assert not outcome_without_deaths("They attacked the post; casualties unknown, houses burned.")
+    assert outcome_without_deaths("Gunmen abducted the village head.")
+
+
+@pytest.mark.parametrize("word,n", [("12", 12), ("1,200", 1200), ("seven", 7), ("dozens", 12),
+                                    ("twenty-one", 21), ("several", 3), ("banana", None)])
+def test_number_words(word, n):
+    assert number(word) == n

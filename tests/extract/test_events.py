@@ -1,0 +1,63 @@
+"""Event cues, what is not an event (threats, denials, future, background), ACLED types."""
+
+import pytest
+
+from extract.events import NotEvent, classify, live_cues, sentence_cues
+
+
+def kind(text: str, harmed: bool = False):
+    cues, _why = live_cues(text, sentence_cues(text))
+    return classify(cues.tags, text, harmed=harmed)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Teachers staged a sit-in in front of the ministry.", ("Protests", "Peaceful protest")),
+    ("Residents protested; police dispersed them with tear gas.",
+     ("Protests", "Protest with intervention")),
+    ("Demonstrators burned tyres and pelted police with stones.",
+     ("Riots", "Violent demonstration")),
+    ("A mob lynched a suspected thief.", ("Riots", "Mob violence")),
+    ("Two groups of students clashed over music.", ("Riots", "Mob violence")),
+    ("Militants clashed with the army near the town.", ("Battles", "Armed clash")),
+    ("Gunmen attacked a police checkpoint.", ("Battles", "Armed clash")),
+    ("Gunmen shot dead a farmer in his field.", ("Violence against civilians", "Attack")),
+    ("Gunmen abducted five villagers.",
+     ("Violence against civilians", "Abduction/forced disappearance")),
+    ("An airstrike hit a house.", ("Explosions/Remote violence", "Air/drone strike")),
+    ("Rebels fired mortar shells at the camp.",
+     ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
+    ("A roadside bomb hit a convoy.",
+     ("Explosions/Remote violence", "Remote explosive/landmine/IED")),
+    ("A suicide bomber blew himself up at a market.",
+     ("Explosions/Remote violence", "Suicide bomb")),
+    ("A hand grenade was thrown at a shop.", ("Explosions/Remote violence", "Grenade")),
+    ("Soldiers defused an IED on the road.", ("Strategic developments", "Disrupted weapons use")),
+    ("Armed men looted shops and set houses on fire.",
+     ("Strategic developments", "Looting/property destruction")),
+    ("Troops recaptured the town from the rebels.",
+     ("Battles", "Government regains territory")),
+])
+def test_acled_types(text, expected):
+    assert kind(text) == expected
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("The group threatened to attack any convoy.", NotEvent.THREAT),
+    ("The army denied reports that it had shelled the village.", NotEvent.DENIAL),
+    ("Opposition leaders will protest next week.", NotEvent.FUTURE),
+    ("This is the first such attack since early February.", NotEvent.BACKGROUND),
+    ("Survivors gathered to commemorate those killed in 1994.", NotEvent.COMMEMORATION),
+])
+def test_mentions_that_are_not_incidents(text, reason):
+    cues, why = live_cues(text, sentence_cues(text))
+    assert cues.tags == frozenset() and why is reason
+
+
+def test_negated_cue_is_dropped_but_the_rest_stays():
+    text = "The army is investigating the blast, noting there were no warplanes in the sky."
+    cues, _ = live_cues(text, sentence_cues(text))
+    assert "air" not in cues.tags and "explosion" in cues.tags
+
+
+def test_nothing_violent_is_no_event():
+    assert kind("The central bank raised interest rates by half a point.") is None

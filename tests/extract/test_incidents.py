@@ -1,0 +1,126 @@
+"""extract_incidents end to end: the seed article, merging, background, schema, robustness."""
+
+from pathlib import Path
+
+import pytest
+
+from extract.incidents import EXTRACTOR_VERSION, Incident, extract_incidents
+
+_SEED_NAME = "seeds/000_9efb2086bf8b23b0.txt"
+_SHARED = [Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")]
+SEED = next((d / _SEED_NAME for d in _SHARED if (d / _SEED_NAME).exists()), None)
+REPO = Path(__file__).resolve().parents[2]
+SEED_PAGE = REPO / "seeds" / "demo" / "articles" / "seed-article.html"
+
+SCHEMA_KEYS = {"event_type", "sub_event_type", "date", "date_precision", "country_code",
+               "country", "admin1", "location", "lat", "lon", "geo_precision", "actors",
+               "fatalities", "injured", "weapons", "evidence", "confidence"}
+
+
+def check_seed_incidents(found: list[Incident]) -> None:
+    assert len(found) == 3, [i.evidence[:60] for i in found]
+    rockets, strike, blast = found
+    assert rockets.event_type == "Explosions/Remote violence"
+    assert rockets.sub_event_type == "Shelling/artillery/missile attack"
+    assert rockets.date == "2024-04-21" and rockets.date_precision == "day"
+    assert (rockets.country_code, rockets.location) == ("SY", "Rumaylan")
+    assert rockets.fatalities == 0 and rockets.injured == 0
+    assert "rockets" in rockets.weapons
+    assert "Zummar" in rockets.evidence and "no injuries" in rockets.evidence
+
+    assert strike.sub_event_type == "Air/drone strike"
+    assert strike.date == "2024-04-21"
+    assert (strike.country_code, strike.location) == ("IQ", "Zummar")
+    assert "U.S.-led coalition" in strike.actors
+
+    assert blast.event_type == "Explosions/Remote violence"
+    assert blast.date == "2024-04-20"
+    assert blast.country_code == "IQ"
+    assert blast.fatalities == 1
+
+
+@pytest.mark.skipif(SEED is None, reason="the shared seed article (../shared/seeds/) is absent")
+def test_seed_article_gives_its_three_incidents():
+    text = SEED.read_text(encoding="utf-8")
+    check_seed_incidents(extract_incidents(text, published="2024-04-22"))
+
+
+@pytest.mark.skipif(not SEED_PAGE.exists(), reason="seeds/demo seed-article page is absent")
+def test_seed_article_as_a_full_news_page():
+    clean = pytest.importorskip("extract.clean")
+    res = clean.clean_html(SEED_PAGE.read_text(encoding="utf-8"), "https://demo.example/seed")
+    assert res.ok, res.reason
+    check_seed_incidents(extract_incidents(res.text, title=res.title, published="2024-04-22"))
+
+
+def test_to_dict_has_exactly_the_schema_keys():
+    inc = extract_incidents("On 6 May 2020, gunmen killed two farmers in Wajir, Kenya.",
+                            published="2020-05-07")[0]
+    d = inc.to_dict()
+    assert set(d) == SCHEMA_KEYS
+    assert isinstance(d["actors"], list) and isinstance(d["weapons"], list)
+    assert 0.0 <= d["confidence"] <= 1.0
+    assert d["fatalities"] == 2 and d["date"] == "2020-05-06" and d["country_code"] == "KE"
+
+
+def test_mentions_of_one_incident_are_merged():
+    text = ("Militants fired rockets at an army base in Kirkuk, Iraq, on Sunday. "
+            "The failed rocket attack caused no injuries, officials said. "
+            "The rockets landed in an empty field.")
+    found = extract_incidents(text, published="2024-04-22")
+    assert len(found) == 1
+    assert found[0].fatalities == 0 and found[0].injured == 0
+    assert "no injuries" in found[0].evidence
+
+
+def test_two_dates_make_two_incidents_each_with_its_casualties():
+    text = ("Gunmen killed three villagers in Wajir, Kenya, on Sunday. "
+            "On Friday, a roadside bomb wounded two soldiers in Mandera.")
+    a, b = extract_incidents(text, published="2024-04-22")
+    assert (a.date, a.fatalities, a.sub_event_type) == ("2024-04-21", 3, "Attack")
+    assert (b.date, b.injured, b.sub_event_type) == ("2024-04-19", 2,
+                                                     "Remote explosive/landmine/IED")
+    assert b.location == "Mandera"
+
+
+def test_background_paragraph_is_not_an_incident():
+    text = ("Protesters marched in Bamako, Mali, on Monday against fuel shortages.\n\n"
+            "In 2012, rebels seized the north of the country after heavy fighting.")
+    found = extract_incidents(text, published="2024-04-23")
+    assert [i.event_type for i in found] == ["Protests"]
+
+
+def test_threat_denial_and_future_are_not_incidents():
+    text = ("The group warned that it would attack any convoy travelling to the capital. "
+            "The army denied reports that it had shelled villages near the border. "
+            "Opposition leaders plan to protest next week.")
+    assert extract_incidents(text, published="2024-04-23") == []
+
+
+def test_reader_comments_are_ignored():
+    text = ("Police dispersed a protest in Nairobi, Kenya, on Monday.\n\n"
+            "Comments\n\nJohn: they should have bombed them all yesterday!")
+    found = extract_incidents(text, published="2024-04-23")
+    assert len(found) == 1 and found[0].event_type == "Protests"
+
+
+def test_silence_leaves_fatalities_unknown():
+    found = extract_incidents("Militants attacked an army base in Kirkuk, Iraq, on Sunday.",
+                              published="2024-04-22")
+    assert found[0].fatalities is None and found[0].injured is None
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "a" * 10000, "On 99/99/9999 ..."])
+def test_never_raises(bad):
+    assert isinstance(extract_incidents(bad, published="not a date"), list)
+
+
+def test_non_text_input_gives_nothing():
+    assert extract_incidents(None) == []   # type: ignore[arg-type]
+
+
+def test_deterministic_and_versioned():
+    text = "Gunmen killed two farmers in Wajir, Kenya, on Sunday."
+    assert extract_incidents(text, published="2024-04-22") == \
+        extract_incidents(text, published="2024-04-22")
+    assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION

@@ -1,0 +1,92 @@
+"""`newswatch extract`: articles in, one {id, incidents} line per article out, bad lines named."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+SEED_PAGE = REPO / "seeds" / "demo" / "articles" / "seed-article.html"
+
+ARTICLE = {
+    "id": "a1", "title": "Gunmen kill two in Wajir",
+    "text": "Unidentified gunmen killed two farmers in Wajir, Kenya, on Sunday. "
+            "Police said no arrests had been made.",
+    "published": "2024-04-22T08:00:00Z", "url": "https://news.example/a1",
+}
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_articles_to_incidents(tmp_path):
+    src = _write(tmp_path / "in.jsonl", [
+        json.dumps(ARTICLE),
+        "",
+        json.dumps({"id": 2, "title": "Rates", "text": "The central bank raised rates.",
+                    "published": "2024-04-22"}),
+    ])
+    out = tmp_path / "out" / "incidents.jsonl"
+    assert main(["extract", "--input", str(src), "--output", str(out)]) == 0
+    rows = _rows(out)
+    assert [r["id"] for r in rows] == ["a1", 2]
+    (inc,) = rows[0]["incidents"]
+    assert inc["event_type"] == "Violence against civilians"
+    assert inc["date"] == "2024-04-21" and inc["fatalities"] == 2
+    assert inc["country_code"] == "KE" and inc["location"] == "Wajir"
+    assert rows[1]["incidents"] == []
+
+
+def test_malformed_lines_are_named_and_the_rest_goes_on(tmp_path, capsys):
+    src = _write(tmp_path / "in.jsonl", [
+        "{not json",
+        json.dumps(ARTICLE),
+        json.dumps(["a", "list"]),
+        json.dumps({"title": "no id", "text": "x"}),
+        json.dumps({"id": "empty"}),
+    ])
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", "--input", str(src), "--output", str(out)]) == 1
+    assert [r["id"] for r in _rows(out)] == ["a1"]
+    err = capsys.readouterr().err
+    for n in (1, 3, 4, 5):
+        assert f"line {n}:" in err
+    assert "line 2" not in err
+
+
+def test_missing_input_file_is_one_clear_line(tmp_path, capsys):
+    assert main(["extract", "--input", str(tmp_path / "nope.jsonl")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not found" in err[0]
+
+
+def test_stdin_to_stdout():
+    proc = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "extract", "--input", "-"],
+        input=json.dumps(ARTICLE) + "\n", capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    (row,) = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert row["id"] == "a1" and row["incidents"][0]["fatalities"] == 2
+
+
+@pytest.mark.skipif(not SEED_PAGE.exists(), reason="seeds/demo seed-article page is absent")
+def test_html_goes_through_cleaning(tmp_path):
+    pytest.importorskip("extract.clean")
+    src = _write(tmp_path / "in.jsonl", [json.dumps({
+        "id": "seed", "html": SEED_PAGE.read_text(encoding="utf-8"),
+        "published": "2024-04-22", "url": "https://demo.example/seed"})])
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", "--input", str(src), "--output", str(out)]) == 0
+    (row,) = _rows(out)
+    dates = sorted(i["date"] for i in row["incidents"])
+    assert dates == ["2024-04-20", "2024-04-21", "2024-04-21"]
