@@ -97,7 +97,8 @@ _STATE_FIELDS = tuple(f.name for f in fields(FeedState))
 
 
 def state_from_doc(doc: Mapping[str, Any]) -> FeedState:
-    values = {name: doc.get(name) for name in _STATE_FIELDS if doc.get(name) is not None}
+    values: dict[str, Any] = {name: doc.get(name) for name in _STATE_FIELDS
+                              if doc.get(name) is not None}
     for name in ("consecutive_failures", "entries_seen"):
         try:
             values[name] = int(values.get(name) or 0)
@@ -146,11 +147,11 @@ def save_states(client: Elasticsearch, settings: Settings,
         return 0
     try:
         written, errors = helpers.bulk(client, actions, raise_on_error=False,
-                                       refresh=refresh)
+                                       refresh=refresh, stats_only=False)
     except Exception as exc:
         raise FeedStoreError(f"cannot save feed state to {index}: "
                              f"{type(exc).__name__}: {exc}") from exc
-    if errors:
+    if isinstance(errors, list) and errors:
         first = errors[0]
         raise FeedStoreError(f"{len(errors)} feed state document(s) not saved to {index}, "
                              f"first: {first}")

@@ -358,7 +358,8 @@ async def poll_feed_async(spec: FeedSpec, state: FeedState | None, settings: Set
         fetched = await fetch_url_async(spec.url, settings, headers=_conditional_headers(state),
                                         accept_header=FEED_ACCEPT, client=client)
         kept = (state.etag, state.last_modified) if state else (None, None)
-        common = dict(http_status=fetched.status, final_url=fetched.final_url)
+        common: dict[str, Any] = {"http_status": fetched.status,
+                                  "final_url": fetched.final_url}
         if fetched.reason is FetchReason.NOT_MODIFIED:
             return PollResult(spec.id, "not_modified", fetched.reason.value, fetched.detail,
                               etag=fetched.etag or kept[0],

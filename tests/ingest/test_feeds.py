@@ -176,3 +176,12 @@ def test_poll_refuses_private_feed_urls_by_default(http_server):
     result = poll_feed(spec_for(url), None, Settings.from_env({}))
     assert result.status == "failed" and result.reason == "blocked_address"
     assert http_server.requests_to("/feed.xml") == []
+
+
+def test_poll_feed_with_lying_charset_header(http_server, settings):
+    title = "Éboulement à Bukavu : « dégâts »"
+    body = rss([{"link": "https://e.example/1", "title": title}], enc="utf-8").encode("cp1252")
+    url = http_server.route("/liar.xml", body=body,
+                            content_type="application/rss+xml; charset=utf-8")
+    result = poll_feed(spec_for(url), None, settings)
+    assert result.status == "ok" and result.entries[0].title == title
