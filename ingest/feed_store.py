@@ -65,10 +65,12 @@ def next_state(state: FeedState | None, result: PollResult, now: datetime) -> Fe
     polled = iso(now)
     if result.status == "failed":
         failures = state.consecutive_failures + 1
+        wait = backoff(failures)
+        if result.retry_after_s:  # the server said how long to stay away (capped)
+            wait = max(wait, min(BACKOFF_CAP, timedelta(seconds=result.retry_after_s)))
         return replace(state, last_polled=polled, last_status="failed",
                        last_error=result.detail or result.reason, last_reason=result.reason,
-                       consecutive_failures=failures,
-                       next_poll_after=iso(now + backoff(failures)))
+                       consecutive_failures=failures, next_poll_after=iso(now + wait))
     return replace(
         state,
         etag=result.etag or state.etag,

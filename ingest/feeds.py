@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from html import unescape
 from typing import TYPE_CHECKING, Any
@@ -84,6 +85,7 @@ class PollResult:
     elapsed_s: float = 0.0
     title: str | None = None  # the feed's own title
     final_url: str | None = None
+    retry_after_s: float | None = None  # a 429/503 answer's Retry-After, in seconds
 
     @property
     def failed(self) -> bool:
@@ -368,6 +370,7 @@ async def poll_feed_async(spec: FeedSpec, state: FeedState | None, settings: Set
         if not fetched.ok:
             return PollResult(spec.id, "failed", fetched.reason.value, fetched.detail,
                               etag=kept[0], last_modified=kept[1],
+                              retry_after_s=retry_after_seconds(fetched.headers.get("retry-after")),
                               elapsed_s=time.monotonic() - start, **common)
         parsed = await asyncio.to_thread(
             parse_feed, fetched.content, spec.id, base_url=fetched.final_url,
@@ -385,6 +388,22 @@ async def poll_feed_async(spec: FeedSpec, state: FeedState | None, settings: Set
     except Exception as exc:  # fetch and parse do not raise; this guards against bugs only
         return PollResult(spec.id, "failed", FetchReason.CONNECTION_ERROR.value,
                           f"{type(exc).__name__}: {exc}", elapsed_s=time.monotonic() - start)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def _content_type_header(media: str | None, charset: str | None) -> str | None:

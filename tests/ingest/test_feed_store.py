@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -34,6 +35,19 @@ def test_backoff_grows_and_caps():
     assert is_due(state, NOW + timedelta(hours=6))
 
 
+def test_retry_after_lengthens_the_backoff(http_server):
+    from ingest.config import Settings
+
+    url = http_server.route("/busy", status=503, headers={"Retry-After": "7200"})
+    spec = FeedSpec(id="busy", name="Busy", url=url, language="en")
+    result = poll_feed(spec, None, Settings.from_env({}, allow_private_hosts=("127.0.0.1",)))
+    assert result.status == "failed" and result.retry_after_s == 7200
+    state = next_state(None, result, NOW)
+    assert state.next_poll_after == feed_store.iso(NOW + timedelta(hours=2))
+    huge = replace(result, retry_after_s=10**9)
+    assert next_state(None, huge, NOW).next_poll_after == feed_store.iso(NOW + timedelta(hours=6))
+
+
 def test_success_resets_failures_and_keeps_validators():
     state = FeedState(etag='"old"', last_modified="x", consecutive_failures=3,
                       next_poll_after=feed_store.iso(NOW + timedelta(hours=1)))
@@ -62,8 +76,6 @@ def _feeds_index(client, settings) -> None:
 
 
 def test_repoll_after_restart_sends_stored_etag(http_server, es_client, es_settings):
-    from dataclasses import replace
-
     settings = replace(es_settings, allow_private_hosts=("127.0.0.1",), http_timeout_s=3.0)
     _feeds_index(es_client, settings)
     body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Local desk</title>'
