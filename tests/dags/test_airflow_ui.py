@@ -81,20 +81,27 @@ def browser():
         chromium.close()
 
 
-def test_dag_list_shows_the_ingest_dag(api_server, browser):
+SUCCESS_BADGE = '[data-testid="state-badge"][aria-label="success"]'
+
+
+def test_dag_list_shows_both_dags_and_the_ingest_runs_success(api_server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{api_server}/dags", wait_until="networkidle")
     page.get_by_text("newswatch_ingest", exact=True).first.wait_for(timeout=30_000)
+    page.locator(SUCCESS_BADGE).first.wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "airflow-dag-list.png"), full_page=True)
-    assert page.get_by_text("newswatch_reprocess", exact=True).count() >= 1
+    assert page.get_by_text("newswatch_reprocess", exact=True).count() == 1
+    # one latest-run badge: the ingest DAG's (the reprocess DAG has never run)
+    assert page.locator('[data-testid="state-badge"]').count() == 1
 
 
 def test_ingest_dag_page_shows_its_last_run_succeeded(api_server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{api_server}/dags/newswatch_ingest", wait_until="networkidle")
     page.get_by_text("newswatch_ingest").first.wait_for(timeout=30_000)
-    badge = page.get_by_text("success", exact=False).first
+    badge = page.locator('[aria-label="success"]').first
     badge.wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "airflow-ingest-dag.png"), full_page=True)
     assert badge.is_visible()
+    assert page.locator('[aria-label="failed"]').count() == 0
