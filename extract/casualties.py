@@ -147,12 +147,28 @@ def _is_not_count(text: str, s: int, e: int) -> bool:
     return bool(re.search(r"(?:no\.|number|#|\bno|\bnot)\s*$", before))
 
 
+_KILL_WORDS = re.compile(r"kill|dead|death|die|fatal|slain|bod(?:y|ies)|toll|lynch|murder|massacr|"
+                         r"execut|behead|perish|lost (?:their|his|her) li|loss of li|lives|shot",
+                         re.I)
+_HURT_WORDS = re.compile(r"injur|wound|hurt|casualt|hospitali|harm", re.I)
+
+
 def find(sentence: str) -> Casualties:
     """Killed/injured numbers named in one sentence."""
-    toll = _TOLL.search(sentence)
-    coded = _CODED.search(sentence)
-    killed: int | None
-    if coded:
+    kill_words = _KILL_WORDS.search(sentence)
+    hurt_words = _HURT_WORDS.search(sentence)
+    if not kill_words and not hurt_words:
+        return Casualties()
+    return _find(sentence, kills=bool(kill_words), hurts=bool(hurt_words))
+
+
+def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
+    toll = _TOLL.search(sentence) if kills else None
+    coded = _CODED.search(sentence) if kills else None
+    killed: int | None = None
+    if not kills:
+        pass
+    elif coded:
         killed = int(coded.group("n"))
     elif toll and number(toll.group("n")) is not None:
         killed = number(toll.group("n"))
@@ -160,7 +176,7 @@ def find(sentence: str) -> Casualties:
         killed = _collect([_KILL_PAIR, _KILL_OBJ, _KILL_SUBJ], sentence)
         if killed is None and (_PRONOUN_KILLED.search(sentence) or _BODY_FOUND.search(sentence)):
             killed = 1
-    injured = _collect([_HURT_OBJ, _HURT_SUBJ], sentence)
+    injured = _collect([_HURT_OBJ, _HURT_SUBJ], sentence) if hurts else None
     if _NO_ANY.search(sentence):
         if killed is None:
             killed = 0

@@ -133,11 +133,38 @@ _REL = {
 _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:early\s+|late\s+|mid\s+)?$", re.I)
 
 
+_DIGIT = re.compile(r"\d")
+_MONTH_WORD = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", re.I)
+_RELATIVE_WORD = re.compile(r"yesterday|night|today|morning|evening|afternoon|week|month|"
+                            r"day before|day earlier", re.I)
+
+
+def _rules_worth_trying(sentence: str) -> set[str]:
+    """Cheap checks that rule out most date rules for a sentence before their regexes run."""
+    kinds: set[str] = set()
+    digit = bool(_DIGIT.search(sentence))
+    month = bool(_MONTH_WORD.search(sentence))
+    if digit:
+        kinds |= {"iso", "numeric", "year"}
+    if month:
+        kinds |= {"week_dm", "week_md", "dm", "md", "month"}
+    if "day" in sentence or "DAY" in sentence:
+        kinds.add("weekday")
+    if _RELATIVE_WORD.search(sentence):
+        kinds.add("relative")
+    return kinds
+
+
 def find(sentence: str, published: date | None) -> list[DateMention]:
     """Date mentions of one sentence, non-overlapping, in text order."""
     out: list[DateMention] = []
+    worth = _rules_worth_trying(sentence)
+    if not worth:
+        return out
     taken: list[tuple[int, int]] = []
     for pat, kind in _RULES:
+        if kind not in worth:
+            continue
         for m in pat.finditer(sentence):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):

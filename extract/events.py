@@ -39,11 +39,11 @@ class Cues:
     strength: float          # the strongest tag weight among the cues
 
 
-def sentence_cues(sentence: str) -> Cues:
+def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
     """Event cues of one sentence, overlapping matches resolved to the longest."""
     v = vocab.get()
     kept: list[Hit] = []
-    for h in sorted(v.cues.find(sentence), key=lambda h: (-(h.end - h.start), h.start)):
+    for h in sorted(v.cues.find(sentence, folded), key=lambda h: (-(h.end - h.start), h.start)):
         if any(h.start < k.end and k.start < h.end for k in kept):
             continue
         kept.append(h)
@@ -71,12 +71,18 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
     v = vocab.get()
     if not cues.hits:
         return cues, None
+    strong = [h for h in cues.hits if v.tag_weight.get(h.label, 0.0) > 0]
+    if not strong:
+        return cues, None
+    # a modal cue governs what follows it: nothing after the last event word matters
+    reach = max(h.end for h in strong) + 1
     spans: list[tuple[int, int, NotEvent]] = []
     for reason in NotEvent:
         pat = v.modality.get(reason.value)
         if pat is None:
             continue
-        for m in pat.finditer(sentence):
+        for m in pat.finditer(sentence, 0, len(sentence) if reason in _SENTENCE_WIDE
+                              else min(len(sentence), reach + 40)):
             if reason in _SENTENCE_WIDE:
                 return Cues((), frozenset(), 0.0), reason
             spans.append((m.start(), m.end(), reason))

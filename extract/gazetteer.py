@@ -65,9 +65,16 @@ def fold_char(ch: str) -> str:
     return f
 
 
+_FOLD_TABLE: dict[int, str] = {}
+
+
 def fold_text(text: str) -> str:
     """Folded text of the same length as `text`, so offsets carry over."""
-    return "".join([fold_char(c) for c in text])
+    table = _FOLD_TABLE
+    for c in set(text):
+        if ord(c) not in table:
+            table[ord(c)] = fold_char(c)
+    return text.translate(table)
 
 
 _SPACES = re.compile(r"\s+")

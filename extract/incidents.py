@@ -63,6 +63,7 @@ class _Sent:
     cas: casualties.Casualties
     places: list[PlaceMention]
     why_not: events.NotEvent | None = None
+    folded: str = ""
 
 
 @dataclass
@@ -78,6 +79,10 @@ class _Draft:
     @property
     def text(self) -> str:
         return " ".join(x.s.text for x in self.sents)
+
+    @property
+    def folded(self) -> str:
+        return " ".join(x.folded for x in self.sents)
 
 
 _COMMENTS = re.compile(
@@ -100,6 +105,7 @@ def _body(text: str) -> str:
 
 def _analyse(text: str, pub: date | None) -> list[_Sent]:
     mentions = places.find_places(text)
+    folded = fold_text(text)
     out: list[_Sent] = []
     mi = 0
     for s in sentences.split(text):
@@ -108,8 +114,9 @@ def _analyse(text: str, pub: date | None) -> list[_Sent]:
         own = [m for m in mentions[mi:] if m.start >= s.start and m.end <= s.end]
         if _BOILERPLATE.match(s.text) and len(s.text) < 80:
             continue
-        cues, why = events.live_cues(s.text, events.sentence_cues(s.text))
-        out.append(_Sent(s, cues, dates.find(s.text, pub), casualties.find(s.text), own, why))
+        f = folded[s.start:s.end]
+        cues, why = events.live_cues(s.text, events.sentence_cues(s.text, f))
+        out.append(_Sent(s, cues, dates.find(s.text, pub), casualties.find(s.text), own, why, f))
     return out
 
 
@@ -248,7 +255,7 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     if where is None:
         cc = _demonym_country(d.text)
         where = _country_place(cc)
-    folded = fold_text(d.text)
+    folded = d.folded
     who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded)
     if killed is None and (injured is not None or event_type in _NON_LETHAL
                            or sub in _NON_LETHAL_SUBS

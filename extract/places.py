@@ -127,17 +127,37 @@ class _Span:
     paren_parts: list[str] | None = None
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z][a-z'\u2019]{3,}(?![\w'\u2019])")
+_LOWER_JOINERS = frozenset({"upon"})
+
+
+def _mask_lower_words(text: str, folded: str) -> str:
+    """Folded text with lower-case words of 4+ letters blanked: place names start upper-case
+    and keep only short lower-case joiners (de, al, of), so the automaton reports far fewer
+    matches that would be dropped anyway."""
+    parts: list[str] = []
+    last = 0
+    for m in _LOWER_WORD.finditer(text):
+        if m.group(0) in _LOWER_JOINERS:
+            continue
+        parts.append(folded[last:m.start()])
+        parts.append(" " * (m.end() - m.start()))
+        last = m.end()
+    parts.append(folded[last:])
+    return "".join(parts)
+
+
 def _raw_spans(text: str, folded: str) -> list[_Span]:
     gz = gazetteer.get()
     found: list[tuple[int, int, int]] = []
     n = len(folded)
-    for end, kid in gz.automaton.iter(folded):
+    for end, kid in gz.automaton.iter(_mask_lower_words(text, folded)):
         start = end - gz.key_len[kid] + 1
+        if not text[start].isupper():
+            continue
         if start > 0 and (folded[start - 1].isalnum()):
             continue
         if end + 1 < n and folded[end + 1].isalnum():
-            continue
-        if not text[start].isupper():
             continue
         found.append((start, end + 1, kid))
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
