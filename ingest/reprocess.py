@@ -21,6 +21,7 @@ from ingest.config import Settings
 def start(client: Elasticsearch, settings: Settings) -> dict:
     """Create the next incidents version (not yet live); returns its name and the start time."""
     schema.setup(client, settings)
+    client.indices.refresh(index=settings.index("articles"))  # every article stored so far
     return {"index": schema.create_next_version(client, settings, "incidents"),
             "started": datetime.now(UTC).isoformat()}
 
