@@ -6,7 +6,7 @@ import re
 
 from extract import gazetteer, places, vocab
 from extract.gazetteer import fold_text
-from extract.phrases import Hit
+from extract.phrases import Hit, Substrings
 
 _FORCE_WORDS = (r"(?:armed forces|security forces|military forces|forces|force|troops|army|"
                 r"soldiers|soldier|military|navy|air force|warplanes?|jets|border guards|"
@@ -45,6 +45,24 @@ _GENERIC_LABEL = {
     "unidentified": "Unidentified Armed Group ({c})", "protesters": "Protesters ({c})",
     "rioters": "Rioters ({c})", "civilians": "Civilians ({c})",
 }
+# each pattern above runs only when one of its stems is in the text (one automaton pass)
+_STEMS = Substrings(
+    [(w, "police") for w in ("police", "policem", "gendarm", "law enforcement", "officers")]
+    + [(w, "military") for w in ("soldier", "troops", "army", "military", "armed forces",
+                                 "security forces", "government forces", "regime forces")]
+    + [(w, "unidentified") for w in ("gunm", "unidentified", "unknown", "assailant", "armed men",
+                                     "attacker", "bandit", "armed group", "suspected")]
+    + [(w, "protesters") for w in ("protest", "demonstrator", "marcher")]
+    + [(w, "rioters") for w in ("rioter", "mob", "crowd", "youth")]
+    + [(w, "civilians") for w in ("civilian", "villager", "resident", "man", "men", "boy", "girl",
+                                  "child", "farmer", "teacher", "driver", "trader", "student",
+                                  "journalist", "doctor", "nurse", "worker", "person", "people")]
+    + [(w, "militia") for w in ("militia", "militant", "vigilante")]
+    + [(w, "national") for w in ("force", "troops", "army", "soldier", "military", "navy",
+                                 "warplane", "jet", "guard", "artiller", "drone", "aircraft",
+                                 "air defen", "police", "gendarm")]
+    + [("forces of", "forces_of")]
+)
 _NOT_NATIONS = frozenset({"The", "A", "An", "Government", "Security", "Special", "Federal"})
 
 
@@ -75,8 +93,9 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
     folded = fold_text(text) if folded is None else folded
     for name in _dictionary(v.actors.find(text, folded)):
         add(name)
+    stems = _STEMS.labels(text)
     national: set[str] = set()
-    for m in _NATIONAL_FORCE.finditer(text):
+    for m in (_NATIONAL_FORCE.finditer(text) if "national" in stems else ()):
         dem = m.group("dem")
         if dem in _NOT_NATIONS:
             continue
@@ -88,13 +107,15 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
         national.add(cc or "")
         police = re.match(_POLICE_WORDS, m.group("what"), re.I)
         add(("Police Forces of " if police else "Military Forces of ") + name)
-    for m in _FORCES_OF.finditer(text):
+    for m in (_FORCES_OF.finditer(text) if "forces_of" in stems else ()):
         for e, _alt in gazetteer.get().lookup(m.group("country")):
             if e.kind == gazetteer.KIND_COUNTRY:
                 add("Military Forces of " + (_country_label(e.country_code) or e.name))
                 break
     country = _country_label(country_code)
     for kind, pat in _GENERIC:
+        if kind not in stems:
+            continue
         m = pat.search(text)
         if not m:
             continue

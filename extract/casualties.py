@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.phrases import Substrings
+
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
           "fifteen sixteen seventeen eighteen nineteen").split()
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
@@ -116,10 +118,30 @@ def number(word: str) -> int | None:
     return None
 
 
-def _collect(pats: list[re.Pattern[str]], text: str) -> int | None:
+_KILL_VERB = re.compile(r"\b" + _KILL_V + r"\b", re.I)
+_HURT_VERB = re.compile(r"\b" + _HURT_V + r"\b", re.I)
+_SUBJECT_REACH = 160   # how far before its verb a subject count can start
+
+
+def _matches(pat: re.Pattern[str], text: str, verb: re.Pattern[str] | None):
+    """Matches of a pattern; subject patterns end at a verb, so only windows before verbs."""
+    if verb is None:
+        yield from pat.finditer(text)
+        return
+    last = -1
+    for v in verb.finditer(text):
+        lo = max(0, v.start() - _SUBJECT_REACH, last)
+        for m in pat.finditer(text, lo, min(len(text), v.end() + 40)):
+            if m.end() >= v.end() - 1 and m.start() >= last:
+                last = m.end()
+                yield m
+
+
+def _collect(pats: list[tuple[re.Pattern[str], re.Pattern[str] | None]], text: str
+             ) -> int | None:
     spans: list[tuple[int, int, int]] = []
-    for pat in pats:
-        for m in pat.finditer(text):
+    for pat, verb in pats:
+        for m in _matches(pat, text, verb):
             for g in ("n", "n2"):
                 if g not in pat.groupindex:
                     continue
@@ -147,19 +169,19 @@ def _is_not_count(text: str, s: int, e: int) -> bool:
     return bool(re.search(r"(?:no\.|number|#|\bno|\bnot)\s*$", before))
 
 
-_KILL_WORDS = re.compile(r"kill|dead|death|die|fatal|slain|bod(?:y|ies)|toll|lynch|murder|massacr|"
-                         r"execut|behead|perish|lost (?:their|his|her) li|loss of li|lives|shot",
-                         re.I)
-_HURT_WORDS = re.compile(r"injur|wound|hurt|casualt|hospitali|harm", re.I)
+_KILL_STEMS = ("kill", "dead", "death", "die", "fatal", "slain", "body", "bodies", "toll", "lynch",
+               "murder", "massacr", "execut", "behead", "perish", "lost their li", "lost his li",
+               "lost her li", "loss of li", "lives", "shot")
+_HURT_STEMS = ("injur", "wound", "hurt", "casualt", "hospitali", "harm")
+_STEMS = Substrings([(w, "kill") for w in _KILL_STEMS] + [(w, "hurt") for w in _HURT_STEMS])
 
 
 def find(sentence: str) -> Casualties:
     """Killed/injured numbers named in one sentence."""
-    kill_words = _KILL_WORDS.search(sentence)
-    hurt_words = _HURT_WORDS.search(sentence)
-    if not kill_words and not hurt_words:
+    found = _STEMS.labels(sentence)
+    if not found:
         return Casualties()
-    return _find(sentence, kills=bool(kill_words), hurts=bool(hurt_words))
+    return _find(sentence, kills="kill" in found, hurts="hurt" in found)
 
 
 def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
@@ -173,10 +195,12 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
     elif toll and number(toll.group("n")) is not None:
         killed = number(toll.group("n"))
     else:
-        killed = _collect([_KILL_PAIR, _KILL_OBJ, _KILL_SUBJ], sentence)
+        killed = _collect([(_KILL_PAIR, _KILL_VERB), (_KILL_OBJ, None),
+                           (_KILL_SUBJ, _KILL_VERB)], sentence)
         if killed is None and (_PRONOUN_KILLED.search(sentence) or _BODY_FOUND.search(sentence)):
             killed = 1
-    injured = _collect([_HURT_OBJ, _HURT_SUBJ], sentence) if hurts else None
+    injured = _collect([(_HURT_OBJ, None), (_HURT_SUBJ, _HURT_VERB)], sentence) \
+        if hurts else None
     if _NO_ANY.search(sentence):
         if killed is None:
             killed = 0

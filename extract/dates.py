@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from extract.phrases import Substrings
+
 DAY, WEEK, MONTH, YEAR = "day", "week", "month", "year"   # YEAR: only to tell background
 
 _MONTHS = {
@@ -133,26 +135,20 @@ _REL = {
 _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:early\s+|late\s+|mid\s+)?$", re.I)
 
 
-_DIGIT = re.compile(r"\d")
-_MONTH_WORD = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", re.I)
-_RELATIVE_WORD = re.compile(r"yesterday|night|today|morning|evening|afternoon|week|month|"
-                            r"day before|day earlier", re.I)
+_MONTH_KINDS = ("week_dm", "week_md", "dm", "md", "month")
+_TRIGGERS = Substrings(
+    [(d, k) for d in "0123456789" for k in ("iso", "numeric", "year")]
+    + [(m, k) for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                        "nov", "dec") for k in _MONTH_KINDS]
+    + [("day", "weekday")]
+    + [(w, "relative") for w in ("yesterday", "night", "today", "morning", "evening",
+                                 "afternoon", "week", "month", "day before", "day earlier")]
+)
 
 
 def _rules_worth_trying(sentence: str) -> set[str]:
     """Cheap checks that rule out most date rules for a sentence before their regexes run."""
-    kinds: set[str] = set()
-    digit = bool(_DIGIT.search(sentence))
-    month = bool(_MONTH_WORD.search(sentence))
-    if digit:
-        kinds |= {"iso", "numeric", "year"}
-    if month:
-        kinds |= {"week_dm", "week_md", "dm", "md", "month"}
-    if "day" in sentence or "DAY" in sentence:
-        kinds.add("weekday")
-    if _RELATIVE_WORD.search(sentence):
-        kinds.add("relative")
-    return kinds
+    return _TRIGGERS.labels(sentence)
 
 
 def find(sentence: str, published: date | None) -> list[DateMention]:

@@ -77,9 +77,10 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
     # a modal cue governs what follows it: nothing after the last event word matters
     reach = max(h.end for h in strong) + 1
     spans: list[tuple[int, int, NotEvent]] = []
+    present = v.modality_quick.labels(sentence)
     for reason in NotEvent:
         pat = v.modality.get(reason.value)
-        if pat is None:
+        if pat is None or reason.value not in present:
             continue
         for m in pat.finditer(sentence, 0, len(sentence) if reason in _SENTENCE_WIDE
                               else min(len(sentence), reach + 40)):

@@ -63,3 +63,33 @@ class PhraseMatcher:
                     hits.append(Hit(label, start, word_end, key))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         return hits
+
+
+class Substrings:
+    """Which labels have one of their substrings in a text: a cheap test before costly regexes."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        self._auto = ahocorasick.Automaton()
+        table: dict[str, set[str]] = {}
+        for sub, label in entries:
+            table.setdefault(sub.lower(), set()).add(label)
+        for sub, labels in table.items():
+            self._auto.add_word(sub, frozenset(labels))
+        self._empty = not table
+        if not self._empty:
+            self._auto.make_automaton()
+
+    def labels(self, text: str) -> set[str]:
+        """Labels found in the text (compared lower-case)."""
+        out: set[str] = set()
+        if self._empty or not text:
+            return out
+        for _end, labels in self._auto.iter(text.lower()):
+            out |= labels
+        return out
+
+    def any(self, text: str) -> bool:
+        """Whether any substring occurs in the text (compared lower-case)."""
+        if self._empty or not text:
+            return False
+        return next(self._auto.iter(text.lower()), None) is not None

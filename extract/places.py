@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections import defaultdict
@@ -71,6 +72,7 @@ _GENERIC_AFTER = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
+_AFTER = 240   # the look-ahead window after a name: every pattern applied there fits in it
 _GENERIC_PLACE = (r"(?:village|town|city|area|locality|neighbourhood|neighborhood|camp|district|"
                   r"municipality|sub-county|county|market|hills?|airbase|airport|base|checkpoint|"
                   r"junction|crossing|bridge|township|commune|refugee camp|front|LGA)")
@@ -223,8 +225,9 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
         surface = text[sp.start:sp.end]
         key = fold_key(surface)
         before = text[max(0, sp.start - 40):sp.start]
+        after_text = text[sp.end:sp.end + _AFTER]
         sp.cue = bool(_CUE_BEFORE.search(before) or _PLACE_OF.search(before)
-                      or _PAREN.match(text[sp.end:]) or _GENERIC_AFTER.match(text[sp.end:]))
+                      or _PAREN.match(after_text) or _GENERIC_AFTER.match(after_text))
         cands = sp.cands
         if key in _PREFIX_WORDS or (len(key) <= 2 and not _ABBR_CAPS.match(surface)):
             continue
@@ -239,7 +242,7 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
         after = text[sp.end:sp.end + 2]
         if len(after) == 2 and after[0] == "-" and after[1].islower():
             continue   # "Gaya-gaya": a piece of a longer word
-        if re.search(r"\bthe\s+$", before) and not _PAREN.match(text[sp.end:]):
+        if re.search(r"\bthe\s+$", before) and not _PAREN.match(text[sp.end:sp.end + _AFTER]):
             cands = [(e, a) for e, a in cands if e.kind != KIND_CITY or e.population >= 100_000]
             if not cands:
                 continue
@@ -280,7 +283,7 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
 def _mark_parens(text: str, spans: list[_Span]) -> None:
     """Spans inside "(Y, Z)" right after a place name locate that place."""
     for i, sp in enumerate(spans):
-        m = _PAREN_AFTER.match(text[sp.end:])
+        m = _PAREN_AFTER.match(text[sp.end:sp.end + _AFTER])
         if not m:
             continue
         parts = [p.strip() for p in m.group(1).split(",") if p.strip()]
@@ -378,7 +381,7 @@ def _resolve(text: str, spans: list[_Span],
                         paren_regions.add((e.country_code, fold_key(e.name)))
                     elif e.kind == KIND_CITY:
                         paren_cities.append(e)
-        gm = _GENERIC_AFTER.match(text[sp.end:])
+        gm = _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER])
         gword = gm.group(0).strip().lower() if gm else ""
         scored = []
         for e, alt in sp.cands:
@@ -442,8 +445,8 @@ def _mention(text: str, sp: _Span, e: Entry, alt: bool = False,
     kind = e.kind_name
     if prec is None:
         prec = {KIND_CITY: 1, KIND_ADMIN1: 3, KIND_COUNTRY: 3}[e.kind]
-        if e.kind == KIND_CITY and _GENERIC_AFTER.match(text[sp.end:]):
-            word = _GENERIC_AFTER.match(text[sp.end:]).group(0).strip().lower()  # type: ignore[union-attr]
+        if e.kind == KIND_CITY and _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER]):
+            word = _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER]).group(0).strip().lower()  # type: ignore[union-attr]
             if word in ("district", "municipality", "county", "province", "region", "division",
                         "commune", "sub-county", "subcounty", "governorate", "raion", "oblast"):
                 prec = 2
@@ -653,7 +656,7 @@ def find_places(text: str) -> list[PlaceMention]:
     # a mention whose "(Y, Z)" failed to fit is re-reported from its region
     unknown = _unknown_places(text, taken, doc_cc, list(mentions))
     for u in unknown:   # its "(Y, Z)" only locates it
-        pm = re.match(r"^[^()\[\]]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", text[u.end:])
+        pm = re.match(r"^[^()\[\]]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", text[u.end:u.end + _AFTER])
         if pm:
             lo, hi = u.end + pm.start(1), u.end + pm.end(1)
             mentions = [replace(m, in_parens=True) if lo <= m.start < hi else m for m in mentions]
@@ -662,13 +665,14 @@ def find_places(text: str) -> list[PlaceMention]:
     return mentions
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=8)   # primary_place asks again for each incident of one text
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     out, last = [], 0
     for m in _SENT_END.finditer(text):
         out.append((last, m.start()))
         last = m.end()
     out.append((last, len(text)))
-    return out
+    return tuple(out)
 
 
 def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | None:
@@ -687,7 +691,8 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
     for pool in ([m for m in own if m.start < first_end], own):
         precise = [m for m in pool if m.kind in ("city", "unknown", "admin2")]
         for m in precise:   # ACLED's "X (district, region)"
-            if re.match(r"^(?:\s+(?:village|town|city|area|district))?\s*[(\[]", text[m.end:]):
+            if re.match(r"^(?:\s+(?:village|town|city|area|district))?\s*[(\[]",
+                        text[m.end:m.end + _AFTER]):
                 return m
         for m in precise:   # a place after "in/at/near" beats one after "from"
             if re.search(r"\b(?:in|at|near|outside|of)\s+(?:the\s+)?(?:village\s+|town\s+)?$",

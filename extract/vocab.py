@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from extract.phrases import PhraseMatcher
+from extract.phrases import PhraseMatcher, Substrings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -27,6 +27,7 @@ class Vocab:
     cues: PhraseMatcher             # label = event tag
     tag_weight: dict[str, float]
     modality: dict[str, re.Pattern[str]]   # reason -> one compiled alternation
+    modality_quick: Substrings   # label = reason; one of its substrings is in every match
     actors: PhraseMatcher           # label = canonical actor name
     actor_types: dict[str, str]
     weapons: PhraseMatcher          # label = weapon label
@@ -41,10 +42,12 @@ def _build(seeds: Path) -> Vocab:
     cues_doc = _read(seeds / "events" / "cues.yaml")["tags"]
     cue_entries = [(c, tag) for tag, spec in cues_doc.items() for c in spec["cues"]]
     weights = {tag: float(spec.get("weight", 0)) for tag, spec in cues_doc.items()}
+    mod_doc = _read(seeds / "events" / "modality.yaml")
     modality = {
-        reason: re.compile("|".join(f"(?:{p})" for p in pats), re.I)
-        for reason, pats in _read(seeds / "events" / "modality.yaml").items()
+        reason: re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), re.I)
+        for reason, spec in mod_doc.items()
     }
+    quick = Substrings([(q, reason) for reason, spec in mod_doc.items() for q in spec["quick"]])
     actor_entries: list[tuple[str, str]] = []
     types: dict[str, str] = {}
     for a in _read(seeds / "actors" / "actors.yaml"):
@@ -55,6 +58,7 @@ def _build(seeds: Path) -> Vocab:
                       for c in cues]
     return Vocab(
         cues=PhraseMatcher(cue_entries), tag_weight=weights, modality=modality,
+        modality_quick=quick,
         actors=PhraseMatcher(actor_entries), actor_types=types,
         weapons=PhraseMatcher(weapon_entries),
     )
