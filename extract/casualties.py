@@ -120,7 +120,7 @@ def number(word: str) -> int | None:
 
 _KILL_VERB = re.compile(r"\b" + _KILL_V + r"\b", re.I)
 _HURT_VERB = re.compile(r"\b" + _HURT_V + r"\b", re.I)
-_SUBJECT_REACH = 160   # how far before its verb a subject count can start
+_SUBJECT_REACH = 120   # how far before its verb a subject count can start
 
 
 def _matches(pat: re.Pattern[str], text: str, verb: re.Pattern[str] | None):

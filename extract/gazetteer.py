@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -80,6 +81,7 @@ def fold_text(text: str) -> str:
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 16)   # the same names come back in every text
 def fold_key(name: str) -> str:
     """Normalised lookup key for a name."""
     return _SPACES.sub(" ", fold_text(name)).strip(" .,")

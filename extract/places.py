@@ -564,12 +564,15 @@ def _following_place(known: list[PlaceMention], end: int, text: str) -> PlaceMen
 
 
 def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
-                    known: list[PlaceMention]) -> list[PlaceMention]:
+                    known: list[PlaceMention],
+                    found: list[list[re.Match[str]]] | None = None) -> list[PlaceMention]:
     """Places the gazetteer lacks but the text introduces as places."""
     gz = gazetteer.get()
     out: list[PlaceMention] = []
-    for pat_i, pat in enumerate(_UNKNOWN_PATTERNS):
-        for m in pat.finditer(text):
+    if found is None:
+        found = [list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS]
+    for pat_i, matches in enumerate(found):
+        for m in matches:
             s, e = m.start(1), m.end(1)
             if any(not (e <= a or s >= b) for a, b in taken):
                 continue
@@ -638,7 +641,8 @@ def find_places(text: str) -> list[PlaceMention]:
         return []
     folded = fold_text(text)
     spans = _filter(text, _raw_spans(text, folded))
-    intro = [(m.start(1), m.end(1)) for pat in _UNKNOWN_PATTERNS[:3] for m in pat.finditer(text)]
+    found = [list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS]   # once for both uses
+    intro = [(m.start(1), m.end(1)) for ms in found[:3] for m in ms]
     spans = [sp for sp in spans
              if not any(a <= sp.start and sp.end <= b and (b - a) > (sp.end - sp.start)
                         for a, b in intro)]
@@ -654,7 +658,7 @@ def find_places(text: str) -> list[PlaceMention]:
         doc_cc = max(ccs, key=lambda c: ccs[c])
     taken = [(m.start, m.end) for m in mentions]
     # a mention whose "(Y, Z)" failed to fit is re-reported from its region
-    unknown = _unknown_places(text, taken, doc_cc, list(mentions))
+    unknown = _unknown_places(text, taken, doc_cc, list(mentions), found)
     for u in unknown:   # its "(Y, Z)" only locates it
         pm = re.match(r"^[^()\[\]]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", text[u.end:u.end + _AFTER])
         if pm:
