@@ -76,6 +76,7 @@ find_java() {
 }
 
 fetch() {
+    ensure_user  # choose_home asks whether this user can enter the cache folder
     choose_home
     [ -x "$ES_HOME/bin/elasticsearch" ] && return 0
     local zip="$ES_DIR/elasticsearch-$ES_VERSION.zip"
