@@ -13,8 +13,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "eighty": 80, "ninety": 90}
 # ACLED's conservative reading of vague amounts
 _VAGUE = {"a dozen": 12, "dozens": 12, "dozens of": 12, "several": 3, "a few": 3, "few": 3,
-          "a couple of": 2, "a couple": 2, "scores of": 20, "hundreds": 100, "hundreds of": 100,
-          "a number of": 3, "some": 3}
+          "a couple of": 2, "a couple": 2, "scores of": 20, "scores": 20, "hundreds": 100,
+          "hundreds of": 100, "a number of": 3, "some": 3}
 _WORDS = {w: i for i, w in enumerate(_UNITS)}
 _WORDS.update(_TENS)
 _WORDS.update({"a": 1, "an": 1, "another": 1, "single": 1, "lone": 1, "both": 2, "a hundred": 100,
@@ -54,6 +54,8 @@ def _object_pat(verb: str) -> re.Pattern[str]:
 
 
 _KILL_SUBJ = _subject_pat(_KILL_V)
+_PRONOUN_OBJECT = re.compile(r"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured|"
+                             r"shooting dead|shot dead)\s+(?:him|her)\b", re.I)
 _PRONOUN_KILLED = re.compile(r"\b(?:he|she)\s+(?:was|is|had been|has been)\s+(?:\w+ed\s+and\s+)?"
                              + _KILL_V + r"\b", re.I)
 _BODY_FOUND = re.compile(r"\b(?:a|an|the)\s+(?:[\w\-]+(?:'s|\u2019s)\s+)?(?:dead\s+)?body\b"
@@ -62,7 +64,7 @@ _BODY_FOUND = re.compile(r"\b(?:a|an|the)\s+(?:[\w\-]+(?:'s|\u2019s)\s+)?(?:dead
 _KILL_PAIR = re.compile(r"\b" + NUM.format(g="n") + r"\s+(?:[\w\-]+\s+){0,2}?and\s+"
                         + NUM.format(g="n2") + r"\s+" + _FILLER + _AUX + _KILL_V + r"\b", re.I)
 _HURT_SUBJ = _subject_pat(_HURT_V)
-_KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|"
+_KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|assassinated|assassinating|"
                         r"claimed the lives of|claiming the lives of|shot dead|shooting dead|"
                         r"shot and killed|"
                         r"murdering|murdered|executing|executed|massacring|massacred|beheading|"
@@ -176,11 +178,16 @@ _HURT_STEMS = ("injur", "wound", "hurt", "casualt", "hospitali", "harm")
 _STEMS = Substrings([(w, "kill") for w in _KILL_STEMS] + [(w, "hurt") for w in _HURT_STEMS])
 
 
+_ASIDE = re.compile(r"\([^()]{0,80}\)")
+
+
 def find(sentence: str) -> Casualties:
     """Killed/injured numbers named in one sentence."""
     found = _STEMS.labels(sentence)
     if not found:
         return Casualties()
+    if "(" in sentence:   # "a herder (of an unknown clan) was killed": asides hide nothing
+        sentence = _ASIDE.sub(lambda m: " " * len(m.group(0)), sentence)
     return _find(sentence, kills="kill" in found, hurts="hurt" in found)
 
 
@@ -201,6 +208,11 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
             killed = 1
     injured = _collect([(_HURT_OBJ, None), (_HURT_SUBJ, _HURT_VERB)], sentence) \
         if hurts else None
+    for m in _PRONOUN_OBJECT.finditer(sentence):   # "seriously injuring him"
+        if m.group("verb").lower().startswith(("kill", "shoot", "shot")):
+            killed = 1 if killed is None else killed
+        else:
+            injured = 1 if injured is None else injured
     if _NO_ANY.search(sentence):
         if killed is None:
             killed = 0

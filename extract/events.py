@@ -44,6 +44,8 @@ def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
     v = vocab.get()
     kept: list[Hit] = []
     for h in sorted(v.cues.find(sentence, folded), key=lambda h: (-(h.end - h.start), h.start)):
+        if h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "):
+            continue    # "anti-riot police", "anti-protest law": not the thing itself
         if any(h.start < k.end and k.start < h.end for k in kept):
             continue
         kept.append(h)
@@ -112,10 +114,13 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
 _ARMED_TARGET = re.compile(
     r"\b(?:attack(?:ed|ing)?|ambush(?:ed|ing)?|shot(?: dead| and killed)?|kill(?:ed|ing)|"
     r"target(?:ed|ing)|opened fire (?:on|at)|fired (?:on|at)|stormed|raided|assaulted)\s+"
-    r"(?:\w+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|police (?:officers?|post|"
+    r"(?:[\w'\u2019\-]+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|"
+    r"police (?:officers?|post|"
     r"station|patrol|checkpoint)|gendarmes?|gendarmerie|militants|fighters|rebels|insurgents|"
     r"positions?|checkpoints?|base|barracks|patrol|convoy|outpost|post|lieutenant|officer|"
-    r"commander|militiamen|guards?|forces)\b", re.I)
+    r"commander|militiamen|guards?|forces)\b|"
+    r"\b(?:soldiers?|troops|policem[ae]n|police officers?|guards?|militants|fighters|gendarmes)\s+"
+    r"(?:\w+\s+){0,2}?(?:was|were)\s+(?:\w+\s+)?(?:killed|wounded|injured|shot)\b", re.I)
 _CIVILIAN_VICTIM = re.compile(
     r"\b(?:civilians?|villagers|residents|farmers?|teachers?|students?|wom[ae]n|child(?:ren)?|"
     r"boys?|girls?|journalists?|traders?|drivers?|worshippers|passengers|people|man|men|family)\b",
@@ -141,7 +146,8 @@ class Facts:
     tags: frozenset[str]
     text: str
     harmed: bool = False
-
+    killed: bool = False
+    lead: str = ""          # the incident's first sentence: who was hit is told there
 
 @dataclass(frozen=True)
 class Rule:
@@ -158,7 +164,7 @@ def _crowd_fight(f: Facts) -> bool:
     """A fight between unarmed groups (students, residents, communities): mob violence."""
     if "mob" in f.tags or _STRUCK_BY_CROWD.search(f.text):
         return bool({"mob", "attack", "clash"} & f.tags)
-    return "clash" in f.tags and bool(_UNARMED_SIDES.search(f.text)) and \
+    return "clash" in f.tags and not f.killed and bool(_UNARMED_SIDES.search(f.text)) and \
         not _ARMED_SIDE.search(f.text)
 
 
@@ -200,7 +206,7 @@ RULES: tuple[Rule, ...] = (
          ERV, "Shelling/artillery/missile attack"),
     Rule(_has("explosion"), ERV, "Remote explosive/landmine/IED"),
     Rule(lambda f: "looting" in f.tags and not f.harmed, SD, "Looting/property destruction"),
-    Rule(lambda f: "attack" in f.tags and bool(_ARMED_TARGET.search(f.text)), BATTLES,
+    Rule(lambda f: "attack" in f.tags and bool(_ARMED_TARGET.search(f.lead or f.text)), BATTLES,
          "Armed clash"),
     Rule(_has("attack"), VAC, "Attack"),
     Rule(_has("looting"), SD, "Looting/property destruction"),
@@ -211,10 +217,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def classify(tags: frozenset[str], text: str, *, harmed: bool = False
-             ) -> tuple[str, str] | None:
+def classify(tags: frozenset[str], text: str, *, harmed: bool = False, killed: bool = False,
+             lead: str = "") -> tuple[str, str] | None:
     """ACLED (event type, sub-event type) for the cue tags of an incident's sentences."""
-    facts = Facts(tags, text, harmed)
+    facts = Facts(tags, text, harmed, killed, lead)
     for rule in RULES:
         if rule.when(facts):
             return rule.event_type, rule.sub_event_type

@@ -243,10 +243,17 @@ def _confidence(d: _Draft, where: PlaceMention | None, actors: list[str]) -> flo
     return round(min(c, 0.95), 2)
 
 
+def _paragraphs(d: _Draft, sents: list[_Sent]) -> str:
+    """The text of the paragraphs an incident is told in (its outcome may be told apart)."""
+    paras = {x.s.paragraph for x in d.sents}
+    return " ".join(x.s.text for x in sents if x.s.paragraph in paras)
+
+
 def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
-           pub: date | None) -> Incident | None:
+           pub: date | None, sents: list[_Sent]) -> Incident | None:
     killed, injured = _casualties(d)
-    ev = events.classify(d.tags, d.text, harmed=bool(killed or injured))
+    ev = events.classify(d.tags, d.text, harmed=bool(killed or injured), killed=bool(killed),
+                         lead=d.sents[0].s.text)
     if ev is None:
         return None
     event_type, sub = ev
@@ -259,7 +266,7 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded)
     if killed is None and (injured is not None or event_type in _NON_LETHAL
                            or sub in _NON_LETHAL_SUBS
-                           or casualties.outcome_without_deaths(d.text)):
+                           or casualties.outcome_without_deaths(_paragraphs(d, sents))):
         killed = 0          # casualties accounted for, or an event that kills nobody by kind
     weapons: list[str] = []
     for h in vocab.get().weapons.find(d.text, folded):
@@ -336,7 +343,7 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                 d.date.value < pub - timedelta(days=BACKGROUND_DAYS) and \
                 d.sents[0].s.paragraph > lead_para:
             continue        # background: an older event the article is not about
-        inc = _build(d, body, all_mentions, single, pub)
+        inc = _build(d, body, all_mentions, single, pub, sents)
         if inc is not None:
             out.append(inc)
     return _merge_same(out)
