@@ -29,7 +29,6 @@ INCIDENTS = Asset(name="newswatch-incidents", uri="newswatch://elasticsearch/inc
 SCHEDULE = os.environ.get("NEWSWATCH_SCHEDULE", "*/10 * * * *")
 
 
-
 def _settings():
     """newswatch Settings with Elasticsearch from the `newswatch_es` connection."""
     return settings_from_connection(BaseHook.get_connection)

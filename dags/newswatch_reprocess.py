@@ -24,7 +24,6 @@ from ingest.orchestration import settings_from_connection, task_defaults
 INCIDENTS = Asset(name="newswatch-incidents", uri="newswatch://elasticsearch/incidents")
 
 
-
 def _settings():
     """newswatch Settings with Elasticsearch from the `newswatch_es` connection."""
     return settings_from_connection(BaseHook.get_connection)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
@@ -13,6 +13,7 @@ from ingest.config import Settings
 from ingest.es import NewswatchError
 from ingest.feeds import PollResult
 from ingest.feedspec import FeedSpec
+from ingest.times import iso, parse_iso
 
 BACKOFF_BASE = timedelta(minutes=10)
 BACKOFF_CAP = timedelta(hours=6)
@@ -36,20 +37,6 @@ class FeedState:
     entries_seen: int = 0  # entries in the last successfully parsed answer
     next_poll_after: str | None = None  # set while backing off after failures
     title: str | None = None  # the feed's own title, from its last parsed answer
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_iso(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def backoff(failures: int) -> timedelta:
@@ -89,7 +76,7 @@ def is_due(state: FeedState | None, now: datetime) -> bool:
     """True unless the feed is backing off and its next poll time has not come."""
     if state is None or not state.next_poll_after:
         return True
-    after = _parse_iso(state.next_poll_after)
+    after = parse_iso(state.next_poll_after)
     return after is None or now >= after
 
 

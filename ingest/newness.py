@@ -6,19 +6,9 @@ The batched lookup of stored articles is ingest.index.known_articles (one mget p
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 
 from ingest.feeds import FeedEntry
-
-
-def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+from ingest.times import parse_iso
 
 
 def select_new(entries: Iterable[FeedEntry], known: Mapping[str, str | None]) -> list[FeedEntry]:
@@ -39,7 +29,7 @@ def select_new(entries: Iterable[FeedEntry], known: Mapping[str, str | None]) ->
             chosen.append(entry)
             seen.add(entry.article_id)
             continue
-        stored, fresh = _moment(known[entry.article_id]), _moment(entry.updated)
+        stored, fresh = parse_iso(known[entry.article_id]), parse_iso(entry.updated)
         if stored is not None and fresh is not None and fresh > stored:
             chosen.append(entry)
             seen.add(entry.article_id)

@@ -33,6 +33,7 @@ from ingest.feedspec import FeedSpec, load_feeds
 from ingest.fetch import fetch_articles
 from ingest.http import FetchReason, FetchResult
 from ingest.newness import select_new
+from ingest.times import parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -264,12 +265,9 @@ def _iso_date(value: str | None) -> str | None:
 
 def _lag_s(doc: dict, indexed_at: datetime) -> float | None:
     """Seconds from publication to searchable (the ingest_lag_s the article carries)."""
-    try:
-        published = datetime.fromisoformat(str(doc["published"]).replace("Z", "+00:00"))
-    except (KeyError, TypeError, ValueError):
+    published = parse_iso(doc.get("published"))
+    if published is None:
         return None
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
     return round((indexed_at - published).total_seconds(), 1)
 
 
