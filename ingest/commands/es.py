@@ -1,4 +1,4 @@
-"""`newswatch es start|stop|status`: the local Elasticsearch node (wraps scripts/elasticsearch.sh)."""
+"""`newswatch es start|stop|status`: the local node (wraps scripts/elasticsearch.sh)."""
 
 from __future__ import annotations
 

@@ -7,10 +7,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ingest.commands import table_console
 from ingest.config import Settings
 from ingest.feedspec import FeedSpecError, load_feeds
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     except (FeedSpecError, ValueError) as exc:
         print(f"newswatch feeds check: {exc}", file=sys.stderr)
         return 1
-    console = Console()
+    console = table_console()
     if not args.quiet:
         table = Table(title=f"{len(specs)} feeds in {path}")
         for column in ("id", "name", "lang", "country", "region", "tags", "enabled", "url"):

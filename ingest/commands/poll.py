@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ingest import feed_store
+from ingest.commands import table_console
 from ingest.config import Settings
 from ingest.es import NewswatchError, connect
 from ingest.feeds import PollResult, poll_feeds
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             feed_store.save_states(client, settings, items)
         except NewswatchError as exc:
             err.print(f"[yellow]note:[/] {escape(str(exc))}")
-    _print_table(Console(), results, new_by_feed, skipped)
+    _print_table(table_console(), results, new_by_feed, skipped)
     if args.json:
         for r in results:
             for entry in new_by_feed.get(r.feed_id, r.entries):

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from ingest.commands import table_console
 from ingest.config import Settings
 from ingest.es import NewswatchError
 
@@ -61,7 +62,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_report(outcomes: list[dict], summary: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title="newswatch run: feeds")
@@ -76,7 +76,7 @@ def print_report(outcomes: list[dict], summary: dict) -> None:
         table.add_row(o["feed_id"], o["status"], str(o["entries"]), str(o["new"]),
                       str(o["fetched"]), str(o["cleaned"]), str(o["articles_indexed"]),
                       str(o["incidents_indexed"]), str(o["deferred"]), problems)
-    console = Console()
+    console = table_console()
     console.print(table)
     lag = summary["ingest_lag_p50_s"]
     console.print(

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ingest.commands import table_console
 from ingest.config import Settings
 from ingest.es import NewswatchError, connect
 from ingest.search import SearchResult, search
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_as_json(result), ensure_ascii=False, default=str))
     else:
-        _print_tables(result, target, Console())
+        _print_tables(result, target, table_console())
     return 0
 
 

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from rich.console import Console
 from rich.table import Table
 
+from ingest.commands import table_console
 from ingest.config import Settings
 from ingest.es import NewswatchError, connect
 from ingest.schema import KINDS, setup
@@ -43,5 +43,5 @@ def run(args: argparse.Namespace) -> int:
         table.add_row(kind, "index", entry["index"], entry["index_status"])
         table.add_row(kind, "alias", settings.index(kind), entry["alias_status"])
         table.add_row(kind, "mapping", entry["index"], entry["mapping_status"])
-    Console().print(table)
+    table_console().print(table)
     return 0
