@@ -131,10 +131,23 @@ _STRUCK_BY_CROWD = re.compile(
     r"(?:attacked|beat|assaulted|lynched|stoned|clashed|clash|fought)\b", re.I)
 _UNARMED_SIDES = re.compile(r"\b(?:students|youths?|groups? of|supporters|residents|villagers|"
                             r"traders|muslims|christians|fans|neighbours|neighbors|communities|"
+                            r"refugees|famil(?:y|ies)|accomplices|each other|relatives|"
                             r"members of (?:the )?\w+ (?:community|clan|tribe))\b", re.I)
 _ARMED_SIDE = re.compile(r"\b(?:armed|gunm[ae]n|militia\w*|forces|soldiers|troops|police\w*|"
                          r"military|rebels|militants|fighters|army|insurgents|guns?|rifles?|"
-                         r"firearms|shot|shooting|gunfire|officers)\b", re.I)
+                         r"firearms|shot|shooting|gunfire|officers|machetes?|spears?|arrows?|"
+                         r"bows|morans|warriors)\b", re.I)
+_TWO_SIDED = re.compile(r"\b(?:positions?|exchanged fire|exchange of fire|both directions|"
+                        r"clash\w*|fight\w*|fought|battle\w*)\b", re.I)
+# unorganised people as the ones who strike, with an object: "villagers killed a woman"
+_CROWD_STRIKES = re.compile(
+    r"\b(?:villagers|farmers|herders|pastoralists|residents|voters|youths|locals|traders|"
+    r"relatives|neighbou?rs|students|a group of (?:people|men|youths?|residents|villagers))\s+"
+    r"(?:\w+\s+){0,2}?(?:killed|attacked|assaulted|beat|lynched|stoned|wounded|injured|"
+    r"torched|burned)\s+(?:and\s+\w+\s+)?(?:a|an|the|two|three|four|five|several|his|her|"
+    r"their|\d+)\b|"
+    r"\battacked by (?:angry |irate )?(?:voters|residents|villagers|farmers|youths|locals|"
+    r"a mob|a crowd)\b", re.I)
 _FRONTLINE = re.compile(r"\b(?:projectiles?|frontline|unknown weapons|positions|fired|artillery|"
                         r"shelling|shelled)\b", re.I)
 
@@ -164,7 +177,9 @@ def _crowd_fight(f: Facts) -> bool:
     """A fight between unarmed groups (students, residents, communities): mob violence."""
     if "mob" in f.tags or _STRUCK_BY_CROWD.search(f.text):
         return bool({"mob", "attack", "clash"} & f.tags)
-    return "clash" in f.tags and not f.killed and bool(_UNARMED_SIDES.search(f.text)) and \
+    if _CROWD_STRIKES.search(f.text):
+        return bool({"attack", "clash"} & f.tags)
+    return "clash" in f.tags and bool(_UNARMED_SIDES.search(f.text)) and \
         not _ARMED_SIDE.search(f.text)
 
 
@@ -179,6 +194,8 @@ RULES: tuple[Rule, ...] = (
     Rule(lambda f: "disrupted" in f.tags and not ({"attack", "clash"} & f.tags and f.harmed),
          SD, "Disrupted weapons use"),
     Rule(_has("air"), ERV, "Air/drone strike"),
+    Rule(lambda f: "small_arms" in f.tags and bool(_TWO_SIDED.search(f.text)), BATTLES,
+         "Armed clash"),
     Rule(_has("shelling"), ERV, "Shelling/artillery/missile attack"),
     Rule(_has("grenade"), ERV, "Grenade"),
     Rule(lambda f: "ied" in f.tags and not _protest_like(f.tags), ERV,
@@ -200,7 +217,7 @@ RULES: tuple[Rule, ...] = (
     Rule(_has("transfer"), SD, "Non-violent transfer of territory"),
     Rule(_has("sexual"), VAC, "Sexual violence"),
     Rule(_has("abduction"), VAC, "Abduction/forced disappearance"),
-    Rule(_has("clash"), BATTLES, "Armed clash"),
+    Rule(_has("clash", "small_arms"), BATTLES, "Armed clash"),
     Rule(lambda f: "projectile" in f.tags or ("explosion" in f.tags
                                                and bool(_FRONTLINE.search(f.text))),
          ERV, "Shelling/artillery/missile attack"),
@@ -217,11 +234,30 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def classify(tags: frozenset[str], text: str, *, harmed: bool = False, killed: bool = False,
-             lead: str = "") -> tuple[str, str] | None:
-    """ACLED (event type, sub-event type) for the cue tags of an incident's sentences."""
-    facts = Facts(tags, text, harmed, killed, lead)
+def _first_rule(facts: Facts) -> tuple[str, str] | None:
     for rule in RULES:
         if rule.when(facts):
             return rule.event_type, rule.sub_event_type
     return None
+
+
+# What later sentences may turn an incident into, given what its lead sentence says happened:
+# a protest can turn out violent; an attack's weapon can be told later; the rest stays.
+_LATER_MAY_MAKE = {PROTESTS: {PROTESTS, RIOTS}, VAC: {ERV}, BATTLES: {ERV}, RIOTS: {RIOTS}}
+
+
+def classify(tags: frozenset[str], text: str, *, harmed: bool = False, killed: bool = False,
+             lead: str = "", lead_tags: frozenset[str] | None = None) -> tuple[str, str] | None:
+    """ACLED (event type, sub-event type) for the cue tags of an incident's sentences.
+
+    With the lead sentence's own tags, the lead decides what happened and later sentences
+    only refine it (a protest that turned violent, the weapon of an attack)."""
+    whole = _first_rule(Facts(tags, text, harmed, killed, lead))
+    if lead_tags is None or lead_tags == tags:
+        return whole
+    first = _first_rule(Facts(lead_tags, lead, harmed, killed, lead))
+    if first is None:
+        return whole
+    if whole is not None and whole[0] in _LATER_MAY_MAKE.get(first[0], set()):
+        return whole
+    return first

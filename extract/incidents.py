@@ -143,9 +143,10 @@ def _drafts(sents: list[_Sent]) -> list[_Draft]:
         own = _own_date(x)
         eventive = x.cues.strength >= MIN_STRENGTH and not _is_background_only(x)
         if not eventive:
-            if cur is not None and (x.cas.killed is not None or x.cas.injured is not None) \
-                    and not x.cues.hits and x.why_not is None:
-                cur.sents.append(x)    # "No casualties reported." belongs to the incident before
+            counts = x.cas.killed is not None or x.cas.injured is not None
+            near = cur is not None and x.s.paragraph - cur.sents[-1].s.paragraph <= int(counts)
+            if cur is not None and near and (counts or x.cues.hits) and x.why_not is None:
+                cur.sents.append(x)    # "No casualties reported.", "Police dispersed them."
             if own is not None:
                 last_date = own
             continue
@@ -253,7 +254,7 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
            pub: date | None, sents: list[_Sent]) -> Incident | None:
     killed, injured = _casualties(d)
     ev = events.classify(d.tags, d.text, harmed=bool(killed or injured), killed=bool(killed),
-                         lead=d.sents[0].s.text)
+                         lead=d.sents[0].s.text, lead_tags=d.sents[0].cues.tags)
     if ev is None:
         return None
     event_type, sub = ev
