@@ -24,7 +24,8 @@ def _pins() -> dict[str, str]:
 
 def test_elastic_images_use_the_one_pinned_version():
     services = _compose()["services"]
-    elastic_images = [s["image"] for s in services.values() if "docker.elastic.co" in s.get("image", "")]
+    elastic_images = [s["image"] for s in services.values()
+                      if "docker.elastic.co" in s.get("image", "")]
     assert len(elastic_images) >= 3
     for image in elastic_images:
         assert image.endswith(f":{ES_VERSION}"), image

@@ -17,12 +17,11 @@ from extract.clean import (
     decode_html,
     looks_like_html,
 )
+from tests.support.shared import shared_path
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_PAGE = REPO / "seeds" / "demo" / "articles" / "seed-article.html"
-_SEED_NAME = "seeds/000_9efb2086bf8b23b0.txt"
-_SHARED = [REPO.parent / "shared", Path("/work/shared")]
-SEED_TEXT = next((d / _SEED_NAME for d in _SHARED if (d / _SEED_NAME).exists()), None)
+SEED_TEXT = shared_path("seeds", "000_9efb2086bf8b23b0.txt")
 
 BODY = [
     "Police in the northern city said on Tuesday that three men had been arrested after a "

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import trafilatura
 
 from extract.clean import clean_html
 from extract.clean_eval import iter_failures, load_corpus, score_corpus
+from tests.support.shared import shared_path
 
-_CANDIDATES = [Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")]
-CORPUS = next((d / "corpora" / "html" for d in _CANDIDATES
-               if (d / "corpora" / "html" / "expected.json").exists()), None)
+_EXPECTED = shared_path("corpora", "html", "expected.json")
+CORPUS = _EXPECTED.parent if _EXPECTED else None
 # Below this share of passed pages something is broken, whatever the defaults do.
 PASS_RATE_FLOOR = 0.85
 

@@ -12,16 +12,17 @@ import pytest
 
 from ingest.cli import main
 from ingest.config import REPO_ROOT
+from tests.support.shared import shared_path
 
 pytestmark = pytest.mark.timeout(120)
-CORPORA = REPO_ROOT.parent / "shared" / "corpora" / "feeds"
+CORPORA = shared_path("corpora", "feeds")
 RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>'
        b"<item><title>A</title><link>https://e.example/a?utm_source=x</link></item>"
        b"<item><title>B</title><link>https://e.example/b</link></item></channel></rss>")
 
 
 def corpus_files() -> list[Path]:
-    return sorted(p for p in CORPORA.rglob("*") if p.is_file()) if CORPORA.is_dir() else []
+    return sorted(p for p in CORPORA.rglob("*") if p.is_file()) if CORPORA else []
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -29,7 +30,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           text=True, timeout=90, cwd=REPO_ROOT, env={**os.environ, **(env or {})})
 
 
-@pytest.mark.skipif(not corpus_files(), reason=f"feed corpora not found at {CORPORA}")
+@pytest.mark.skipif(not corpus_files(), reason="shared/corpora/feeds is absent")
 def test_every_corpus_feed_goes_through_without_a_crash():
     files = corpus_files()
     proc = run_cli("feed", *map(str, files))
