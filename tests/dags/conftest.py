@@ -50,25 +50,42 @@ def dagbag(airflow_db):
     return DagBag(dag_folder=str(REPO_ROOT / "dags"))
 
 
+SLOW_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow desk</title><item>'
+             b"<title>Late</title><link>{url}</link>"
+             b"<pubDate>Mon, 17 Nov 2025 10:00:00 GMT</pubDate></item></channel></rss>")
+
+
 @pytest.fixture(scope="session")
 def dag_run_env(airflow_db, es_client):
-    """Environment for DAG runs against the demo site: a session-wide index prefix on the real
-    node, the demo feeds served on loopback, the `newswatch_es` connection. Cleaned up after."""
+    """Environment for DAG runs: the demo feeds plus a feed answering 500 and a feed whose
+    page never answers in time, a session-wide index prefix on the real node, the
+    `newswatch_es` connection. Everything is removed afterwards."""
     from dataclasses import replace
 
     from ingest.config import Settings
     from ingest.demo_server import DemoServer
     from tests.conftest import _delete_everything_under
+    from tests.support.httpserver import LocalHTTPServer
 
     prefix = f"nwtest-dag-{uuid.uuid4().hex[:8]}"
     settings = Settings.from_env(index_prefix=prefix)
-    with DemoServer() as server:
+    with DemoServer() as server, LocalHTTPServer() as trouble:
+        trouble.route("/broken.xml", status=500, body=b"internal error")
+        slow_page = trouble.route("/late.html", body=b"<html><body>late</body></html>",
+                                  delay_s=4)
+        trouble.route("/slow.xml", body=SLOW_FEED.replace(b"{url}", slow_page.encode()),
+                      content_type="application/rss+xml")
         feeds = server.render_feeds_file(AIRFLOW_HOME / "demo-feeds.yaml")
+        with feeds.open("a", encoding="utf-8") as out:
+            for feed_id in ("broken", "slow"):
+                out.write(f"  - {{id: {feed_id}, name: {feed_id}, language: en, "
+                          f"region: global, url: '{trouble.url(f'/{feed_id}.xml')}'}}\n")
         env = {
             "NEWSWATCH_INDEX_PREFIX": prefix,
             "NEWSWATCH_FEEDS": str(feeds),
             "NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
             "NEWSWATCH_PER_HOST_DELAY": "0",
+            "NEWSWATCH_HTTP_TIMEOUT": "2",
             "NEWSWATCH_DEAD_LETTER_DIR": str(AIRFLOW_HOME / "dead-letter"),
             "AIRFLOW_CONN_NEWSWATCH_ES": settings.es_url,
         }
