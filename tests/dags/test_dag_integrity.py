@@ -31,3 +31,23 @@ def test_ingest_maps_over_feeds_in_the_http_pool(dagbag):
     assert type(ingest).__name__.endswith("MappedOperator")
     announce = dag.get_task("announce_incidents")
     assert [outlet.name for outlet in announce.outlets] == ["newswatch-incidents"]
+
+
+def test_schedule_comes_from_configuration_including_continuous(airflow_db):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from ingest.config import REPO_ROOT
+
+    probe = ("import json; from airflow.dag_processing.dagbag import DagBag; "
+             f"dag = DagBag(dag_folder={str(REPO_ROOT / 'dags')!r}).get_dag('newswatch_ingest'); "
+             "print(json.dumps([type(dag.timetable).__name__, dag.max_active_runs]))")
+    for schedule, timetable in (("@continuous", "ContinuousTimetable"),
+                                ("*/5 * * * *", "CronTriggerTimetable")):
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                env={**os.environ, "NEWSWATCH_SCHEDULE": schedule}, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        name, max_runs = json.loads(result.stdout.strip().splitlines()[-1])
+        assert (name, max_runs) == (timetable, 1)
