@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from extract import actors as actors_mod
@@ -13,6 +14,7 @@ from extract.places import PlaceMention
 
 EXTRACTOR_VERSION = "1"
 
+NEAR_KM = 25              # places closer than this belong to one incident
 BACKGROUND_DAYS = 8        # older than this before publication = background, unless the lead
 MAX_EVIDENCE_CHARS = 700
 MIN_STRENGTH = 0.5         # weakest cue weight that starts an incident
@@ -94,6 +96,8 @@ _BOILERPLATE = re.compile(r"^(?:photo|file photo|image|video|read more|related|a
 _SEPARATE = re.compile(r"\b(?:retaliat\w*|in response|in a separate|separately|another "
                        r"(?:attack|incident|strike|clash)|meanwhile|elsewhere|in retaliation|"
                        r"follows? (?:a|an)\b|following (?:a|an)\b|earlier,|later,)", re.I)
+_ROUNDUP = re.compile(r"\b(?:across|throughout|nationwide|separate (?:attacks|incidents)|"
+                      r"a series of|a wave of|several (?:attacks|incidents))\b", re.I)
 _FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Za-z]+\s+)?(?:(?:town|city|village|area|"
                          r"district|province|region)\s+(?:of\s+)?)?$", re.I)
 
@@ -135,6 +139,63 @@ def _is_background_only(x: _Sent) -> bool:
     return bool(x.dates) and all(d.since for d in x.dates)
 
 
+# a definite reference back to the event told before: "the rockets were fired towards ..."
+_ANAPHORA = re.compile(
+    r"\b(?:the|this|that|these|those)\s+(?:\w+\s+){0,2}?"
+    r"(?:attacks?|blasts?|explosions?|bombings?|incidents?|clash(?:es)?|fighting|strikes?|"
+    r"airstrikes?|shootings?|raids?|assaults?|protests?|demonstrations?|violence|ambush|"
+    r"killings?|unrest|rockets?|missiles?|shells?|bombs?|device|attackers|gunmen|assailants|"
+    r"protesters|demonstrators|rioters|victims?)\b", re.I)
+_PRECISE = ("city", "unknown", "admin2")
+
+
+def _km(a: PlaceMention, b: PlaceMention) -> float | None:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + \
+        math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _precise_places(x: _Sent) -> list[PlaceMention]:
+    """Towns the sentence places its event in (not regions, not "from X" origins)."""
+    out = []
+    for m in x.places:
+        rel = m.start - x.s.start
+        if m.kind in _PRECISE and not m.in_parens and \
+                not _FROM_PLACE.search(x.s.text[max(0, rel - 40):max(0, rel)]):
+            out.append(m)
+    return out
+
+
+def _same_place(a: PlaceMention, b: PlaceMention) -> bool:
+    if fold_text(a.location or a.name) == fold_text(b.location or b.name):
+        return True
+    km = _km(a, b)
+    return km is not None and km <= NEAR_KM
+
+
+def _elsewhere(x: _Sent, cur: _Draft) -> bool:
+    """The sentence tells of an event in another town than the incident so far (wire round-ups:
+    "In Kirkuk, a bomb ... In Mosul, gunmen ..."), and does not point back at it."""
+    if _ANAPHORA.search(x.s.text) or x.cues.strength < 0.8:
+        return False
+    mine = _precise_places(x)
+    if not mine:
+        return False
+    theirs = [m for y in cur.sents for m in y.places if m.kind in _PRECISE]
+    if not theirs:   # a round-up lead ("violence across Iraq") is followed by its parts
+        return _ROUNDUP.search(cur.text) is not None
+    return any(not any(_same_place(m, t) for t in theirs) for m in mine)
+
+
+def _is_roundup(d: _Draft) -> bool:
+    """A summary of several incidents told one by one after it, placed no finer than a region."""
+    return _ROUNDUP.search(d.text) is not None and \
+        not any(m.kind in _PRECISE for x in d.sents for m in x.places)
+
+
 def _drafts(sents: list[_Sent]) -> list[_Draft]:
     drafts: list[_Draft] = []
     cur: _Draft | None = None
@@ -155,6 +216,8 @@ def _drafts(sents: list[_Sent]) -> list[_Draft]:
                 and own.value != cur.date.value and (
                     own.precision == dates.DAY
                     or own.value < cur.date.value - timedelta(days=BACKGROUND_DAYS)):
+            new = True
+        if cur is not None and not new and _elsewhere(x, cur):
             new = True
         if cur is not None and not new and _SEPARATE.search(x.s.text):
             mine = events.classify(x.cues.tags, x.s.text)
@@ -191,6 +254,14 @@ def _place(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool
         origin_ids = {id(m) for m in precise if m not in not_origin}
         pool = [m for m in ms if id(m) not in origin_ids]
     return places.primary_place(pool, text)
+
+
+def _likely_country(mentions: list[PlaceMention]) -> str | None:
+    votes: dict[str, int] = {}
+    for m in mentions:
+        if m.country_code:
+            votes[m.country_code] = votes.get(m.country_code, 0) + 1
+    return max(votes, key=lambda c: (votes[c], c)) if votes else None
 
 
 def _demonym_country(sentence_text: str) -> str | None:
@@ -263,6 +334,11 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     if where is None:
         cc = _demonym_country(d.text)
         where = _country_place(cc)
+    elif cc is None:      # a place the gazetteer lacks: its country from the other places named
+        cc = _likely_country([m for x in d.sents for m in x.places] or all_mentions) \
+            or _demonym_country(d.text)
+        if cc:
+            where = replace(where, country_code=cc, country=places.country_name(cc))
     folded = d.folded
     who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded)
     if killed is None and (injured is not None or event_type in _NON_LETHAL
@@ -338,6 +414,8 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
     all_mentions = [m for x in sents for m in x.places]
     single = len(drafts) == 1
     out: list[Incident] = []
+    if len(drafts) > 1 and _is_roundup(drafts[0]):
+        drafts = drafts[1:]      # "violence across Iraq killed 11": the sum of what follows
     lead_para = min(x.s.paragraph for x in sents if x.cues.hits) if sents else 0
     for d in drafts:
         if pub is not None and d.date is not None and \

@@ -61,3 +61,31 @@ def test_negated_cue_is_dropped_but_the_rest_stays():
 
 def test_nothing_violent_is_no_event():
     assert kind("The central bank raised interest rates by half a point.") is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Villagers killed an elderly woman accused of sorcery.", ("Riots", "Mob violence")),
+    ("Refugees from two camps clashed after a football match.", ("Riots", "Mob violence")),
+    ("Rebels fired mortars and small arms at army positions.", ("Battles", "Armed clash")),
+    ("Two families exchanged fire and used rocket-propelled grenades.",
+     ("Battles", "Armed clash")),
+    ("Anti-riot police beat two journalists.", ("Violence against civilians", "Attack")),
+])
+def test_who_fought_whom_and_how(text, expected):
+    assert kind(text) == expected
+
+
+def test_later_sentences_refine_but_do_not_replace_the_lead():
+    from extract.events import classify
+    lead = "Demonstrators marched through the town."
+    later = "Rioters hurled rocks at the bank."
+    lt = sentence_cues(lead).tags
+    both = lt | sentence_cues(later).tags
+    assert classify(both, f"{lead} {later}", lead=lead, lead_tags=lt) == \
+        ("Riots", "Violent demonstration")
+    lead2 = "Gunmen shot dead a shopkeeper."
+    later2 = "They later clashed with police."
+    lt2 = sentence_cues(lead2).tags
+    both2 = lt2 | sentence_cues(later2).tags
+    assert classify(both2, f"{lead2} {later2}", lead=lead2, lead_tags=lt2) == \
+        ("Violence against civilians", "Attack")

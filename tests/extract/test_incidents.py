@@ -124,3 +124,36 @@ def test_deterministic_and_versioned():
     assert extract_incidents(text, published="2024-04-22") == \
         extract_incidents(text, published="2024-04-22")
     assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
+
+
+def test_wire_roundup_gives_one_incident_per_town():
+    text = ("Violence across Iraq killed at least 11 people on Tuesday, police said.\n\n"
+            "In Kirkuk, a roadside bomb killed three soldiers and wounded five others.\n\n"
+            "In Mosul, gunmen shot dead a police officer outside his home.\n\n"
+            "Separately, a coalition airstrike hit a hideout near Hawijah, killing seven "
+            "militants.")
+    found = extract_incidents(text, published="2024-05-08")
+    assert [(i.location, i.fatalities) for i in found] == [
+        ("Kirkuk", 3), ("Mosul", 1), ("Al Ḩawījah", 7)]
+    assert found[0].injured == 5 and found[2].sub_event_type == "Air/drone strike"
+    assert {i.date for i in found} == {"2024-05-07"}
+
+
+def test_a_definite_reference_stays_with_its_incident():
+    text = ("Militants fired rockets from Zummar on Sunday. "
+            "Officials said the rockets landed near a base in Rumaylan, Syria.")
+    assert len(extract_incidents(text, published="2024-04-22")) == 1
+
+
+def test_the_lead_sentence_decides_what_happened():
+    text = ("On 4 May 2020, a man was shot dead in Morelia, Mexico. "
+            "The perpetrators later clashed with the police.")
+    (inc,) = extract_incidents(text, published="2020-05-05")
+    assert (inc.event_type, inc.fatalities) == ("Violence against civilians", 1)
+
+
+def test_people_who_fled_fighting_are_background():
+    text = ("Shells struck a camp in Goma, DR Congo, on Tuesday, killing four. "
+            "The camp shelters people who fled fighting in Rutshuru.")
+    (inc,) = extract_incidents(text, published="2025-11-18")
+    assert inc.location == "Goma" and inc.fatalities == 4
