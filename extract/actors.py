@@ -27,7 +27,8 @@ _GENERIC = [
     ("unidentified", re.compile(r"\b(?:gunm[ae]n|unidentified (?:armed |gun)?(?:men|assailants|"
                                 r"attackers|persons|individuals|group)|unknown (?:armed )?"
                                 r"(?:men|assailants|attackers|gunmen|persons|party)|"
-                                r"assailants|armed men|attackers|bandits|armed group|"
+                                r"assailants|armed men|attackers|bandits|armed group|rustlers|"
+                                r"raiders|robbers|poachers|kidnappers|"
                                 r"suspected (?:militants|gunmen|bandits))\b", re.I)),
     ("protesters", re.compile(r"\b(?:protesters|protestors|demonstrators|marchers|"
                               r"protesting|protested)\b", re.I)),
@@ -37,14 +38,21 @@ _GENERIC = [
                              r"farmer|farmers|teacher|teachers|driver|trader|student|students|"
                              r"journalist|doctor|nurse|worker|workers|person|people)|people)\b",
                              re.I)),
+    ("gang", re.compile(r"\b(?:gangs?|gang members|gangsters|cartels?)\b", re.I)),
+    ("clan", re.compile(r"\b(?:the\s+)?(?P<a>[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+)?)"
+                        r"(?:\s+and\s+(?:the\s+)?(?P<b>[A-Z][\w'\u2019\-]+(?:\s+[A-Z]"
+                        r"[\w'\u2019\-]+)?))?\s+(?:sub-)?(?:clans?|famil(?:y|ies)|tribes?)\b")),
     ("militia", re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)\s+(?:ethnic\s+)?"
                            r"(?:militia|militiamen|militants|vigilantes)\b")),
 ]
 _GENERIC_LABEL = {
     "police": "Police Forces of {c}", "military": "Military Forces of {c}",
     "unidentified": "Unidentified Armed Group ({c})", "protesters": "Protesters ({c})",
-    "rioters": "Rioters ({c})", "civilians": "Civilians ({c})",
+    "rioters": "Rioters ({c})", "civilians": "Civilians ({c})", "gang": "Unidentified Gang ({c})",
 }
+# without a country the generic parties keep their bare name
+_BARE_LABEL = {"unidentified": "Unidentified Armed Group", "protesters": "Protesters",
+               "rioters": "Rioters", "civilians": "Civilians", "gang": "Unidentified Gang"}
 # each pattern above runs only when one of its stems is in the text (one automaton pass)
 _STEMS = Substrings(
     [(w, "police") for w in ("police", "policem", "gendarm", "law enforcement", "officers")]
@@ -58,6 +66,9 @@ _STEMS = Substrings(
                                   "child", "farmer", "teacher", "driver", "trader", "student",
                                   "journalist", "doctor", "nurse", "worker", "person", "people")]
     + [(w, "militia") for w in ("militia", "militant", "vigilante")]
+    + [(w, "gang") for w in ("gang", "cartel")]
+    + [(w, "clan") for w in ("clan", "famil", "tribe")]
+    + [(w, "unidentified") for w in ("rustler", "raider", "robber", "poacher", "kidnapper")]
     + [(w, "national") for w in ("force", "troops", "army", "soldier", "military", "navy",
                                  "warplane", "jet", "guard", "artiller", "drone", "aircraft",
                                  "air defen", "police", "gendarm")]
@@ -123,13 +134,16 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
             if m.group("name") not in _NOT_NATIONS:
                 add(f"{m.group('name')} Militia")
             continue
+        if kind == "clan":
+            for name in (m.group("a"), m.group("b")):
+                if name and name not in _NOT_NATIONS:
+                    add(f"{name} Clan Militia")
+            continue
         if kind in ("police", "military") and (national or not country):
             continue
-        if country:
-            add(_GENERIC_LABEL[kind].format(c=country))
-    if country and event_type:
-        implied = {"Protests": "Protesters ({c})", "Riots": "Rioters ({c})",
-                   "Violence against civilians": "Civilians ({c})"}.get(event_type)
-        if implied:
-            add(implied.format(c=country))
+        add(_GENERIC_LABEL[kind].format(c=country) if country else _BARE_LABEL.get(kind))
+    implied = {"Protests": "protesters", "Riots": "rioters",
+               "Violence against civilians": "civilians"}.get(event_type or "")
+    if implied:
+        add(_GENERIC_LABEL[implied].format(c=country) if country else _BARE_LABEL[implied])
     return out

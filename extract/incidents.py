@@ -129,6 +129,9 @@ def _own_date(x: _Sent) -> dates.DateMention | None:
     live = [d for d in x.dates if not d.since]
     named = [d for d in live if d.kind in ("explicit", "partial")]
     live = named or live       # "On 21 November, overnight": the named date wins
+    text = x.s.text
+    outside = [d for d in live if text.count("(", 0, d.start) <= text.count(")", 0, d.start)]
+    live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
     if len(live) <= 1 or not x.cues.hits:
         return live[0] if live else None
     cue = x.cues.hits[0]

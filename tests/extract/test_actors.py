@@ -5,7 +5,8 @@ from extract.actors import find
 
 def test_aliases_map_to_one_canonical_name():
     got = find("Daesh fighters and Ansar Allah rebels", country_code="IQ", event_type="Battles")
-    assert "Islamic State" in got and "Houthis" in got
+    assert "Islamic State" in got
+    assert "Houthis (Military Forces of Yemen, Supreme Political Council)" in got
 
 
 def test_longest_alias_wins():
@@ -29,3 +30,16 @@ def test_generic_parties_take_the_country():
 def test_protest_implies_protesters():
     assert "Protesters (Benin)" in find("Teachers staged a sit-in", country_code="BJ",
                                         event_type="Protests")
+
+
+def test_clans_and_gangs():
+    got = find("armed militias from the Hawadle and Jarer Weyne clans battled", country_code="SO",
+               event_type="Battles")
+    assert "Hawadle Clan Militia" in got and "Jarer Weyne Clan Militia" in got
+    assert "Unidentified Gang (Brazil)" in find("a shoot-out between rival gangs",
+                                                country_code="BR", event_type="Battles")
+
+
+def test_without_a_country_generic_parties_keep_their_bare_name():
+    assert find("High school students riot", country_code=None,
+                event_type="Riots") == ["Rioters"]
