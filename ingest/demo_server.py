@@ -48,7 +48,7 @@ class DemoServer:
     """A threaded HTTP server over a folder; `with DemoServer() as s: s.base_url`."""
 
     def __init__(self, root: Path = DEMO_DIR, port: int = 0) -> None:
-        handler_cls = type("DemoHandler", (_Handler,), {})  # own class: own base_url
+        handler_cls: type[_Handler] = type("DemoHandler", (_Handler,), {})  # own base_url
         handler = functools.partial(handler_cls, directory=str(root))
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.port = self._server.server_address[1]

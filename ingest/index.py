@@ -112,7 +112,7 @@ def build_documents(
     keep_indexed: bool = False,
 ) -> tuple[dict, list[dict]]:
     """The article document (with derived facets) and its incident documents (pure)."""
-    article = {key: _iso(value) for key, value in doc.items()}
+    article: dict[str, Any] = {key: _iso(value) for key, value in doc.items()}
     aid = article.get("article_id") or make_article_id(
         article.get("canonical_url") or article.get("url") or ""
     )
@@ -125,7 +125,7 @@ def build_documents(
 
     incident_docs: list[dict] = []
     for ordinal, incident in enumerate(incidents):
-        body = {
+        body: dict[str, Any] = {
             key: _iso(value)
             for key, value in incident.items()
             if key in INCIDENT_FIELDS and key != "geo"
@@ -302,7 +302,7 @@ def index_articles(
                 continue  # already gone: nothing stale to remove
             error = info.get("error", f"status {info.get('status')}")
             failures.append((doc_id, _reason(error)))
-            dead.add(index, doc_id, op, info.get("status"), error, document)
+            dead.add(index or "", doc_id, op, info.get("status"), error, document)
         dead_path = dead.flush() or dead_path
 
     if failures:

@@ -14,8 +14,9 @@ import logging
 import statistics
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -271,20 +272,13 @@ def _lag_s(doc: dict, indexed_at: datetime) -> float | None:
     return round((indexed_at - published).total_seconds(), 1)
 
 
-class _es_errors:
+@contextmanager
+def _es_errors(settings: Settings) -> Iterator[None]:
     """Turn the client's connection errors into ElasticsearchUnavailable (one clear message)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        if exc is not None and isinstance(exc, (es_exceptions.ConnectionError,
-                                                es_exceptions.ConnectionTimeout)):
-            raise ElasticsearchUnavailable(
-                f"Elasticsearch at {self.settings.es_url} stopped answering ({exc}); "
-                "nothing of this feed was marked done — run again when it is back"
-            ) from exc
-        return False
+    try:
+        yield
+    except (es_exceptions.ConnectionError, es_exceptions.ConnectionTimeout) as exc:
+        raise ElasticsearchUnavailable(
+            f"Elasticsearch at {settings.es_url} stopped answering ({exc}); "
+            "nothing of this feed was marked done — run again when it is back"
+        ) from exc

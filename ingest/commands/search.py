@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+from typing import Literal
 
 from rich.console import Console
 from rich.markup import escape
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"newswatch search: {exc}", file=sys.stderr)
         return 2
-    target = "incidents" if args.incidents else "articles"
+    target: Literal["articles", "incidents"] = "incidents" if args.incidents else "articles"
     try:
         after = json.loads(args.after) if args.after else None
     except json.JSONDecodeError:
