@@ -10,7 +10,8 @@ from extract.phrases import Hit, Substrings
 
 _FORCE_WORDS = (r"(?:armed forces|security forces|military forces|forces|force|troops|army|"
                 r"soldiers|soldier|military|navy|air force|warplanes?|jets|border guards|"
-                r"special forces|artillery|drones?|aircraft|air defen[cs]e)")
+                r"special forces|artillery|drones?|aircraft|air defen[cs]e|air ?strikes?|"
+                r"shelling|missiles?|warships?|navy|commandos|paratroopers)")
 _POLICE_WORDS = r"(?:police(?:men|man| officers?| forces?)?|gendarmes?|gendarmerie)"
 _DEMONYM = r"(?P<dem>U\.S\.|US|[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)"
 _NATIONAL_FORCE = re.compile(r"\b" + _DEMONYM + r"\s+(?:(?:government|regime|state|national|"
@@ -50,6 +51,7 @@ _GENERIC_LABEL = {
     "unidentified": "Unidentified Armed Group ({c})", "protesters": "Protesters ({c})",
     "rioters": "Rioters ({c})", "civilians": "Civilians ({c})", "gang": "Unidentified Gang ({c})",
 }
+_CROWD_EVENTS = {"Protests", "Riots"}
 # without a country the generic parties keep their bare name
 _BARE_LABEL = {"unidentified": "Unidentified Armed Group", "protesters": "Protesters",
                "rioters": "Rioters", "civilians": "Civilians", "gang": "Unidentified Gang"}
@@ -71,7 +73,8 @@ _STEMS = Substrings(
     + [(w, "unidentified") for w in ("rustler", "raider", "robber", "poacher", "kidnapper")]
     + [(w, "national") for w in ("force", "troops", "army", "soldier", "military", "navy",
                                  "warplane", "jet", "guard", "artiller", "drone", "aircraft",
-                                 "air defen", "police", "gendarm")]
+                                 "air defen", "police", "gendarm", "strike", "shelling",
+                                 "missile", "warship", "commando", "paratroop")]
     + [("forces of", "forces_of")]
 )
 _NOT_NATIONS = frozenset({"The", "A", "An", "Government", "Security", "Special", "Federal"})
@@ -141,6 +144,8 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
             continue
         if kind in ("police", "military") and (national or not country):
             continue
+        if kind == "civilians" and event_type in _CROWD_EVENTS:
+            continue    # "200 people marched": the crowd itself, not its victims
         add(_GENERIC_LABEL[kind].format(c=country) if country else _BARE_LABEL.get(kind))
     implied = {"Protests": "protesters", "Riots": "rioters",
                "Violence against civilians": "civilians"}.get(event_type or "")

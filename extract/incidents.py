@@ -14,7 +14,7 @@ from extract.places import PlaceMention
 
 EXTRACTOR_VERSION = "1"
 
-NEAR_KM = 25              # places closer than this belong to one incident
+NEAR_KM = 3               # towns closer than this are one place (names differ in spelling)
 BACKGROUND_DAYS = 8        # older than this before publication = background, unless the lead
 MAX_EVIDENCE_CHARS = 700
 MIN_STRENGTH = 0.5         # weakest cue weight that starts an incident
