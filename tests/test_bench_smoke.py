@@ -1,0 +1,86 @@
+"""Tiny runs of the benchmark scripts so they keep working (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import bench_freshness  # noqa: E402
+import bench_scaling  # noqa: E402
+import bench_stages  # noqa: E402
+import corpus  # noqa: E402
+import harness  # noqa: E402
+
+
+def test_corpus_is_deterministic_varied_and_served(tmp_path):
+    first = corpus.make_article(3, seed=5)
+    assert first == corpus.make_article(3, seed=5)
+    assert first.html != corpus.make_article(3, seed=6).html
+    pages = [corpus.make_article(n) for n in range(60)]
+    assert all(300 <= p.words <= 2100 for p in pages)
+    assert {p.incidents for p in pages} == {0, 1, 2, 3}
+    assert all("Related stories" in p.html and "<nav>" in p.html for p in pages)
+
+    made = corpus.generate(tmp_path / "c", 12, per_feed=5)
+    assert len(made.pages) == 12 and len(made.feeds) == 3 + bool(made.shared_pages)
+    with harness.served(made.root) as base:
+        page = httpx.get(f"{base}/{made.pages[0]}")
+        feed = httpx.get(f"{base}/{made.feeds[0]}")
+    assert page.status_code == 200 and base.encode() in page.content
+    assert b"{{BASE_URL}}" not in feed.content and feed.content.count(b"<item>") == 5
+
+
+def test_generated_incidents_are_found_by_the_extractor():
+    from extract.clean import clean_html
+    from extract.incidents import extract_incidents
+
+    written = found = 0
+    for n in range(15):
+        art = corpus.make_article(n)
+        cleaned = clean_html(art.html.replace("{{BASE_URL}}", "http://127.0.0.1:1"),
+                             f"http://127.0.0.1:1/{art.path}")
+        assert cleaned.ok
+        written += art.incidents
+        found += len(extract_incidents(cleaned.text, title=cleaned.title,
+                                       published=art.published.isoformat()))
+    assert written and found >= 0.8 * written
+
+
+@pytest.mark.es
+def test_bench_stages_smoke(tmp_path):
+    out = tmp_path / "stages.json"
+    assert bench_stages.main(["--pages", "4", "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    stages = {row["stage"]: row for row in result["stages"]}
+    articles = result["corpus"]["generated_pages"] + result["corpus"]["shared_pages"]
+    assert stages["feed parse"]["items"] == articles
+    assert stages["end to end (run_once)"]["items"] == stages["bulk index"]["items"]
+    assert "newspaper4k_over_end_to_end" in result["ratios"]
+    assert result["load"]["import_and_load_s"] > 0
+
+
+@pytest.mark.es
+def test_bench_scaling_smoke(tmp_path):
+    out = tmp_path / "scaling.json"
+    assert bench_scaling.main(["--articles", "10,20", "--feeds", "4", "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert [r["size"] for r in result["articles"]] == [10, 20]
+    assert result["feeds"][0]["ok"] == 4 and result["feeds"][0]["entries"] == 80
+    assert "time_ratio" in result["articles"][1]
+
+
+@pytest.mark.es
+def test_bench_freshness_smoke(tmp_path):
+    out = tmp_path / "fresh.json"
+    code = bench_freshness.main(["--minutes", "0.05", "--interval", "1", "--feeds", "2",
+                                 "--json", str(out)])
+    result = json.loads(out.read_text())
+    assert code == 0 and result["published"] == 3
+    assert result["searchable"] == 3 and result["published_to_searchable"]["max_s"] >= 0
