@@ -37,6 +37,11 @@ class FeedState:
     entries_seen: int = 0  # entries in the last successfully parsed answer
     next_poll_after: str | None = None  # set while backing off after failures
     title: str | None = None  # the feed's own title, from its last parsed answer
+    # ids of this feed's articles refused for good (newest first, at most MAX_REJECTED_IDS)
+    rejected_ids: tuple[str, ...] = ()
+
+
+MAX_REJECTED_IDS = 1000
 
 
 def backoff(failures: int) -> timedelta:
@@ -88,6 +93,7 @@ _STATE_FIELDS = tuple(f.name for f in fields(FeedState))
 def state_from_doc(doc: Mapping[str, Any]) -> FeedState:
     values: dict[str, Any] = {name: doc.get(name) for name in _STATE_FIELDS
                               if doc.get(name) is not None}
+    values["rejected_ids"] = tuple(values.get("rejected_ids") or ())
     for name in ("consecutive_failures", "entries_seen"):
         try:
             values[name] = int(values.get(name) or 0)

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -51,7 +51,7 @@ class FeedOutcome:
     """What one feed's pass did, by stage; plain data so it can travel through XCom."""
 
     feed_id: str
-    status: str = "ok"  # ok | not_modified | failed | skipped
+    status: str = "ok"  # ok | not_modified | failed
     reason: str | None = None
     detail: str = ""
     entries: int = 0
@@ -118,23 +118,33 @@ def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | Non
         outcome.status, outcome.entries = polled.status, len(polled.entries)
         outcome.reason = _value(polled.reason) if polled.status == "failed" else None
         outcome.detail = polled.detail if polled.status == "failed" else ""
-        keep_validators = False
+        keep_validators, refused = False, list[str]()
         if polled.status == "ok":
-            keep_validators = _ingest_entries(settings, client, spec, polled.entries, outcome,
-                                              claims or ArticleClaims())
+            keep_validators, refused = _ingest_entries(
+                settings, client, spec, polled.entries, outcome, claims or ArticleClaims(),
+                already_refused=set(state.rejected_ids) if state else set())
         new_state = feed_store.next_state(state, polled, now)
         if keep_validators:  # the next pass must see the whole feed again, not a 304
             new_state = _with_old_validators(new_state, state)
+        if refused:
+            remembered = (*refused, *new_state.rejected_ids)[:feed_store.MAX_REJECTED_IDS]
+            new_state = replace(new_state, rejected_ids=remembered)
         feed_store.save_states(client, settings, {feed_id: (spec, new_state)})
     return outcome.as_dict()
 
 
 def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
                     entries: Sequence[FeedEntry], outcome: FeedOutcome,
-                    claims: ArticleClaims) -> bool:
-    """Fetch, clean, extract and index the feed's new entries; True if some must be retried."""
+                    claims: ArticleClaims, already_refused: set[str]) -> tuple[bool, list[str]]:
+    """Fetch, clean, extract and index the feed's new entries.
+
+    Returns whether some must be retried next pass, and the ids refused for good this pass
+    (a 404, not HTML, no article text...), which the feed remembers so they are not fetched
+    again while the feed lists them.
+    """
     known = index.known_articles(client, settings, [e.article_id for e in entries])
-    new = claims.claim(select_new(entries, known))
+    candidates = [e for e in entries if e.article_id not in already_refused]
+    new = claims.claim(select_new(candidates, known))
     outcome.new = len(new)
     cap = settings.max_articles_per_feed
     if cap and len(new) > cap:
@@ -143,12 +153,15 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
     fetched_at = datetime.now(UTC)
     fetches = fetch_articles([e.link for e in new], settings)
     rejected: Counter[str] = Counter()
+    refused: list[str] = []
     items = []
     for entry, fetch in zip(new, fetches, strict=True):
         if not fetch.ok:
             rejected[f"fetch:{_value(fetch.reason)}"] += 1
             if _retryable(fetch):
                 outcome.deferred += 1
+            else:
+                refused.append(entry.article_id)
             log.info("feed %s: %s not fetched (%s: %s)", spec.id, entry.link,
                      _value(fetch.reason), fetch.detail)
             continue
@@ -157,6 +170,7 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
                              declared_charset=fetch.charset)
         if not cleaned.ok:
             rejected[f"clean:{_value(cleaned.reason)}"] += 1
+            refused.append(entry.article_id)
             continue
         outcome.cleaned += 1
         doc = article_document(spec, entry, fetch, cleaned, fetched_at)
@@ -172,7 +186,7 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
         outcome.index_failures = report.failed
         indexed_at = datetime.now(UTC)
         outcome.lags_s = [lag for doc, _ in items if (lag := _lag_s(doc, indexed_at)) is not None]
-    return outcome.deferred > 0 or outcome.index_failures > 0
+    return outcome.deferred > 0 or outcome.index_failures > 0, refused
 
 
 def article_document(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, cleaned,
@@ -193,7 +207,7 @@ def article_document(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, clean
         "authors": list(entry.authors or cleaned.authors or []),
         "language": cleaned.language or entry.language or spec.language,
         "tags": sorted(set(entry.tags or []) | set(cleaned.tags or [])),
-        "published": entry.published or _iso_date(cleaned.date),
+        "published": entry.published or cleaned.date or None,
         "updated": entry.updated,
         "fetched": fetched_at.isoformat(),
         "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -250,18 +264,14 @@ def _retryable(fetch: FetchResult) -> bool:
     return True
 
 
-def _with_old_validators(new_state, old_state):
-    from dataclasses import replace
+def _with_old_validators(new_state: feed_store.FeedState,
+                         old_state: feed_store.FeedState | None) -> feed_store.FeedState:
     return replace(new_state, etag=getattr(old_state, "etag", None),
                    last_modified=getattr(old_state, "last_modified", None))
 
 
 def _value(reason) -> str | None:
     return getattr(reason, "value", reason)
-
-
-def _iso_date(value: str | None) -> str | None:
-    return value or None
 
 
 def _lag_s(doc: dict, indexed_at: datetime) -> float | None:

@@ -144,3 +144,30 @@ def test_a_run_killed_after_its_first_bulk_then_rerun_ends_with_exactly_the_expe
         assert 0 < partial < DEMO_ARTICLE_COUNT
         pipeline.run_once(settings, client=client)
     _assert_consistent(client, prefix)
+
+
+def test_pages_refused_for_good_are_not_fetched_again(es, es_settings, tmp_path, http_server):
+    client, prefix = es
+    http_server.route("/gone.html", status=404, body=b"not here")
+    http_server.route("/video.mp4", body=b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4")
+    http_server.route("/short.html", body=b"<html><body><p>Subscribe now.</p></body></html>")
+    items = "".join(ITEM.format(title=name, link=http_server.url(f"/{name}"),
+                                date="Tue, 18 Nov 2025 14:05:00 GMT")
+                    for name in ("gone.html", "video.mp4", "short.html"))
+    http_server.route("/desk.xml", body=RSS.format(items=items).encode(),
+                      content_type="application/rss+xml")  # no ETag: every poll is a full answer
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - {{id: desk, name: Desk, url: '{http_server.url('/desk.xml')}', "
+                     "language: en, region: global}\n")
+    settings = demo_settings(es_settings, feeds)
+
+    first = pipeline.run_once(settings, client=client)[0]
+    assert sum(first["rejected"].values()) == 3 and first["deferred"] == 0
+    second = pipeline.run_once(settings, client=client)[0]
+
+    assert second["new"] == 0 and second["rejected"] == {}
+    for page in ("/gone.html", "/video.mp4", "/short.html"):
+        assert len(http_server.requests_to(page)) == 1, page
+    client.indices.refresh(index=f"{prefix}-feeds")
+    state = client.get(index=f"{prefix}-feeds", id="desk")["_source"]
+    assert len(state["rejected_ids"]) == 3
