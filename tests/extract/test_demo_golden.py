@@ -53,3 +53,21 @@ def test_demo_article_gives_its_hand_coded_incidents(article):
             assert any(f["sub_event_type"] == want["sub_event_type"] for f in found), found
         if want.get("injured") is not None:
             assert any(f["injured"] == want["injured"] for f in found), found
+
+
+SEED_PAGE_INCIDENTS = [  # the issue's reading of the seed article, published 2024-04-22
+    {"location": "Rumaylan", "country_code": "SY", "date": "2024-04-21", "fatalities": 0,
+     "event_type": "Explosions/Remote violence"},
+    {"location": "Zummar", "country_code": "IQ", "date": "2024-04-21",
+     "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike"},
+    {"country_code": "IQ", "date": "2024-04-20", "fatalities": 1},
+]
+
+
+def test_seed_article_as_a_full_news_page_gives_its_three_incidents():
+    """Navigation, related links and reader comments (one inventing an attack) around it."""
+    article = {"slug": "seed-article", "published": "2024-04-22T09:14:00Z"}
+    found = _extracted(article)
+    assert len(found) == 3, [(i["location"], i["date"]) for i in found]
+    for want in SEED_PAGE_INCIDENTS:
+        assert any(all(f.get(key) == value for key, value in want.items()) for f in found), want
