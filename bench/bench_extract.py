@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"article_words         {words}")
     print(f"ms_per_article        {min(batches):.2f}   (cpu, best batch; median "
           f"{sorted(batches)[2]:.2f}; {len(found)} incidents)")
+    print(f"ms_per_600_words      {min(batches) * 600 / words:.2f}")
 
     if DEV.exists():
         rows = [json.loads(x) for x in DEV.open(encoding="utf-8") if x.strip()]
