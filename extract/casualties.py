@@ -85,10 +85,12 @@ _NO_ANY = re.compile(r"\b(?:no casualties|without casualties|no (?:reported )?ca
                      r"no fatalities (?:nor|or|and) injuries|no injuries (?:nor|or|and) fatalities|"
                      r"not harmed|escaped unhurt|nobody was hurt)\b", re.I)
 _NO_WORDS = re.compile(
-    r"\b(?:no|neither|nor|without)\s+(?:(?:reported|reports? of|any|material|physical)\s+)?"
+    r"\b(?:no|neither|nor|without)\s+"
+    r"(?:(?:immediate|reported|reports? of|any|material|physical|word of|sign of)\s+){0,3}"
     r"(?:(?:damages?|injur(?:y|ies)|fatalit(?:y|ies)|casualt(?:y|ies)|deaths?)\s+"
     r"(?:or|nor|and)\s+(?:reported\s+)?)?(?:casualt(?:y|ies)|fatalit(?:y|ies)|deaths?)\b", re.I)
-_NO_HURT_ONLY = re.compile(r"\bno (?:reported )?(?:injur(?:y|ies)|wounded)\b", re.I)
+_NO_HURT_ONLY = re.compile(r"\bno (?:(?:immediate|reported|reports? of)\s+){0,2}"
+                           r"(?:injur(?:y|ies)|wounded)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -219,8 +221,11 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         if injured is None and not re.search(r"no fatalit", sentence, re.I) or \
                 re.search(r"injur|hurt|harm|casualt|wound", sentence, re.I) and injured is None:
             injured = 0
-    if killed is None and (_NO_KILL.search(sentence) or _NO_WORDS.search(sentence)):
+    no_words = _NO_WORDS.search(sentence)
+    if killed is None and (_NO_KILL.search(sentence) or no_words):
         killed = 0
+    if injured is None and no_words and "casualt" in no_words.group(0).lower():
+        injured = 0     # "no casualties": nobody killed or hurt
     if injured is None and (_NO_HURT_ONLY.search(sentence) or re.search(
             r"\b(?:neither|no|nor)\s+(?:\w+\s+){0,3}?injur(?:y|ies)\b", sentence, re.I)):
         injured = 0

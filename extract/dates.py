@@ -118,6 +118,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
                 r"(?![\d/.]\d)"), "numeric"),
     (re.compile(r"\b(?:(?:late|early|on|last|this|past)\s+)?" + _WD
                 + r"(?:\s+(?:night|morning|evening|afternoon))?\b", re.I), "weekday"),
+    (re.compile(r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                r"(?P<unit>days?|weeks?)\s+(?:ago|earlier)\b", re.I), "ago"),
     (re.compile(r"\b(?P<rel>yesterday|last night|overnight|today|this morning|tonight|"
                 r"this evening|this afternoon|earlier today|a day earlier|the day before|"
                 r"last week|this week|earlier this week|last month|earlier this month|"
@@ -143,6 +145,7 @@ _TRIGGERS = Substrings(
     + [("day", "weekday")]
     + [(w, "relative") for w in ("yesterday", "night", "today", "morning", "evening",
                                  "afternoon", "week", "month", "day before", "day earlier")]
+    + [(w, "ago") for w in (" ago", " earlier")]
 )
 
 
@@ -213,6 +216,15 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[date, str, 
         if m.group(0).lower().startswith("last ") and d == pub:
             d -= timedelta(days=7)
         return (d, DAY, "weekday")
+    if kind == "ago":
+        if pub is None:
+            return None
+        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+        n_text = m.group("n").lower()
+        n = int(n_text) if n_text.isdigit() else words[n_text]
+        week = m.group("unit").lower().startswith("week")
+        return (pub - timedelta(days=n * (7 if week else 1)), WEEK if week else DAY, "relative")
     if kind == "relative":
         if pub is None:
             return None

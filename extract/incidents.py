@@ -325,7 +325,8 @@ def _paragraphs(d: _Draft, sents: list[_Sent]) -> str:
 
 
 def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
-           pub: date | None, sents: list[_Sent]) -> Incident | None:
+           pub: date | None, sents: list[_Sent], title: str | None = None
+           ) -> Incident | None:
     killed, injured = _casualties(d)
     ev = events.classify(d.tags, d.text, harmed=bool(killed or injured), killed=bool(killed),
                          lead=d.sents[0].s.text, lead_tags=d.sents[0].cues.tags)
@@ -333,6 +334,8 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         return None
     event_type, sub = ev
     where = _place(d, text, all_mentions, single)
+    if (where is None or where.kind == "country") and title:
+        where = _title_place(title) or where   # the headline names the place the body omits
     cc = where.country_code if where else None
     if where is None:
         cc = _demonym_country(d.text)
@@ -371,6 +374,15 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         actors=tuple(who), fatalities=killed, injured=injured, weapons=tuple(weapons),
         evidence=evidence, confidence=_confidence(d, where, who),
     )
+
+
+def _title_place(title: str | None) -> PlaceMention | None:
+    """A town or region the headline names, for a lead incident whose text names none."""
+    if not title or not title.strip():
+        return None
+    ms = places.find_places(title)
+    p = places.primary_place(ms, title) if ms else None
+    return p if p is not None and p.kind != "country" else None
 
 
 def _undated(pub: date | None) -> dates.DateMention | None:
@@ -425,7 +437,7 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                 d.date.value < pub - timedelta(days=BACKGROUND_DAYS) and \
                 d.sents[0].s.paragraph > lead_para:
             continue        # background: an older event the article is not about
-        inc = _build(d, body, all_mentions, single, pub, sents)
+        inc = _build(d, body, all_mentions, single, pub, sents, title if not out else None)
         if inc is not None:
             out.append(inc)
     return _merge_same(out)

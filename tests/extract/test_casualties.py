@@ -44,3 +44,8 @@ def test_unknown_stays_unknown():
                                     ("twenty-one", 21), ("several", 3), ("banana", None)])
 def test_number_words(word, n):
     assert number(word) == n
+
+
+def test_no_immediate_reports_of_casualties_is_zero():
+    c = find("There were no immediate reports of casualties.")
+    assert (c.killed, c.injured) == (0, 0)

@@ -55,3 +55,9 @@ def test_to_date_reads_iso_text_and_refuses_junk():
     assert to_date("2024-04-22") == PUB
     assert to_date("yesterday") is None
     assert to_date(None) is None
+
+
+def test_days_and_weeks_ago():
+    assert find("Gunmen attacked the village two days ago.", PUB)[0].value == date(2024, 4, 20)
+    d = find("The blast happened three weeks ago.", PUB)[0]
+    assert (d.value, d.precision) == (date(2024, 4, 1), WEEK)

@@ -157,3 +157,10 @@ def test_people_who_fled_fighting_are_background():
             "The camp shelters people who fled fighting in Rutshuru.")
     (inc,) = extract_incidents(text, published="2025-11-18")
     assert inc.location == "Goma" and inc.fatalities == 4
+
+
+def test_headline_gives_the_place_the_body_leaves_out():
+    (inc,) = extract_incidents("Gunmen killed five villagers on Sunday, police said.",
+                               title="Five killed in attack near Kaduna, Nigeria",
+                               published="2024-04-22")
+    assert (inc.location, inc.country_code, inc.fatalities) == ("Kaduna", "NG", 5)
