@@ -305,8 +305,16 @@ _NON_LETHAL = {events.PROTESTS, events.RIOTS, events.SD}
 _NON_LETHAL_SUBS = {"Abduction/forced disappearance", "Sexual violence"}
 
 
+_HEDGED = re.compile(r"\b(?:reportedly|allegedly|claimed|claims|unconfirmed|rumou?rs?|"
+                     r"social media|could not be (?:independently )?verified|unverified)\b", re.I)
+
+
 def _confidence(d: _Draft, where: PlaceMention | None, actors: list[str]) -> float:
+    """How sure the extraction is: strong cues, a date and place of its own, named actors;
+    less when the report itself is hedged ("reportedly", "claimed", "unverified")."""
     c = 0.25 + 0.35 * max(x.cues.strength for x in d.sents)
+    if _HEDGED.search(d.text):
+        c -= 0.1
     if d.date is not None and not d.inherited_date:
         c += 0.15
     elif d.date is not None:
@@ -315,7 +323,7 @@ def _confidence(d: _Draft, where: PlaceMention | None, actors: list[str]) -> flo
         c += 0.15 if where.geo_precision in (1, 2) else 0.05
     if actors:
         c += 0.1
-    return round(min(c, 0.95), 2)
+    return round(max(0.05, min(c, 0.95)), 2)
 
 
 def _paragraphs(d: _Draft, sents: list[_Sent]) -> str:

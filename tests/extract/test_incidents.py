@@ -164,3 +164,11 @@ def test_headline_gives_the_place_the_body_leaves_out():
                                title="Five killed in attack near Kaduna, Nigeria",
                                published="2024-04-22")
     assert (inc.location, inc.country_code, inc.fatalities) == ("Kaduna", "NG", 5)
+
+
+def test_hedged_reports_are_less_certain():
+    sure = extract_incidents("Gunmen killed two farmers in Wajir, Kenya, on Sunday.",
+                             published="2024-04-22")[0]
+    hedged = extract_incidents("Gunmen reportedly killed two farmers in Wajir, Kenya, on Sunday, "
+                               "a claim that could not be verified.", published="2024-04-22")[0]
+    assert 0 < hedged.confidence < sure.confidence <= 1
