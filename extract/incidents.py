@@ -375,13 +375,22 @@ def _build(d: _Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         date_precision=dm.precision if dm and not year_only else None,
         country_code=cc,
         country=places.country_name(cc) if cc else None,
-        admin1=where.admin1 if where else None,
-        location=where.location if where else (places.country_name(cc) if cc else None),
+        admin1=_plain(where.admin1) if where else None,
+        location=_plain(where.location) if where else (places.country_name(cc) if cc else None),
         lat=where.lat if where else None, lon=where.lon if where else None,
         geo_precision=where.geo_precision if where else (3 if cc else None),
         actors=tuple(who), fatalities=killed, injured=injured, weapons=tuple(weapons),
         evidence=evidence, confidence=_confidence(d, where, who),
     )
+
+
+# transliteration marks for ayn and hamza ("Dar‘ā", "Ta‘izz") are written as an apostrophe
+_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bf": "'", "\u02be": "'",
+                        "\u02bc": "'", "\u02bb": "'", "`": "'"})
+
+
+def _plain(name: str | None) -> str | None:
+    return name.translate(_MARKS) if name else name
 
 
 def _title_place(title: str | None) -> PlaceMention | None:

@@ -172,3 +172,9 @@ def test_hedged_reports_are_less_certain():
     hedged = extract_incidents("Gunmen reportedly killed two farmers in Wajir, Kenya, on Sunday, "
                                "a claim that could not be verified.", published="2024-04-22")[0]
     assert 0 < hedged.confidence < sure.confidence <= 1
+
+
+def test_transliteration_marks_become_apostrophes():
+    (inc,) = extract_incidents("On 3 May 2020, gunmen shot dead a man in the city of Dar'a, Syria.",
+                               published="2020-05-04")
+    assert "\u2018" not in (inc.location or "") and inc.country_code == "SY"
