@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick
+
 from extract.phrases import Substrings
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -127,18 +129,58 @@ _HURT_VERB = re.compile(r"\b" + _HURT_V + r"\b", re.I)
 _SUBJECT_REACH = 120   # how far before its verb a subject count can start
 
 
+_QUALIFIERS = ("at least", "more than", "over", "up to", "nearly", "almost", "about", "around",
+               "some", "roughly", "approximately", "an estimated")
+_FIRST_WORDS = ahocorasick.Automaton()
+for _w in {w.split()[0] for w in list(_WORDS) + list(_VAGUE) + list(_QUALIFIERS)}:
+    _FIRST_WORDS.add_word(_w, len(_w))
+_FIRST_WORDS.make_automaton()
+_DIGIT_START = re.compile(r"(?<![\w.,])\d")
+_WORD_START = re.compile(r"(?<![\w'\u2019-])[A-Za-z]")
+
+
+def _number_starts(text: str) -> list[int]:
+    """Where a count (a digit, a number word, "at least" ...) can start, in text order."""
+    low = text.lower()
+    n = len(low)
+    starts = {m.start() for m in _DIGIT_START.finditer(text)}
+    for end, length in _FIRST_WORDS.iter(low):
+        st = end - length + 1
+        if (st == 0 or not low[st - 1].isalnum()) and (end + 1 >= n or not low[end + 1].isalnum()):
+            starts.add(st)
+    return sorted(starts)
+
+
 def _matches(pat: re.Pattern[str], text: str, verb: re.Pattern[str] | None):
-    """Matches of a pattern; subject patterns end at a verb, so only windows before verbs."""
-    if verb is None:
-        yield from pat.finditer(text)
-        return
-    last = -1
-    for v in verb.finditer(text):
-        lo = max(0, v.start() - _SUBJECT_REACH, last)
-        for m in pat.finditer(text, lo, min(len(text), v.end() + 40)):
-            if m.end() >= v.end() - 1 and m.start() >= last:
+    """Matches of a pattern; subject patterns end at a verb and start at a count, so they are
+    tried only at count positions shortly before a verb."""
+    if verb is None:     # object patterns start with their verb: try them at word starts
+        last = -1
+        for w in _WORD_START.finditer(text):
+            if w.start() < last:
+                continue
+            m = pat.match(text, w.start())
+            if m:
                 last = m.end()
                 yield m
+        return
+    starts: list[int] | None = None
+    last = -1
+    for v in verb.finditer(text):
+        if starts is None:
+            starts = _number_starts(text)
+        lo = max(0, v.start() - _SUBJECT_REACH, last)
+        end = min(len(text), v.end() + 40)
+        for st in starts:
+            if st < lo:
+                continue
+            if st >= v.start():
+                break
+            m = pat.match(text, st, end)
+            if m and m.end() >= v.end() - 1:
+                last = m.end()
+                yield m
+                break
 
 
 def _collect(pats: list[tuple[re.Pattern[str], re.Pattern[str] | None]], text: str
@@ -193,9 +235,16 @@ def find(sentence: str) -> Casualties:
     return _find(sentence, kills="kill" in found, hurts="hurt" in found)
 
 
+_NEGATORS = ("no ", "neither", "nor ", "without", "unharm", "unhurt", "not harmed", "none",
+             "nobody", "no-one")
+_NEITHER_INJURY = re.compile(r"\b(?:neither|no|nor)\s+(?:\w+\s+){0,3}?injur(?:y|ies)\b", re.I)
+
+
 def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
-    toll = _TOLL.search(sentence) if kills else None
-    coded = _CODED.search(sentence) if kills else None
+    low = sentence.lower()
+    toll = _TOLL.search(sentence) if kills and ("toll" in low or "fatalit" in low
+                                                or "number of" in low) else None
+    coded = _CODED.search(sentence) if kills and "coded" in low else None
     killed: int | None = None
     if not kills:
         pass
@@ -206,15 +255,19 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
     else:
         killed = _collect([(_KILL_PAIR, _KILL_VERB), (_KILL_OBJ, None),
                            (_KILL_SUBJ, _KILL_VERB)], sentence)
-        if killed is None and (_PRONOUN_KILLED.search(sentence) or _BODY_FOUND.search(sentence)):
+        if killed is None and (("he " in low and _PRONOUN_KILLED.search(sentence))
+                               or ("body" in low and _BODY_FOUND.search(sentence))):
             killed = 1
     injured = _collect([(_HURT_OBJ, None), (_HURT_SUBJ, _HURT_VERB)], sentence) \
         if hurts else None
-    for m in _PRONOUN_OBJECT.finditer(sentence):   # "seriously injuring him"
-        if m.group("verb").lower().startswith(("kill", "shoot", "shot")):
-            killed = 1 if killed is None else killed
-        else:
-            injured = 1 if injured is None else injured
+    if "him" in low or "her" in low:
+        for m in _PRONOUN_OBJECT.finditer(sentence):   # "seriously injuring him"
+            if m.group("verb").lower().startswith(("kill", "shoot", "shot")):
+                killed = 1 if killed is None else killed
+            else:
+                injured = 1 if injured is None else injured
+    if not any(w in low for w in _NEGATORS):
+        return Casualties(killed, injured, toll=bool(toll or coded))
     if _NO_ANY.search(sentence):
         if killed is None:
             killed = 0
@@ -226,8 +279,7 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         killed = 0
     if injured is None and no_words and "casualt" in no_words.group(0).lower():
         injured = 0     # "no casualties": nobody killed or hurt
-    if injured is None and (_NO_HURT_ONLY.search(sentence) or re.search(
-            r"\b(?:neither|no|nor)\s+(?:\w+\s+){0,3}?injur(?:y|ies)\b", sentence, re.I)):
+    if injured is None and (_NO_HURT_ONLY.search(sentence) or _NEITHER_INJURY.search(sentence)):
         injured = 0
     return Casualties(killed, injured, toll=bool(toll or coded))
 
