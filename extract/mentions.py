@@ -1,0 +1,210 @@
+"""Event mentions sentence by sentence, and which of them tell of one incident."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from extract import casualties, dates, events, places, sentences
+from extract.gazetteer import fold_text
+from extract.places import PlaceMention
+
+NEAR_KM = 3               # towns closer than this are one place (names differ in spelling)
+BACKGROUND_DAYS = 8        # older than this before publication = background, unless the lead
+MIN_STRENGTH = 0.5         # weakest cue weight that starts an incident
+
+
+@dataclass
+class Mention:
+    """What one sentence says: event cues, dates, casualties, places."""
+
+    s: sentences.Sentence
+    cues: events.Cues
+    dates: list[dates.DateMention]
+    cas: casualties.Casualties
+    places: list[PlaceMention]
+    why_not: events.NotEvent | None = None
+    folded: str = ""
+
+
+@dataclass
+class Draft:
+    """Sentences that tell of one incident, and its date so far."""
+
+    sents: list[Mention] = field(default_factory=list)
+    date: dates.DateMention | None = None
+    inherited_date: bool = False
+
+    @property
+    def tags(self) -> frozenset[str]:
+        return frozenset().union(*(x.cues.tags for x in self.sents))
+
+    @property
+    def text(self) -> str:
+        return " ".join(x.s.text for x in self.sents)
+
+    @property
+    def folded(self) -> str:
+        return " ".join(x.folded for x in self.sents)
+
+
+_COMMENTS = re.compile(
+    r"^\s*(?:\d+\s+)?(?:comments?|responses?|reader comments|leave a (?:comment|reply)|"
+    r"join the (?:discussion|conversation)|add (?:a|your) comment|what do you think\??|"
+    r"comments are closed|show comments)\s*:?\s*$", re.I | re.M)
+_BOILERPLATE = re.compile(r"^(?:photo|file photo|image|video|read more|related|advertisement|"
+                          r"share this|follow us|subscribe)\b", re.I)
+_SEPARATE = re.compile(r"\b(?:retaliat\w*|in response|in a separate|separately|another "
+                       r"(?:attack|incident|strike|clash)|meanwhile|elsewhere|in retaliation|"
+                       r"follows? (?:a|an)\b|following (?:a|an)\b|earlier,|later,)", re.I)
+_ROUNDUP = re.compile(r"\b(?:across|throughout|nationwide|separate (?:attacks|incidents)|"
+                      r"a series of|a wave of|several (?:attacks|incidents))\b", re.I)
+FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Za-z]+\s+)?(?:(?:town|city|village|area|"
+                         r"district|province|region)\s+(?:of\s+)?)?$", re.I)
+
+
+def body(text: str) -> str:
+    """The article without the reader comments that may follow it."""
+    m = _COMMENTS.search(text)
+    return text[:m.start()] if m else text
+
+
+def analyse(text: str, pub: date | None) -> list[Mention]:
+    """What each sentence says (boilerplate lines such as photo captions left out)."""
+    mentions = places.find_places(text)
+    folded = fold_text(text)
+    out: list[Mention] = []
+    mi = 0
+    for s in sentences.split(text):
+        while mi < len(mentions) and mentions[mi].end <= s.start:
+            mi += 1
+        own = [m for m in mentions[mi:] if m.start >= s.start and m.end <= s.end]
+        if _BOILERPLATE.match(s.text) and len(s.text) < 80:
+            continue
+        f = folded[s.start:s.end]
+        cues, why = events.live_cues(s.text, events.sentence_cues(s.text, f))
+        out.append(Mention(s, cues, dates.find(s.text, pub), casualties.find(s.text), own, why, f))
+    return out
+
+
+def _own_date(x: Mention) -> dates.DateMention | None:
+    """The sentence's date of its event: of several, the one nearest the first event cue."""
+    live = [d for d in x.dates if not d.since]
+    named = [d for d in live if d.kind in ("explicit", "partial")]
+    live = named or live       # "On 21 November, overnight": the named date wins
+    text = x.s.text
+    outside = [d for d in live if text.count("(", 0, d.start) <= text.count(")", 0, d.start)]
+    live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
+    if len(live) <= 1 or not x.cues.hits:
+        return live[0] if live else None
+    cue = x.cues.hits[0]
+    return min(live, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
+
+
+def _is_background_only(x: Mention) -> bool:
+    return bool(x.dates) and all(d.since for d in x.dates)
+
+
+# a definite reference back to the event told before: "the rockets were fired towards ..."
+_ANAPHORA = re.compile(
+    r"\b(?:the|this|that|these|those)\s+(?:\w+\s+){0,2}?"
+    r"(?:attacks?|blasts?|explosions?|bombings?|incidents?|clash(?:es)?|fighting|strikes?|"
+    r"airstrikes?|shootings?|raids?|assaults?|protests?|demonstrations?|violence|ambush|"
+    r"killings?|unrest|rockets?|missiles?|shells?|bombs?|device|attackers|gunmen|assailants|"
+    r"protesters|demonstrators|rioters|victims?)\b", re.I)
+_PRECISE = ("city", "unknown", "admin2")
+
+
+def _km(a: PlaceMention, b: PlaceMention) -> float | None:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + \
+        math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _precise_places(x: Mention) -> list[PlaceMention]:
+    """Towns the sentence places its event in (not regions, not "from X" origins)."""
+    out = []
+    for m in x.places:
+        rel = m.start - x.s.start
+        if m.kind in _PRECISE and not m.in_parens and \
+                not FROM_PLACE.search(x.s.text[max(0, rel - 40):max(0, rel)]):
+            out.append(m)
+    return out
+
+
+def _same_place(a: PlaceMention, b: PlaceMention) -> bool:
+    if fold_text(a.location or a.name) == fold_text(b.location or b.name):
+        return True
+    km = _km(a, b)
+    return km is not None and km <= NEAR_KM
+
+
+def _elsewhere(x: Mention, cur: Draft) -> bool:
+    """The sentence tells of an event in another town than the incident so far (wire round-ups:
+    "In Kirkuk, a bomb ... In Mosul, gunmen ..."), and does not point back at it."""
+    if _ANAPHORA.search(x.s.text) or x.cues.strength < 0.8:
+        return False
+    mine = _precise_places(x)
+    if not mine:
+        return False
+    theirs = [m for y in cur.sents for m in y.places if m.kind in _PRECISE]
+    if not theirs:   # a round-up lead ("violence across Iraq") is followed by its parts
+        return _ROUNDUP.search(cur.text) is not None
+    return any(not any(_same_place(m, t) for t in theirs) for m in mine)
+
+
+def is_roundup(d: Draft) -> bool:
+    """A summary of several incidents told one by one after it, placed no finer than a region."""
+    return _ROUNDUP.search(d.text) is not None and \
+        not any(m.kind in _PRECISE for x in d.sents for m in x.places)
+
+
+def group(sents: list[Mention]) -> list[Draft]:
+    """Sentences grouped into incidents: a new one starts at a new date, at another town, or at
+    "in retaliation"/"separately" with another kind of event; the rest joins the one before
+    (casualty counts and refinements such as "police dispersed them" included)."""
+    drafts: list[Draft] = []
+    cur: Draft | None = None
+    last_date: dates.DateMention | None = None
+    for x in sents:
+        own = _own_date(x)
+        eventive = x.cues.strength >= MIN_STRENGTH and not _is_background_only(x)
+        if not eventive:
+            counts = x.cas.killed is not None or x.cas.injured is not None
+            near = cur is not None and x.s.paragraph - cur.sents[-1].s.paragraph <= int(counts)
+            if cur is not None and near and (counts or x.cues.hits) and x.why_not is None:
+                cur.sents.append(x)    # "No casualties reported.", "Police dispersed them."
+            if own is not None:
+                last_date = own
+            continue
+        new = cur is None
+        if cur is not None and own is not None and cur.date is not None \
+                and own.value != cur.date.value and (
+                    own.precision == dates.DAY
+                    or own.value < cur.date.value - timedelta(days=BACKGROUND_DAYS)):
+            new = True
+        if cur is not None and not new and _elsewhere(x, cur):
+            new = True
+        if cur is not None and not new and _SEPARATE.search(x.s.text):
+            mine = events.classify(x.cues.tags, x.s.text)
+            theirs = events.classify(cur.tags, cur.text)
+            if mine and theirs and mine != theirs:
+                new = True
+        if new:
+            cur = Draft([x], own or last_date, own is None)
+            drafts.append(cur)
+        else:
+            assert cur is not None
+            cur.sents.append(x)
+            if cur.date is None and own is not None:
+                cur.date, cur.inherited_date = own, False
+        if own is not None:
+            last_date = own
+    return drafts
+
+
