@@ -80,14 +80,15 @@ _STEMS = Substrings(
 _NOT_NATIONS = frozenset({"The", "A", "An", "Government", "Security", "Special", "Federal"})
 
 
-def _dictionary(hits: list[Hit]) -> list[str]:
+def _dictionary(hits: list[Hit]) -> list[Hit]:
+    """Dictionary matches, the longest where they overlap, in text order."""
     kept: list[Hit] = []
     for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
         if any(h.start < k.end and k.start < h.end for k in kept):
             continue
         kept.append(h)
     kept.sort(key=lambda h: h.start)
-    return [h.label for h in kept]
+    return kept
 
 
 def _country_label(cc: str | None) -> str | None:
@@ -105,8 +106,9 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
 
     v = vocab.get()
     folded = fold_text(text) if folded is None else folded
-    for name in _dictionary(v.actors.find(text, folded)):
-        add(name)
+    named = _dictionary(v.actors.find(text, folded))
+    for h in named:
+        add(h.label)
     stems = _STEMS.labels(text)
     national: set[str] = set()
     for m in (_NATIONAL_FORCE.finditer(text) if "national" in stems else ()):
@@ -134,7 +136,9 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
         if not m:
             continue
         if kind == "militia":
-            if m.group("name") not in _NOT_NATIONS:
+            s_, e_ = m.span("name")
+            known = any(h.start < e_ and s_ < h.end for h in named)   # "Al Shabaab militants"
+            if m.group("name") not in _NOT_NATIONS and not known:
                 add(f"{m.group('name')} Militia")
             continue
         if kind == "clan":

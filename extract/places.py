@@ -63,7 +63,8 @@ _PLACE_OF = re.compile(
 _STRICT_CUE = re.compile(r"\b(?:in|at|near|from|to|towards?|into|outside)\s+$")
 _TITLE_BEFORE = re.compile(
     r"\b(?:President|Minister|Mr|Mrs|Ms|Dr|Gen|General|Colonel|Col|Sheikh|Imam|Governor|Mayor|"
-    r"Senator|spokesman|spokesperson|leader|King|Prince|Emir|Pope|Saint|St)\.?\s+$"
+    r"Senator|spokesman|spokesperson|leader|King|Prince|Emir|Pope|Saint|St)\.?\s+"
+    r"(?:[A-Z][a-z]+\s+)?$"   # "spokesman Abdifatah Aden": a family name after a first name
 )
 _GENERIC_AFTER = re.compile(
     r"^\s+(?:district|province|region|county|governorate|state|department|municipality|"

@@ -16,6 +16,7 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     ms = [m for x in d.sents for m in x.places]
     if single:
         ms = all_mentions
+    ms = [m for m in ms if not _in_road_name(text, m)] or ms
     if not ms:
         return None
     precise = [m for m in ms if m.kind != "country"]
@@ -26,6 +27,19 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
         origin_ids = {id(m) for m in precise if m not in not_origin}
         pool = [m for m in ms if id(m) not in origin_ids]
     return places.primary_place(pool, text)
+
+
+_ROAD_AFTER = re.compile(r"^(?:-[A-Z][\w'\u2019]*(?:\s+[A-Z][\w'\u2019]*)?)?\s+(?:highway|road|"
+                         r"expressway|motorway|railway|route|pipeline)\b", re.I)
+_ROAD_BEFORE = re.compile(r"[A-Z][\w'\u2019]*-$")
+
+
+def _in_road_name(text: str, m: PlaceMention) -> bool:
+    """The name is one end of a road ("the Abuja-Kaduna highway"), not where it happened."""
+    after = text[m.end:m.end + 40]
+    if after.startswith("-") or _ROAD_BEFORE.search(text[max(0, m.start - 30):m.start]):
+        return bool(_ROAD_AFTER.match(after))
+    return False
 
 
 def likely_country(mentions: list[PlaceMention]) -> str | None:

@@ -178,3 +178,26 @@ def test_transliteration_marks_become_apostrophes():
     (inc,) = extract_incidents("On 3 May 2020, gunmen shot dead a man in the city of Dar'a, Syria.",
                                published="2020-05-04")
     assert "\u2018" not in (inc.location or "") and inc.country_code == "SY"
+
+
+def test_spokesman_named_like_a_town_and_past_attacks_add_nothing():
+    text = ("Al Shabaab militants stormed a hotel in Mogadishu, Somalia, late on Tuesday, killing "
+            "at least nine people, police said.\n\n"
+            "Police spokesman Abdifatah Aden said all five attackers were killed. "
+            "The group has carried out similar attacks in the past.")
+    (inc,) = extract_incidents(text, published="2024-05-15")
+    assert (inc.location, inc.fatalities) == ("Mogadishu", 9)
+    assert "Al Shabaab" in inc.actors
+
+
+def test_a_road_between_two_towns_is_not_the_place():
+    text = ("Gunmen abducted 20 passengers from a bus on the Abuja-Kaduna highway on Sunday, "
+            "police in Nigeria's Kaduna state said.")
+    (inc,) = extract_incidents(text, published="2024-09-10")
+    assert inc.location != "Abuja" and inc.admin1 and "Kaduna" in inc.admin1
+    assert inc.sub_event_type == "Abduction/forced disappearance" and inc.fatalities == 0
+
+
+def test_a_planned_rally_is_not_an_incident():
+    assert extract_incidents("The opposition plans a rally in Tbilisi on Saturday.",
+                             published="2024-07-02") == []
