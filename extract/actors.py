@@ -6,7 +6,7 @@ import re
 
 from extract import gazetteer, places, vocab
 from extract.gazetteer import fold_text
-from extract.phrases import Hit, Substrings
+from extract.phrases import Hit, Substrings, longest_first
 
 _FORCE_WORDS = (r"(?:armed forces|security forces|military forces|forces|force|troops|army|"
                 r"soldiers|soldier|military|navy|air force|warplanes?|jets|border guards|"
@@ -82,13 +82,7 @@ _NOT_NATIONS = frozenset({"The", "A", "An", "Government", "Security", "Special",
 
 def _dictionary(hits: list[Hit]) -> list[Hit]:
     """Dictionary matches, the longest where they overlap, in text order."""
-    kept: list[Hit] = []
-    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if any(h.start < k.end and k.start < h.end for k in kept):
-            continue
-        kept.append(h)
-    kept.sort(key=lambda h: h.start)
-    return kept
+    return longest_first(hits)
 
 
 def _country_label(cc: str | None) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from extract import vocab
-from extract.phrases import Hit
+from extract.phrases import Hit, longest_first
 
 BATTLES = "Battles"
 ERV = "Explosions/Remote violence"
@@ -42,14 +42,10 @@ class Cues:
 def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
     """Event cues of one sentence, overlapping matches resolved to the longest."""
     v = vocab.get()
-    kept: list[Hit] = []
-    for h in sorted(v.cues.find(sentence, folded), key=lambda h: (-(h.end - h.start), h.start)):
-        if h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "):
-            continue    # "anti-riot police", "anti-protest law": not the thing itself
-        if any(h.start < k.end and k.start < h.end for k in kept):
-            continue
-        kept.append(h)
-    kept.sort(key=lambda h: h.start)
+    hits = [h for h in v.cues.find(sentence, folded)
+            # "anti-riot police", "anti-protest law": not the thing itself
+            if not (h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "))]
+    kept = longest_first(hits)
     tags = frozenset(h.label for h in kept)
     strength = max((v.tag_weight.get(t, 0.0) for t in tags), default=0.0)
     return Cues(tuple(kept), tags, strength)

@@ -50,10 +50,10 @@ class Draft:
         return " ".join(x.folded for x in self.sents)
 
 
-_COMMENTS = re.compile(
-    r"^\s*(?:\d+\s+)?(?:comments?|responses?|reader comments|leave a (?:comment|reply)|"
+_COMMENTS = re.compile(   # one line on its own; [ \t] so blank-line runs are not rescanned
+    r"^[ \t]*(?:\d+[ \t]+)?(?:comments?|responses?|reader comments|leave a (?:comment|reply)|"
     r"join the (?:discussion|conversation)|add (?:a|your) comment|what do you think\??|"
-    r"comments are closed|show comments)\s*:?\s*$", re.I | re.M)
+    r"comments are closed|show comments)[ \t]*:?[ \t]*$", re.I | re.M)
 _BOILERPLATE = re.compile(r"^(?:photo|file photo|image|video|read more|related|advertisement|"
                           r"share this|follow us|subscribe)\b", re.I)
 _SEPARATE = re.compile(r"\b(?:retaliat\w*|in response|in a separate|separately|another "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -93,3 +94,18 @@ class Substrings:
         if self._empty or not text:
             return False
         return next(self._auto.iter(text.lower()), None) is not None
+
+
+def longest_first(hits: list[Hit]) -> list[Hit]:
+    """Non-overlapping hits in text order; where hits overlap the longest one wins."""
+    starts: list[int] = []
+    kept: list[Hit] = []      # sorted by start, never overlapping
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        i = bisect.bisect_right(starts, h.start)
+        if i > 0 and kept[i - 1].end > h.start:
+            continue
+        if i < len(kept) and kept[i].start < h.end:
+            continue
+        starts.insert(i, h.start)
+        kept.insert(i, h)
+    return kept

@@ -368,6 +368,10 @@ def _resolve(text: str, spans: list[_Span],
     region_names = {(cc, fold_key(n)) for cc, n in regions}
 
     chosen: list[tuple[Entry, bool] | None] = [None] * len(spans)
+    inside: dict[int, list[_Span]] = defaultdict(list)   # spans in the "(Y, Z)" of each span
+    for other in spans:
+        if other.paren_of is not None:
+            inside[other.paren_of].append(other)
     for idx, sp in enumerate(spans):
         # regions given in "(Y, Z)" after this span
         paren_regions: set[tuple[str, str]] = set()
@@ -375,13 +379,12 @@ def _resolve(text: str, spans: list[_Span],
         for part in sp.paren_parts or []:
             for e in gz.abbreviated_admin1(part):
                 paren_regions.add((e.country_code, fold_key(e.name)))
-        for other in spans:
-            if other.paren_of == idx:
-                for e, _ in other.cands:
-                    if e.kind == KIND_ADMIN1:
-                        paren_regions.add((e.country_code, fold_key(e.name)))
-                    elif e.kind == KIND_CITY:
-                        paren_cities.append(e)
+        for other in inside.get(idx, ()):
+            for e, _ in other.cands:
+                if e.kind == KIND_ADMIN1:
+                    paren_regions.add((e.country_code, fold_key(e.name)))
+                elif e.kind == KIND_CITY:
+                    paren_cities.append(e)
         gm = _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER])
         gword = gm.group(0).strip().lower() if gm else ""
         scored = []

@@ -12,7 +12,8 @@ _ABBREV = frozenset(
 )
 # candidate boundary: . ! ? (and closing quotes/brackets) then space(s) then an opening char
 _BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
-_PARA = re.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9\"'\u201c(\[])")
+# horizontal space only inside the patterns: a run of blank lines must not be rescanned
+_PARA = re.compile(r"\n[ \t\r\f\v]*\n|\n(?=[ \t]*[A-Z0-9\"'\u201c(\[])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 

@@ -110,7 +110,9 @@ def test_silence_leaves_fatalities_unknown():
     assert found[0].fatalities is None and found[0].injured is None
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "a" * 10000, "On 99/99/9999 ..."])
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "a" * 10000, "On 99/99/9999 ...",
+                                 "\n" * 5000, "killed " * 5000, "(" * 3000 + "killed 5",
+                                 "Kabul Kandahar Herat " * 1000])
 def test_never_raises(bad):
     assert isinstance(extract_incidents(bad, published="not a date"), list)
 
