@@ -56,7 +56,7 @@ def test_generated_incidents_are_found_by_the_extractor():
 @pytest.mark.es
 def test_bench_stages_smoke(tmp_path):
     out = tmp_path / "stages.json"
-    assert bench_stages.main(["--pages", "4", "--json", str(out)]) == 0
+    assert bench_stages.main(["--pages", "4", "--repeat", "1", "--json", str(out)]) == 0
     result = json.loads(out.read_text())
     stages = {row["stage"]: row for row in result["stages"]}
     articles = result["corpus"]["generated_pages"] + result["corpus"]["shared_pages"]
