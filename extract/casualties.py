@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -171,21 +172,21 @@ def _matches(pat: re.Pattern[str], text: str, verb: re.Pattern[str] | None):
             starts = _number_starts(text)
         lo = max(0, v.start() - _SUBJECT_REACH, last)
         end = min(len(text), v.end() + 40)
-        for st in starts:
-            if st < lo:
-                continue
-            if st >= v.start():
-                break
-            m = pat.match(text, st, end)
+        i = bisect.bisect_left(starts, lo)
+        while i < len(starts) and starts[i] < v.start():
+            m = pat.match(text, starts[i], end)
             if m and m.end() >= v.end() - 1:
                 last = m.end()
                 yield m
                 break
+            i += 1
 
 
 def _collect(pats: list[tuple[re.Pattern[str], re.Pattern[str] | None]], text: str
              ) -> int | None:
-    spans: list[tuple[int, int, int]] = []
+    """The sum of the distinct counts the patterns find (one count is never read twice)."""
+    starts: list[int] = []
+    spans: list[tuple[int, int, int]] = []      # sorted by start, never overlapping
     for pat, verb in pats:
         for m in _matches(pat, text, verb):
             for g in ("n", "n2"):
@@ -195,11 +196,13 @@ def _collect(pats: list[tuple[re.Pattern[str], re.Pattern[str] | None]], text: s
                 if n is None or n > 100000:
                     continue
                 s, e = m.span(g)
-                if any(s < e2 and s2 < e for s2, e2, _ in spans):
+                i = bisect.bisect_right(starts, s)
+                if (i > 0 and spans[i - 1][1] > s) or (i < len(spans) and spans[i][0] < e):
                     continue
                 if _is_not_count(text, s, e):
                     continue
-                spans.append((s, e, n))
+                starts.insert(i, s)
+                spans.insert(i, (s, e, n))
     if not spans:
         return None
     return sum(n for _, _, n in spans)
