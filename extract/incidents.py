@@ -89,10 +89,16 @@ def _confidence(d: Draft, where: PlaceMention | None, actors: list[str]) -> floa
     return round(max(0.05, min(c, 0.95)), 2)
 
 
-def _paragraphs(d: Draft, sents: list[Mention]) -> str:
-    """The text of the paragraphs an incident is told in (its outcome may be told apart)."""
-    paras = {x.s.paragraph for x in d.sents}
-    return " ".join(x.s.text for x in sents if x.s.paragraph in paras)
+_AFTERWORD = 2   # sentences after an incident's last one that may still tell its outcome
+
+
+def _told_with(d: Draft, sents: list[Mention]) -> str:
+    """The incident's sentences and the next few of the same paragraph (its outcome may be told
+    apart: "Material damage was reported.")."""
+    last = d.sents[-1]
+    i = next((k for k, x in enumerate(sents) if x is last), len(sents))
+    after = [x for x in sents[i + 1:i + 1 + _AFTERWORD] if x.s.paragraph == last.s.paragraph]
+    return " ".join(x.s.text for x in [*d.sents, *after])
 
 
 def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
@@ -120,7 +126,7 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded)
     if killed is None and (injured is not None or event_type in _NON_LETHAL
                            or sub in _NON_LETHAL_SUBS
-                           or casualties.outcome_without_deaths(_paragraphs(d, sents))):
+                           or casualties.outcome_without_deaths(_told_with(d, sents))):
         killed = 0          # casualties accounted for, or an event that kills nobody by kind
     weapons: list[str] = []
     for h in vocab.get().weapons.find(d.text, folded):
