@@ -225,6 +225,7 @@ RULES: tuple[Rule, ...] = (
     Rule(_has("looting"), SD, "Looting/property destruction"),
     Rule(_has("arrests"), SD, "Arrests"),
     Rule(_has("agreement"), SD, "Agreement"),
+    Rule(_has("headquarters"), SD, "Headquarters or base established"),
     Rule(_has("change_group"), SD, "Change to group/activity"),
     Rule(_has("displacement"), SD, "Other"),
 )

@@ -36,6 +36,19 @@ def kind(text: str, harmed: bool = False):
      ("Strategic developments", "Looting/property destruction")),
     ("Troops recaptured the town from the rebels.",
      ("Battles", "Government regains territory")),
+    ("Rebels seized control of the town after the army withdrew.",
+     ("Battles", "Non-state actor overtakes territory")),
+    ("Militants established a base near the village.",
+     ("Strategic developments", "Headquarters or base established")),
+    ("Houthi reinforcements arrived at the front.",
+     ("Strategic developments", "Change to group/activity")),
+    ("Police arrested the former minister.", ("Strategic developments", "Arrests")),
+    ("The two sides signed a peace agreement.", ("Strategic developments", "Agreement")),
+    ("A woman was raped by armed men.", ("Violence against civilians", "Sexual violence")),
+    ("Government forces used chlorine gas on the town.",
+     ("Explosions/Remote violence", "Chemical weapon")),
+    ("Police shot dead two protesters with live ammunition during a rally.",
+     ("Protests", "Excessive force against protesters")),
 ])
 def test_acled_types(text, expected):
     assert kind(text) == expected
