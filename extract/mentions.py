@@ -89,6 +89,11 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
     return out
 
 
+_SAID_BEFORE = re.compile(r"\b(?:said|says|reported|told \w+|announced|stated|added|confirmed|"
+                          r"reports|statement|claimed)\s+(?:\w+\s+)?(?:on|late|early|last)?\s*$",
+                          re.I)
+
+
 def _own_date(x: Mention) -> dates.DateMention | None:
     """The sentence's date of its event: of several, the one nearest the first event cue."""
     live = [d for d in x.dates if not d.since]
@@ -97,6 +102,8 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     text = x.s.text
     outside = [d for d in live if text.count("(", 0, d.start) <= text.count(")", 0, d.start)]
     live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
+    told = [d for d in live if not _SAID_BEFORE.search(text[max(0, d.start - 30):d.start])]
+    live = told or live        # "killed on Sunday, police said on Monday": Monday is the report
     if len(live) <= 1 or not x.cues.hits:
         return live[0] if live else None
     cue = x.cues.hits[0]

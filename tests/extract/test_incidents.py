@@ -203,3 +203,9 @@ def test_a_road_between_two_towns_is_not_the_place():
 def test_a_planned_rally_is_not_an_incident():
     assert extract_incidents("The opposition plans a rally in Tbilisi on Saturday.",
                              published="2024-07-02") == []
+
+
+def test_the_day_it_was_said_is_not_the_day_it_happened():
+    (inc,) = extract_incidents("Gunmen killed three villagers in Wajir, Kenya, on Saturday, "
+                               "police said on Monday.", published="2024-04-22T18:00:00Z")
+    assert inc.date == "2024-04-20"
