@@ -52,6 +52,15 @@ def load() -> None:
     vocab.get()
 
 
+def _actor_country(d: Draft) -> str | None:
+    """Where a named group mostly acts: the last hint for a text that names no place."""
+    v = vocab.get()
+    for name in actors_mod.find(d.text, country_code=None, event_type=None, folded=d.folded):
+        if name in v.actor_country:
+            return v.actor_country[name]
+    return None
+
+
 def _casualties(d: Draft) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
@@ -115,7 +124,7 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         where = wh.title_place(title) or where   # the headline names the place the body omits
     cc = where.country_code if where else None
     if where is None:
-        cc = wh.demonym_country(d.text)
+        cc = wh.demonym_country(d.text) or _actor_country(d)
         where = wh.country_place(cc)
     elif cc is None:      # a place the gazetteer lacks: its country from the other places named
         cc = wh.likely_country([m for x in d.sents for m in x.places] or all_mentions) \

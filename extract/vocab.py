@@ -30,6 +30,7 @@ class Vocab:
     modality_quick: Substrings   # label = reason; one of its substrings is in every match
     actors: PhraseMatcher           # label = canonical actor name
     actor_types: dict[str, str]
+    actor_country: dict[str, str]   # canonical name -> where the group mostly acts
     weapons: PhraseMatcher          # label = weapon label
 
 
@@ -50,8 +51,11 @@ def _build(seeds: Path) -> Vocab:
     quick = Substrings([(q, reason) for reason, spec in mod_doc.items() for q in spec["quick"]])
     actor_entries: list[tuple[str, str]] = []
     types: dict[str, str] = {}
+    countries: dict[str, str] = {}
     for a in _read(seeds / "actors" / "actors.yaml"):
         types[a["name"]] = a.get("type", "other")
+        if a.get("country"):
+            countries[a["name"]] = str(a["country"]).upper()
         actor_entries.append((a["name"], a["name"]))
         actor_entries += [(alias, a["name"]) for alias in a.get("aliases") or []]
     weapon_entries = [(c, label) for label, cues in _read(seeds / "weapons.yaml").items()
@@ -59,7 +63,7 @@ def _build(seeds: Path) -> Vocab:
     return Vocab(
         cues=PhraseMatcher(cue_entries), tag_weight=weights, modality=modality,
         modality_quick=quick,
-        actors=PhraseMatcher(actor_entries), actor_types=types,
+        actors=PhraseMatcher(actor_entries), actor_types=types, actor_country=countries,
         weapons=PhraseMatcher(weapon_entries),
     )
 

@@ -209,3 +209,9 @@ def test_the_day_it_was_said_is_not_the_day_it_happened():
     (inc,) = extract_incidents("Gunmen killed three villagers in Wajir, Kenya, on Saturday, "
                                "police said on Monday.", published="2024-04-22T18:00:00Z")
     assert inc.date == "2024-04-20"
+
+
+def test_a_named_group_hints_the_country_when_no_place_is_named():
+    (inc,) = extract_incidents("Imbonerakure members tortured an opposition activist on Sunday.",
+                               published="2024-04-22")
+    assert inc.country_code == "BI" and inc.geo_precision == 3
