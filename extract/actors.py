@@ -85,6 +85,17 @@ def _dictionary(hits: list[Hit]) -> list[Hit]:
     return longest_first(hits)
 
 
+# country names said with "the" ("Military Forces of the United States")
+_THE = frozenset({"United States", "United Kingdom", "Philippines", "Netherlands", "Gambia",
+                  "Democratic Republic of Congo", "Republic of Congo", "Central African Republic",
+                  "Bahamas", "Comoros", "Maldives", "United Arab Emirates", "Czech Republic",
+                  "Dominican Republic", "Solomon Islands", "Marshall Islands"})
+
+
+def _with_article(name: str) -> str:
+    return f"the {name}" if name in _THE else name
+
+
 def _country_label(cc: str | None) -> str | None:
     return places.country_name(cc) if cc else None
 
@@ -116,11 +127,12 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
             continue
         national.add(cc or "")
         police = re.match(_POLICE_WORDS, m.group("what"), re.I)
-        add(("Police Forces of " if police else "Military Forces of ") + name)
+        add(("Police Forces of " if police else "Military Forces of ") + _with_article(name))
     for m in (_FORCES_OF.finditer(text) if "forces_of" in stems else ()):
         for e, _alt in gazetteer.get().lookup(m.group("country")):
             if e.kind == gazetteer.KIND_COUNTRY:
-                add("Military Forces of " + (_country_label(e.country_code) or e.name))
+                add("Military Forces of " + _with_article(_country_label(e.country_code)
+                                                          or e.name))
                 break
     country = _country_label(country_code)
     for kind, pat in _GENERIC:
@@ -144,6 +156,9 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
             continue
         if kind == "civilians" and event_type in _CROWD_EVENTS:
             continue    # "200 people marched": the crowd itself, not its victims
+        if kind in ("police", "military") and country:
+            add(_GENERIC_LABEL[kind].format(c=_with_article(country)))
+            continue
         add(_GENERIC_LABEL[kind].format(c=country) if country else _BARE_LABEL.get(kind))
     implied = {"Protests": "protesters", "Riots": "rioters",
                "Violence against civilians": "civilians"}.get(event_type or "")
