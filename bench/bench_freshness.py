@@ -64,7 +64,8 @@ class Publisher:
             art = make_article(k, self.seed, published=self._dt(k))
             items.append((art.title, self.url(k), art.summary, art.published, art.author))
         body = rss(f"Live {f}", items).replace("{{BASE_URL}}", self.base_url).encode()
-        return f'"{f}-{len(shown)}"', body
+        # the ETag names the newest item: the count stops changing once the window is full
+        return f'"{f}-{shown[-1] if shown else -1}"', body
 
     def page(self, k: int) -> bytes | None:
         from corpus import make_article
