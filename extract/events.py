@@ -44,13 +44,21 @@ def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
     v = vocab.get()
     hits = [h for h in v.cues.find(sentence, folded)
             # "anti-riot police", "anti-protest law": not the thing itself
-            if not (h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "))]
+            if not (h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "))
+            # "the senator attacked the budget plan": words, not violence
+            and not (h.label == "attack" and _WORDS_ATTACKED.match(sentence, h.end))]
     kept = longest_first(hits)
     tags = frozenset(h.label for h in kept)
     strength = max((v.tag_weight.get(t, 0.0) for t in tags), default=0.0)
     return Cues(tuple(kept), tags, strength)
 
 
+_WORDS_ATTACKED = re.compile(
+    r"\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\w\-]+(?:'s|\u2019s)\s+)?"
+    r"(?:\w+\s+)?(?:plans?|polic(?:y|ies)|budget|bill|law|decision|remarks|comments|proposals?|"
+    r"record|media|critics|ideas?|stance|position|reforms?|speech|statement|report|ruling|"
+    r"verdict|deal|agreement|campaign|manifesto|leadership|handling|response|strategy|tax(?:es)?|"
+    r"rivals?|opponents?|credibility)\b", re.I)
 _WINDOW = 60
 _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION})
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
@@ -133,6 +141,7 @@ _ARMED_SIDE = re.compile(r"\b(?:armed|gunm[ae]n|militia\w*|forces|soldiers|troop
                          r"military|rebels|militants|fighters|army|insurgents|guns?|rifles?|"
                          r"firearms|shot|shooting|gunfire|officers|machetes?|spears?|arrows?|"
                          r"bows|morans|warriors)\b", re.I)
+_FANS = re.compile(r"\b(?:fans|hooligans|ultras|spectators)\b", re.I)
 _TWO_SIDED = re.compile(r"\b(?:positions?|exchanged fire|exchange of fire|both directions|"
                         r"clash\w*|fight\w*|fought|battle\w*)\b", re.I)
 # unorganised people as the ones who strike, with an object: "villagers killed a woman"
@@ -172,9 +181,11 @@ def _has(*tags: str) -> Callable[[Facts], bool]:
 def _crowd_fight(f: Facts) -> bool:
     """A fight between unarmed groups (students, residents, communities): mob violence."""
     if "mob" in f.tags or _STRUCK_BY_CROWD.search(f.text):
-        return bool({"mob", "attack", "clash"} & f.tags)
+        return bool({"mob", "attack", "harm", "clash"} & f.tags)
     if _CROWD_STRIKES.search(f.text):
-        return bool({"attack", "clash"} & f.tags)
+        return bool({"attack", "harm", "clash"} & f.tags)
+    if "clash" in f.tags and _FANS.search(f.text):
+        return True     # football fans fighting each other or the police
     return "clash" in f.tags and bool(_UNARMED_SIDES.search(f.text)) and \
         not _ARMED_SIDE.search(f.text)
 
@@ -187,7 +198,8 @@ def _protest_like(t: frozenset[str]) -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(_has("suicide"), ERV, "Suicide bomb"),
     Rule(_has("chemical"), ERV, "Chemical weapon"),
-    Rule(lambda f: "disrupted" in f.tags and not ({"attack", "clash"} & f.tags and f.harmed),
+    Rule(lambda f: "disrupted" in f.tags and not ({"attack", "harm", "clash"} & f.tags
+                                                  and f.harmed),
          SD, "Disrupted weapons use"),
     Rule(_has("air"), ERV, "Air/drone strike"),
     Rule(lambda f: "small_arms" in f.tags and bool(_TWO_SIDED.search(f.text)), BATTLES,
@@ -219,9 +231,9 @@ RULES: tuple[Rule, ...] = (
          ERV, "Shelling/artillery/missile attack"),
     Rule(_has("explosion"), ERV, "Remote explosive/landmine/IED"),
     Rule(lambda f: "looting" in f.tags and not f.harmed, SD, "Looting/property destruction"),
-    Rule(lambda f: "attack" in f.tags and bool(_ARMED_TARGET.search(f.lead or f.text)), BATTLES,
-         "Armed clash"),
-    Rule(_has("attack"), VAC, "Attack"),
+    Rule(lambda f: bool({"attack", "harm"} & f.tags)
+         and bool(_ARMED_TARGET.search(f.lead or f.text)), BATTLES, "Armed clash"),
+    Rule(_has("attack", "harm"), VAC, "Attack"),
     Rule(_has("looting"), SD, "Looting/property destruction"),
     Rule(_has("arrests"), SD, "Arrests"),
     Rule(_has("agreement"), SD, "Agreement"),
@@ -231,7 +243,22 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# cue tags that do not show anyone meant harm: a flood also kills, a fire also destroys
+_NO_INTENT = frozenset({"harm", "explosion", "looting", "displacement", "disaster", "sports",
+                        "intervention", "excessive", "nonviolent"})
+
+
+def _not_political(facts: Facts) -> bool:
+    """A disaster, an accident, a disease or a sports match, not political violence."""
+    if "sports" in facts.tags and not ({"riot", "protest", "mob"} & facts.tags
+                                       or _crowd_fight(facts)):
+        return True
+    return "disaster" in facts.tags and facts.tags <= _NO_INTENT
+
+
 def _first_rule(facts: Facts) -> tuple[str, str] | None:
+    if _not_political(facts):
+        return None
     for rule in RULES:
         if rule.when(facts):
             return rule.event_type, rule.sub_event_type

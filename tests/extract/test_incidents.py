@@ -215,3 +215,24 @@ def test_a_named_group_hints_the_country_when_no_place_is_named():
     (inc,) = extract_incidents("Imbonerakure members tortured an opposition activist on Sunday.",
                                published="2024-04-22")
     assert inc.country_code == "BI" and inc.geo_precision == 3
+
+
+@pytest.mark.parametrize("text", [
+    "Floods killed at least 20 people in northern Kenya on Sunday, officials said.",
+    "A bus crash on the Nairobi-Mombasa highway killed 12 people on Saturday.",
+    "Cholera has killed 30 people in Malawi since January, the health ministry said.",
+    "A gas explosion killed 3 people in a restaurant in Lagos on Sunday.",
+    "Salah shot wide as Liverpool attacked relentlessly in the match in Madrid on Saturday.",
+    "The senator attacked the government's budget plan in Washington on Tuesday.",
+])
+def test_disasters_accidents_sports_and_words_are_not_incidents(text):
+    assert extract_incidents(text, published="2024-04-22") == []
+
+
+def test_violence_in_a_disaster_area_is_still_an_incident():
+    text = "Gunmen set fire to a market in Maiduguri on Sunday, killing 5 traders."
+    (inc,) = extract_incidents(text, published="2024-04-22")
+    assert inc.event_type == "Violence against civilians" and inc.fatalities == 5
+    (riot,) = extract_incidents("Fans clashed with police after the match in Cairo on Sunday.",
+                                published="2024-04-22")
+    assert riot.event_type == "Riots"
