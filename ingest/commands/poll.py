@@ -1,4 +1,9 @@
-"""`newswatch poll [--feeds F] [--limit N]`: poll the feed list once and show what is new."""
+"""`newswatch poll [--feeds F] [--limit N]`: poll the feed list once and show what is new.
+
+A preview: it reads feed state (back-off, articles already indexed) but never writes it. Saving
+a feed's new ETag here would make the next `newswatch run` or DAG run get a 304 and skip the
+very entries this command showed.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feeds", type=Path, help="feed file (default: seeds/feeds.yaml)")
     parser.add_argument("--limit", type=int, help="poll only the first N enabled feeds")
     parser.add_argument("--no-es", action="store_true",
-                        help="do not read or save feed state in Elasticsearch")
+                        help="do not read feed state from Elasticsearch")
     parser.add_argument("--all", action="store_true", help="also poll feeds backing off")
     parser.add_argument("--json", action="store_true",
                         help="print the new entries as JSON lines after the table")
@@ -72,13 +77,6 @@ def run(args: argparse.Namespace) -> int:
         results = poll_feeds(due, states, settings, workers=args.workers,
                              on_result=lambda _r: progress.advance(task))
     new_by_feed = _new_entries(client, settings, results, err)
-    if client is not None:
-        items = {r.feed_id: (spec, feed_store.next_state(states.get(r.feed_id), r, now))
-                 for spec, r in zip(due, results, strict=True)}
-        try:
-            feed_store.save_states(client, settings, items)
-        except NewswatchError as exc:
-            err.print(f"[yellow]note:[/] {escape(str(exc))}")
     _print_table(table_console(), results, new_by_feed, skipped)
     if args.json:
         for r in results:
