@@ -108,6 +108,32 @@ def key_variants(name: str, cc: str, *, region: bool = False) -> set[str]:
     return {v.strip() for v in out if len(v.strip()) >= 2}
 
 
+FUZZY_MIN = 0.88   # similarity of two skeletons that name one place
+_SKELETON_SUBS = (("kh", "h"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ch", "s"),
+                  ("ph", "f"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"), ("c", "k"),
+                  ("y", "i"), ("w", "u"), ("z", "s"), ("e", "i"), ("o", "u"))
+_DOUBLE = re.compile(r"(.)\1+")
+_NOT_LETTER = re.compile(r"[^a-z ]")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def skeleton(name: str) -> str:
+    """A name reduced to what its transliterations share: no article, no doubled letters,
+    digraphs and vowels merged (Al-Atareb, Atarib -> "atarib"; Doura, Dura -> "dura")."""
+    k = _NOT_LETTER.sub("", fold_key(name).replace("-", " "))
+    for art in ARTICLES:
+        if k.startswith(art) and len(k) - len(art) >= 3:
+            k = k[len(art):]
+            break
+    k = k.replace(" ", "")
+    for a, b in _SKELETON_SUBS:
+        k = k.replace(a, b)
+    k = _DOUBLE.sub(r"\1", k)
+    if len(k) > 4 and k.endswith("h") and k[-2] in "aiu":
+        k = k[:-1]
+    return k
+
+
 @dataclass(frozen=True)
 class Entry:
     """One gazetteer place (a row of the column arrays)."""
@@ -146,6 +172,8 @@ class Gazetteer:
         self.admin1_abbrev: dict[str, list[int]] = data["admin1_abbrev"]
         self.common: frozenset[str] = data["common"]
         self.automaton = automaton
+        self._region_index: dict[tuple[str, str | None], list[int]] | None = None
+        self._skeletons: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
 
     def entry(self, i: int) -> Entry:
         return Entry(i, self.names[i], self.cc[i], self.admin1[i], self.lat[i], self.lon[i],
@@ -165,6 +193,52 @@ class Gazetteer:
     def abbreviated_admin1(self, word: str) -> list[Entry]:
         """Regions an all-capital short form stands for ("KL" -> Kerala)."""
         return [self.entry(i) for i in self.admin1_abbrev.get(word.strip(), [])]
+
+    def cities_in(self, cc: str, admin1: str | None) -> list[int]:
+        """Ids of the cities and villages of a region (of the country when admin1 is None)."""
+        if self._region_index is None:
+            idx: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+            kinds = self.kind
+            for i, (c, a) in enumerate(zip(self.cc, self.admin1, strict=True)):
+                if kinds[i] == KIND_CITY:
+                    idx[(c, a)].append(i)
+                    idx[(c, None)].append(i)
+            self._region_index = dict(idx)
+        return self._region_index.get((cc, admin1), [])
+
+    def near_spelling(self, name: str, cc: str, admin1: str | None = None,
+                      *, exact_only: bool = False) -> Entry | None:
+        """The city of a region (or country) whose name is `name` transliterated another way
+        ("Doura" ~ Dura, "Atareb" ~ Al Atarib, "Muda Serraca" ~ Muda Serracao), or None when
+        no single place is close enough."""
+        target = skeleton(name)
+        if len(target) < 4:
+            return None
+        cache = self._skeletons.get((cc, admin1))
+        if cache is None:
+            cache = [(skeleton(self.names[i]), i) for i in self.cities_in(cc, admin1)]
+            self._skeletons[(cc, admin1)] = cache
+        exact = [i for k, i in cache if k == target]
+        if exact:
+            return self.entry(max(exact, key=lambda i: self.pop[i]))
+        if exact_only or len(target) < 6:
+            return None
+        sm = difflib.SequenceMatcher(None, "", target)
+        scored: list[tuple[float, int]] = []
+        for k, i in cache:
+            if abs(len(k) - len(target)) > 2 or k[:1] != target[:1]:
+                continue
+            sm.set_seq1(k)
+            if sm.real_quick_ratio() >= FUZZY_MIN and sm.quick_ratio() >= FUZZY_MIN:
+                r = sm.ratio()
+                if r >= FUZZY_MIN:
+                    scored.append((r, i))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        best_r, best = scored[0]
+        rivals = {self.names[i] for r, i in scored if r >= best_r - 0.03}
+        return self.entry(best) if len(rivals) == 1 else None
 
     def admin1_of(self, cc: str, name: str) -> Entry | None:
         """The admin1 entry of a country by (any spelling of) its name."""

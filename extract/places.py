@@ -557,6 +557,27 @@ def _town_in_name(name: str, admin1: Entry | None, hint_cc: str | None) -> Entry
     return None
 
 
+def _near_spelling(name: str, town: Entry | None, admin1: Entry | None,
+                   known: list[PlaceMention], end: int, text: str, pat_i: int) -> Entry | None:
+    """The gazetteer town that an unknown name spells another way, looked for only in the
+    region the text places it in ("(District, Region)", "in X, Region", "village of X in Y")."""
+    gz = gazetteer.get()
+    if admin1 is not None:
+        cc, a1 = admin1.country_code, admin1.name
+    elif town is not None:
+        cc, a1 = town.country_code, town.admin1
+    elif pat_i in (1, 2) and (nxt := _following_place(known, end, text)) is not None:
+        if not nxt.country_code or not nxt.admin1:
+            return None
+        cc, a1 = nxt.country_code, nxt.admin1
+    else:
+        return None
+    near = gz.near_spelling(name, cc, a1)
+    if near is None or (town is not None and _km(near.lat, near.lon, town.lat, town.lon) > 80):
+        return None   # a namesake far from the district named beside it is another place
+    return near
+
+
 def _following_place(known: list[PlaceMention], end: int, text: str) -> PlaceMention | None:
     """The next known city or region in the same sentence ("village of X in Jabal Y, Idleb")."""
     stop = text.find(". ", end)
@@ -601,6 +622,14 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 parts = []
             town, admin1 = _region_from_parts(parts, doc_cc) if parts else (None, None)
             if pat_i == 3 and admin1 is None:
+                continue
+            near = _near_spelling(name, town, admin1, known, e, text, pat_i)
+            if near is not None:
+                # the same name transliterated: the text's spelling; a slip: the gazetteer's
+                loc = name if gazetteer.skeleton(name) == gazetteer.skeleton(near.name) else None
+                pm = _mention(text, _Span(s, e, -1, []), near)
+                out.append(replace(pm, name=name, location=loc or pm.location))
+                taken.append((s, e))
                 continue
             if town is None:
                 town = _town_in_name(name, admin1, doc_cc)

@@ -42,3 +42,22 @@ def test_demonyms():
     assert places.country_of_demonym("Syrians") == "SY"
     assert places.country_of_demonym("Nigerian") == "NG"
     assert places.country_of_demonym("forces") is None
+
+
+def test_skeleton_merges_transliterations():
+    sk = gazetteer.skeleton
+    assert sk("Al-Atareb") == sk("Al Atārib")
+    assert sk("Doura") == sk("Dūrā")
+    assert sk("Kafr Qaseem") == sk("Kafr Qāsim")
+    assert sk("Mansura") == sk("Al Manşūrah")
+    assert sk("Homs") != sk("Hama")
+
+
+def test_near_spelling_stays_in_the_region():
+    gz = gazetteer.get()
+    hit = gz.near_spelling("Atareb", "SY", "Aleppo")
+    assert hit is not None and hit.country_code == "SY" and hit.admin1 == "Aleppo"
+    assert gz.near_spelling("Atareb", "SY", "Homs") is None   # no such town in that region
+    slip = gz.near_spelling("Patzuaro", "MX", "Michoacán")    # a letter missing
+    assert slip is not None and slip.name == "Pátzcuaro"
+    assert gz.near_spelling("Xqwzt", "MX", "Michoacán") is None

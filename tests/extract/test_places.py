@@ -146,3 +146,16 @@ def test_person_and_institution_names_hide_place_names():
     text = ("Officials said Mark Jordan will lead the office. The minister visited "
             "Lady Reading Hospital in Peshawar.")
     assert [(m.name, m.country_code) for m in find_places(text)] == [("Peshawar", "PK")]
+
+
+def test_transliterated_town_in_named_region_gets_its_coordinates():
+    text = "On 1 May 2020, a demonstration took place in the town of Atareb in Aleppo province."
+    p = primary_place(find_places(text), text)
+    assert p is not None and (p.location, p.country_code, p.admin1) == ("Atareb", "SY", "Aleppo")
+    assert p.geo_precision == 1 and p.lat is not None and abs(p.lat - 36.14) < 0.2
+
+
+def test_misspelt_town_takes_the_gazetteer_name():
+    text = "On 28 April 2020, in the municipality of Patzuaro, Michoacan, students blocked a road."
+    p = primary_place(find_places(text), text)
+    assert p is not None and p.location == "Pátzcuaro" and p.admin1 == "Michoacán"
