@@ -1,0 +1,71 @@
+"""Hand-coded multi-incident wire stories: load them and match extracted incidents to them."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+FIXTURES = Path(__file__).resolve().parents[1] / "extract" / "fixtures"
+WIRE = FIXTURES / "wire"
+KNOWN_GAPS = FIXTURES / "wire_known_gaps"
+FIELDS = ("event_type", "sub_event_type", "date", "country_code", "location", "fatalities",
+          "injured")
+KEY_FIELDS = ("event_type", "date", "country_code", "location", "fatalities")
+
+
+def stories(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) if folder.exists() else []
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def fold(text: object) -> str:
+    plain = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return " ".join(plain.casefold().replace("-", " ").replace("'", "").split())
+
+
+def field_ok(name: str, want: dict, found: dict) -> bool:
+    """One expected field against the extracted incident (a field not written is not checked;
+    a location may list its accepted spellings)."""
+    if name not in want:
+        return True
+    if name == "location":
+        names = want["location"] if isinstance(want["location"], list) else [want["location"]]
+        return fold(found.get("location")) in {fold(n) for n in names}
+    return found.get(name) == want[name]
+
+
+def matches(want: dict, found: dict, fields: tuple[str, ...] = KEY_FIELDS) -> bool:
+    return all(field_ok(f, want, found) for f in fields)
+
+
+def pair(expected: list[dict], found: list[dict], fields: tuple[str, ...] = KEY_FIELDS
+         ) -> dict[int, int]:
+    """The largest one-to-one pairing of expected to extracted incidents (augmenting paths)."""
+    owner: dict[int, int] = {}
+
+    def place(i: int, seen: set[int]) -> bool:
+        for j, f in enumerate(found):
+            if j in seen or not matches(expected[i], f, fields):
+                continue
+            seen.add(j)
+            if j not in owner or place(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(expected)):
+        place(i, set())
+    return {i: j for j, i in owner.items()}
+
+
+def extract(story: dict) -> list[dict]:
+    from extract.incidents import extract_incidents
+
+    found = extract_incidents(story["text"], title=story.get("title"),
+                              published=str(story["published"]))
+    return [i.to_dict() for i in found]
