@@ -344,6 +344,22 @@ def _base(e: Entry, alt: bool) -> float:
     return s
 
 
+def _generic_word(text: str, sp: _Span) -> str:
+    """The generic word after a name ("city" in "Amara city"), lower case, or ""."""
+    gm = _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER])
+    return gm.group(0).strip().lower() if gm else ""
+
+
+def _kind_fit(gword: str, e: Entry) -> float:
+    """How well a candidate fits the generic word after its name ("X city", "Y province")."""
+    if gword in ("city", "town", "village") and e.kind == KIND_CITY:
+        return 2.5
+    if gword in ("province", "governorate", "state", "region", "department") and (
+            e.kind == KIND_ADMIN1):
+        return 1.5
+    return 0.0
+
+
 def _resolve(text: str, spans: list[_Span],
              ) -> tuple[list[tuple[Entry, bool] | None], str | None]:
     gz = gazetteer.get()
@@ -354,8 +370,9 @@ def _resolve(text: str, spans: list[_Span],
         cvote[cc] += v
     for sp in spans:
         best: dict[str, float] = {}
+        gword = _generic_word(text, sp)
         for e, alt in sp.cands:
-            s = _base(e, alt) + (2.0 if sp.cue else 0.0)
+            s = _base(e, alt) + (2.0 if sp.cue else 0.0) + _kind_fit(gword, e)
             if alt and votes and e.country_code not in votes:
                 s = 0.0   # a foreign exonym ("Bethlehem" for Belem) is no evidence
             best[e.country_code] = max(best.get(e.country_code, -9.0), s)
@@ -385,16 +402,10 @@ def _resolve(text: str, spans: list[_Span],
                     paren_regions.add((e.country_code, fold_key(e.name)))
                 elif e.kind == KIND_CITY:
                     paren_cities.append(e)
-        gm = _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER])
-        gword = gm.group(0).strip().lower() if gm else ""
+        gword = _generic_word(text, sp)
         scored = []
         for e, alt in sp.cands:
-            s = _base(e, alt)
-            if gword in ("city", "town", "village") and e.kind == KIND_CITY:
-                s += 2.5
-            elif gword in ("province", "governorate", "state", "region", "department") and (
-                    e.kind == KIND_ADMIN1):
-                s += 1.5
+            s = _base(e, alt) + _kind_fit(gword, e)
             if rvotes.get(e.country_code) and not votes.get(e.country_code):
                 s += 1.5
             if votes.get(e.country_code):

@@ -159,3 +159,9 @@ def test_misspelt_town_takes_the_gazetteer_name():
     text = "On 28 April 2020, in the municipality of Patzuaro, Michoacan, students blocked a road."
     p = primary_place(find_places(text), text)
     assert p is not None and p.location == "Pátzcuaro" and p.admin1 == "Michoacán"
+
+
+def test_generic_word_after_a_name_picks_the_kind_everywhere():
+    text = "On 30 Apr 2020, employees protested in front of the municipality in Amara city."
+    p = primary_place(find_places(text), text)
+    assert p is not None and (p.country_code, p.kind) == ("IQ", "city")
