@@ -16,8 +16,8 @@ import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 import yaml
@@ -134,9 +134,8 @@ def skeleton(name: str) -> str:
     return k
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One gazetteer place (a row of the column arrays)."""
+class Entry(NamedTuple):
+    """One gazetteer place (a row of the column arrays); a tuple, as it is made per match."""
 
     id: int
     name: str

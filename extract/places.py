@@ -81,21 +81,31 @@ _PAREN_AFTER = re.compile(r"^(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]([^()\[\]]{1
 _WORD = r"[A-Z][\w'\u2019\-]*"
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
 _NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
+
+
+def _word_alt(words: str) -> str:
+    """`\\b(?:w1|w2|...)` written so that each branch starts with its letter: the regex engine
+    then jumps between those letters instead of trying the word boundary at every position."""
+    return "(?:" + "|".join(f"{w[0]}(?<!\\w{w[0]}){w[1:]}" for w in words.split()) + ")"
+
+
 _UNKNOWN_PATTERNS = [
     # "in X (Y, Z)", "at X village (Y)"
     re.compile(r"(?:\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?)?(?<![\w'\-])("
                + _NAME + r")"
                r"(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]"),
     # "the village of X"
-    re.compile(r"\b(?:village|town|city|locality|settlement|hamlet|area|neighbourhood|"
-               r"neighborhood|suburb|commune|municipality|district|township|county)\s+of\s+("
-               + _NAME + r")"),
+    re.compile(_word_alt("village town city locality settlement hamlet area neighbourhood "
+                         "neighborhood suburb commune municipality district township county")
+               + r"\s+of\s+(" + _NAME + r")"),
     # "in X village", "in X area"
-    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")\s+(?:village|town|area|locality|"
+    re.compile(_word_alt("in at near") + r"\s+(?:the\s+)?(" + _NAME
+               + r")\s+(?:village|town|area|locality|"
                r"neighbourhood|neighborhood|camp|settlement|refugee camp|sub-district|"
                r"district|township|sub-county|subcounty|LGA|municipality|front)\b"),
     # "in X, Region" (the region is checked to resolve)
-    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + _NAME + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
+    re.compile(_word_alt("in at near") + r"\s+(?:the\s+)?(" + _NAME
+               + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
 ]
 _SENT_END = re.compile(r"(?<=[a-z0-9)\]\"'][.!?])\s+(?=[A-Z\"'])")
 _ABBR_CAPS = re.compile(r"^[A-Z]{1,5}$")
@@ -606,7 +616,7 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
     gz = gazetteer.get()
     out: list[PlaceMention] = []
     if found is None:
-        found = [list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS]
+        found = _intro_matches(text)
     for pat_i, matches in enumerate(found):
         for m in matches:
             s, e = m.start(1), m.end(1)
@@ -679,13 +689,19 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
     return out
 
 
+def _intro_matches(text: str) -> list[list[re.Match[str]]]:
+    """Matches of each _UNKNOWN_PATTERNS entry (the first needs a bracket in the text)."""
+    return [list(pat.finditer(text)) if i or "(" in text or "[" in text else []
+            for i, pat in enumerate(_UNKNOWN_PATTERNS)]
+
+
 def find_places(text: str) -> list[PlaceMention]:
     """All place mentions in the text, resolved using the whole text as context, in text order."""
     if not text:
         return []
     folded = fold_text(text)
     spans = _filter(text, _raw_spans(text, folded))
-    found = [list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS]   # once for both uses
+    found = _intro_matches(text)   # once for both uses
     intro = [(m.start(1), m.end(1)) for ms in found[:3] for m in ms]
     spans = [sp for sp in spans
              if not any(a <= sp.start and sp.end <= b and (b - a) > (sp.end - sp.start)
