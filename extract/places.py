@@ -49,11 +49,18 @@ def country_of_demonym(word: str) -> str | None:
 
 # ----------------------------------------------------------------------------- cues
 
+def _word_alt(words: str) -> str:
+    """`\\b(?:w1|w2|...)` written so that each branch starts with its letter: the regex engine
+    then jumps between those letters instead of trying the word boundary at every position."""
+    return "(?:" + "|".join(f"{w[0]}(?<!\\w{w[0]}){w[1:]}" for w in words.split()) + ")"
+
+
+
 # words that introduce a place right before a name
 _CUE_BEFORE = re.compile(
-    r"(?:\b(?:in|at|near|from|to|into|outside|inside|around|toward|towards|of|between|and|"
-    r"across|through|reach|reached|entered|via|village|town|city|area|district|locality)"
-    r"\s+(?:the\s+)?(?:[a-z]+\s+)?)$"
+    _word_alt("in at near from to into outside inside around toward towards of between and "
+              "across through reach reached entered via village town city area district locality")
+    + r"\s+(?:the\s+)?(?:[a-z]+\s+)?$"
 )
 _PLACE_OF = re.compile(
     r"\b(?:village|town|city|locality|settlement|hamlet|area|neighbourhood|neighborhood|"
@@ -81,12 +88,6 @@ _PAREN_AFTER = re.compile(r"^(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]([^()\[\]]{1
 _WORD = r"[A-Z][\w'\u2019\-]*"
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
 _NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
-
-
-def _word_alt(words: str) -> str:
-    """`\\b(?:w1|w2|...)` written so that each branch starts with its letter: the regex engine
-    then jumps between those letters instead of trying the word boundary at every position."""
-    return "(?:" + "|".join(f"{w[0]}(?<!\\w{w[0]}){w[1:]}" for w in words.split()) + ")"
 
 
 _UNKNOWN_PATTERNS = [
@@ -179,7 +180,7 @@ def _raw_spans(text: str, folded: str) -> list[_Span]:
     for s, e, kid in found:
         if s < last_end:
             continue
-        spans.append(_Span(s, e, kid, list(gz.candidates(kid))))
+        spans.append(_Span(s, e, kid, []))   # candidates: once the cheap checks pass
         last_end = e
     return spans
 
@@ -236,20 +237,20 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
         surface = text[sp.start:sp.end]
         key = fold_key(surface)
         before = text[max(0, sp.start - 40):sp.start]
-        after_text = text[sp.end:sp.end + _AFTER]
-        sp.cue = bool(_CUE_BEFORE.search(before) or _PLACE_OF.search(before)
-                      or _PAREN.match(after_text) or _GENERIC_AFTER.match(after_text))
-        cands = sp.cands
-        if key in _PREFIX_WORDS or (len(key) <= 2 and not _ABBR_CAPS.match(surface)):
+        abbr = _ABBR_CAPS.match(surface)
+        if key in _PREFIX_WORDS or (len(key) <= 2 and not abbr):
             continue
-        if _ABBR_CAPS.match(surface):   # "NASA", "PM", "UN": only countries' short forms
+        if (key in gz.common or key in gz.demonyms) and not _STRICT_CUE.search(before):
+            continue
+        cands = sp.cands = sp.cands or list(gz.candidates(sp.key_id))
+        if abbr:   # "NASA", "PM", "UN": only countries' short forms
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY and "." not in surface
                      and len(surface) >= 2]
             if not cands:
                 continue
-        if key in gz.common or key in gz.demonyms:
-            if not _STRICT_CUE.search(before):
-                continue
+        after_text = text[sp.end:sp.end + _AFTER]
+        sp.cue = bool(_CUE_BEFORE.search(before) or _PLACE_OF.search(before)
+                      or _PAREN.match(after_text) or _GENERIC_AFTER.match(after_text))
         after = text[sp.end:sp.end + 2]
         if len(after) == 2 and after[0] == "-" and after[1].islower():
             continue   # "Gaya-gaya": a piece of a longer word
