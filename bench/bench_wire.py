@@ -9,17 +9,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support.wire import (  # noqa: E402
-    FIELDS, KNOWN_GAPS, WIRE, extract, field_ok, load, pair, stories)
+from tests.support.wire import FIELDS, KNOWN_GAPS, WIRE, extract, field_ok, load, pair, stories  # noqa: E402
 
-# an extracted incident stands for an expected one when country and date agree, or country and
-# place: the loosest pairing under which its other fields are then worth comparing
+# an extracted incident stands for an expected one when all key fields agree, else when country,
+# date and type, or country and place, or country and date agree: the loosest pairing under
+# which its other fields are still worth comparing
 _LOOSE = (("country_code", "date", "event_type"), ("country_code", "location"),
           ("country_code", "date"))
 
 
 def _loose_pair(want: list[dict], found: list[dict]) -> dict[int, int]:
-    out: dict[int, int] = {}
+    out: dict[int, int] = pair(want, found)
     for fields in _LOOSE:
         rest_w = [i for i in range(len(want)) if i not in out]
         rest_f = [j for j in range(len(found)) if j not in out.values()]

@@ -73,7 +73,8 @@ _KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|assassinated|a
                         r"murdering|murdered|executing|executed|massacring|massacred|beheading|"
                         r"beheaded|lynching|lynched|stabbing to death|hacking to death)")
 _HURT_OBJ = _object_pat(r"(?:injuring|injured|wounding|wounded|hurting|hurt|leaving injured)")
-_TOLL = re.compile(r"\b(?:death toll|toll|number of (?:the )?dead|fatalities)\s+(?:\w+\s+){0,3}?"
+_TOLL = re.compile(r"\b(?:death toll|toll|number of (?:the )?dead|fatalities)\s+"
+                   r"(?:(?!to\b|at\b)[\w'\u2019.\-]+\s+){0,10}?"
                    r"(?:to|at|of|reached|is|was|stands at|stood at)\s+" + NUM.format(g="n"), re.I)
 _CODED = re.compile(r"\bfatalit(?:y|ies)\s+(?:\w+\s+){0,2}coded as\s+(?P<n>\d+)", re.I)
 _NO_KILL = re.compile(r"\b(?:no (?:one|body|person) (?:was|were|has been) killed|"

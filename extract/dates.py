@@ -123,7 +123,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?P<rel>yesterday|last night|overnight|today|this morning|tonight|"
                 r"this evening|this afternoon|earlier today|a day earlier|the day before|"
                 r"last week|this week|earlier this week|last month|earlier this month|"
-                r"this month)\b", re.I), "relative"),
+                r"this month|last year|earlier this year)\b", re.I), "relative"),
 ]
 
 _REL = {
@@ -133,6 +133,7 @@ _REL = {
     "the day before": (-2, DAY), "last week": (-7, WEEK), "this week": (-3, WEEK),
     "earlier this week": (-3, WEEK), "last month": (-30, MONTH),
     "earlier this month": (-10, MONTH), "this month": (0, MONTH),
+    "last year": (-365, YEAR), "earlier this year": (-60, YEAR),
 }
 _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:early\s+|late\s+|mid\s+)?$", re.I)
 
@@ -144,7 +145,8 @@ _TRIGGERS = Substrings(
                         "nov", "dec") for k in _MONTH_KINDS]
     + [("day", "weekday")]
     + [(w, "relative") for w in ("yesterday", "night", "today", "morning", "evening",
-                                 "afternoon", "week", "month", "day before", "day earlier")]
+                                 "afternoon", "week", "month", "day before", "day earlier",
+                                 "year")]
     + [(w, "ago") for w in (" ago", " earlier")]
 )
 

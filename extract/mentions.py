@@ -61,6 +61,9 @@ _SEPARATE = re.compile(r"\b(?:retaliat\w*|in response|in a separate|separately|a
                        r"follows? (?:a|an)\b|following (?:a|an)\b|earlier,|later,)", re.I)
 _ROUNDUP = re.compile(r"\b(?:across|throughout|nationwide|separate (?:attacks|incidents)|"
                       r"a series of|a wave of|several (?:attacks|incidents))\b", re.I)
+# where the wounded were taken, not where it happened: "taken to hospitals in Makurdi"
+CARE_PLACE = re.compile(r"\b(?:taken|rushed|evacuated|airlifted|transferred|admitted|brought)\s+"
+                        r"(?:\w+\s+)?to\b[^.;]{0,50}$|\btreated (?:at|in)\b[^.;]{0,40}$", re.I)
 FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Za-z]+\s+)?(?:(?:town|city|village|area|"
                          r"district|province|region)\s+(?:of\s+)?)?$", re.I)
 
@@ -71,8 +74,26 @@ def body(text: str) -> str:
     return text[:m.start()] if m else text
 
 
+# a wire dateline: where and when the report was filed, not where and when anything happened
+# ("OUAGADOUGOU, March 10 (Reuters) -", "PORT SUDAN, Sudan (AP) —", "KINSHASA (AFP) -")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+)*(?:, [A-Z][\w.\-]+(?: [A-Z][\w.\-]+)*)?"
+    r"(?:,? (?:Jan|Feb|March|Mar|April|Apr|May|June|Jun|July|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+    r"[a-z]*\.? \d{1,2}(?:, \d{4})?)?"
+    r"(?: ?\([^()\n]{2,40}\))? ?[-\u2013\u2014]+ ?")
+
+
+def dateline_end(sentence: str) -> int:
+    """Where a wire dateline at the start of a sentence ends (0 when there is none)."""
+    if len(sentence) < 8 or not sentence[:2].isupper():
+        return 0
+    m = _DATELINE.match(sentence)
+    return m.end() if m else 0
+
+
 def analyse(text: str, pub: date | None) -> list[Mention]:
-    """What each sentence says (boilerplate lines such as photo captions left out)."""
+    """What each sentence says (boilerplate lines such as photo captions left out; a dateline
+    names neither the event's place nor its date)."""
     mentions = places.find_places(text)
     folded = fold_text(text)
     out: list[Mention] = []
@@ -84,8 +105,13 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
         if _BOILERPLATE.match(s.text) and len(s.text) < 80:
             continue
         f = folded[s.start:s.end]
-        cues, why = events.live_cues(s.text, events.sentence_cues(s.text, f))
-        out.append(Mention(s, cues, dates.find(s.text, pub), casualties.find(s.text), own, why, f))
+        told = s.text
+        cut = dateline_end(told)
+        if cut:
+            told = " " * cut + told[cut:]
+            own = [m for m in own if m.start >= s.start + cut]
+        cues, why = events.live_cues(told, events.sentence_cues(told, f))
+        out.append(Mention(s, cues, dates.find(told, pub), casualties.find(told), own, why, f))
     return out
 
 
@@ -104,6 +130,8 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
     told = [d for d in live if not _SAID_BEFORE.search(text[max(0, d.start - 30):d.start])]
     live = told or live        # "killed on Sunday, police said on Monday": Monday is the report
+    named_day = [d for d in live if d.kind != "relative"]
+    live = named_day or live   # "an overnight raid ... late on Friday": the weekday says which
     if len(live) <= 1 or not x.cues.hits:
         return live[0] if live else None
     cue = x.cues.hits[0]
@@ -138,8 +166,9 @@ def _precise_places(x: Mention) -> list[PlaceMention]:
     out = []
     for m in x.places:
         rel = m.start - x.s.start
-        if m.kind in _PRECISE and not m.in_parens and \
-                not FROM_PLACE.search(x.s.text[max(0, rel - 40):max(0, rel)]):
+        before = x.s.text[max(0, rel - 40):max(0, rel)]
+        if m.kind in _PRECISE and not m.in_parens and not FROM_PLACE.search(before) \
+                and not CARE_PLACE.search(x.s.text[max(0, rel - 70):max(0, rel)]):
             out.append(m)
     return out
 
@@ -151,12 +180,19 @@ def _same_place(a: PlaceMention, b: PlaceMention) -> bool:
     return km is not None and km <= NEAR_KM
 
 
+_AFTERMATH = frozenset({"looting", "harm", "disrupted", "intervention"})
+
+
 def _elsewhere(x: Mention, cur: Draft) -> bool:
     """The sentence tells of an event in another town than the incident so far (wire round-ups:
     "In Kirkuk, a bomb ... In Mosul, gunmen ..."), and does not point back at it."""
     if _ANAPHORA.search(x.s.text) or x.cues.strength < 0.8:
         return False
     mine = _precise_places(x)
+    if mine and not x.dates and x.s.paragraph - cur.sents[-1].s.paragraph <= 1 and \
+            x.cues.tags <= cur.tags | _AFTERMATH:
+        # "... in the Shevchenkivskyi district": a district of the town just told, same event
+        mine = [m for m in mine if m.kind != "admin2"]
     if not mine:
         return False
     theirs = [m for y in cur.sents for m in y.places if m.kind in _PRECISE]
@@ -171,6 +207,33 @@ def is_roundup(d: Draft) -> bool:
         not any(m.kind in _PRECISE for x in d.sents for m in x.places)
 
 
+_TOLL_OF = re.compile(r"\btoll (?:from|of|in)\b", re.I)
+
+
+def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None:
+    """The incident whose updated toll the sentence gives: the one in the town it names, or,
+    naming none, the one just told when it points back at it ("the toll from the bar attack");
+    its date is the day the toll was counted, not a new event's."""
+    if not x.cas.toll or cur is None or x.cas.killed is None:
+        return None
+    mine = _precise_places(x)
+    if mine:
+        for d in reversed(drafts):
+            theirs = [m for y in d.sents for m in y.places if m.kind in _PRECISE]
+            if any(_same_place(m, t) for m in mine for t in theirs):
+                return d
+        return None
+    if _ANAPHORA.search(x.s.text) or _TOLL_OF.search(x.s.text):
+        return cur
+    return None
+
+
+def _same_night(x: Mention, own: dates.DateMention, theirs: dates.DateMention) -> bool:
+    """"Launched overnight" in a morning report and "late on Sunday" are one night."""
+    return own.kind == "relative" and "night" in x.s.text[own.start:own.end].lower() and \
+        abs((own.value - theirs.value).days) <= 1
+
+
 def group(sents: list[Mention]) -> list[Draft]:
     """Sentences grouped into incidents: a new one starts at a new date, at another town, or at
     "in retaliation"/"separately" with another kind of event; the rest joins the one before
@@ -179,6 +242,10 @@ def group(sents: list[Mention]) -> list[Draft]:
     cur: Draft | None = None
     last_date: dates.DateMention | None = None
     for x in sents:
+        told = _toll_of(x, drafts, cur)
+        if told is not None:     # "the death toll from the Djibo attack rose to 15 on Monday"
+            told.sents.append(x)
+            continue
         own = _own_date(x)
         eventive = x.cues.strength >= MIN_STRENGTH and not _is_background_only(x)
         if not eventive:
@@ -191,7 +258,7 @@ def group(sents: list[Mention]) -> list[Draft]:
             continue
         new = cur is None
         if cur is not None and own is not None and cur.date is not None \
-                and own.value != cur.date.value and (
+                and own.value != cur.date.value and not _same_night(x, own, cur.date) and (
                     own.precision == dates.DAY
                     or own.value < cur.date.value - timedelta(days=BACKGROUND_DAYS)):
             new = True

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from extract import gazetteer, places
-from extract.mentions import FROM_PLACE, Draft
+from extract import gazetteer, places, vocab
+from extract.mentions import CARE_PLACE, FROM_PLACE, Draft
 from extract.places import PlaceMention
 
 
@@ -16,7 +17,8 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     ms = [m for x in d.sents for m in x.places]
     if single:
         ms = all_mentions
-    ms = [m for m in ms if not _in_road_name(text, m)] or ms
+    ms = [m for m in ms if not _in_road_name(text, m) and not _actor_name(text, m)
+          and not CARE_PLACE.search(text[max(0, m.start - 70):m.start])] or ms
     if not ms:
         return None
     precise = [m for m in ms if m.kind != "country"]
@@ -26,7 +28,44 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     if precise and not_origin and len(not_origin) < len(precise):
         origin_ids = {id(m) for m in precise if m not in not_origin}
         pool = [m for m in ms if id(m) not in origin_ids]
-    return places.primary_place(pool, text)
+    return _in_named_country(places.primary_place(pool, text), d)
+
+
+_IN_COUNTRY = re.compile(r"\bin (?:the )?(?:(?:north|south|east|west|central)[a-z]*[ -])*$", re.I)
+
+
+def _in_named_country(p: PlaceMention | None, d: Draft) -> PlaceMention | None:
+    """A place the gazetteer lacks is in the one country its own sentence names ("In southern
+    Lebanon, ... the town of Bint Jbeil"), whatever the rest of the article is about."""
+    if p is None or p.kind != "unknown":
+        return p
+    for x in d.sents:
+        if not any(m is p for m in x.places):
+            continue
+        named = {m.country_code for m in x.places if m.kind == "country" and m.country_code
+                 and _IN_COUNTRY.search(x.s.text[max(0, m.start - x.s.start - 30):
+                                                 m.start - x.s.start])}
+        if len(named) != 1 or p.country_code in named or any(
+                m.country_code == p.country_code for m in x.places
+                if m is not p and m.kind != "country"):
+            return p
+        cc = named.pop()
+        home = country_place(cc)
+        if home is None:
+            return p
+        return replace(p, country_code=cc, country=home.country, admin1=None,
+                       lat=home.lat, lon=home.lon)
+    return p
+
+
+def _actor_name(text: str, m: PlaceMention) -> bool:
+    """A name the text gives as a place but the actor dictionary knows as a group or a force
+    ("Tehreek-e-Taliban Pakistan", "U.S. Africa Command")."""
+    if m.kind not in ("unknown", "admin2") or m.end <= m.start:
+        return False
+    a = max(0, m.start - 30)
+    return any(h.start <= m.start - a and h.end >= m.end - a
+               for h in vocab.get().actors.find(text[a:m.end + 30]))
 
 
 _ROAD_AFTER = re.compile(r"^(?:-[A-Z][\w'\u2019]*(?:\s+[A-Z][\w'\u2019]*)?)?\s+(?:highway|road|"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -23,9 +24,15 @@ def load(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|at|az|ash)[ -]")
+
+
 def fold(text: object) -> str:
+    """A place name as the shared scorer compares it: ASCII, lower case, no apostrophes or
+    hyphens, no leading Arabic article ("Al Qamishli" = "Qamishli")."""
     plain = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join(plain.casefold().replace("-", " ").replace("'", "").split())
+    plain = _ARTICLE.sub("", plain.casefold().replace("'", "").replace("\u2019", ""))
+    return " ".join(plain.replace("-", " ").split())
 
 
 def field_ok(name: str, want: dict, found: dict) -> bool:
