@@ -560,6 +560,11 @@ def _region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | N
         if cands:
             town = max(cands, key=lambda e: e.population)
             break
+    if town is None and admin1 is not None:   # the district's town spelt another way
+        for part in parts[:-1]:
+            town = gz.near_spelling(part, admin1.country_code, admin1.name)
+            if town is not None:
+                break
     return town, admin1
 
 
@@ -730,6 +735,10 @@ def find_places(text: str) -> list[PlaceMention]:
     return mentions
 
 
+_PART_OF = re.compile(r"^\s+(?:district|sub-district|neighbourhood|neighborhood|suburb|quarter|"
+                      r"area|ward)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
+
+
 @functools.lru_cache(maxsize=8)   # primary_place asks again for each incident of one text
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     out, last = [], 0
@@ -751,6 +760,12 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
             if fold_key(m.name) == want and m.kind != "country":
                 return m
     own = [m for m in mentions if not m.in_parens]
+    # "Din Daeng district of Bangkok": the container names where the known part lies
+    inner = [(a, b) for a, b in zip(own, own[1:], strict=False)
+             if a.kind in ("city", "admin2") and _PART_OF.match(text[a.end:b.start])]
+    if inner:
+        containers = {id(b) for _, b in inner}
+        own = [m for m in own if id(m) not in containers]
     sents = _sentences(text)
     first_end = sents[0][1] if sents else len(text)
     for pool in ([m for m in own if m.start < first_end], own):

@@ -165,3 +165,16 @@ def test_generic_word_after_a_name_picks_the_kind_everywhere():
     text = "On 30 Apr 2020, employees protested in front of the municipality in Amara city."
     p = primary_place(find_places(text), text)
     assert p is not None and (p.country_code, p.kind) == ("IQ", "city")
+
+
+def test_known_district_of_a_city_beats_the_city():
+    text = "On 1 May 2020, workers gathered in Din Daeng district of Bangkok, Thailand."
+    p = primary_place(find_places(text), text)
+    assert p is not None and p.location == "Din Daeng" and p.admin1 == "Bangkok"
+
+
+def test_district_spelt_another_way_still_places_the_village():
+    text = "On 29 April 2020, an air strike hit a camp near Xwaqle town (Saakow, Middle Juba)."
+    p = primary_place(find_places(text), text)
+    assert p is not None and (p.location, p.geo_precision) == ("Xwaqle", 2)
+    assert p.country_code == "SO" and p.lat is not None and abs(p.lat - 1.63) < 0.1
