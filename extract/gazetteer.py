@@ -120,12 +120,9 @@ _NOT_LETTER = re.compile(r"[^a-z ]")
 def skeleton(name: str) -> str:
     """A name reduced to what its transliterations share: no article, no doubled letters,
     digraphs and vowels merged (Al-Atareb, Atarib -> "atarib"; Doura, Dura -> "dura")."""
-    k = _NOT_LETTER.sub("", fold_key(name).replace("-", " "))
-    for art in ARTICLES:
-        if k.startswith(art) and len(k) - len(art) >= 3:
-            k = k[len(art):]
-            break
-    k = k.replace(" ", "")
+    words = _NOT_LETTER.sub("", fold_key(name)).split()
+    kept = [w for w in words if w + " " not in ARTICLES]
+    k = "".join(kept if len("".join(kept)) >= 3 else words)
     for a, b in _SKELETON_SUBS:
         k = k.replace(a, b)
     k = _DOUBLE.sub(r"\1", k)

@@ -76,7 +76,7 @@ _TITLE_BEFORE = re.compile(
 _GENERIC_AFTER = re.compile(
     r"^\s+(?:district|province|region|county|governorate|state|department|municipality|"
     r"commune|area|village|town|city|neighbourhood|neighborhood|sub-county|subcounty|"
-    r"division|locality|camp|oblast|raion)\b",
+    r"division|locality|camp|refugee camp|oblast|raion)\b",
     re.I,
 )
 _PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
@@ -254,7 +254,8 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
         after = text[sp.end:sp.end + 2]
         if len(after) == 2 and after[0] == "-" and after[1].islower():
             continue   # "Gaya-gaya": a piece of a longer word
-        if re.search(r"\bthe\s+$", before) and not _PAREN.match(text[sp.end:sp.end + _AFTER]):
+        if (re.search(r"\bthe\s+$", before) and not _PAREN.match(after_text)
+                and not _GENERIC_AFTER.match(after_text)):   # "the Kakuma refugee camp" stays
             cands = [(e, a) for e, a in cands if e.kind != KIND_CITY or e.population >= 100_000]
             if not cands:
                 continue
@@ -653,9 +654,9 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             near = _near_spelling(name, town, admin1, known, e, text, pat_i)
             if near is not None:
                 # the same name transliterated: the text's spelling; a slip: the gazetteer's
-                loc = name if gazetteer.skeleton(name) == gazetteer.skeleton(near.name) else None
+                same = gazetteer.skeleton(name) == gazetteer.skeleton(near.name)
                 pm = _mention(text, _Span(s, e, -1, []), near)
-                out.append(replace(pm, name=name, location=loc or pm.location))
+                out.append(replace(pm, name=name, location=name if same else near.name))
                 taken.append((s, e))
                 continue
             if town is None:
