@@ -123,8 +123,8 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     if (where is None or where.kind == "country") and title:
         where = wh.title_place(title) or where   # the headline names the place the body omits
     cc = where.country_code if where else None
-    if where is None:
-        cc = wh.demonym_country(d.text) or _actor_country(d)
+    if where is None:     # no place of its own: the nationality it names, the article's country
+        cc = wh.demonym_country(d.text) or wh.likely_country(all_mentions) or _actor_country(d)
         where = wh.country_place(cc)
     elif cc is None:      # a place the gazetteer lacks: its country from the other places named
         cc = wh.likely_country([m for x in d.sents for m in x.places] or all_mentions) \

@@ -116,8 +116,8 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
 
 
 _SAID_BEFORE = re.compile(r"\b(?:said|says|reported|told \w+|announced|stated|added|confirmed|"
-                          r"reports|statement|claimed)\s+(?:\w+\s+)?(?:on|late|early|last)?\s*$",
-                          re.I)
+                          r"reports|statement|claimed)\s+(?:\w+\s+){0,3}?(?:on|late|early|last)?"
+                          r"\s*$", re.I)
 
 
 def _own_date(x: Mention) -> dates.DateMention | None:
@@ -128,8 +128,10 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     text = x.s.text
     outside = [d for d in live if text.count("(", 0, d.start) <= text.count(")", 0, d.start)]
     live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
-    told = [d for d in live if not _SAID_BEFORE.search(text[max(0, d.start - 30):d.start])]
-    live = told or live        # "killed on Sunday, police said on Monday": Monday is the report
+    told = [d for d in live if not _SAID_BEFORE.search(text[max(0, d.start - 40):d.start])]
+    if live and not told:
+        return None            # "a resident told Reuters by phone on Saturday": a report date
+    live = told                # "killed on Sunday, police said on Monday": Monday is the report
     named_day = [d for d in live if d.kind != "relative"]
     live = named_day or live   # "an overnight raid ... late on Friday": the weekday says which
     if len(live) <= 1 or not x.cues.hits:
@@ -207,12 +209,9 @@ def is_roundup(d: Draft) -> bool:
         not any(m.kind in _PRECISE for x in d.sents for m in x.places)
 
 
-_TOLL_OF = re.compile(r"\btoll (?:from|of|in)\b", re.I)
-
-
 def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None:
     """The incident whose updated toll the sentence gives: the one in the town it names, or,
-    naming none, the one just told when it points back at it ("the toll from the bar attack");
+    naming none, the one just told ("the toll from the bar attack rose to seven");
     its date is the day the toll was counted, not a new event's."""
     if not x.cas.toll or cur is None or x.cas.killed is None:
         return None
@@ -223,9 +222,7 @@ def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None
             if any(_same_place(m, t) for m in mine for t in theirs):
                 return d
         return None
-    if _ANAPHORA.search(x.s.text) or _TOLL_OF.search(x.s.text):
-        return cur
-    return None
+    return cur     # "The toll rose to 23 on Sunday"
 
 
 def _same_night(x: Mention, own: dates.DateMention, theirs: dates.DateMention) -> bool:

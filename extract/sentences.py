@@ -15,6 +15,11 @@ _BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A
 # horizontal space only inside the patterns: a run of blank lines must not be rescanned
 _PARA = re.compile(r"\n[ \t\r\f\v]*\n|\n(?=[ \t]*[A-Z0-9\"'\u201c(\[])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+# a clause that starts another incident inside one sentence: "killed two in Sofara and, in a
+# separate attack near Boni, five soldiers died" tells two incidents, each with its own count
+_CLAUSE = re.compile(r"[,;]\s+(?:(?:and|while|but|whereas)\s*,?\s*)?(?=(?:in (?:a|another) "
+                     r"separate|in another (?:attack|incident)|separately|meanwhile|elsewhere)\b)",
+                     re.I)
 
 
 @dataclass(frozen=True)
@@ -62,5 +67,10 @@ def _add(out: list[Sentence], text: str, s: int, e: int, para: int) -> None:
         s += 1
     while e > s and text[e - 1].isspace():
         e -= 1
-    if e > s:
-        out.append(Sentence(s, e, text[s:e], para))
+    if e <= s:
+        return
+    for m in _CLAUSE.finditer(text, s, e):
+        if m.start() - s >= 20:
+            out.append(Sentence(s, m.start(), text[s:m.start()], para))
+            s = m.end()
+    out.append(Sentence(s, e, text[s:e], para))
