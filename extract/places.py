@@ -309,6 +309,9 @@ def _mark_parens(text: str, spans: list[_Span]) -> None:
                 spans[j].paren_of = i
 
 
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
+
+
 def _context(text: str, spans: list[_Span],
              ) -> tuple[dict[str, float], set[tuple[str, str]], dict[str, float]]:
     """Country votes (named countries, demonyms) and admin1 regions named in the text."""
@@ -321,11 +324,13 @@ def _context(text: str, spans: list[_Span],
     regions: set[tuple[str, str]] = set()
     rvotes: dict[str, float] = defaultdict(float)
     for sp in spans:
+        # "refugees from South Sudan": an origin says less about where things happen
+        weight = 0.3 if _FROM_BEFORE.search(text[max(0, sp.start - 12):sp.start]) else 1.0
         for e, alt in sp.cands:
             if e.kind == KIND_COUNTRY and not alt:
-                votes[e.country_code] += 3.0
+                votes[e.country_code] += 3.0 * weight
             elif e.kind == KIND_COUNTRY:
-                votes[e.country_code] += 1.5
+                votes[e.country_code] += 1.5 * weight
             elif e.kind == KIND_ADMIN1:
                 regions.add((e.country_code, e.name))
         a1cc = {e.country_code for e, alt in sp.cands if e.kind == KIND_ADMIN1 and not alt}

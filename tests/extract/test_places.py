@@ -178,3 +178,10 @@ def test_district_spelt_another_way_still_places_the_village():
     p = primary_place(find_places(text), text)
     assert p is not None and (p.location, p.geo_precision) == ("Xwaqle", 2)
     assert p.country_code == "SO" and p.lat is not None and abs(p.lat - 1.63) < 0.1
+
+
+def test_countries_people_come_from_do_not_move_the_camp():
+    text = ("On 10 December 2019, refugees from Sudan and from South Sudan clashed in the "
+            "Kakuma refugee camp, resulting in 5 deaths.")
+    p = primary_place(find_places(text), text)
+    assert p is not None and (p.location, p.country_code) == ("Kakuma", "KE")
