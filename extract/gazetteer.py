@@ -25,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seeds" / "gazetteer"
 CACHE_DIR = Path(os.environ.get("NEWSWATCH_CACHE_DIR", ROOT / ".cache"))
-CACHE_VERSION = "7"
+CACHE_VERSION = "8"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("city", "admin1", "country")
@@ -329,19 +329,18 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
 
     with open(data_dir / "cities500.json", encoding="utf-8") as fh:
         cities = json.load(fh)
-    # admin1 centres: mean of their places; capitals for countries
-    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
+    # admin1 centres: their biggest place; capitals for countries
+    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, -1, 0])
     capitals: dict[str, tuple[float, float, int]] = {}
     biggest: dict[str, tuple[float, float, int]] = {}   # fallback when the capital is missing
     city_rows = []
     for c in cities.values():
         cc = c["countrycode"]
         a1 = admin1_names.get((cc, c["admin1code"]))
-        if a1:
+        if a1:   # a region is placed at its biggest place, usually its capital
             s = sums[(cc, a1)]
-            s[0] += c["latitude"]
-            s[1] += c["longitude"]
-            s[2] += 1
+            if c["population"] >= s[2]:
+                s[0], s[1], s[2] = c["latitude"], c["longitude"], c["population"]
             s[3] += c["population"]
         cap = countries.get(cc, {}).get("capital")
         here = (c["latitude"], c["longitude"], c["population"])
@@ -380,8 +379,8 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
 
     # admin1 regions, with pycountry's ISO 3166-2 spellings as alternates
     admin1_entry: dict[tuple[str, str], int] = {}
-    for (cc, a1), (slat, slon, n, spop) in sorted(sums.items()):
-        i = b.add(a1, cc, a1, slat / n, slon / n, int(spop), KIND_ADMIN1)
+    for (cc, a1), (slat, slon, _, spop) in sorted(sums.items()):
+        i = b.add(a1, cc, a1, slat, slon, int(spop), KIND_ADMIN1)
         for k in b.key(i, a1, alt=False, region=True):
             admin1_entry[(cc, k)] = i
     admin1_abbrev: dict[str, list[int]] = defaultdict(list)

@@ -61,3 +61,12 @@ def test_near_spelling_stays_in_the_region():
     slip = gz.near_spelling("Patzuaro", "MX", "Michoacán")    # a letter missing
     assert slip is not None and slip.name == "Pátzcuaro"
     assert gz.near_spelling("Xqwzt", "MX", "Michoacán") is None
+
+
+def test_region_is_placed_at_its_biggest_place():
+    gz = gazetteer.get()
+    region = gz.admin1_of("SY", "Aleppo")
+    city = max((e for e, _ in gz.lookup("Aleppo") if e.kind_name == "city"),
+               key=lambda e: e.population)
+    assert region is not None and region.kind_name == "admin1"
+    assert (round(region.lat, 3), round(region.lon, 3)) == (round(city.lat, 3), round(city.lon, 3))
