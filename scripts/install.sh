@@ -36,7 +36,7 @@ if [ ! -f "$stamp" ]; then
     [ -x .venv/bin/python ] || { say "creating .venv with $("$PYTHON" -V 2>&1)"; "$PYTHON" -m venv .venv; }
     .venv/bin/python -m pip install -q -U pip "uv==0.13.9"
     say "installing newswatch with pinned dependencies (constraints.txt)"
-    .venv/bin/uv pip install -q --python .venv/bin/python -c constraints.txt -e '.[airflow,dev]'
+    .venv/bin/uv pip install -q --python .venv/bin/python -c constraints.txt -e '.[airflow,dev,bench]'
     rm -f .venv/.installed-* && touch "$stamp"
 fi
 
