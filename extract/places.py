@@ -550,6 +550,12 @@ def _region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | N
                        key=lambda t: (t[0].country_code != hint_cc, -_base(*t)))
         if found:
             admin1 = found[0][0]
+            others = [q for q in parts if q is not part]
+            for cand, _ in found:   # "(Ketou, Plateau)": the Plateau that holds Ketou
+                if any(e.kind == KIND_CITY and e.country_code == cand.country_code
+                       and e.admin1 == cand.name for q in others for e, _ in gz.lookup(q)):
+                    admin1 = cand
+                    break
             break
     if admin1 is None:
         for part in reversed(parts):

@@ -185,3 +185,11 @@ def test_countries_people_come_from_do_not_move_the_camp():
             "Kakuma refugee camp, resulting in 5 deaths.")
     p = primary_place(find_places(text), text)
     assert p is not None and (p.location, p.country_code) == ("Kakuma", "KE")
+
+
+def test_region_holding_the_named_district_wins_among_namesakes():
+    from extract.places import _region_from_parts
+
+    town, admin1 = _region_from_parts(["Ketou", "Plateau"], None)
+    assert admin1 is not None and admin1.country_code == "BJ"
+    assert town is not None and town.admin1 == admin1.name
