@@ -244,6 +244,11 @@ _NEGATORS = ("no ", "neither", "nor ", "without", "unharm", "unhurt", "not harme
 _NEITHER_INJURY = re.compile(r"\b(?:neither|no|nor)\s+(?:\w+\s+){0,3}?injur(?:y|ies)\b", re.I)
 
 
+_ALONG_WITH = re.compile(r"\b(?:killed|killing)\s+(?!\d)(?:[\w'\u2019.,\-]+\s+){1,14}?"
+                         r"(?:along with|together with|and)\s+" + NUM.format(g="n")
+                         + r"\s+(?:other|others)\b", re.I)
+
+
 def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
     low = sentence.lower()
     toll = _TOLL.search(sentence) if kills and ("toll" in low or "fatalit" in low
@@ -262,6 +267,11 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         if killed is None and (("he " in low and _PRONOUN_KILLED.search(sentence))
                                or ("body" in low and _BODY_FOUND.search(sentence))):
             killed = 1
+    if kills and " other" in low:
+        along = _ALONG_WITH.search(sentence)     # "killed <a named man> along with three others"
+        n = number(along.group("n")) if along else None
+        if n is not None and (killed is None or killed <= n):
+            killed = n + 1
     injured = _collect([(_HURT_OBJ, None), (_HURT_SUBJ, _HURT_VERB)], sentence) \
         if hurts else None
     if "him" in low or "her" in low:

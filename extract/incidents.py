@@ -61,12 +61,17 @@ def _actor_country(d: Draft) -> str | None:
     return None
 
 
+_ALSO_KILLED = re.compile(r"\balso\s+(?:\w+\s+){0,2}?(?:killed|died|dead|slain)\b", re.I)
+
+
 def _casualties(d: Draft) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
     for x in d.sents:
         c = x.cas
-        if c.killed is not None:
+        if c.killed is not None and killed and _ALSO_KILLED.search(x.s.text):
+            killed += c.killed     # "A soldier was also killed": more dead, not a recount
+        elif c.killed is not None:
             killed = c.killed if (c.toll or killed is None) else max(killed, c.killed)
         if c.injured is not None:
             injured = c.injured if injured is None else max(injured, c.injured)

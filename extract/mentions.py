@@ -225,6 +225,28 @@ def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None
     return cur     # "The toll rose to 23 on Sunday"
 
 
+def _told_before(x: Mention, own: dates.DateMention, drafts: list[Draft], cur: Draft
+                 ) -> Draft | None:
+    """An incident told before that the sentence points back at with a definite reference and
+    the same kind of event: an earlier one of the same day ("the rockets fired on Wednesday"),
+    or one in the same town a day apart (an event over a night)."""
+    if own.precision != dates.DAY or not _ANAPHORA.search(x.s.text) or \
+            _SEPARATE.search(x.s.text):
+        return None
+    kinds = x.cues.tags - _AFTERMATH
+    mine = _precise_places(x)
+    for d in reversed(drafts):
+        if d.date is None or not kinds & d.tags:
+            continue
+        if d is not cur and d.date.value == own.value:
+            return d
+        theirs = [m for y in d.sents for m in y.places if m.kind in _PRECISE]
+        if abs((d.date.value - own.value).days) <= 1 and \
+                any(_same_place(m, t) for m in mine for t in theirs):
+            return d      # "bodies recovered after the fighting in Tripoli, which ended Tuesday"
+    return None
+
+
 def _same_night(x: Mention, own: dates.DateMention, theirs: dates.DateMention) -> bool:
     """"Launched overnight" in a morning report and "late on Sunday" are one night."""
     return own.kind == "relative" and "night" in x.s.text[own.start:own.end].lower() and \
@@ -266,6 +288,12 @@ def group(sents: list[Mention]) -> list[Draft]:
             theirs = events.classify(cur.tags, cur.text)
             if mine and theirs and mine != theirs:
                 new = True
+        if new and cur is not None and own is not None:
+            back = _told_before(x, own, drafts, cur)
+            if back is not None:   # "the rockets fired on Wednesday were intercepted near Safed"
+                back.sents.append(x)
+                cur = back
+                continue
         if new:
             cur = Draft([x], own or last_date, own is None)
             drafts.append(cur)

@@ -34,6 +34,10 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
 _IN_COUNTRY = re.compile(r"\bin (?:the )?(?:(?:north|south|east|west|central)[a-z]*[ -])*$", re.I)
 
 
+_NATIONAL_TOWN = re.compile(r"\b([A-Z][a-z]+)\s+(?:border\s+)?(?:town|village|city|district|"
+                            r"region|province|camp|port)\s+of\s+$")
+
+
 def _in_named_country(p: PlaceMention | None, d: Draft) -> PlaceMention | None:
     """A place the gazetteer lacks is in the one country its own sentence names ("In southern
     Lebanon, ... the town of Bint Jbeil"), whatever the rest of the article is about."""
@@ -45,6 +49,11 @@ def _in_named_country(p: PlaceMention | None, d: Draft) -> PlaceMention | None:
         named = {m.country_code for m in x.places if m.kind == "country" and m.country_code
                  and _IN_COUNTRY.search(x.s.text[max(0, m.start - x.s.start - 30):
                                                  m.start - x.s.start])}
+        rel = p.start - x.s.start
+        nationality = _NATIONAL_TOWN.search(x.s.text[max(0, rel - 60):max(0, rel)])
+        cc_of = places.country_of_demonym(nationality.group(1)) if nationality else None
+        if cc_of:      # "the southern Lebanese town of Jouaiya"
+            named = {cc_of}
         if len(named) != 1 or p.country_code in named or any(
                 m.country_code == p.country_code for m in x.places
                 if m is not p and m.kind != "country"):
