@@ -83,17 +83,10 @@ def served(root: Path) -> Iterator[str]:
 
 
 def delete_prefix(client, prefix: str) -> None:
-    """Delete every index and template under `prefix`, by exact name (wildcard deletes are
-    refused by the node)."""
-    quiet = client.options(ignore_status=404)
-    for name in quiet.indices.get(index=f"{prefix}*", expand_wildcards="all").body or {}:
-        quiet.indices.delete(index=name)
-    templates = quiet.indices.get_index_template(name=f"{prefix}*").body or {}
-    for item in templates.get("index_templates", []):
-        quiet.indices.delete_index_template(name=item["name"])
-    components = quiet.cluster.get_component_template(name=f"{prefix}*").body or {}
-    for item in components.get("component_templates", []):
-        quiet.cluster.delete_component_template(name=item["name"])
+    """Delete every index and template under `prefix` (the benchmark's throw-away data)."""
+    from ingest.schema import drop_everything
+
+    drop_everything(client, prefix)
 
 
 def machine() -> dict:

@@ -454,3 +454,20 @@ def migrate(client: Elasticsearch, settings: Settings, kind: str) -> MigrationRe
         )
     swap_alias(client, settings, kind, new)
     return MigrationReport(kind, old, new, source_count, target_count, settings.index(kind))
+
+
+def drop_everything(client: Elasticsearch, prefix: str) -> None:
+    """Delete every index, index template and component template named `prefix*`.
+
+    For throw-away prefixes (tests, benchmarks). Each is deleted by its exact name: clusters
+    refuse wildcard deletes (action.destructive_requires_name).
+    """
+    quiet = client.options(ignore_status=404)
+    for name in quiet.indices.get(index=f"{prefix}*", expand_wildcards="all").body or {}:
+        quiet.indices.delete(index=name)
+    templates = quiet.indices.get_index_template(name=f"{prefix}*").body or {}
+    for item in templates.get("index_templates", []):
+        quiet.indices.delete_index_template(name=item["name"])
+    components = quiet.cluster.get_component_template(name=f"{prefix}*").body or {}
+    for item in components.get("component_templates", []):
+        quiet.cluster.delete_component_template(name=item["name"])

@@ -9,6 +9,7 @@ import pytest
 
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, connect
+from ingest.schema import drop_everything
 
 
 @pytest.fixture(scope="session")
@@ -30,17 +31,7 @@ def es_prefix(es_client):
 
 
 def _delete_everything_under(client, prefix: str) -> None:
-    # The node refuses wildcard deletes (action.destructive_requires_name): name each one.
-    quiet = client.options(ignore_status=404)
-    indices = quiet.indices.get(index=f"{prefix}*", expand_wildcards="all").body or {}
-    for name in indices:
-        quiet.indices.delete(index=name)
-    templates = quiet.indices.get_index_template(name=f"{prefix}*").body or {}
-    for item in templates.get("index_templates", []):
-        quiet.indices.delete_index_template(name=item["name"])
-    components = quiet.cluster.get_component_template(name=f"{prefix}*").body or {}
-    for item in components.get("component_templates", []):
-        quiet.cluster.delete_component_template(name=item["name"])
+    drop_everything(client, prefix)
 
 
 @pytest.fixture
