@@ -71,6 +71,17 @@ _FOLD_TABLE: dict[int, str] = {}
 
 def fold_text(text: str) -> str:
     """Folded text of the same length as `text`, so offsets carry over."""
+    if len(text) > 256:
+        return _fold_long(text)
+    return _fold(text)
+
+
+@functools.lru_cache(maxsize=4)   # places, mentions and actors fold the same article
+def _fold_long(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     table = _FOLD_TABLE
     for c in set(text):
         if ord(c) not in table:
