@@ -71,7 +71,12 @@ _KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|assassinated|a
                         r"claimed the lives of|claiming the lives of|shot dead|shooting dead|"
                         r"shot and killed|"
                         r"murdering|murdered|executing|executed|massacring|massacred|beheading|"
-                        r"beheaded|lynching|lynched|stabbing to death|hacking to death)")
+                        r"beheaded|lynching|lynched|stabbing to death|hacking to death|"
+                        r"bodies of)")
+# "beat 13 policemen to death": the count between the verb and "to death"
+_TO_DEATH = re.compile(r"\b(?:beat|beating|stabbed|stabbing|hacked|hacking|burned|burning|"
+                       r"burnt|stoned|stoning|clubbed|shot|shooting)\s+" + NUM.format(g="n")
+                       + r"\s+(?:[\w\-]+\s+){0,3}?to death\b", re.I)
 _HURT_OBJ = _object_pat(r"(?:injuring|injured|wounding|wounded|hurting|hurt|leaving injured)")
 _TOLL = re.compile(r"\b(?:death toll|toll|number of (?:the )?dead|fatalities)\s+"
                    r"(?:(?!to\b|at\b)[\w'\u2019.\-]+\s+){0,10}?"
@@ -264,6 +269,9 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
     else:
         killed = _collect([(_KILL_PAIR, _KILL_VERB), (_KILL_OBJ, None),
                            (_KILL_SUBJ, _KILL_VERB)], sentence)
+        if killed is None and "to death" in low:
+            m = _TO_DEATH.search(sentence)
+            killed = number(m.group("n")) if m else None
         if killed is None and (("he " in low and _PRONOUN_KILLED.search(sentence))
                                or ("body" in low and _BODY_FOUND.search(sentence))):
             killed = 1

@@ -110,7 +110,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
                 + r"(?:,?\s+" + _Y + r")?\b", re.I), "week_md"),
     (re.compile(r"\b" + _D + r"(?:\s+of)?\s+" + _MON + r"(?:,?\s+" + _Y + r")?\b", re.I), "dm"),
     (re.compile(r"\b" + _MON + r"\s+" + _D + r"(?!\d)(?:,?\s+" + _Y + r")?\b", re.I), "md"),
-    (re.compile(r"\b(?:early|mid|late|end of|beginning of|in|during)[\s-]+" + _MON
+    (re.compile(r"\b(?:early|mid|late|end of|beginning of|in|during|since)[\s-]+" + _MON
                 + r"(?:\s+" + _Y + r")?\b", re.I), "month"),
     (re.compile(r"\b(?:in|during|since|by|until|of)\s+(?:early\s+|late\s+|mid-?)?"
                 r"(?P<year>(?:19|20)\d\d)\b(?![/.-]\d)", re.I), "year"),
@@ -174,7 +174,8 @@ def find(sentence: str, published: date | None) -> list[DateMention]:
             if res is None:
                 continue
             value, prec, k = res
-            since = bool(_SINCE.search(sentence[max(0, s - 14):s]))
+            since = bool(_SINCE.search(sentence[max(0, s - 14):s])) or \
+                m.group(0)[:6].lower() == "since "
             taken.append((s, e))
             out.append(DateMention(s, e, value, prec, k, since))
     out.sort(key=lambda d: d.start)
