@@ -66,7 +66,7 @@ def fold_char(ch: str) -> str:
     return f
 
 
-_FOLD_TABLE: dict[int, str] = {}
+FOLD_TABLE: dict[int, str] = {}
 
 
 def fold_text(text: str) -> str:
@@ -82,7 +82,7 @@ def _fold_long(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    table = _FOLD_TABLE
+    table = FOLD_TABLE
     for c in set(text):
         if ord(c) not in table:
             table[ord(c)] = fold_char(c)

@@ -141,31 +141,27 @@ class _Span:
     paren_parts: list[str] | None = None
 
 
-_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z][a-z'\u2019]{3,}(?![\w'\u2019])")
-_LOWER_JOINERS = frozenset({"upon"})
+# a lower-case word of 4+ letters (but "upon", a joiner in names), captured for re.split
+_LOWER_WORD = re.compile(
+    r"((?<![\w'\u2019-])(?!upon(?![\w'\u2019]))[a-z][a-z'\u2019]{3,}(?![\w'\u2019]))")
+_BLANKS = [" " * i for i in range(64)]
 
 
-def _mask_lower_words(text: str, folded: str) -> str:
+def _mask_lower_words(text: str) -> str:
     """Folded text with lower-case words of 4+ letters blanked: place names start upper-case
     and keep only short lower-case joiners (de, al, of), so the automaton reports far fewer
-    matches that would be dropped anyway."""
-    parts: list[str] = []
-    last = 0
-    for m in _LOWER_WORD.finditer(text):
-        if m.group(0) in _LOWER_JOINERS:
-            continue
-        parts.append(folded[last:m.start()])
-        parts.append(" " * (m.end() - m.start()))
-        last = m.end()
-    parts.append(folded[last:])
-    return "".join(parts)
+    matches that would be dropped anyway. The text must have been folded once already (its
+    characters are then all in the fold table)."""
+    parts = _LOWER_WORD.split(text)
+    parts[1::2] = [_BLANKS[len(w)] if len(w) < 64 else " " * len(w) for w in parts[1::2]]
+    return "".join(parts).translate(gazetteer.FOLD_TABLE)
 
 
 def _raw_spans(text: str, folded: str) -> list[_Span]:
     gz = gazetteer.get()
     found: list[tuple[int, int, int]] = []
     n = len(folded)
-    for end, kid in gz.automaton.iter(_mask_lower_words(text, folded)):
+    for end, kid in gz.automaton.iter(_mask_lower_words(text)):
         start = end - gz.key_len[kid] + 1
         if not text[start].isupper():
             continue
