@@ -1,0 +1,84 @@
+"""Rules for wire copy: datelines, updated tolls, clauses that start another incident,
+report dates, places of care, and casualty phrasings."""
+
+from __future__ import annotations
+
+from extract import casualties, sentences
+from extract.incidents import extract_incidents
+from extract.mentions import dateline_end
+
+
+def _one(text: str, published: str) -> dict:
+    found = extract_incidents(text, published=published)
+    assert len(found) == 1, [(i.location, i.date, i.fatalities) for i in found]
+    return found[0].to_dict()
+
+
+def test_a_dateline_gives_neither_the_date_nor_the_place():
+    assert dateline_end("OUAGADOUGOU, March 10 (Reuters) - Militants attacked") == 34
+    assert dateline_end("PORT SUDAN, Sudan (AP) \u2014 Drones struck") > 0
+    assert dateline_end("KINSHASA (AFP) - Rebels killed") > 0
+    assert dateline_end("On Sunday, rebels killed") == 0
+    inc = _one("KINSHASA, Feb 18 (AFP) - Rebels killed 23 civilians in Oicha late on Friday.",
+               "2025-02-18")
+    assert (inc["date"], inc["location"], inc["fatalities"]) == ("2025-02-14", "Oicha", 23)
+
+
+def test_an_updated_toll_with_its_own_day_stays_with_its_incident():
+    inc = _one("Gunmen opened fire in a bar in Celaya late Saturday, killing six people.\n\n"
+               "One of the wounded died in hospital on Sunday, bringing the death toll from the "
+               "bar attack to seven, prosecutors said.", "2025-05-26")
+    assert (inc["date"], inc["fatalities"]) == ("2025-05-24", 7)
+
+
+_TWO_IN_ONE = ("Militants killed two civilians in the village of Sofara on Saturday and, in a "
+               "separate attack near Mopti, five soldiers died when their convoy hit a bomb.")
+
+
+def test_a_separate_attack_inside_one_sentence_is_another_incident():
+    parts = [s.text for s in sentences.split(_TWO_IN_ONE)]
+    assert len(parts) == 2 and parts[1].startswith("in a separate attack")
+    found = extract_incidents(_TWO_IN_ONE, published="2025-02-03")
+    assert sorted((i.location, i.fatalities) for i in found) == [("Mopti", 5), ("Sofara", 2)]
+
+
+def test_a_day_the_report_was_made_is_not_the_event_day():
+    inc = _one("A drone strike on a market in Bure killed 20 people on Thursday.\n\n"
+               "\"We collected 20 bodies,\" a resident told Reuters by phone on Saturday.",
+               "2025-11-03")
+    assert inc["date"] == "2025-10-30"
+
+
+def test_where_the_wounded_were_taken_is_not_where_it_happened():
+    inc = _one("Gunmen attacked the village of Yelwata in Benue state late on Friday, killing "
+               "dozens. Many others were wounded and taken to hospitals in Makurdi.",
+               "2025-06-16")
+    assert inc["location"] == "Yelwata"
+
+
+def test_a_nationality_places_a_town_the_gazetteer_lacks():
+    inc = _one("Israel's army said it struck Hezbollah. An Israeli strike on a house in the "
+               "southern Lebanese town of Jouaiya late on Tuesday killed four fighters.",
+               "2024-06-12")
+    assert inc["country_code"] == "LB"
+
+
+def test_casualty_phrasings():
+    assert casualties.find("A mob beat 13 policemen to death.").killed == 13
+    assert casualties.find("Police found the bodies of 10 men on a highway.").killed == 10
+    assert casualties.find("The strike killed Taleb Abdallah, a commander, along with three "
+                           "other fighters.").killed == 4
+    assert casualties.find("The death toll from the assault on the Djibo post rose to 15 on "
+                           "Monday.").killed == 15
+
+
+def test_also_killed_adds_to_the_count():
+    inc = _one("Soldiers killed seven rebels in a gunbattle near Kabankalan on Sunday. "
+               "A soldier was also killed in the firefight.", "2025-01-28")
+    assert inc["fatalities"] == 8
+
+
+def test_shell_casings_are_no_shelling():
+    inc = _one("Gunmen opened fire inside a bar in Celaya late Saturday, killing six people. "
+               "Investigators found more than 40 shell casings at the scene.", "2025-05-26")
+    assert inc["event_type"] == "Violence against civilians"
