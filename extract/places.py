@@ -76,14 +76,16 @@ _TITLE_BEFORE = re.compile(
 _GENERIC_AFTER = re.compile(
     r"^\s+(?:district|province|region|county|governorate|state|department|municipality|"
     r"commune|area|village|town|city|neighbourhood|neighborhood|sub-county|subcounty|"
-    r"division|locality|camp|refugee camp|oblast|raion)\b",
+    r"division|locality|camp|refugee camp|oblast|raion|township|sub-district|ward|"
+    r"boma|payam|kebele|woreda|upazila|tehsil|barangay|chiefdom)\b",
     re.I,
 )
 _PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
 _AFTER = 240   # the look-ahead window after a name: every pattern applied there fits in it
 _GENERIC_PLACE = (r"(?:village|town|city|area|locality|neighbourhood|neighborhood|camp|district|"
                   r"municipality|sub-county|county|market|hills?|airbase|airport|base|checkpoint|"
-                  r"junction|crossing|bridge|township|commune|refugee camp|front|LGA)")
+                  r"junction|crossing|bridge|township|commune|refugee camp|front|LGA|ward|"
+                  r"boma|payam|kebele|woreda|upazila|tehsil|barangay|chiefdom|sub-district)")
 _PAREN_AFTER = re.compile(r"^(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]([^()\[\]]{1,90})[)\]]")
 _WORD = r"[A-Z][\w'\u2019\-]*"
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
@@ -103,7 +105,8 @@ _UNKNOWN_PATTERNS = [
     re.compile(_word_alt("in at near") + r"\s+(?:the\s+)?(" + _NAME
                + r")\s+(?:village|town|area|locality|"
                r"neighbourhood|neighborhood|camp|settlement|refugee camp|sub-district|"
-               r"district|township|sub-county|subcounty|LGA|municipality|front)\b"),
+               r"district|township|sub-county|subcounty|LGA|municipality|front|ward|"
+               r"boma|payam|kebele|woreda|upazila|tehsil|barangay|chiefdom)\b"),
     # "in X, Region" (the region is checked to resolve)
     re.compile(_word_alt("in at near") + r"\s+(?:the\s+)?(" + _NAME
                + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
@@ -476,7 +479,8 @@ def _mention(text: str, sp: _Span, e: Entry, alt: bool = False,
         if e.kind == KIND_CITY and _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER]):
             word = _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER]).group(0).strip().lower()  # type: ignore[union-attr]
             if word in ("district", "municipality", "county", "province", "region", "division",
-                        "commune", "sub-county", "subcounty", "governorate", "raion", "oblast"):
+                        "commune", "sub-county", "subcounty", "governorate", "raion", "oblast",
+                        "township", "upazila", "woreda", "tehsil", "payam", "chiefdom"):
                 prec = 2
                 kind = "admin2"
     return PlaceMention(
@@ -520,12 +524,14 @@ def _fuzzy_admin1(name: str, hint_cc: str | None) -> Entry | None:
 
 _GENERIC_TAIL = re.compile(
     r"\s+(?:district|province|region|county|governorate|state|department|municipality|"
-    r"commune|LGA|sub-county|subcounty|division|township|oblast|raion)$", re.I)
+    r"commune|LGA|sub-county|subcounty|division|township|oblast|raion|"
+    r"boma|payam|kebele|woreda|upazila|tehsil|barangay|chiefdom)$", re.I)
 
 
 _GENERIC_NAME_TAIL = re.compile(
     r"\s+(?:Township|District|Village|Town|City|County|Province|Region|State|Area|Camp|"
-    r"Municipality|Sub-County|Governorate|LGA)$")
+    r"Municipality|Sub-County|Governorate|LGA|Upazila|Woreda|Tehsil|Payam|Boma|Kebele|"
+    r"Barangay|Chiefdom)$")
 
 
 def _strip_generic(part: str) -> str:
@@ -660,8 +666,9 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 continue
             near = _near_spelling(name, town, admin1, known, e, text, pat_i)
             if near is not None:
-                # the same name transliterated: the text's spelling; a slip: the gazetteer's
-                same = gazetteer.skeleton(name) == gazetteer.skeleton(near.name)
+                # letters swapped for others: another transliteration; a letter more or
+                # less: a slip in the text
+                same = len(gazetteer.skeleton(name)) == len(gazetteer.skeleton(near.name))
                 pm = _mention(text, _Span(s, e, -1, []), near)
                 out.append(replace(pm, name=name, location=name if same else near.name))
                 taken.append((s, e))

@@ -193,3 +193,10 @@ def test_region_holding_the_named_district_wins_among_namesakes():
     town, admin1 = _region_from_parts(["Ketou", "Plateau"], None)
     assert admin1 is not None and admin1.country_code == "BJ"
     assert town is not None and town.admin1 == admin1.name
+
+
+def test_local_admin_unit_words_introduce_and_leave_the_name():
+    text = ("On 3 May 2020, one person was killed in a clash in Xhajadpur Upazila "
+            "(Shahjadpur, Sirajganj) over the lease of a pond.")
+    p = primary_place(find_places(text), text)
+    assert p is not None and p.location == "Xhajadpur" and p.country_code == "BD"
