@@ -51,9 +51,10 @@ class Draft:
 
 
 _COMMENTS = re.compile(   # one line on its own; [ \t] so blank-line runs are not rescanned
-    r"^[ \t]*(?:\d+[ \t]+)?(?:comments?|responses?|reader comments|leave a (?:comment|reply)|"
-    r"join the (?:discussion|conversation)|add (?:a|your) comment|what do you think\??|"
-    r"comments are closed|show comments)[ \t]*:?[ \t]*$", re.I | re.M)
+    r"^[ \t]*(?:\d+[ \t]+)?(?:comments?|responses?|readers?'?\u2019? comments|"
+    r"leave a (?:comment|reply)|join the (?:discussion|conversation)|add (?:a|your) comment|"
+    r"what do you think\??|comments are closed|show comments|view comments|"
+    r"post a comment)[ \t]*(?:\(\d+\))?[ \t]*:?[ \t]*$", re.I | re.M)
 _BOILERPLATE = re.compile(r"^(?:photo|file photo|image|video|read more|related|advertisement|"
                           r"share this|follow us|subscribe)\b", re.I)
 _SEPARATE = re.compile(r"\b(?:retaliat\w*|in response|in a separate|separately|another "
