@@ -70,3 +70,19 @@ def test_region_is_placed_at_its_biggest_place():
                key=lambda e: e.population)
     assert region is not None and region.kind_name == "admin1"
     assert (round(region.lat, 3), round(region.lon, 3)) == (round(city.lat, 3), round(city.lon, 3))
+
+
+def test_a_broken_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setattr(gazetteer, "CACHE_DIR", tmp_path)
+    gz0 = gazetteer.get()
+    fields = ("names cc admin1 lat lon pop kind key_entries key_len country_names country_entry "
+              "admin1_entry demonyms admin1_abbrev common").split()
+    monkeypatch.setattr(gazetteer, "build",   # the real build, already done once this session
+                        lambda: ({f: getattr(gz0, f) for f in fields}, gz0.automaton))
+    data_path, auto_path = gazetteer._cache_paths()
+    auto_path.write_bytes(b"not a pickle")
+    data_path.write_bytes(b"nor this")
+    gz = gazetteer._load_or_build()
+    assert gz.lookup("Cotonou")
+    again = gazetteer._load_or_build()   # now from the cache it wrote
+    assert [e.name for e, _ in again.lookup("Cotonou")] == [e.name for e, _ in gz.lookup("Cotonou")]
