@@ -167,6 +167,17 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     )
 
 
+_SAME_AREA = re.compile(r"\b(?:in|near|around) the same (?:area|town|village|city|district|"
+                        r"region|place|locality|mountains|spot)\b", re.I)
+
+
+def _placed_like(inc: Incident, before: Incident) -> Incident:
+    """An incident "in the same area" as the one told before it is placed where that one is."""
+    return replace(inc, country_code=before.country_code, country=before.country,
+                   admin1=before.admin1, location=before.location, lat=before.lat,
+                   lon=before.lon, geo_precision=before.geo_precision)
+
+
 def _undated(pub: date | None) -> dates.DateMention | None:
     """No date named: most reports tell of the day before publication; precision says "week"."""
     if pub is None:
@@ -220,6 +231,9 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                 d.sents[0].s.paragraph > lead_para:
             continue        # background: an older event the article is not about
         inc = _build(d, body, all_mentions, single, pub, sents, title if not out else None)
+        if inc is not None and out and inc.geo_precision in (None, 3) and \
+                _SAME_AREA.search(d.text):
+            inc = _placed_like(inc, out[-1])
         if inc is not None:
             out.append(inc)
     return _merge_same(out)

@@ -248,6 +248,24 @@ def _told_before(x: Mention, own: dates.DateMention, drafts: list[Draft], cur: D
     return None
 
 
+def _earlier_in_its_town(x: Mention, drafts: list[Draft], cur: Draft) -> Draft | None:
+    """An incident told before the one just told, in the town this sentence names while it
+    points back at an event ("after the market strike")."""
+    if len(drafts) < 2 or not _ANAPHORA.search(x.s.text) or _SEPARATE.search(x.s.text):
+        return None
+    mine = _precise_places(x)
+    if not mine:
+        return None
+
+    def here(d: Draft) -> bool:
+        theirs = [m for y in d.sents for m in y.places if m.kind in _PRECISE]
+        return any(_same_place(m, t) for m in mine for t in theirs)
+
+    if here(cur):
+        return None
+    return next((d for d in reversed(drafts) if d is not cur and here(d)), None)
+
+
 def _same_night(x: Mention, own: dates.DateMention, theirs: dates.DateMention) -> bool:
     """"Launched overnight" in a morning report and "late on Sunday" are one night."""
     return own.kind == "relative" and "night" in x.s.text[own.start:own.end].lower() and \
@@ -290,6 +308,12 @@ def group(sents: list[Mention]) -> list[Draft]:
             theirs = events.classify(cur.tags, cur.text)
             if mine and theirs and mine != theirs:
                 new = True
+        if not new and cur is not None and own is None:
+            back = _earlier_in_its_town(x, drafts, cur)
+            if back is not None:   # "22 bodies were brought to the Kabkabiya hospital after the
+                back.sents.append(x)   # market strike", told after another town's incident
+                cur = back
+                continue
         if new and cur is not None and own is not None:
             back = _told_before(x, own, drafts, cur)
             if back is not None:   # "the rockets fired on Wednesday were intercepted near Safed"

@@ -99,11 +99,18 @@ def likely_country(mentions: list[PlaceMention]) -> str | None:
     return max(votes, key=lambda c: (votes[c], c)) if votes else None
 
 
+# a nationality that names who acted, not where: "U.S. forces", "Turkish warplanes"
+_ACTOR_NOUN = re.compile(r"\s*(?:-led\s+)?(?:forces|troops|military|army|soldiers|navy|"
+                         r"air force|warplanes|jets|aircraft|drones?|coalition|special forces|"
+                         r"marines|fighter)\b", re.I)
+
+
 def demonym_country(sentence_text: str) -> str | None:
-    """The country of the first nationality word ("an Iraqi base")."""
+    """The country of the first nationality word that qualifies a place ("an Iraqi base"),
+    not an actor ("U.S. forces carried out an airstrike")."""
     for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence_text):
         cc = places.country_of_demonym(m.group(0))
-        if cc:
+        if cc and not _ACTOR_NOUN.match(sentence_text, m.end()):
             return cc
     return None
 
