@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--scorer", type=Path, default=DEFAULT_GOLD.parent / "score_incidents.py")
     ap.add_argument("--misses", action="store_true", help="print the rows that miss")
+    ap.add_argument("--half", choices=("even", "odd"),
+                    help="only the even (tuning) or odd (checking) rows, counted from 0")
     a = ap.parse_args(argv)
     if not a.gold.exists():
         print(f"gold file {a.gold} not found: pass --gold PATH", file=sys.stderr)
@@ -32,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     load_s = time.perf_counter() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [json.loads(line) for line in a.gold.open(encoding="utf-8") if line.strip()]
+    if a.half:
+        rows = rows[0 if a.half == "even" else 1::2]
     n = len(rows)
     ok = {"country": 0, "location": 0, "admin1": 0, "coord25": 0}
     n_admin1 = 0
