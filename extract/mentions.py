@@ -289,7 +289,11 @@ def group(sents: list[Mention]) -> list[Draft]:
         if not eventive:
             counts = x.cas.killed is not None or x.cas.injured is not None
             near = cur is not None and x.s.paragraph - cur.sents[-1].s.paragraph <= int(counts)
-            if cur is not None and near and (counts or x.cues.hits) and x.why_not is None \
+            back = _earlier_in_its_town(x, drafts, cur) if counts and cur is not None else None
+            if back is not None and x.why_not is None:
+                back.sents.append(x)   # "Doctors in Mellit said 22 bodies were recovered after
+                cur = back             # the market strike", told after another town's incident
+            elif cur is not None and near and (counts or x.cues.hits) and x.why_not is None \
                     and not _is_background_only(x):
                 cur.sents.append(x)    # "No casualties reported.", "Police dispersed them."
             if own is not None:

@@ -102,7 +102,8 @@ def likely_country(mentions: list[PlaceMention]) -> str | None:
 # a nationality that names who acted, not where: "U.S. forces", "Turkish warplanes"
 _ACTOR_NOUN = re.compile(r"\s*(?:-led\s+)?(?:forces|troops|military|army|soldiers|navy|"
                          r"air force|warplanes|jets|aircraft|drones?|coalition|special forces|"
-                         r"marines|fighter)\b", re.I)
+                         r"marines|fighter)\b(?!\s+(?:base|camp|post|airport|airbase|facility|"
+                         r"compound|headquarters|barracks|installation|position))", re.I)
 
 
 def demonym_country(sentence_text: str) -> str | None:

@@ -82,3 +82,30 @@ def test_shell_casings_are_no_shelling():
     inc = _one("Gunmen opened fire inside a bar in Celaya late Saturday, killing six people. "
                "Investigators found more than 40 shell casings at the scene.", "2025-05-26")
     assert inc["event_type"] == "Violence against civilians"
+
+
+def test_in_the_same_area_is_placed_like_the_incident_before():
+    found = extract_incidents(
+        "Somali forces killed 12 militants in an assault near Bosaso, Somalia, on Saturday.\n\n"
+        "On Friday, U.S. forces carried out an airstrike against the militants in the same "
+        "area, the U.S. military said.", published="2025-02-24")
+    assert [(i.date, i.location) for i in found] == [("2025-02-22", "Bosaso"),
+                                                      ("2025-02-21", "Bosaso")]
+
+
+def test_a_nationality_of_forces_is_who_acted_not_where():
+    from extract.where import demonym_country
+
+    assert demonym_country("U.S. forces carried out an airstrike") is None
+    assert demonym_country("Turkish warplanes struck positions") is None
+    assert demonym_country("an explosion at an Iraqi military base") == "IQ"
+    assert demonym_country("Kenyan officials said a civilian was killed") == "KE"
+
+
+def test_a_sentence_naming_an_earlier_incidents_town_joins_it():
+    found = extract_incidents(
+        "An airstrike hit a market in the town of Mellit on Sunday. In Omdurman, shells "
+        "landed on homes, killing four people.\n\nDoctors in Mellit said 22 people had been "
+        "killed in the market strike.", published="2025-04-28")
+    assert sorted((i.location, i.fatalities) for i in found) == [("Mellit", 22),
+                                                                 ("Omdurman", 4)]
