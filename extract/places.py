@@ -86,7 +86,11 @@ _GENERIC_PLACE = (r"(?:village|town|city|area|locality|neighbourhood|neighborhoo
                   r"municipality|sub-county|county|market|hills?|airbase|airport|base|checkpoint|"
                   r"junction|crossing|bridge|township|commune|refugee camp|front|LGA|ward|"
                   r"boma|payam|kebele|woreda|upazila|tehsil|barangay|chiefdom|sub-district)")
-_PAREN_AFTER = re.compile(r"^(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]([^()\[\]]{1,90})[)\]]")
+_ALIAS = r"(?:\s*\[[^\[\]()]{1,60}\](?=\s*\())?"   # "Kangara [Kangara Peulh] (Karimama, ...)"
+_PAREN_AFTER = re.compile(r"^(?:\s+" + _GENERIC_PLACE + r")?" + _ALIAS
+                          + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
+_PAREN_NEAR = re.compile(r"^[^()\[\]]{0,40}?" + _ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
+_PAREN_OF_UNKNOWN = re.compile(r"^[^()]{0,40}?" + _ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
 _WORD = r"[A-Z][\w'\u2019\-]*"
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
 _NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
@@ -652,7 +656,7 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                     or any(w in _ORG_WORDS for w in words)):
                 continue
             rest = text[e:]
-            pm = re.match(r"^[^()]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", rest) if pat_i == 0 else None
+            pm = _PAREN_OF_UNKNOWN.match(rest) if pat_i == 0 else None
             if pm:
                 parts = [p.strip() for p in pm.group(1).split(",") if p.strip()]
             elif pat_i == 3:
@@ -741,7 +745,7 @@ def find_places(text: str) -> list[PlaceMention]:
     # a mention whose "(Y, Z)" failed to fit is re-reported from its region
     unknown = _unknown_places(text, taken, doc_cc, list(mentions), found)
     for u in unknown:   # its "(Y, Z)" only locates it
-        pm = re.match(r"^[^()\[\]]{0,40}?[(\[]([^()\[\]]{1,90})[)\]]", text[u.end:u.end + _AFTER])
+        pm = _PAREN_NEAR.match(text[u.end:u.end + _AFTER])
         if pm:
             lo, hi = u.end + pm.start(1), u.end + pm.end(1)
             mentions = [replace(m, in_parens=True) if lo <= m.start < hi else m for m in mentions]

@@ -200,3 +200,9 @@ def test_local_admin_unit_words_introduce_and_leave_the_name():
             "(Shahjadpur, Sirajganj) over the lease of a pond.")
     p = primary_place(find_places(text), text)
     assert p is not None and p.location == "Xhajadpur" and p.country_code == "BD"
+
+
+def test_bracketed_other_name_does_not_hide_the_parenthetical():
+    text = "On 28 June 2022, soldiers deployed to Xangara [Xangara Peulh] (Karimama, Alibori)."
+    p = primary_place(find_places(text), text)
+    assert p is not None and (p.location, p.country_code, p.admin1) == ("Xangara", "BJ", "Alibori")
