@@ -89,6 +89,8 @@ _GENERIC_PLACE = (r"(?:village|town|city|area|locality|neighbourhood|neighborhoo
 _ALIAS = r"(?:\s*\[[^\[\]()]{1,60}\](?=\s*\())?"   # "Kangara [Kangara Peulh] (Karimama, ...)"
 _PAREN_AFTER = re.compile(r"^(?:\s+" + _GENERIC_PLACE + r")?" + _ALIAS
                           + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
+_NESTED_PAREN = re.compile(r"^[^()]{0,40}?\(((?:[^()]|\([^()]{0,40}\)){1,120})\)")
+_INNER_PAREN = re.compile(r"\s*\([^()]*\)")
 _PAREN_NEAR = re.compile(r"^[^()\[\]]{0,40}?" + _ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
 _PAREN_OF_UNKNOWN = re.compile(r"^[^()]{0,40}?" + _ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
 _WORD = r"[A-Z][\w'\u2019\-]*"
@@ -656,9 +658,11 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                     or any(w in _ORG_WORDS for w in words)):
                 continue
             rest = text[e:]
-            pm = _PAREN_OF_UNKNOWN.match(rest) if pat_i == 0 else None
+            pm = (_PAREN_OF_UNKNOWN.match(rest) or _NESTED_PAREN.match(rest)
+                  if pat_i == 0 else None)
             if pm:
-                parts = [p.strip() for p in pm.group(1).split(",") if p.strip()]
+                inner = _INNER_PAREN.sub("", pm.group(1))   # "(A (a), B)" -> "A, B"
+                parts = [p.strip() for p in inner.split(",") if p.strip()]
             elif pat_i == 3:
                 nm = re.match(r"^[A-Za-z ]{0,12}?(?:,\s+|\s+in\s+)(" + _NAME
                               + r"(?:,\s+" + _NAME + r"){0,3})", rest)

@@ -206,3 +206,10 @@ def test_bracketed_other_name_does_not_hide_the_parenthetical():
     text = "On 28 June 2022, soldiers deployed to Xangara [Xangara Peulh] (Karimama, Alibori)."
     p = primary_place(find_places(text), text)
     assert p is not None and (p.location, p.country_code, p.admin1) == ("Xangara", "BJ", "Alibori")
+
+
+def test_nested_parenthetical_is_read():
+    text = ("On 1 May 2020, persons vandalised graves at Xavaaly town "
+            "(Valikamam South-West (Sandilipay), Jaffna district).")
+    p = primary_place(find_places(text), text)
+    assert p is not None and (p.location, p.country_code, p.geo_precision) == ("Xavaaly", "LK", 2)
