@@ -161,15 +161,10 @@ def _number_starts(text: str) -> list[int]:
 def _matches(pat: re.Pattern[str], text: str, verb: re.Pattern[str] | None):
     """Matches of a pattern; subject patterns end at a verb and start at a count, so they are
     tried only at count positions shortly before a verb."""
-    if verb is None:     # object patterns start with their verb: try them at word starts
-        last = -1
-        for w in _WORD_START.finditer(text):
-            if w.start() < last:
-                continue
-            m = pat.match(text, w.start())
-            if m:
-                last = m.end()
-                yield m
+    if verb is None:     # object patterns start with their verb: the regex engine finds them
+        for m in pat.finditer(text):
+            if m.start() == 0 or text[m.start() - 1] not in "'\u2019-":
+                yield m     # at a word start ("self-killing" is no count)
         return
     starts: list[int] | None = None
     last = -1
