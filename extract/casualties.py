@@ -143,7 +143,6 @@ for _w in {w.split()[0] for w in list(_WORDS) + list(_VAGUE) + list(_QUALIFIERS)
     _FIRST_WORDS.add_word(_w, len(_w))
 _FIRST_WORDS.make_automaton()
 _DIGIT_START = re.compile(r"(?<![\w.,])\d")
-_WORD_START = re.compile(r"(?<![\w'\u2019-])[A-Za-z]")
 
 
 def _number_starts(text: str) -> list[int]:
