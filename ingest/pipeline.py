@@ -38,6 +38,8 @@ from ingest.times import parse_iso
 
 log = logging.getLogger(__name__)
 
+EXTRACTION_LANGUAGES = {"en"}
+
 # Fetch failures worth another try on the next pass; the rest (404, not HTML, robots...) are final.
 RETRYABLE = {
     FetchReason.TIMEOUT,
@@ -174,9 +176,9 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
             continue
         outcome.cleaned += 1
         doc = article_document(spec, entry, fetch, cleaned, fetched_at)
-        incidents = [i.to_dict() for i in extract_incidents(
-            cleaned.text, title=doc["title"], published=doc["published"], url=doc["url"])]
-        items.append((doc, incidents))
+        if not extractable(doc):
+            rejected[f"extract:skipped_language_{doc['language']}"] += 1  # indexed, no incidents
+        items.append((doc, incidents_of(doc)))
     outcome.rejected = dict(rejected)
     if items:
         report = index.index_articles(client, settings, items)
@@ -187,6 +189,22 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
         indexed_at = datetime.now(UTC)
         outcome.lags_s = [lag for doc, _ in items if (lag := _lag_s(doc, indexed_at)) is not None]
     return outcome.deferred > 0 or outcome.index_failures > 0, refused
+
+
+def extractable(article: dict) -> bool:
+    """Incident rules are written for English: other languages are indexed without incidents
+    rather than given wrong ones (an unknown language is tried)."""
+    language = (article.get("language") or "en").lower()
+    return language.split("-")[0].split("_")[0] in EXTRACTION_LANGUAGES
+
+
+def incidents_of(article: dict) -> list[dict]:
+    """The incidents of a stored or new article (as indexed); [] for other languages."""
+    if not extractable(article):
+        return []
+    found = extract_incidents(article.get("text") or "", title=article.get("title"),
+                              published=article.get("published"), url=article.get("url"))
+    return [incident.to_dict() for incident in found]
 
 
 def article_document(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, cleaned,

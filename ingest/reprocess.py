@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch
 
-from extract.incidents import EXTRACTOR_VERSION, extract_incidents
-from ingest import index, schema
+from extract.incidents import EXTRACTOR_VERSION
+from ingest import index, pipeline, schema
 from ingest.config import Settings
 
 
@@ -29,10 +29,8 @@ def start(client: Elasticsearch, settings: Settings) -> dict:
 def _reextracted(client: Elasticsearch, settings: Settings,
                  query: dict | None = None) -> Iterator[tuple[dict, list[dict]]]:
     for article in index.iter_articles(client, settings, fields=None, query=query):
-        incidents = extract_incidents(article.get("text") or "", title=article.get("title"),
-                                      published=article.get("published"), url=article.get("url"))
         article["extractor_version"] = EXTRACTOR_VERSION
-        yield article, [incident.to_dict() for incident in incidents]
+        yield article, pipeline.incidents_of(article)
 
 
 def reextract(client: Elasticsearch, settings: Settings, new_index: str) -> dict:

@@ -171,3 +171,40 @@ def test_pages_refused_for_good_are_not_fetched_again(es, es_settings, tmp_path,
     client.indices.refresh(index=f"{prefix}-feeds")
     state = client.get(index=f"{prefix}-feeds", id="desk")["_source"]
     assert len(state["rejected_ids"]) == 3
+
+
+FRENCH_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<title>Attaque dans le nord du Burkina Faso</title></head><body><article>
+<h1>Attaque dans le nord du Burkina Faso</h1>
+<p>Au moins douze civils ont été tués dimanche dans une attaque de jihadistes contre le village
+de Djibo, au Burkina Faso, selon des sources locales jointes par téléphone.</p>
+<p>Les assaillants ont incendié des maisons et des boutiques avant de se replier vers la
+frontière. Une frappe de drone a visé Gao lundi, tuant trois personnes, selon l'armée.</p>
+<p>Les autorités n'ont pas commenté ces informations dans l'immédiat.</p>
+</article></body></html>""".encode()
+
+
+def test_articles_in_other_languages_are_indexed_without_guessed_incidents(
+        es, es_settings, tmp_path, http_server):
+    client, prefix = es
+    http_server.route("/fr.html", body=FRENCH_PAGE)
+    items = ITEM.format(title="Attaque", link=http_server.url("/fr.html"),
+                        date="Mon, 17 Nov 2025 10:00:00 GMT")
+    http_server.route("/fr.xml", body=RSS.format(items=items).encode(),
+                      content_type="application/rss+xml")
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - {{id: fr, name: Fr, url: '{http_server.url('/fr.xml')}', "
+                     "language: fr, region: africa}\n")
+    outcome = pipeline.run_once(demo_settings(es_settings, feeds), client=client)[0]
+    assert outcome["articles_indexed"] == 1 and outcome["incidents_indexed"] == 0
+    assert outcome["rejected"] == {"extract:skipped_language_fr": 1}
+    client.indices.refresh(index=f"{prefix}-articles")
+    stored = client.search(index=f"{prefix}-articles", query={"match": {"text": "Djibo"}})
+    assert stored["hits"]["total"]["value"] == 1
+
+
+def test_only_english_or_unknown_languages_are_extracted():
+    assert pipeline.extractable({"language": "en-GB"})
+    assert pipeline.extractable({"language": None})
+    assert not pipeline.extractable({"language": "fr"})
+    assert pipeline.incidents_of({"language": "es", "text": "Militants killed 5 in Goma."}) == []
