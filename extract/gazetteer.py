@@ -179,7 +179,7 @@ class Gazetteer:
         self.admin1_abbrev: dict[str, list[int]] = data["admin1_abbrev"]
         self.common: frozenset[str] = data["common"]
         self.automaton = automaton
-        self._region_index: dict[tuple[str, str | None], list[int]] | None = None
+        self._region_index: dict[tuple[str, str | None], array] | None = None
         self._skeletons: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
 
     def entry(self, i: int) -> Entry:
@@ -201,7 +201,7 @@ class Gazetteer:
         """Regions an all-capital short form stands for ("KL" -> Kerala)."""
         return [self.entry(i) for i in self.admin1_abbrev.get(word.strip(), [])]
 
-    def cities_in(self, cc: str, admin1: str | None) -> list[int]:
+    def cities_in(self, cc: str, admin1: str | None) -> array:
         """Ids of the cities and villages of a region (of the country when admin1 is None)."""
         if self._region_index is None:
             idx: dict[tuple[str, str | None], list[int]] = defaultdict(list)
@@ -210,8 +210,8 @@ class Gazetteer:
                 if kinds[i] == KIND_CITY:
                     idx[(c, a)].append(i)
                     idx[(c, None)].append(i)
-            self._region_index = dict(idx)
-        return self._region_index.get((cc, admin1), [])
+            self._region_index = {k: array("i", v) for k, v in idx.items()}
+        return self._region_index.get((cc, admin1), array("i"))
 
     def near_spelling(self, name: str, cc: str, admin1: str | None = None,
                       *, exact_only: bool = False) -> Entry | None:
