@@ -514,6 +514,11 @@ def _fuzzy_admin1(name: str, hint_cc: str | None) -> Entry | None:
     target = fold_key(name).replace("'", "").replace(" ", "")
     if len(target) < 4:
         return None
+    skel = gazetteer.skeleton(name)   # "Idleb" ~ Idlib, "Bekaa" ~ Beqaa, "Beirut" ~ Beyrouth
+    same = {i for cc, k, i in _ADMIN1_INDEX
+            if (hint_cc is None or cc == hint_cc) and gazetteer.skeleton(k) == skel}
+    if len(same) == 1:
+        return gz.entry(same.pop())
     best, best_r = None, 0.0
     for cc, k, i in _ADMIN1_INDEX:
         if hint_cc and cc != hint_cc:

@@ -213,3 +213,9 @@ def test_nested_parenthetical_is_read():
             "(Valikamam South-West (Sandilipay), Jaffna district).")
     p = primary_place(find_places(text), text)
     assert p is not None and (p.location, p.country_code, p.geo_precision) == ("Xavaaly", "LK", 2)
+
+
+def test_region_spelt_another_way_in_the_parenthetical():
+    text = "On 5 May 2020, shelling hit Xaraqib (Ariha, Idleb) in the morning."
+    p = primary_place(find_places(text), text)
+    assert p is not None and (p.country_code, p.admin1) == ("SY", "Idlib")
