@@ -197,22 +197,30 @@ def _is_sentence_start(text: str, i: int) -> bool:
     return j < 0 or text[j] in ".!?:\n"
 
 
+_NEXT_WORD = re.compile(r"\s([A-Za-z][\w\-]*)")
+_PREV_WORD = re.compile(r"([A-Za-z][\w\-\.]*)\s$")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_NEXT_CAPS = re.compile(r"((?:\s+[A-Z][\w'\u2019\-]*){1,4})")
+_THE_BEFORE = re.compile(r"\bthe\s+$")
+_CAP_WORD = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
 def _next_word(text: str, end: int) -> str:
-    m = re.match(r"^\s([A-Za-z][\w\-]*)", text[end:end + 40])
+    m = _NEXT_WORD.match(text, end, end + 40)
     return m.group(1) if m else ""
 
 
 def _prev_word(text: str, start: int) -> str:
-    m = re.search(r"([A-Za-z][\w\-\.]*)\s$", text[max(0, start - 40):start])
+    m = _PREV_WORD.search(text[max(0, start - 40):start])
     return m.group(1) if m else ""
 
 
 def _prev_name_word(text: str, start: int) -> str:
     """The word before a name, looking past an article joined to it ("Jabal al-Zawiya")."""
-    words = re.findall(r"[A-Za-z]+", text[max(0, start - 40):start])
+    words = _LETTERS.findall(text[max(0, start - 40):start])
     while words and words[-1].lower() in _ARTICLE_WORDS:
         words.pop()
-    if not words or not re.search(r"[\s\-]$", text[max(0, start - 1):start]):
+    if not words or start == 0 or not (text[start - 1].isspace() or text[start - 1] == "-"):
         return ""
     return words[-1]
 
@@ -228,7 +236,7 @@ _ORG_AFTER = frozenset(
 def _in_org_name(text: str, end: int) -> bool:
     """The name starts an organisation's name ("Luhansk People's Militia", "Kerman Coal Mine
     Company"): up to four capitalised words follow and one of them is an organisation word."""
-    words = re.match(r"^((?:\s+[A-Z][\w'\u2019\-]*){1,4})", text[end:end + 80])
+    words = _NEXT_CAPS.match(text, end, end + 80)
     if not words:
         return False
     return any(fold_key(w) in _ORG_AFTER for w in words.group(1).split())
@@ -259,7 +267,7 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
         after = text[sp.end:sp.end + 2]
         if len(after) == 2 and after[0] == "-" and after[1].islower():
             continue   # "Gaya-gaya": a piece of a longer word
-        if (re.search(r"\bthe\s+$", before) and not _PAREN.match(after_text)
+        if (_THE_BEFORE.search(before) and not _PAREN.match(after_text)
                 and not _GENERIC_AFTER.match(after_text)):   # "the Kakuma refugee camp" stays
             cands = [(e, a) for e, a in cands if e.kind != KIND_CITY or e.population >= 100_000]
             if not cands:
@@ -322,7 +330,7 @@ def _context(text: str, spans: list[_Span],
     """Country votes (named countries, demonyms) and admin1 regions named in the text."""
     gz = gazetteer.get()
     votes: dict[str, float] = defaultdict(float)
-    for m in re.finditer(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", text):
+    for m in _CAP_WORD.finditer(text):
         cc = gz.demonyms.get(fold_key(m.group(0)))
         if cc:
             votes[cc] += 2.0
