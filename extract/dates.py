@@ -32,7 +32,7 @@ class DateMention:
     end: int
     value: date
     precision: str
-    kind: str            # explicit | relative | weekday | partial
+    kind: str            # explicit | relative | weekday | partial | earlier ("2 days earlier")
     since: bool = False  # introduced by "since"/"until": a background reference
 
 
@@ -227,13 +227,22 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[date, str, 
         n_text = m.group("n").lower()
         n = int(n_text) if n_text.isdigit() else words[n_text]
         week = m.group("unit").lower().startswith("week")
-        return (pub - timedelta(days=n * (7 if week else 1)), WEEK if week else DAY, "relative")
+        kind = "earlier" if m.group(0).lower().endswith("earlier") else "relative"
+        return (pub - timedelta(days=n * (7 if week else 1)), WEEK if week else DAY, kind)
     if kind == "relative":
         if pub is None:
             return None
         days, prec = _REL[m.group("rel").lower()]
         return (pub + timedelta(days=days), prec, "relative")
     return None
+
+
+def from_anchor(d: DateMention, published: date, anchor: date) -> DateMention:
+    """"Two days earlier" counted back from the day the story last named, not the report's."""
+    if d.kind != "earlier":
+        return d
+    return DateMention(d.start, d.end, anchor - (published - d.value), d.precision, "relative",
+                       d.since)
 
 
 def to_date(value: str | date | datetime | None) -> date | None:

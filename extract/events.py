@@ -118,7 +118,7 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
 _ARMED_TARGET = re.compile(
     r"\b(?:attack(?:ed|ing)?|ambush(?:ed|ing)?|shot(?: dead| and killed)?|kill(?:ed|ing)|"
     r"target(?:ed|ing)|opened fire (?:on|at)|fired (?:on|at)|stormed|raided|assaulted)\s+"
-    r"(?:(?!former\b|retired\b|ex-)[\w'\u2019\-]+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|"
+    r"(?!by\b)(?:(?!former\b|retired\b|ex-)[\w'\u2019\-]+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|"
     r"police (?:officers?|post|"
     r"station|patrol|checkpoint)|gendarmes?|gendarmerie|militants|fighters|rebels|insurgents|"
     r"positions?|checkpoints?|base|barracks|patrol|convoy|outpost|post|lieutenant|officer|"

@@ -64,6 +64,12 @@ def _actor_country(d: Draft) -> str | None:
 _ALSO_KILLED = re.compile(r"\balso\s+(?:\w+\s+){0,2}?(?:killed|died|dead|slain)\b", re.I)
 
 
+_OTHER_ESTIMATE = re.compile(r"\b(?:put|puts|putting|gave|gives|estimated?|estimates)\s+"
+                             r"(?:\w+\s+){0,3}?(?:death )?toll\b", re.I)
+_UPDATED = re.compile(r"\b(?:rose|risen|rising|climbed|increased|jumped|mounted|reached|"
+                      r"bringing|brings|brought)\b", re.I)
+
+
 def _casualties(d: Draft) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
@@ -71,6 +77,9 @@ def _casualties(d: Draft) -> tuple[int | None, int | None]:
         c = x.cas
         if c.killed is not None and killed and _ALSO_KILLED.search(x.s.text):
             killed += c.killed     # "A soldier was also killed": more dead, not a recount
+        elif c.killed is not None and c.toll and killed is not None and \
+                _OTHER_ESTIMATE.search(x.s.text) and not _UPDATED.search(x.s.text):
+            killed = min(killed, c.killed)   # another source's figure: ACLED's lower estimate
         elif c.killed is not None:
             killed = c.killed if (c.toll or killed is None) else max(killed, c.killed)
         if c.injured is not None:

@@ -99,6 +99,7 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
     folded = fold_text(text)
     out: list[Mention] = []
     mi = 0
+    anchor: date | None = None     # the day the story last named: "two days earlier" counts back
     for s in sentences.split(text):
         while mi < len(mentions) and mentions[mi].end <= s.start:
             mi += 1
@@ -112,7 +113,14 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
             told = " " * cut + told[cut:]
             own = [m for m in own if m.start >= s.start + cut]
         cues, why = events.live_cues(told, events.sentence_cues(told, f))
-        out.append(Mention(s, cues, dates.find(told, pub), casualties.find(told), own, why, f))
+        ds = dates.find(told, pub)
+        if ds and pub is not None:
+            if anchor is not None:
+                ds = [dates.from_anchor(d, pub, anchor) for d in ds]
+            named = [d for d in ds if d.kind in ("weekday", "explicit", "partial")
+                     and d.precision == dates.DAY and not d.since]
+            anchor = named[0].value if named else anchor
+        out.append(Mention(s, cues, ds, casualties.find(told), own, why, f))
     return out
 
 

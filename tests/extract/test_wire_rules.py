@@ -109,3 +109,27 @@ def test_a_sentence_naming_an_earlier_incidents_town_joins_it():
         "killed in the market strike.", published="2025-04-28")
     assert sorted((i.location, i.fatalities) for i in found) == [("Mellit", 22),
                                                                  ("Omdurman", 4)]
+
+
+def test_days_earlier_count_back_from_the_day_last_named():
+    found = extract_incidents(
+        "Gunmen killed seven villagers in an attack in Mellit, Sudan, late Monday, police said "
+        "on Tuesday.\n\nTwo days earlier, gunmen abducted 20 people from the town of Nyala.",
+        published="2025-10-08")
+    assert sorted((i.location, i.date) for i in found) == [("Mellit", "2025-10-06"),
+                                                           ("Nyala", "2025-10-04")]
+
+
+def test_another_sources_toll_keeps_the_lower_figure_and_an_update_replaces_it():
+    lower = _one("Militants attacked a church in Beni, Congo, on Sunday, killing 38 people. "
+                 "A radio station put the toll at 43.", "2025-07-28")
+    assert lower["fatalities"] == 38
+    update = _one("Militants attacked a church in Beni, Congo, on Sunday, killing 38 people. "
+                  "The toll rose to 43 on Monday.", "2025-07-28")
+    assert update["fatalities"] == 43
+
+
+def test_an_attack_on_a_gold_mine_is_no_landmine_and_its_attackers_are_no_target():
+    inc = _one("An attack by CODECO militiamen on a gold mine near Mongbwalu, Congo, on Friday "
+               "killed six miners.", "2025-07-28")
+    assert (inc["event_type"], inc["sub_event_type"]) == ("Violence against civilians", "Attack")
