@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,21 @@ from ingest.demo_server import DemoServer
 from ingest.es import ElasticsearchUnavailable, connect
 from tests.support.demo import DEMO_ARTICLES, demo_settings
 
-PORT = "9251"
+
+def _free_port_pair() -> str:
+    """A port whose neighbour +100 (the node's transport port) is free as well."""
+    for port in range(9251, 9300):
+        try:
+            for candidate in (port, port + 100):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return str(port)
+    raise RuntimeError("no free port pair between 9251 and 9399")
+
+
+PORT = _free_port_pair()
 NODE_ENV = {"NEWSWATCH_ES_PORT": PORT, "NEWSWATCH_ES_HEAP": "256m"}
 RSS = ('<?xml version="1.0"?><rss version="2.0"><channel><title>trap</title><item>'
        "<title>Trap</title><link>{link}</link><pubDate>Mon, 17 Nov 2025 10:00:00 GMT</pubDate>"
