@@ -103,7 +103,12 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
     for s in sentences.split(text):
         while mi < len(mentions) and mentions[mi].end <= s.start:
             mi += 1
-        own = [m for m in mentions[mi:] if m.start >= s.start and m.end <= s.end]
+        own = []
+        j = mi
+        while j < len(mentions) and mentions[j].start < s.end:    # (in text order)
+            if mentions[j].start >= s.start and mentions[j].end <= s.end:
+                own.append(mentions[j])
+            j += 1
         if _BOILERPLATE.match(s.text) and len(s.text) < 80:
             continue
         f = folded[s.start:s.end]

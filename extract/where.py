@@ -17,10 +17,11 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     ms = [m for x in d.sents for m in x.places]
     if single:
         ms = all_mentions
-    ms = [m for m in ms if not _in_road_name(text, m) and not _actor_name(text, m)
-          and not CARE_PLACE.search(text[max(0, m.start - 70):m.start])] or ms
     if not ms:
         return None
+    if len(ms) > 1:      # (one name is kept whatever it is)
+        ms = [m for m in ms if not _in_road_name(text, m) and not _actor_name(text, m)
+              and not _cared_in(text, m)] or ms
     precise = [m for m in ms if m.kind != "country"]
     not_origin = [m for m in precise
                   if not FROM_PLACE.search(text[max(0, m.start - 40):m.start])]
@@ -65,6 +66,12 @@ def _in_named_country(p: PlaceMention | None, d: Draft) -> PlaceMention | None:
         return replace(p, country_code=cc, country=home.country, admin1=None,
                        lat=home.lat, lon=home.lon)
     return p
+
+
+def _cared_in(text: str, m: PlaceMention) -> bool:
+    """Where the wounded were taken ("taken to hospitals in Makurdi"), not where it happened."""
+    before = text[max(0, m.start - 70):m.start]
+    return ("to " in before or "treated" in before) and CARE_PLACE.search(before) is not None
 
 
 def _actor_name(text: str, m: PlaceMention) -> bool:
