@@ -138,17 +138,17 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
     for kind, pat in _GENERIC:
         if kind not in stems:
             continue
-        m = pat.search(text)
-        if not m:
+        hit = pat.search(text)
+        if not hit:
             continue
         if kind == "militia":
-            s_, e_ = m.span("name")
+            s_, e_ = hit.span("name")
             known = any(h.start < e_ and s_ < h.end for h in named)   # "Al Shabaab militants"
-            if m.group("name") not in _NOT_NATIONS and not known:
-                add(f"{m.group('name')} Militia")
+            if hit.group("name") not in _NOT_NATIONS and not known:
+                add(f"{hit.group('name')} Militia")
             continue
         if kind == "clan":
-            for name in (m.group("a"), m.group("b")):
+            for name in (hit.group("a"), hit.group("b")):
                 if name and name not in _NOT_NATIONS:
                     add(f"{name} Clan Militia")
             continue

@@ -174,10 +174,10 @@ def _matches(pat: re.Pattern[str], text: str, verb: re.Pattern[str] | None):
         end = min(len(text), v.end() + 40)
         i = bisect.bisect_left(starts, lo)
         while i < len(starts) and starts[i] < v.start():
-            m = pat.match(text, starts[i], end)
-            if m and m.end() >= v.end() - 1:
-                last = m.end()
-                yield m
+            found = pat.match(text, starts[i], end)
+            if found and found.end() >= v.end() - 1:
+                last = found.end()
+                yield found
                 break
             i += 1
 

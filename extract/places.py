@@ -625,11 +625,11 @@ def _near_spelling(name: str, town: Entry | None, admin1: Entry | None,
     if admin1 is not None:
         cc, a1 = admin1.country_code, admin1.name
     elif town is not None:
-        cc, a1 = town.country_code, town.admin1
+        cc, a1 = town.country_code, town.admin1 or ""
     elif pat_i in (1, 2) and (nxt := _following_place(known, end, text)) is not None:
         if not nxt.country_code or not nxt.admin1:
             return None
-        cc, a1 = nxt.country_code, nxt.admin1
+        cc, a1 = nxt.country_code, nxt.admin1 or ""
     else:
         return None
     near = gz.near_spelling(name, cc, a1)
@@ -690,8 +690,8 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 # letters swapped for others: another transliteration; a letter more or
                 # less: a slip in the text
                 same = len(gazetteer.skeleton(name)) == len(gazetteer.skeleton(near.name))
-                pm = _mention(text, _Span(s, e, -1, []), near)
-                out.append(replace(pm, name=name, location=name if same else near.name))
+                spelled = _mention(text, _Span(s, e, -1, []), near)
+                out.append(replace(spelled, name=name, location=name if same else near.name))
                 taken.append((s, e))
                 continue
             if town is None:
