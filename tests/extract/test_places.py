@@ -219,3 +219,13 @@ def test_region_spelt_another_way_in_the_parenthetical():
     text = "On 5 May 2020, shelling hit Xaraqib (Ariha, Idleb) in the morning."
     p = primary_place(find_places(text), text)
     assert p is not None and (p.country_code, p.admin1) == ("SY", "Idlib")
+
+
+@pytest.mark.parametrize("text, code", [
+    ("An Israeli airstrike in Gaza killed five people.", "PS"),
+    ("The Gaza health ministry said 20 were killed.", "PS"),
+    ("Protesters in Chokwe, Gaza, demanded jobs.", "MZ"),
+])
+def test_gaza_is_palestinian_unless_the_text_is_about_mozambique(text, code):
+    gaza = next(m for m in find_places(text) if m.name == "Gaza")
+    assert gaza.country_code == code
