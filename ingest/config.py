@@ -37,6 +37,9 @@ class Settings:
     per_host_delay_s: float = 1.0
     # feeds handled at once by `newswatch run` (each feed's fetches are concurrent as well)
     feed_workers: int = 4
+    # a feed is fetched unconditionally (no ETag / Last-Modified) once its last full answer is
+    # this old, so a server whose validators do not change with its content is caught
+    feed_revalidate_hours: float = 6.0
     # new articles taken from one feed per pass; the rest wait for the next pass (0 = all)
     max_articles_per_feed: int = 0
     # hosts/networks the SSRF guard lets through, e.g. "127.0.0.1" in tests and the demo
@@ -73,6 +76,7 @@ class Settings:
             "NEWSWATCH_PER_HOST_CONCURRENCY": ("per_host_concurrency", int),
             "NEWSWATCH_PER_HOST_DELAY": ("per_host_delay_s", float),
             "NEWSWATCH_FEED_WORKERS": ("feed_workers", int),
+            "NEWSWATCH_FEED_REVALIDATE_HOURS": ("feed_revalidate_hours", float),
             "NEWSWATCH_MAX_ARTICLES_PER_FEED": ("max_articles_per_feed", int),
             "NEWSWATCH_INDEX_SHARDS": ("index_shards", int),
             "NEWSWATCH_INDEX_REPLICAS": ("index_replicas", int),

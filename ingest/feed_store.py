@@ -37,6 +37,9 @@ class FeedState:
     entries_seen: int = 0  # entries in the last successfully parsed answer
     next_poll_after: str | None = None  # set while backing off after failures
     title: str | None = None  # the feed's own title, from its last parsed answer
+    # last time the feed answered in full (200): validators older than the revalidation
+    # period are not sent, so a server that keeps an ETag while its content changes is caught
+    last_full_poll: str | None = None
     # ids of this feed's articles refused for good (newest first, at most MAX_REJECTED_IDS)
     rejected_ids: tuple[str, ...] = ()
 
@@ -72,6 +75,7 @@ def next_state(state: FeedState | None, result: PollResult, now: datetime) -> Fe
         last_reason=result.reason,
         consecutive_failures=0,
         entries_seen=len(result.entries) if result.status == "ok" else state.entries_seen,
+        last_full_poll=polled if result.status == "ok" else state.last_full_poll,
         next_poll_after=None,
         title=result.title or state.title,
     )

@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from html import unescape
@@ -23,6 +23,7 @@ import httpx
 from ingest.config import Settings
 from ingest.http import FEED_ACCEPT, FetchReason, fetch_url_async, make_client, run_sync
 from ingest.ids import article_id
+from ingest.times import parse_iso
 
 if TYPE_CHECKING:
     from ingest.feed_store import FeedState
@@ -338,11 +339,20 @@ def _parse(data: bytes, source: str, base_url: str | None, content_type: str | N
 # ---------------------------------------------------------------- polling
 
 
-def _conditional_headers(state: FeedState | None) -> dict[str, str]:
+def _conditional_headers(state: FeedState | None, settings: Settings,
+                         now: datetime | None = None) -> dict[str, str]:
+    """ETag / Last-Modified of the last full answer, unless that answer is older than the
+    revalidation period: then the feed is fetched in full once, whatever its validators say."""
     headers: dict[str, str] = {}
-    if state is not None and state.etag:
+    if state is None:
+        return headers
+    full = parse_iso(state.last_full_poll)
+    period = timedelta(hours=settings.feed_revalidate_hours)
+    if full is None or (now or datetime.now(UTC)) - full >= period:
+        return headers
+    if state.etag:
         headers["If-None-Match"] = state.etag
-    if state is not None and state.last_modified:
+    if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
     return headers
 
@@ -357,7 +367,8 @@ async def poll_feed_async(spec: FeedSpec, state: FeedState | None, settings: Set
     """poll_feed inside an event loop; parsing runs in a worker thread."""
     start = time.monotonic()
     try:
-        fetched = await fetch_url_async(spec.url, settings, headers=_conditional_headers(state),
+        fetched = await fetch_url_async(spec.url, settings,
+                                        headers=_conditional_headers(state, settings),
                                         accept_header=FEED_ACCEPT, client=client)
         kept = (state.etag, state.last_modified) if state else (None, None)
         common: dict[str, Any] = {"http_status": fetched.status,

@@ -121,6 +121,7 @@ FEED_FIELDS: dict[str, dict] = {
     "consecutive_failures": _INT,
     "entries_seen": _INT,
     "next_poll_after": _DATE,
+    "last_full_poll": _DATE,
     # articles of this feed refused for good (404, not HTML, too short...): not fetched again
     "rejected_ids": {"type": "keyword", "index": False},
 }

@@ -88,7 +88,7 @@ def test_repoll_after_restart_sends_stored_etag(http_server, es_client, es_setti
     assert feed_store.load_states(es_client, settings, [spec.id]) == {}
     first = poll_feed(spec, None, settings)
     assert first.status == "ok"
-    state = next_state(None, first, NOW)
+    state = next_state(None, first, datetime.now(UTC))  # a fresh full answer: validators count
     feed_store.save_states(es_client, settings, {spec.id: (spec, state)}, refresh="wait_for")
 
     # "restart": nothing kept in memory, the state comes back from Elasticsearch
@@ -108,3 +108,25 @@ def test_repoll_after_restart_sends_stored_etag(http_server, es_client, es_setti
     hits = es_client.search(index=settings.index("feeds"),
                             query={"term": {"last_status": "not_modified"}})["hits"]["hits"]
     assert [h["_id"] for h in hits] == ["local-desk"]  # feed health is searchable
+
+
+
+def test_validators_older_than_the_revalidation_period_are_not_sent(http_server, es_settings):
+    """A server may keep its ETag while the feed changes: once in a while, fetch in full."""
+    settings = replace(es_settings, allow_private_hosts=("127.0.0.1",), feed_revalidate_hours=6)
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Stuck</title>'
+            b"<item><title>A</title><link>https://e.example/a</link></item></channel></rss>")
+    url = http_server.route("/stuck.xml", body=body, content_type="application/rss+xml",
+                            etag='"never-changes"')
+    spec = FeedSpec(id="stuck", name="Stuck", url=url, language="en")
+    now = datetime.now(UTC)
+    recent = FeedState(etag='"never-changes"', last_full_poll=feed_store.iso(now))
+    stale = FeedState(etag='"never-changes"',
+                      last_full_poll=feed_store.iso(now - timedelta(hours=7)))
+
+    assert poll_feed(spec, recent, settings).status == "not_modified"
+    again = poll_feed(spec, stale, settings)
+    assert again.status == "ok" and len(again.entries) == 1
+    sent = [r.headers.get("If-None-Match") for r in http_server.requests_to("/stuck.xml")]
+    assert sent == ['"never-changes"', None]
+    assert next_state(stale, again, now).last_full_poll == feed_store.iso(now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,6 +12,7 @@ from ingest.feed_store import FeedState
 from ingest.feeds import FeedReason, canonical_link, parse_feed, poll_feed
 from ingest.feedspec import FeedSpec
 from ingest.ids import article_id
+from ingest.times import iso
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -148,7 +150,8 @@ def test_poll_ok_then_304_with_stored_validators(http_server, settings):
     first = poll_feed(spec_for(url), None, settings)
     assert first.status == "ok" and first.http_status == 200 and len(first.entries) == 1
     assert first.etag == '"v1"' and first.last_modified == "Mon, 22 Apr 2024 08:00:00 GMT"
-    state = FeedState(etag=first.etag, last_modified=first.last_modified)
+    state = FeedState(etag=first.etag, last_modified=first.last_modified,
+                      last_full_poll=iso(datetime.now(UTC)))
     second = poll_feed(spec_for(url), state, settings)
     assert second.status == "not_modified" and second.entries == () and second.etag == '"v1"'
     sent = http_server.requests_to("/feed.xml")[1].headers
