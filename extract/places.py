@@ -773,6 +773,10 @@ def find_places(text: str) -> list[PlaceMention]:
 
 _PART_OF = re.compile(r"^\s+(?:district|sub-district|neighbourhood|neighborhood|suburb|quarter|"
                       r"area|ward)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
+# "the Kharkiv region village of Kupiansk": the first names the region the second lies in
+_REGION_OF = re.compile(r"^(?:'s)?\s+(?:region|province|oblast|governorate|state|district|county)"
+                        r"(?:'s)?\s+(?:border\s+|frontline\s+|front-line\s+)?"
+                        r"(?:village|town|city|settlement|hamlet)\s+of\s+$", re.I)
 
 
 @functools.lru_cache(maxsize=8)   # primary_place asks again for each incident of one text
@@ -799,6 +803,8 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
     # "Din Daeng district of Bangkok": the container names where the known part lies
     inner = [(a, b) for a, b in zip(own, own[1:], strict=False)
              if a.kind in ("city", "admin2") and _PART_OF.match(text[a.end:b.start])]
+    inner += [(b, a) for a, b in zip(own, own[1:], strict=False)
+              if a.kind in ("admin1", "admin2", "city") and _REGION_OF.match(text[a.end:b.start])]
     if inner:
         containers = {id(b) for _, b in inner}
         own = [m for m in own if id(m) not in containers]

@@ -229,3 +229,11 @@ def test_region_spelt_another_way_in_the_parenthetical():
 def test_gaza_is_palestinian_unless_the_text_is_about_mozambique(text, code):
     gaza = next(m for m in find_places(text) if m.name == "Gaza")
     assert gaza.country_code == code
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Shelling killed two civilians in the Kharkiv region village of Kupiansk.", "Kupiansk"),
+    ("Militants attacked the Borno state town of Bama on Monday.", "Bama"),
+])
+def test_region_named_before_its_village_is_not_the_place(text, place):
+    assert primary_place(find_places(text), text).name == place
