@@ -39,9 +39,35 @@ _NATIONAL_TOWN = re.compile(r"\b([A-Z][a-z]+)\s+(?:border\s+)?(?:town|village|ci
                             r"region|province|camp|port)\s+of\s+$")
 
 
+_POSSESSIVE = re.compile(r"^['\u2019]s\s+(?:(?:north|south|east|west|central)[a-z]*\s+)?$", re.I)
+
+
+def _owned_by_country(p: PlaceMention, d: Draft) -> PlaceMention:
+    """"Iraq's Kurdistan region": the place is in that country, even when the gazetteer only
+    knows a namesake elsewhere (Iran's Kurdistan Province); then only the country is sure."""
+    for x in d.sents:
+        if not any(m is p for m in x.places):
+            continue
+        for m in x.places:
+            if (m.kind == "country" and m.country_code and m.country_code != p.country_code
+                    and m.end <= p.start
+                    # "Congo's Ituri": the name also fits the place's own country (DR Congo)
+                    and m.name.casefold() not in (p.country or "").casefold()
+                    and _POSSESSIVE.match(x.s.text[m.end - x.s.start:p.start - x.s.start])):
+                home = country_place(m.country_code)
+                if home is None:
+                    return p
+                return replace(p, location=p.name, country_code=home.country_code,
+                               country=home.country, admin1=None, lat=home.lat, lon=home.lon,
+                               geo_precision=3, kind="unknown")
+    return p
+
+
 def _in_named_country(p: PlaceMention | None, d: Draft) -> PlaceMention | None:
     """A place the gazetteer lacks is in the one country its own sentence names ("In southern
     Lebanon, ... the town of Bint Jbeil"), whatever the rest of the article is about."""
+    if p is not None and p.kind != "country":
+        p = _owned_by_country(p, d)
     if p is None or p.kind != "unknown":
         return p
     for x in d.sents:

@@ -133,3 +133,12 @@ def test_an_attack_on_a_gold_mine_is_no_landmine_and_its_attackers_are_no_target
     inc = _one("An attack by CODECO militiamen on a gold mine near Mongbwalu, Congo, on Friday "
                "killed six miners.", "2025-07-28")
     assert (inc["event_type"], inc["sub_event_type"]) == ("Violence against civilians", "Attack")
+
+
+def test_a_place_owned_by_a_country_stays_in_that_country():
+    kurdistan = _one("A drone struck a base in Iraq's Kurdistan region on Sunday, wounding two "
+                     "soldiers.", "2025-11-20")
+    assert (kurdistan["country_code"], kurdistan["location"], kurdistan["geo_precision"]) == \
+        ("IQ", "Kurdistan", 3)
+    ituri = _one("Gunmen killed 7 villagers in Congo's Ituri province on Monday.", "2025-11-20")
+    assert ituri["country_code"] == "CD"  # "Congo" also names the place's own country
