@@ -31,8 +31,14 @@ def _loose_pair(want: list[dict], found: list[dict]) -> dict[int, int]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--verbose", "-v", action="store_true", help="print each story's misses")
+    ap.add_argument("--folder", type=Path, action="append",
+                    help="measure the stories in this folder instead (repeatable), e.g. "
+                         "tests/extract/fixtures/wire_holdout")
     a = ap.parse_args(argv)
-    paths = [(p, "") for p in stories(WIRE)] + [(p, "gap") for p in stories(KNOWN_GAPS)]
+    if a.folder:
+        paths = [(p, f.name) for f in a.folder for p in stories(f)]
+    else:
+        paths = [(p, "") for p in stories(WIRE)] + [(p, "gap") for p in stories(KNOWN_GAPS)]
     n_want = n_found = n_exact = 0
     right = {f: 0 for f in FIELDS}
     asked = {f: 0 for f in FIELDS}

@@ -61,6 +61,13 @@ _PRONOUN_OBJECT = re.compile(r"\b(?P<verb>killing|killed|wounding|wounded|injuri
                              r"shooting dead|shot dead)\s+(?:him|her)\b", re.I)
 _PRONOUN_KILLED = re.compile(r"\b(?:he|she)\s+(?:was|is|had been|has been)\s+(?:\w+ed\s+and\s+)?"
                              + _KILL_V + r"\b", re.I)
+# one named victim: "killing its driver", "shot dead the village chief"
+_ONE_VICTIM = re.compile(
+    r"\b(?:killing|killed|kills|shot dead|shooting dead|shot and killed)\s+(?:its|the|his|her|"
+    r"their)\s+(?:[a-z\-]+\s+){0,2}?(?:driver|pilot|owner|passenger|occupant|commander|leader|"
+    r"chief|governor|mayor|imam|priest|pastor|journalist|soldier|officer|policeman|guard|man|"
+    r"woman|boy|girl|child|son|daughter|wife|husband|father|mother|brother|sister|head|deputy|"
+    r"cleric|teacher|chairman|brother-in-law)\b(?!['\u2019-])", re.I)
 _BODY_FOUND = re.compile(r"\b(?:a|an|the)\s+(?:[\w\-]+(?:'s|\u2019s)\s+)?(?:dead\s+)?body\b"
                          r"(?:\s+of\s+(?:a|an)\s+[\w\-]+)?\s+(?:\w+\s+){0,6}?(?:was|were)\s+"
                          r"(?:\w+\s+)?(?:found|discovered|recovered)", re.I)
@@ -266,6 +273,10 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         if killed is None and "to death" in low:
             m = _TO_DEATH.search(sentence)
             killed = number(m.group("n")) if m else None
+        if killed is None and (" the " in low or " its " in low or " his " in low
+                               or " her " in low or " their " in low) \
+                and _ONE_VICTIM.search(sentence):
+            killed = 1
         if killed is None and (("he " in low and _PRONOUN_KILLED.search(sentence))
                                or ("body" in low and _BODY_FOUND.search(sentence))):
             killed = 1

@@ -120,6 +120,10 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
                 + r"(?:\s+(?:night|morning|evening|afternoon))?\b", re.I), "weekday"),
     (re.compile(r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
                 r"(?P<unit>days?|weeks?)\s+(?:ago|earlier)\b", re.I), "ago"),
+    # a span of time ending now: a tally over it, not one day's event ("in the past week")
+    (re.compile(r"\b(?:in|over|during|throughout)\s+the\s+(?:past|last|previous)\s+"
+                r"(?:(?:\d+|few|several|two|three|four|five|six|ten|twelve)\s+)?"
+                r"(?P<unit>weeks?|months?|years?|decades?)\b", re.I), "period"),
     (re.compile(r"\b(?P<rel>yesterday|last night|overnight|today|this morning|tonight|"
                 r"this evening|this afternoon|earlier today|a day earlier|the day before|"
                 r"last week|this week|earlier this week|last month|earlier this month|"
@@ -148,6 +152,7 @@ _TRIGGERS = Substrings(
                                  "afternoon", "week", "month", "day before", "day earlier",
                                  "year")]
     + [(w, "ago") for w in (" ago", " earlier")]
+    + [(w, "period") for w in ("the past ", "the last ", "the previous ")]
 )
 
 
@@ -175,7 +180,7 @@ def find(sentence: str, published: date | None) -> list[DateMention]:
                 continue
             value, prec, k = res
             since = bool(_SINCE.search(sentence[max(0, s - 14):s])) or \
-                m.group(0)[:6].lower() == "since "
+                m.group(0)[:6].lower() == "since " or kind == "period"
             taken.append((s, e))
             out.append(DateMention(s, e, value, prec, k, since))
     out.sort(key=lambda d: d.start)
@@ -229,6 +234,13 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[date, str, 
         week = m.group("unit").lower().startswith("week")
         kind = "earlier" if m.group(0).lower().endswith("earlier") else "relative"
         return (pub - timedelta(days=n * (7 if week else 1)), WEEK if week else DAY, kind)
+    if kind == "period":
+        if pub is None:
+            return None
+        unit = m.group("unit").lower()
+        days = 7 if unit.startswith("week") else 30 if unit.startswith("month") else 365
+        return (pub - timedelta(days=days), WEEK if days == 7 else MONTH if days == 30 else YEAR,
+                "relative")
     if kind == "relative":
         if pub is None:
             return None

@@ -143,7 +143,8 @@ _ARMED_SIDE = re.compile(r"\b(?:armed|gunm[ae]n|militia\w*|forces|soldiers|troop
                          r"bows|morans|warriors)\b", re.I)
 _FANS = re.compile(r"\b(?:fans|hooligans|ultras|spectators)\b", re.I)
 _TWO_SIDED = re.compile(r"\b(?:positions?|exchanged fire|exchange of fire|both directions|"
-                        r"clash\w*|fight\w*|fought|battle\w*)\b", re.I)
+                        r"clash\w*|fight\w*|fought|battle\w*|gun-?battles?|gun-?fights?|"
+                        r"fire-?fights?|shoot-?outs?)\b", re.I)
 # unorganised people as the ones who strike, with an object: "villagers killed a woman"
 _CROWD_STRIKES = re.compile(
     r"\b(?:villagers|farmers|herders|pastoralists|residents|voters|youths|locals|traders|"

@@ -12,7 +12,7 @@ from extract import where as wh
 from extract.mentions import Draft, Mention
 from extract.places import PlaceMention
 
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 MAX_EVIDENCE_CHARS = 700
 

@@ -292,7 +292,12 @@ def group(sents: list[Mention]) -> list[Draft]:
     drafts: list[Draft] = []
     cur: Draft | None = None
     last_date: dates.DateMention | None = None
+    background_para = -1     # the paragraph a background sentence ("since 2017") was told in
     for x in sents:
+        if _is_background_only(x):
+            background_para = x.s.paragraph
+        elif x.s.paragraph == background_para and not x.dates:
+            continue    # "... since May 2023. More than 220 people have been killed": a tally
         told = _toll_of(x, drafts, cur)
         if told is not None:     # "the death toll from the Djibo attack rose to 15 on Monday"
             told.sents.append(x)
