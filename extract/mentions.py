@@ -285,6 +285,17 @@ def _same_night(x: Mention, own: dates.DateMention, theirs: dates.DateMention) -
         abs((own.value - theirs.value).days) <= 1
 
 
+def _night_began_before(cur: Draft, own: dates.DateMention) -> bool:
+    """"Clashes broke out overnight" told first and "from late on Monday" after: one night that
+    began the day before the one the report counts from."""
+    d = cur.date
+    if d is None or d.kind != "relative" or own.kind == "relative" or \
+            own.precision != dates.DAY or (d.value - own.value).days != 1:
+        return False
+    src = next((y for y in cur.sents if any(z is d for z in y.dates)), None)
+    return src is not None and "night" in src.s.text[d.start:d.end].lower()
+
+
 def group(sents: list[Mention]) -> list[Draft]:
     """Sentences grouped into incidents: a new one starts at a new date, at another town, or at
     "in retaliation"/"separately" with another kind of event; the rest joins the one before
@@ -318,6 +329,8 @@ def group(sents: list[Mention]) -> list[Draft]:
                 last_date = own
             continue
         new = cur is None
+        if cur is not None and own is not None and _night_began_before(cur, own):
+            cur.date = own     # (the night is coded from the day it began)
         if cur is not None and own is not None and cur.date is not None \
                 and own.value != cur.date.value and not _same_night(x, own, cur.date) and (
                     own.precision == dates.DAY
