@@ -82,12 +82,39 @@ def _fold_long(text: str) -> str:
 
 
 def _fold(text: str) -> str:
+    """fold_text without its cache, for a text folded only once."""
+    if text.isascii():   # str.translate's fast path: ASCII in, ASCII out
+        return text.translate(_ASCII_TABLE)
+    try:   # ASCII bytes folded in one pass, then each distinct other character replaced
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:   # a lone surrogate
+        return _fold_slow(text)
+    out = raw.translate(_ASCII_BYTES).decode("utf-8")
+    others = set(raw.translate(None, _ASCII_CHARS).decode("utf-8"))
+    subs = [(c, fold_char(c)) for c in others]
+    subs = [(c, f) for c, f in subs if f != c]
+    if any(f in others for _, f in subs):   # one replacement would feed another
+        return _fold_slow(text)
+    for c, f in subs:
+        out = out.replace(c, f)
+    return out
+
+
+def _fold_slow(text: str) -> str:
     table = FOLD_TABLE
     for c in set(text):
         if ord(c) not in table:
             table[ord(c)] = fold_char(c)
     return text.translate(table)
 
+
+_ASCII_TABLE = {i: fold_char(chr(i)) for i in range(128)}
+_ASCII_BYTES = bytes(ord(fold_char(chr(i))) for i in range(128)) + bytes(range(128, 256))
+_ASCII_CHARS = bytes(range(128))
+FOLD_TABLE.update(_ASCII_TABLE)
+
+
+fold_uncached = _fold
 
 _SPACES = re.compile(r"\s+")
 

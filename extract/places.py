@@ -151,19 +151,19 @@ class _Span:
 
 
 # a lower-case word of 4+ letters (but "upon", a joiner in names), captured for re.split
+# (the letter comes first and the look-behind after it: the engine then skips to letters)
 _LOWER_WORD = re.compile(
-    r"((?<![\w'\u2019-])(?!upon(?![\w'\u2019]))[a-z][a-z'\u2019]{3,}(?![\w'\u2019]))")
+    r"([a-z](?<![\w'\u2019-][a-z])(?!(?<=u)pon(?![\w'\u2019]))[a-z'\u2019]{3,}(?![\w'\u2019]))")
 _BLANKS = [" " * i for i in range(64)]
 
 
 def _mask_lower_words(text: str) -> str:
     """Folded text with lower-case words of 4+ letters blanked: place names start upper-case
     and keep only short lower-case joiners (de, al, of), so the automaton reports far fewer
-    matches that would be dropped anyway. The text must have been folded once already (its
-    characters are then all in the fold table)."""
+    matches that would be dropped anyway."""
     parts = _LOWER_WORD.split(text)
     parts[1::2] = [_BLANKS[len(w)] if len(w) < 64 else " " * len(w) for w in parts[1::2]]
-    return "".join(parts).translate(gazetteer.FOLD_TABLE)
+    return gazetteer.fold_uncached("".join(parts))
 
 
 def _raw_spans(text: str, folded: str) -> list[_Span]:
