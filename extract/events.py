@@ -214,6 +214,8 @@ RULES: tuple[Rule, ...] = (
          RIOTS, "Violent demonstration"),
     Rule(lambda f: _protest_like(f.tags) and "excessive" in f.tags, PROTESTS,
          "Excessive force against protesters"),
+    Rule(lambda f: "protest" in f.tags and "intervention" in f.tags and f.killed, PROTESTS,
+         "Excessive force against protesters"),
     Rule(lambda f: "protest" in f.tags and "intervention" in f.tags, PROTESTS,
          "Protest with intervention"),
     Rule(lambda f: "protest" in f.tags or ("gathering" in f.tags

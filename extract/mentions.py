@@ -36,6 +36,7 @@ class Draft:
     sents: list[Mention] = field(default_factory=list)
     date: dates.DateMention | None = None
     inherited_date: bool = False
+    summary: bool = False     # a lead totalling the incidents told town by town after it
 
     @property
     def tags(self) -> frozenset[str]:
@@ -166,6 +167,21 @@ _ANAPHORA = re.compile(
     r"killings?|unrest|rockets?|missiles?|shells?|bombs?|device|attackers|gunmen|assailants|"
     r"protesters|demonstrators|rioters|victims?)\b", re.I)
 _PRECISE = ("city", "unknown", "admin2")
+_TOWN_OF = re.compile(r"\b(?:city|town|village|port)\s+of\s+$", re.I)
+
+
+def _towns(x: Mention) -> list[PlaceMention]:
+    """Places of the sentence finer than a region; "the city of Chittagong" is a town even when
+    the gazetteer's best namesake is the region."""
+    out = []
+    for m in x.places:
+        if m.kind in _PRECISE:
+            out.append(m)
+        elif m.kind == "admin1":
+            rel = m.start - x.s.start
+            if _TOWN_OF.search(x.s.text[max(0, rel - 30):max(0, rel)]):
+                out.append(m)
+    return out
 
 
 def _km(a: PlaceMention, b: PlaceMention) -> float | None:
@@ -180,10 +196,10 @@ def _km(a: PlaceMention, b: PlaceMention) -> float | None:
 def _precise_places(x: Mention) -> list[PlaceMention]:
     """Towns the sentence places its event in (not regions, not "from X" origins)."""
     out = []
-    for m in x.places:
+    for m in _towns(x):
         rel = m.start - x.s.start
         before = x.s.text[max(0, rel - 40):max(0, rel)]
-        if m.kind in _PRECISE and not m.in_parens and not FROM_PLACE.search(before) \
+        if not m.in_parens and not FROM_PLACE.search(before) \
                 and not CARE_PLACE.search(x.s.text[max(0, rel - 70):max(0, rel)]):
             out.append(m)
     return out
@@ -211,16 +227,22 @@ def _elsewhere(x: Mention, cur: Draft) -> bool:
         mine = [m for m in mine if m.kind != "admin2"]
     if not mine:
         return False
-    theirs = [m for y in cur.sents for m in y.places if m.kind in _PRECISE]
+    theirs = [m for y in cur.sents for m in _towns(y)]
     if not theirs:   # a round-up lead ("violence across Iraq") is followed by its parts
-        return _ROUNDUP.search(cur.text) is not None
+        if _ROUNDUP.search(cur.text) is not None:
+            return True
+        total = max((y.cas.killed for y in cur.sents if y.cas.killed is not None), default=None)
+        if total is not None and x.cas.killed is not None and 0 < x.cas.killed < total:
+            cur.summary = True    # "six killed in Bangladesh ... In Dhaka, two were shot dead"
+            return True
+        return False
     return any(not any(_same_place(m, t) for t in theirs) for m in mine)
 
 
 def is_roundup(d: Draft) -> bool:
     """A summary of several incidents told one by one after it, placed no finer than a region."""
-    return _ROUNDUP.search(d.text) is not None and \
-        not any(m.kind in _PRECISE for x in d.sents for m in x.places)
+    return (d.summary or _ROUNDUP.search(d.text) is not None) and \
+        not any(_towns(x) for x in d.sents)
 
 
 def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None:
@@ -232,7 +254,7 @@ def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None
     mine = _precise_places(x)
     if mine:
         for d in reversed(drafts):
-            theirs = [m for y in d.sents for m in y.places if m.kind in _PRECISE]
+            theirs = [m for y in d.sents for m in _towns(y)]
             if any(_same_place(m, t) for m in mine for t in theirs):
                 return d
         return None
@@ -254,7 +276,7 @@ def _told_before(x: Mention, own: dates.DateMention, drafts: list[Draft], cur: D
             continue
         if d is not cur and d.date.value == own.value:
             return d
-        theirs = [m for y in d.sents for m in y.places if m.kind in _PRECISE]
+        theirs = [m for y in d.sents for m in _towns(y)]
         if abs((d.date.value - own.value).days) <= 1 and \
                 any(_same_place(m, t) for m in mine for t in theirs):
             return d      # "bodies recovered after the fighting in Tripoli, which ended Tuesday"
@@ -271,7 +293,7 @@ def _earlier_in_its_town(x: Mention, drafts: list[Draft], cur: Draft) -> Draft |
         return None
 
     def here(d: Draft) -> bool:
-        theirs = [m for y in d.sents for m in y.places if m.kind in _PRECISE]
+        theirs = [m for y in d.sents for m in _towns(y)]
         return any(_same_place(m, t) for m in mine for t in theirs)
 
     if here(cur):
