@@ -22,6 +22,11 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     if len(ms) > 1:      # (one name is kept whatever it is)
         ms = [m for m in ms if not _in_road_name(text, m) and not _actor_name(text, m)
               and not _cared_in(text, m)] or ms
+    # "Pakistan said it had targeted militants": a speaker, not where it happened
+    spoken = [m for m in ms if m.kind == "country" and _SPEAKS.match(text, m.end)]
+    if spoken and len(spoken) == len(ms):
+        return None
+    ms = [m for m in ms if not any(m is s for s in spoken)] or ms
     precise = [m for m in ms if m.kind != "country"]
     not_origin = [m for m in precise
                   if not FROM_PLACE.search(text[max(0, m.start - 40):m.start])]
@@ -32,6 +37,8 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     return _in_named_country(places.primary_place(pool, text), d)
 
 
+_SPEAKS = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accused|blamed|"
+                     r"warned|told|stated|insisted|rejected|condemned)\b")
 _IN_COUNTRY = re.compile(r"\bin (?:the )?(?:(?:north|south|east|west|central)[a-z]*[ -])*$", re.I)
 
 
@@ -124,18 +131,21 @@ def _in_road_name(text: str, m: PlaceMention) -> bool:
 
 
 def likely_country(mentions: list[PlaceMention]) -> str | None:
-    """The country most of the mentions are in."""
+    """The country most of the mentions are in (of equals, the one named first)."""
     votes: dict[str, int] = {}
-    for m in mentions:
+    first: dict[str, int] = {}
+    for i, m in enumerate(mentions):
         if m.country_code:
             votes[m.country_code] = votes.get(m.country_code, 0) + 1
-    return max(votes, key=lambda c: (votes[c], c)) if votes else None
+            first.setdefault(m.country_code, -i)
+    # (a tie goes to the country named first: the story's own)
+    return max(votes, key=lambda c: (votes[c], first[c])) if votes else None
 
 
 # a nationality that names who acted, not where: "U.S. forces", "Turkish warplanes"
 _ACTOR_NOUN = re.compile(r"\s*(?:-led\s+)?(?:forces|troops|military|army|soldiers|navy|"
                          r"air force|warplanes|jets|aircraft|drones?|coalition|special forces|"
-                         r"marines|fighter)\b(?!\s+(?:base|camp|post|airport|airbase|facility|"
+                         r"marines|fighter|Taliban)\b(?!\s+(?:base|camp|post|airport|airbase|facility|"
                          r"compound|headquarters|barracks|installation|position))", re.I)
 
 
@@ -144,7 +154,8 @@ def demonym_country(sentence_text: str) -> str | None:
     not an actor ("U.S. forces carried out an airstrike")."""
     for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence_text):
         cc = places.country_of_demonym(m.group(0))
-        if cc and not _ACTOR_NOUN.match(sentence_text, m.end()):
+        if cc and not _ACTOR_NOUN.match(sentence_text, m.end()) and \
+                not _SPEAKS.match(sentence_text, m.end()):
             return cc
     return None
 
