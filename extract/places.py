@@ -56,22 +56,47 @@ def _word_alt(words: str) -> str:
 
 
 
-# words that introduce a place right before a name
-_CUE_BEFORE = re.compile(
-    _word_alt("in at near from to into outside inside around toward towards of between and "
-              "across through reach reached entered via village town city area district locality")
-    + r"\s+(?:the\s+)?(?:[a-z]+\s+)?$"
+class _Ending:
+    """A pattern that must end where the text ends, matched once on the reversed text instead
+    of being tried at every position of it. `reversed_pattern` is the pattern written
+    backwards; what the original pattern's `$` allowed before a final newline needs no more
+    care here as each of these patterns ends in whitespace (which takes that newline too)."""
+
+    def __init__(self, reversed_pattern: str, flags: int = 0) -> None:
+        self._rev = re.compile(reversed_pattern, flags)
+
+    def search(self, text: str) -> bool:
+        return self._rev.match(text[::-1]) is not None
+
+
+def _rev_words(words: str) -> str:
+    """Whole words written backwards, for an _Ending: `(?:1w|2w|...)` then a word boundary."""
+    return "(?:" + "|".join(w[::-1] for w in words.split()) + r")(?!\w)"
+
+
+# words that introduce a place right before a name:
+# <word> \s+ (the \s+)? ([a-z]+ \s+)? <end>
+_CUE_BEFORE = _Ending(
+    r"(?:\s+[a-z]+)?(?:\s+eht)?\s+"
+    + _rev_words("in at near from to into outside inside around toward towards of between and "
+                 "across through reach reached entered via village town city area district "
+                 "locality")
 )
-_PLACE_OF = re.compile(
-    r"\b(?:village|town|city|locality|settlement|hamlet|area|neighbourhood|neighborhood|"
-    r"district|municipality|commune|suburb|camp|region|province)\s+of\s+$",
+# <village|town|...> \s+ of \s+ <end>, any case
+_PLACE_OF = _Ending(
+    r"\s+fo\s+"
+    + _rev_words("village town city locality settlement hamlet area neighbourhood neighborhood "
+                 "district municipality commune suburb camp region province"),
     re.I,
 )
-_STRICT_CUE = re.compile(r"\b(?:in|at|near|from|to|towards?|into|outside)\s+$")
-_TITLE_BEFORE = re.compile(
-    r"\b(?:President|Minister|Mr|Mrs|Ms|Dr|Gen|General|Colonel|Col|Sheikh|Imam|Governor|Mayor|"
-    r"Senator|spokesman|spokesperson|leader|King|Prince|Emir|Pope|Saint|St)\.?\s+"
-    r"(?:[A-Z][a-z]+\s+)?$"   # "spokesman Abdifatah Aden": a family name after a first name
+# <in|at|...> \s+ <end>
+_STRICT_CUE = _Ending(r"\s+" + _rev_words("in at near from to toward towards into outside"))
+# <title> .? \s+ ([A-Z][a-z]+ \s+)? <end>: "spokesman Abdifatah Aden": a family name after
+# a first name
+_TITLE_BEFORE = _Ending(
+    r"(?:\s+[a-z]+[A-Z])?\s+\.?"
+    + _rev_words("President Minister Mr Mrs Ms Dr Gen General Colonel Col Sheikh Imam Governor "
+                 "Mayor Senator spokesman spokesperson leader King Prince Emir Pope Saint St")
 )
 _GENERIC_AFTER = re.compile(
     r"^\s+(?:district|province|region|county|governorate|state|department|municipality|"
@@ -198,10 +223,11 @@ def _is_sentence_start(text: str, i: int) -> bool:
 
 
 _NEXT_WORD = re.compile(r"\s([A-Za-z][\w\-]*)")
-_PREV_WORD = re.compile(r"([A-Za-z][\w\-\.]*)\s$")
+# backwards: ([A-Za-z][\w\-\.]*) \s <end> (or before a final newline)
+_PREV_WORD_REV = re.compile(r"\n?\s([\w\-\.]*[A-Za-z])")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _NEXT_CAPS = re.compile(r"((?:\s+[A-Z][\w'\u2019\-]*){1,4})")
-_THE_BEFORE = re.compile(r"\bthe\s+$")
+_THE_BEFORE = _Ending(r"\s+eht(?!\w)")   # the \s+ <end>
 _CAP_WORD = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 
 
@@ -211,8 +237,8 @@ def _next_word(text: str, end: int) -> str:
 
 
 def _prev_word(text: str, start: int) -> str:
-    m = _PREV_WORD.search(text[max(0, start - 40):start])
-    return m.group(1) if m else ""
+    m = _PREV_WORD_REV.match(text[max(0, start - 40):start][::-1])
+    return m.group(1)[::-1] if m else ""
 
 
 def _prev_name_word(text: str, start: int) -> str:
@@ -322,7 +348,7 @@ def _mark_parens(text: str, spans: list[_Span]) -> None:
                 spans[j].paren_of = i
 
 
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_FROM_BEFORE = _Ending(r"(?:\s+eht)?\s+morf(?!\w)")   # from \s+ (the \s+)? <end>
 
 
 def _context(text: str, spans: list[_Span],
