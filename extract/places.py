@@ -193,17 +193,13 @@ def _mask_lower_words(text: str) -> str:
 
 def _raw_spans(text: str, folded: str) -> list[_Span]:
     gz = gazetteer.get()
-    found: list[tuple[int, int, int]] = []
     n = len(folded)
-    for end, kid in gz.automaton.iter(_mask_lower_words(text)):
-        start = end - gz.key_len[kid] + 1
-        if not text[start].isupper():
-            continue
-        if start > 0 and (folded[start - 1].isalnum()):
-            continue
-        if end + 1 < n and folded[end + 1].isalnum():
-            continue
-        found.append((start, end + 1, kid))
+    kl = gz.key_len
+    # a name starts upper-case and neither starts nor ends inside a word
+    found = [(s, end + 1, kid) for end, kid in gz.automaton.iter(_mask_lower_words(text))
+             if text[(s := end - kl[kid] + 1)].isupper()
+             and not (s > 0 and folded[s - 1].isalnum())
+             and not (end + 1 < n and folded[end + 1].isalnum())]
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     spans: list[_Span] = []
     last_end = -1
@@ -757,10 +753,23 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
     return out
 
 
+# a run of the characters a match of _UNKNOWN_PATTERNS[0] is made of, up to the bracket that
+# ends it: each such match lies in one run, and each run holds at most one match
+_BRACKET_RUN = re.compile(r"(?<![\w\s'\u2019\-])[\w\s'\u2019\-]*[(\[]")
+
+
+def _bracket_matches(text: str) -> list[re.Match[str]]:
+    """_UNKNOWN_PATTERNS[0].finditer(text), trying only the runs that end at a bracket."""
+    if "(" not in text and "[" not in text:
+        return []
+    search = _UNKNOWN_PATTERNS[0].search
+    found = (search(text, run.start(), run.end()) for run in _BRACKET_RUN.finditer(text))
+    return [m for m in found if m is not None]
+
+
 def _intro_matches(text: str) -> list[list[re.Match[str]]]:
     """Matches of each _UNKNOWN_PATTERNS entry (the first needs a bracket in the text)."""
-    return [list(pat.finditer(text)) if i or "(" in text or "[" in text else []
-            for i, pat in enumerate(_UNKNOWN_PATTERNS)]
+    return [_bracket_matches(text)] + [list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS[1:]]
 
 
 def find_places(text: str) -> list[PlaceMention]:
