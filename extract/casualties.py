@@ -39,7 +39,7 @@ _FILLER = (r"(?:(?!or\b|but\b|were\b|was\b|to\b|by\b|in\b|on\b|at\b|after\b|when
            r"as\b|killed\b|injured\b|wounded\b|dead\b|died\b|hurt\b|\d|and\s+(?:\d|one|two|"
            r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)\b)"
            r"[\w'\u2019.\-]+\s+){0,10}?")
-_AUX = (r"(?:(?:were|was|have been|had been|has been|are|is|reportedly|also|later|all|being|"
+_AUX = (r"(?:(?:were|was|have been|had been|has been|are|is|reportedly|also|later|all|being|\w+ly|"
         r"got|allegedly|subsequently|then|\w+ed and|\w+ed)\s+)*")
 # a count right after the verb makes the count before it the perpetrators: "two men killed a boy"
 _NO_OBJECT = (r"(?!\s+(?:at least |more than )?(?:a|an|one|two|three|four|five|six|seven|eight|"

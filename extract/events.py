@@ -39,6 +39,20 @@ class Cues:
     strength: float          # the strongest tag weight among the cues
 
 
+# an event named as the reason for a reaction, not reported: "punished for an attack on"
+_DONE_TO = re.compile(r"\b(?:began|begun|begin|beginning|start\w*|continu\w*|went on|going on|"
+                      r"proceeded|managed|used|resorted|came|due|led|up|subjected|exposed|"
+                      r"attempt to|attempts to|attempted|tried|according|prior|close|next|"
+                      r"compared|addition|response|reaction)\s+(?:\w+\s+)?to\s+$", re.I)
+# what people gather "to" do and do: "dockers blocked the road to protest"
+_PURPOSES = frozenset({"protest", "gathering", "riot", "intervention", "excessive", "arrests",
+                       "nonviolent"})
+_MODAL_BE = re.compile(r"\b(?:must|will|would|should|to|shall)\s+be\s+$", re.I)
+_REASON_FOR = re.compile(r"\b(?:punish\w*|revenge|avenge\w*|reprisals?)\W*\s+"
+                         r"(?:[\w\"\u201d]+\s+){0,4}?(?:for|to)\s+(?:an?|the|its|this|that|their)\s+"
+                         r"(?:[\w\-]+\s+){0,2}$", re.I)
+
+
 def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
     """Event cues of one sentence, overlapping matches resolved to the longest."""
     v = vocab.get()
@@ -46,7 +60,16 @@ def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
             # "anti-riot police", "anti-protest law": not the thing itself
             if not (h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "))
             # "the senator attacked the budget plan": words, not violence
-            and not (h.label == "attack" and _WORDS_ATTACKED.match(sentence, h.end))]
+            and not (h.label == "attack" and _WORDS_ATTACKED.match(sentence, h.end))
+            # "a pretext to attack", "plans to strike": meant, not done
+            and not (h.start > 3 and sentence[h.start - 3:h.start].lower() == "to "
+                     and h.label not in _PURPOSES
+                     and not _DONE_TO.search(sentence, max(0, h.start - 30), h.start))
+            # "must be punished": a demand, not a punishment
+            and not (h.phrase.lower().startswith("punish")
+                     and _MODAL_BE.search(sentence, max(0, h.start - 20), h.start))
+            and not (h.start > 12 and _REASON_FOR.search(sentence, max(0, h.start - 70),
+                                                         h.start))]
     kept = longest_first(hits)
     tags = frozenset(h.label for h in kept)
     strength = max((v.tag_weight.get(t, 0.0) for t in tags), default=0.0)
@@ -118,7 +141,8 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
 _ARMED_TARGET = re.compile(
     r"\b(?:attack(?:ed|ing)?|ambush(?:ed|ing)?|shot(?: dead| and killed)?|kill(?:ed|ing)|"
     r"target(?:ed|ing)|opened fire (?:on|at)|fired (?:on|at)|stormed|raided|assaulted)\s+"
-    r"(?!by\b)(?:(?!former\b|retired\b|ex-)[\w'\u2019\-]+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|"
+    r"(?!by\b)(?:(?!former\b|retired\b|ex-|civilians\b|villagers\b|residents\b|worshippers\b|"
+    r"passengers\b|people\b)[\w'\u2019\-]+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|"
     r"police (?:officers?|post|"
     r"station|patrol|checkpoint)|gendarmes?|gendarmerie|militants|fighters|rebels|insurgents|"
     r"positions?|checkpoints?|base|barracks|patrol|convoy|outpost|post|lieutenant|officer|"

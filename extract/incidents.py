@@ -112,6 +112,7 @@ def _confidence(d: Draft, where: PlaceMention | None, actors: list[str]) -> floa
     return round(max(0.05, min(c, 0.95)), 2)
 
 
+OLD_DAYS = 365     # an event this long before the report is history, even in its lead
 _AFTERWORD = 2   # sentences after an incident's last one that may still tell its outcome
 
 
@@ -237,7 +238,8 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
     for d in drafts:
         if pub is not None and d.date is not None and \
                 d.date.value < pub - timedelta(days=mentions.BACKGROUND_DAYS) and \
-                d.sents[0].s.paragraph > lead_para:
+                (d.sents[0].s.paragraph > lead_para
+                 or (d.date.value < pub - timedelta(days=OLD_DAYS) and d.sents[0].s.paragraph)):
             continue        # background: an older event the article is not about
         inc = _build(d, body, all_mentions, single, pub, sents, title if not out else None)
         if inc is not None and out and inc.geo_precision in (None, 3) and \

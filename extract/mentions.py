@@ -155,6 +155,11 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     return min(live, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
 
 
+_TALLY = re.compile(r"\bsince (?:then|the (?:start|beginning|outbreak)\b|(?:the |it |fighting |"
+                    r"violence |hostilities )?(?:\w+ )?(?:began|started|erupted|broke out)\b)",
+                    re.I)
+
+
 def _is_background_only(x: Mention) -> bool:
     return bool(x.dates) and all(d.since for d in x.dates)
 
@@ -307,6 +312,9 @@ def _same_night(x: Mention, own: dates.DateMention, theirs: dates.DateMention) -
         abs((own.value - theirs.value).days) <= 1
 
 
+_QUOTES = "\"\u201c'\u2018"
+
+
 def _night_began_before(cur: Draft, own: dates.DateMention) -> bool:
     """"Clashes broke out overnight" told first and "from late on Monday" after: one night that
     began the day before the one the report counts from."""
@@ -329,6 +337,9 @@ def group(sents: list[Mention]) -> list[Draft]:
     for x in sents:
         if _is_background_only(x):
             background_para = x.s.paragraph
+        elif x.cas.killed is not None and _TALLY.search(x.s.text):
+            background_para = x.s.paragraph
+            continue    # "More than 2,300 people have been killed since then": a running total
         elif x.s.paragraph == background_para and not x.dates:
             continue    # "... since May 2023. More than 220 people have been killed": a tally
         told = _toll_of(x, drafts, cur)
@@ -377,6 +388,8 @@ def group(sents: list[Mention]) -> list[Draft]:
                 back.sents.append(x)
                 cur = back
                 continue
+        if new and x.s.text[:1] in _QUOTES and own is None and x.cas.killed is None:
+            continue   # "When they attacked our consulate ...," he said: a speaker's words
         if new:
             cur = Draft([x], own or last_date, own is None)
             drafts.append(cur)
