@@ -36,7 +36,10 @@ class PhraseMatcher:
             if (label, prefix) not in table[key]:
                 table[key].append((label, prefix))
         for key, labels in table.items():
-            self._auto.add_word(key, (key, tuple(labels)))
+            # all labels (a whole-word match) and those that also match a longer word
+            value = (len(key), key, tuple(lb for lb, _ in labels),
+                     tuple(lb for lb, prefix in labels if prefix))
+            self._auto.add_word(key, value)
         self._empty = not table
         if not self._empty:
             self._auto.make_automaton()
@@ -48,22 +51,41 @@ class PhraseMatcher:
         folded = fold_text(text) if folded is None else folded
         n = len(folded)
         hits: list[Hit] = []
-        for end_i, (key, labels) in self._auto.iter(folded):
-            start = end_i - len(key) + 1
+        for end_i, (size, key, labels, prefixed) in self._auto.iter(folded):
+            start = end_i - size + 1
             if start > 0 and folded[start - 1].isalnum():
                 continue
             end = end_i + 1
-            whole = end >= n or not folded[end].isalnum()
-            word_end = end
-            while word_end < n and folded[word_end].isalnum():
-                word_end += 1
-            for label, prefix in labels:
-                if whole:
-                    hits.append(Hit(label, start, end, key))
-                elif prefix:
-                    hits.append(Hit(label, start, word_end, key))
-        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+            if end >= n or not folded[end].isalnum():
+                for label in labels:
+                    hits.append(_hit(label, start, end, key))
+            elif prefixed:
+                word_end = end
+                while word_end < n and folded[word_end].isalnum():
+                    word_end += 1
+                for label in prefixed:
+                    hits.append(_hit(label, start, word_end, key))
+        if len(hits) > 1:
+            hits.sort(key=_text_order)
         return hits
+
+
+def _text_order(h: Hit) -> tuple[int, int]:
+    return h.start, h.start - h.end
+
+
+_new = object.__new__
+
+
+def _hit(label: str, start: int, end: int, phrase: str) -> Hit:
+    """Hit(label, start, end, phrase) without the frozen dataclass's slower __init__."""
+    h = _new(Hit)
+    d = h.__dict__
+    d["label"] = label
+    d["start"] = start
+    d["end"] = end
+    d["phrase"] = phrase
+    return h
 
 
 class Substrings:
