@@ -88,7 +88,9 @@ def _casualties(d: Draft) -> tuple[int | None, int | None]:
 
 
 _NON_LETHAL = {events.PROTESTS, events.RIOTS, events.SD}
-_NON_LETHAL_SUBS = {"Abduction/forced disappearance", "Sexual violence"}
+# (a town taken with no toll told: ACLED codes 0, as for any event without reported deaths)
+_NON_LETHAL_SUBS = {"Abduction/forced disappearance", "Sexual violence",
+                    "Non-state actor overtakes territory", "Government regains territory"}
 
 
 _HEDGED = re.compile(r"\b(?:reportedly|allegedly|claimed|claims|unconfirmed|rumou?rs?|"
