@@ -21,7 +21,7 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
         return None
     if len(ms) > 1:      # (one name is kept whatever it is)
         ms = [m for m in ms if not _in_road_name(text, m) and not _actor_name(text, m)
-              and not _cared_in(text, m)] or ms
+              and not _cared_in(text, m) and not _DESCRIBES.search(m.name)] or ms
     # "Pakistan said it had targeted militants": a speaker, not where it happened
     spoken = [m for m in ms if m.kind == "country" and _SPEAKS.match(text, m.end)]
     if spoken and len(spoken) == len(ms):
@@ -39,6 +39,9 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
 
 _SPEAKS = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accused|blamed|"
                      r"warned|told|stated|insisted|rejected|condemned)\b")
+# a compound that describes a place, not its name: "the Christian-majority village of Aitou"
+_DESCRIBES = re.compile(r"-(?:majority|dominated|populated|controlled|held|run|led|speaking|"
+                        r"based|backed|occupied|inhabited|style|born)$", re.I)
 _IN_COUNTRY = re.compile(r"\bin (?:the )?(?:(?:north|south|east|west|central)[a-z]*[ -])*$", re.I)
 
 
