@@ -533,29 +533,44 @@ _ORG_WORDS = frozenset(
     "brigade brigades group front union committee office bank company agency directorate "
     "militia state church mosque station prison house palace media news".split()
 )
+# (country, key without spaces, entry id) of every admin1 spelling, in the gazetteer's order;
+# the same grouped by country and by skeleton, built on first use
 _ADMIN1_INDEX: list[tuple[str, str, int]] = []
+_ADMIN1_BY_CC: dict[str, list[tuple[str, str, int]]] = {}
+_ADMIN1_BY_SKELETON: dict[str, list[tuple[str, int]]] = {}
+
+
+def _admin1_index() -> None:
+    gz = gazetteer.get()
+    rows = [(cc, k.replace(" ", ""), i) for (cc, k), i in gz.admin1_entry.items()]
+    for cc, k, i in rows:
+        _ADMIN1_BY_CC.setdefault(cc, []).append((cc, k, i))
+        _ADMIN1_BY_SKELETON.setdefault(gazetteer.skeleton(k), []).append((cc, i))
+    _ADMIN1_INDEX.extend(rows)
 
 
 def _fuzzy_admin1(name: str, hint_cc: str | None) -> Entry | None:
     """An admin1 region whose name is spelt a little differently ("Hiraan" ~ "Hiiraan")."""
     gz = gazetteer.get()
     if not _ADMIN1_INDEX:
-        _ADMIN1_INDEX.extend((cc, k.replace(" ", ""), i) for (cc, k), i in gz.admin1_entry.items())
+        _admin1_index()
     target = fold_key(name).replace("'", "").replace(" ", "")
     if len(target) < 4:
         return None
     skel = gazetteer.skeleton(name)   # "Idleb" ~ Idlib, "Bekaa" ~ Beqaa, "Beirut" ~ Beyrouth
-    same = {i for cc, k, i in _ADMIN1_INDEX
-            if (hint_cc is None or cc == hint_cc) and gazetteer.skeleton(k) == skel}
+    same = {i for cc, i in _ADMIN1_BY_SKELETON.get(skel, ())
+            if hint_cc is None or cc == hint_cc}
     if len(same) == 1:
         return gz.entry(same.pop())
     best, best_r = None, 0.0
-    for cc, k, i in _ADMIN1_INDEX:
-        if hint_cc and cc != hint_cc:
-            continue
+    rows = _ADMIN1_INDEX if not hint_cc else _ADMIN1_BY_CC.get(hint_cc, [])
+    for _cc, k, i in rows:
         if abs(len(k) - len(target)) > 3 or k[:1] != target[:1]:
             continue
-        r = difflib.SequenceMatcher(None, target, k).ratio()
+        sm = difflib.SequenceMatcher(None, target, k)
+        if sm.real_quick_ratio() <= best_r or sm.quick_ratio() <= best_r:
+            continue   # bounds of the ratio: it cannot beat the best one
+        r = sm.ratio()
         if r > best_r:
             best, best_r = i, r
     if best is None or best_r < 0.82:
