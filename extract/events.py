@@ -47,6 +47,8 @@ _DONE_TO = re.compile(r"\b(?:began|begun|begin|beginning|start\w*|continu\w*|wen
 # what people gather "to" do and do: "dockers blocked the road to protest"
 _PURPOSES = frozenset({"protest", "gathering", "riot", "intervention", "excessive", "arrests",
                        "nonviolent"})
+_BACKED_BY = re.compile(r"\b(?:backed|supported|covered|assisted|aided) by\s+(?:[\w\-]+\s+){0,2}$",
+                        re.I)
 _MODAL_BE = re.compile(r"\b(?:must|will|would|should|to|shall)\s+be\s+$", re.I)
 _REASON_FOR = re.compile(r"\b(?:punish\w*|revenge|avenge\w*|reprisals?)\W*\s+"
                          r"(?:[\w\"\u201d]+\s+){0,4}?(?:for|to)\s+(?:an?|the|its|this|that|their)\s+"
@@ -65,6 +67,9 @@ def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
             and not (h.start > 3 and sentence[h.start - 3:h.start].lower() == "to "
                      and h.label not in _PURPOSES
                      and not _DONE_TO.search(sentence, max(0, h.start - 30), h.start))
+            # "troops backed by aircraft fought": the aircraft support a clash
+            and not (h.label == "air" and _BACKED_BY.search(sentence, max(0, h.start - 40),
+                                                             h.start))
             # "must be punished": a demand, not a punishment
             and not (h.phrase.lower().startswith("punish")
                      and _MODAL_BE.search(sentence, max(0, h.start - 20), h.start))

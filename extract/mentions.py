@@ -155,7 +155,8 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     return min(live, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
 
 
-_TALLY = re.compile(r"\bsince (?:then|the (?:start|beginning|outbreak)\b|(?:the |it |fighting |"
+_TALLY = re.compile(r"\b(?:so far )?this year\b|"
+                    r"\bsince (?:then|the (?:start|beginning|outbreak)\b|(?:the |it |fighting |"
                     r"violence |hostilities )?(?:\w+ )?(?:began|started|erupted|broke out)\b)",
                     re.I)
 
