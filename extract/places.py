@@ -420,11 +420,15 @@ def _resolve(text: str, spans: list[_Span],
     cvote: dict[str, float] = defaultdict(float, {cc: 2 * v for cc, v in votes.items()})
     for cc, v in rvotes.items():
         cvote[cc] += v
+    # each candidate's prior and how it fits the generic word after its name: used twice
+    fits: list[list[tuple[float, float]]] = []
     for sp in spans:
-        best: dict[str, float] = {}
         gword = _generic_word(text, sp)
-        for e, alt in sp.cands:
-            s = _base(e, alt) + (2.0 if sp.cue else 0.0) + _kind_fit(gword, e)
+        fits.append([(_base(e, alt), _kind_fit(gword, e)) for e, alt in sp.cands])
+    for sp, sp_fits in zip(spans, fits, strict=True):
+        best: dict[str, float] = {}
+        for (e, alt), (base, fit) in zip(sp.cands, sp_fits, strict=True):
+            s = base + (2.0 if sp.cue else 0.0) + fit
             if alt and votes and e.country_code not in votes:
                 s = 0.0   # a foreign exonym ("Bethlehem" for Belem) is no evidence
             best[e.country_code] = max(best.get(e.country_code, -9.0), s)
@@ -454,10 +458,9 @@ def _resolve(text: str, spans: list[_Span],
                     paren_regions.add((e.country_code, fold_key(e.name)))
                 elif e.kind == KIND_CITY:
                     paren_cities.append(e)
-        gword = _generic_word(text, sp)
         scored = []
-        for e, alt in sp.cands:
-            s = _base(e, alt) + _kind_fit(gword, e)
+        for (e, alt), (base, fit) in zip(sp.cands, fits[idx], strict=True):
+            s = base + fit
             if rvotes.get(e.country_code) and not votes.get(e.country_code):
                 s += 1.5
             if votes.get(e.country_code):
@@ -787,6 +790,14 @@ def _intro_matches(text: str) -> list[list[re.Match[str]]]:
     return [_bracket_matches(text)] + [list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS[1:]]
 
 
+def _inside_longer(s: int, e: int, ranges: list[tuple[int, int]]) -> bool:
+    """Whether one of the ranges holds [s, e) and is longer than it."""
+    for a, b in ranges:
+        if a <= s and e <= b and b - a > e - s:
+            return True
+    return False
+
+
 def find_places(text: str) -> list[PlaceMention]:
     """All place mentions in the text, resolved using the whole text as context, in text order."""
     if not text:
@@ -795,9 +806,8 @@ def find_places(text: str) -> list[PlaceMention]:
     spans = _filter(text, _raw_spans(text, folded))
     found = _intro_matches(text)   # once for both uses
     intro = [(m.start(1), m.end(1)) for ms in found[:3] for m in ms]
-    spans = [sp for sp in spans
-             if not any(a <= sp.start and sp.end <= b and (b - a) > (sp.end - sp.start)
-                        for a, b in intro)]
+    if intro:
+        spans = [sp for sp in spans if not _inside_longer(sp.start, sp.end, intro)]
     _mark_parens(text, spans)
     chosen, doc_cc = _resolve(text, spans)
     mentions = [_mention(text, sp, c[0], c[1]) for sp, c in zip(spans, chosen, strict=True)
