@@ -224,7 +224,8 @@ _PREV_WORD_REV = re.compile(r"\n?\s([\w\-\.]*[A-Za-z])")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _NEXT_CAPS = re.compile(r"((?:\s+[A-Z][\w'\u2019\-]*){1,4})")
 _THE_BEFORE = _Ending(r"\s+eht(?!\w)")   # the \s+ <end>
-_CAP_WORD = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+# \b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b, the letter first so that the engine skips to capitals
+_CAP_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+(?:-[A-Z][a-z]+)?\b")
 
 
 def _next_word(text: str, end: int) -> str:
@@ -352,8 +353,8 @@ def _context(text: str, spans: list[_Span],
     """Country votes (named countries, demonyms) and admin1 regions named in the text."""
     gz = gazetteer.get()
     votes: dict[str, float] = defaultdict(float)
-    for m in _CAP_WORD.finditer(text):
-        cc = gz.demonyms.get(fold_key(m.group(0)))
+    for word in _CAP_WORD.findall(text):
+        cc = gz.demonyms.get(fold_key(word))
         if cc:
             votes[cc] += 2.0
     regions: set[tuple[str, str]] = set()
