@@ -68,6 +68,11 @@ _ONE_VICTIM = re.compile(
     r"chief|governor|mayor|imam|priest|pastor|journalist|soldier|officer|policeman|guard|man|"
     r"woman|boy|girl|child|son|daughter|wife|husband|father|mother|brother|sister|head|deputy|"
     r"cleric|teacher|chairman|brother-in-law)\b(?!['\u2019-])", re.I)
+# "A man who tried to stop the attackers was shot dead"
+_ONE_WHO = re.compile(r"\b(?:a|an|one)\s+(?:[a-z\-]+\s+)?(?:man|woman|boy|girl|child|person|"
+                      r"resident|villager|guard|teacher|farmer|soldier|policeman|officer)\s+"
+                      r"who\s+[^,.;]{0,80}?\s+(?:was|had been)\s+(?:\w+\s+)?" + _KILL_V + r"\b",
+                      re.I)
 _BODY_FOUND = re.compile(r"\b(?:a|an|the)\s+(?:[\w\-]+(?:'s|\u2019s)\s+)?(?:dead\s+)?body\b"
                          r"(?:\s+of\s+(?:a|an)\s+[\w\-]+)?\s+(?:\w+\s+){0,6}?(?:was|were)\s+"
                          r"(?:\w+\s+)?(?:found|discovered|recovered)", re.I)
@@ -276,6 +281,8 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         if killed is None and (" the " in low or " its " in low or " his " in low
                                or " her " in low or " their " in low) \
                 and _ONE_VICTIM.search(sentence):
+            killed = 1
+        if killed is None and " who " in low and _ONE_WHO.search(sentence):
             killed = 1
         if killed is None and (("he " in low and _PRONOUN_KILLED.search(sentence))
                                or ("body" in low and _BODY_FOUND.search(sentence))):

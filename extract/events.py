@@ -183,6 +183,7 @@ _CROWD_STRIKES = re.compile(
     r"their|\d+)\b|"
     r"\battacked by (?:angry |irate )?(?:voters|residents|villagers|farmers|youths|locals|"
     r"a mob|a crowd)\b", re.I)
+_GUNS = re.compile(r"\b(?:guns?|gunfire|rifles?|firearms|gunmen|gunman|shot|shooting)\b", re.I)
 _FRONTLINE = re.compile(r"\b(?:projectiles?|frontline|unknown weapons|positions|fired|artillery|"
                         r"shelling|shelled)\b", re.I)
 
@@ -235,6 +236,9 @@ RULES: tuple[Rule, ...] = (
     Rule(lambda f: "small_arms" in f.tags and bool(_TWO_SIDED.search(f.text)), BATTLES,
          "Armed clash"),
     Rule(_has("shelling"), ERV, "Shelling/artillery/missile attack"),
+    # guns and grenades against soldiers or police: a fight, the grenades are one of its arms
+    Rule(lambda f: "grenade" in f.tags and bool(_GUNS.search(f.text))
+         and bool(_ARMED_TARGET.search(f.lead or f.text)), BATTLES, "Armed clash"),
     Rule(_has("grenade"), ERV, "Grenade"),
     Rule(lambda f: "ied" in f.tags and not _protest_like(f.tags), ERV,
          "Remote explosive/landmine/IED"),
