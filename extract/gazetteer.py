@@ -186,6 +186,9 @@ class Entry(NamedTuple):
         return KIND_NAMES[self.kind]
 
 
+_new_tuple = tuple.__new__
+
+
 class Gazetteer:
     """Column store of places plus an automaton from folded name to candidate places."""
 
@@ -210,8 +213,9 @@ class Gazetteer:
         self._skeletons: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
 
     def entry(self, i: int) -> Entry:
-        return Entry(i, self.names[i], self.cc[i], self.admin1[i], self.lat[i], self.lon[i],
-                     self.pop[i], self.kind[i])
+        # tuple.__new__ straight away: the named tuple's own __new__ costs a call more
+        return _new_tuple(Entry, (i, self.names[i], self.cc[i], self.admin1[i], self.lat[i],
+                                  self.lon[i], self.pop[i], self.kind[i]))
 
     def lookup(self, name: str) -> list[tuple[Entry, bool]]:
         """Candidates for an exact name (folded), each with whether it matched an alternate name."""
@@ -221,8 +225,9 @@ class Gazetteer:
         return [(self.entry(abs(e) - 1), e < 0) for e in self.key_entries[self.automaton.get(k)]]
 
     def candidates(self, key_id: int) -> Iterator[tuple[Entry, bool]]:
+        entry = self.entry
         for e in self.key_entries[key_id]:
-            yield self.entry(abs(e) - 1), e < 0
+            yield entry(abs(e) - 1), e < 0
 
     def abbreviated_admin1(self, word: str) -> list[Entry]:
         """Regions an all-capital short form stands for ("KL" -> Kerala)."""

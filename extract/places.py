@@ -68,6 +68,10 @@ class _Ending:
     def search(self, text: str) -> bool:
         return self._rev.match(text[::-1]) is not None
 
+    def search_reversed(self, reversed_text: str) -> bool:
+        """search(text) given text[::-1]."""
+        return self._rev.match(reversed_text) is not None
+
 
 def _rev_words(words: str) -> str:
     """Whole words written backwards, for an _Ending: `(?:1w|2w|...)` then a word boundary."""
@@ -273,10 +277,11 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
         surface = text[sp.start:sp.end]
         key = fold_key(surface)
         before = text[max(0, sp.start - 40):sp.start]
+        rbefore = before[::-1]
         abbr = _ABBR_CAPS.match(surface)
         if key in _PREFIX_WORDS or (len(key) <= 2 and not abbr):
             continue
-        if (key in gz.common or key in gz.demonyms) and not _STRICT_CUE.search(before):
+        if (key in gz.common or key in gz.demonyms) and not _STRICT_CUE.search_reversed(rbefore):
             continue
         cands = sp.cands = sp.cands or list(gz.candidates(sp.key_id))
         if abbr:   # "NASA", "PM", "UN": only countries' short forms
@@ -285,13 +290,14 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
             if not cands:
                 continue
         after_text = text[sp.end:sp.end + _AFTER]
-        sp.cue = bool(_CUE_BEFORE.search(before) or _PLACE_OF.search(before)
-                      or _PAREN.match(after_text) or _GENERIC_AFTER.match(after_text))
+        named_after = bool(_PAREN.match(after_text) or _GENERIC_AFTER.match(after_text))
+        sp.cue = (_CUE_BEFORE.search_reversed(rbefore) or _PLACE_OF.search_reversed(rbefore)
+                  or named_after)
         after = text[sp.end:sp.end + 2]
         if len(after) == 2 and after[0] == "-" and after[1].islower():
             continue   # "Gaya-gaya": a piece of a longer word
-        if (_THE_BEFORE.search(before) and not _PAREN.match(after_text)
-                and not _GENERIC_AFTER.match(after_text)):   # "the Kakuma refugee camp" stays
+        if _THE_BEFORE.search_reversed(rbefore) and not named_after:
+            # "the Kakuma refugee camp" stays
             cands = [(e, a) for e, a in cands if e.kind != KIND_CITY or e.population >= 100_000]
             if not cands:
                 continue
@@ -305,7 +311,7 @@ def _filter(text: str, spans: list[_Span]) -> list[_Span]:
                     and pk not in gz.common and pk not in gz.demonyms
                     and pk not in _PREFIX_WORDS and prv_word != "The"):
                 continue   # "Mark Jordan": a person's family name
-        if _TITLE_BEFORE.search(before):
+        if _TITLE_BEFORE.search_reversed(rbefore):
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
         if _in_org_name(text, sp.end):
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
