@@ -113,7 +113,7 @@ def _cared_in(text: str, m: PlaceMention) -> bool:
 def _actor_name(text: str, m: PlaceMention) -> bool:
     """A name the text gives as a place but the actor dictionary knows as a group or a force
     ("Tehreek-e-Taliban Pakistan", "U.S. Africa Command")."""
-    if m.kind not in ("unknown", "admin2") or m.end <= m.start:
+    if m.kind not in ("unknown", "admin2", "admin1") or m.end <= m.start:
         return False
     a = max(0, m.start - 30)
     return any(h.start <= m.start - a and h.end >= m.end - a
