@@ -363,7 +363,8 @@ def group(sents: list[Mention]) -> list[Draft]:
                 last_date = own
             continue
         new = cur is None
-        if cur is not None and own is not None and _night_began_before(cur, own):
+        if cur is not None and own is not None and _night_began_before(cur, own) \
+                and not _elsewhere(x, cur):
             cur.date = own     # (the night is coded from the day it began)
         if cur is not None and own is not None and cur.date is not None \
                 and own.value != cur.date.value and not _same_night(x, own, cur.date) and (
