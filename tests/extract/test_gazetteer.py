@@ -86,3 +86,16 @@ def test_a_broken_cache_is_rebuilt(tmp_path, monkeypatch):
     assert gz.lookup("Cotonou")
     again = gazetteer._load_or_build()   # now from the cache it wrote
     assert [e.name for e, _ in again.lookup("Cotonou")] == [e.name for e, _ in gz.lookup("Cotonou")]
+
+
+def test_fold_text_is_fold_char_of_each_character():
+    # ASCII, accents, typographic quotes, dashes, a character folding to two (kept one wide),
+    # and a lone surrogate (the slow path): the fast folding agrees with char-by-char folding
+    texts = ["Plain ASCII text, with-dashes_and/slashes `ticks`.",
+             "Ouémé — Sana’a «Al-Hasakah» ‘Idlib’ İstanbul ǅ Ångström ½ ﬁ",
+             "x\ud800y Ø ø ẞ ß",
+             "a" * 300 + " Ségou"]
+    for text in texts:
+        folded = gazetteer.fold_text(text)
+        assert folded == "".join(gazetteer.fold_char(c) for c in text)
+        assert len(folded) == len(text)

@@ -237,3 +237,43 @@ def test_gaza_is_palestinian_unless_the_text_is_about_mozambique(text, code):
 ])
 def test_region_named_before_its_village_is_not_the_place(text, place):
     assert primary_place(find_places(text), text).name == place
+
+
+def test_patterns_matched_backwards_agree_with_their_forward_form():
+    import itertools
+    import re
+
+    from extract import places
+
+    forward = {
+        places._CUE_BEFORE: r"\b(?:in|at|near|from|to|into|outside|inside|around|toward|towards|"
+        r"of|between|and|across|through|reach|reached|entered|via|village|town|city|area|"
+        r"district|locality)\s+(?:the\s+)?(?:[a-z]+\s+)?$",
+        places._STRICT_CUE: r"\b(?:in|at|near|from|to|towards?|into|outside)\s+$",
+        places._THE_BEFORE: r"\bthe\s+$",
+        places._FROM_BEFORE: r"\bfrom\s+(?:the\s+)?$",
+        places._TITLE_BEFORE: r"\b(?:President|Mr|Gen|spokesman|St)\.?\s+(?:[A-Z][a-z]+\s+)?$",
+    }
+    words = ["in", "the", "from", "Xin", "in_", "Mr", "St.", "spokesman", "Abdi", "of", "-", "(",
+             "é", "village"]
+    seps = [" ", "\n", "", "  "]
+    windows = ["".join(p) for n in range(1, 4)
+               for p in itertools.product(words, seps, repeat=n)]
+    for pattern, regex in forward.items():
+        rx = re.compile(regex)
+        for w in windows:
+            assert pattern.search(w) == bool(rx.search(w)), (regex, w)
+    prev = re.compile(r"([A-Za-z][\w\-\.]*)\s$")
+    for w in windows + [w + "\n" for w in windows]:
+        m = prev.search(w)
+        assert places._prev_word(w, len(w)) == (m.group(1) if m else ""), w
+
+
+def test_bracket_pattern_tried_on_runs_finds_every_match():
+    from extract import places
+
+    text = ("Fighting in Kaya (Sanmatenga, Centre-Nord) and at Djibo village [Soum], then near "
+            "the Bama camp (Borno); no bracket here, and Mora (Extreme-Nord) (again) [x] (")
+    slow = [(m.span(), m.span(1)) for m in places._UNKNOWN_PATTERNS[0].finditer(text)]
+    assert [(m.span(), m.span(1)) for m in places._bracket_matches(text)] == slow
+    assert len(slow) >= 4
