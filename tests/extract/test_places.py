@@ -277,3 +277,13 @@ def test_bracket_pattern_tried_on_runs_finds_every_match():
     slow = [(m.span(), m.span(1)) for m in places._UNKNOWN_PATTERNS[0].finditer(text)]
     assert [(m.span(), m.span(1)) for m in places._bracket_matches(text)] == slow
     assert len(slow) >= 4
+
+
+def test_mentions_made_without_init_have_every_field():
+    import dataclasses
+
+    found = find_places("Clashes in Kaya (Sanmatenga, Centre-Nord), Burkina Faso.")
+    assert found
+    for m in found:
+        assert dataclasses.replace(m) == m   # reads every field through __init__ again
+        assert set(vars(m)) == {f.name for f in dataclasses.fields(PlaceMention)}
