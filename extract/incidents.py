@@ -236,7 +236,9 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
     out: list[Incident] = []
     if len(drafts) > 1 and mentions.is_roundup(drafts[0]):
         drafts = drafts[1:]      # "violence across Iraq killed 11": the sum of what follows
-    lead_para = min(x.s.paragraph for x in sents if x.cues.hits) if sents else 0
+    # (the lead may tell only of threats or denials: what follows it is still background)
+    lead_para = min((x.s.paragraph for x in sents if x.cues.hits or x.why_not is not None),
+                    default=0)
     for d in drafts:
         if pub is not None and d.date is not None and \
                 d.date.value < pub - timedelta(days=mentions.BACKGROUND_DAYS) and \
