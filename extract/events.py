@@ -304,7 +304,7 @@ def _first_rule(facts: Facts) -> tuple[str, str] | None:
 # What later sentences may turn an incident into, given what its lead sentence says happened:
 # a protest can turn out violent; an attack's weapon can be told later; the rest stays.
 _LATER_MAY_MAKE = {PROTESTS: {PROTESTS, RIOTS}, VAC: {ERV}, BATTLES: {ERV, BATTLES},
-                   RIOTS: {RIOTS}}
+                   RIOTS: {RIOTS}, ERV: {SD}}    # (a missile told later to be intercepted)
 
 
 def classify(tags: frozenset[str], text: str, *, harmed: bool = False, killed: bool = False,

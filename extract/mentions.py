@@ -338,7 +338,8 @@ def group(sents: list[Mention]) -> list[Draft]:
     for x in sents:
         if _is_background_only(x):
             background_para = x.s.paragraph
-        elif x.cas.killed is not None and _TALLY.search(x.s.text):
+        elif x.cas.killed is not None and _TALLY.search(x.s.text) and not any(
+                d.precision == dates.DAY and not d.since for d in x.dates):
             background_para = x.s.paragraph
             continue    # "More than 2,300 people have been killed since then": a running total
         elif x.s.paragraph == background_para and not x.dates:

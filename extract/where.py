@@ -22,8 +22,10 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     if len(ms) > 1:      # (one name is kept whatever it is)
         ms = [m for m in ms if not _in_road_name(text, m) and not _actor_name(text, m)
               and not _cared_in(text, m) and not _DESCRIBES.search(m.name)] or ms
-    # "Pakistan said it had targeted militants": a speaker, not where it happened
-    spoken = [m for m in ms if m.kind == "country" and _SPEAKS.match(text, m.end)]
+    # "Pakistan said it had targeted militants": a speaker, not where it happened; "U.S. air
+    # strikes on Yemen": who struck, not where
+    spoken = [m for m in ms if m.kind == "country" and (_SPEAKS.match(text, m.end)
+                                                        or _ATTRIBUTIVE.match(text, m.end))]
     if spoken and len(spoken) == len(ms):
         return None
     ms = [m for m in ms if not any(m is s for s in spoken)] or ms
@@ -42,6 +44,10 @@ _SPEAKS = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accus
 # a compound that describes a place, not its name: "the Christian-majority village of Aitou"
 _DESCRIBES = re.compile(r"-(?:majority|dominated|populated|controlled|held|run|led|speaking|"
                         r"based|backed|occupied|inhabited|style|born)$", re.I)
+_ATTRIBUTIVE = re.compile(r"\.?\s+(?:-led\s+)?(?:air ?strikes?|strikes|forces|troops|military|"
+                          r"army|soldiers|navy|air force|warplanes|jets|aircraft|drones?|"
+                          r"officials?|envoy|government|president|embassy|coalition|marines)\b",
+                          re.I)
 _IN_COUNTRY = re.compile(r"\bin (?:the )?(?:(?:north|south|east|west|central)[a-z]*[ -])*$", re.I)
 
 
