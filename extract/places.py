@@ -127,15 +127,15 @@ _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
 _NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
 
 
+_PLACE_OF_WORDS = ("village town city locality settlement hamlet area neighbourhood neighborhood "
+                   "suburb commune municipality district township county")
 _UNKNOWN_PATTERNS = [
     # "in X (Y, Z)", "at X village (Y)"
     re.compile(r"(?:\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?)?(?<![\w'\-])("
                + _NAME + r")"
                r"(?:\s+" + _GENERIC_PLACE + r")?\s*[(\[]"),
     # "the village of X"
-    re.compile(_word_alt("village town city locality settlement hamlet area neighbourhood "
-                         "neighborhood suburb commune municipality district township county")
-               + r"\s+of\s+(" + _NAME + r")"),
+    re.compile(_word_alt(_PLACE_OF_WORDS) + r"\s+of\s+(" + _NAME + r")"),
     # "in X village", "in X area"
     re.compile(_word_alt("in at near") + r"\s+(?:the\s+)?(" + _NAME
                + r")\s+(?:village|town|area|locality|"
@@ -800,9 +800,39 @@ def _bracket_matches(text: str) -> list[re.Match[str]]:
     return [m for m in found if m is not None]
 
 
+# "of" between whitespace, and the word of _PLACE_OF_WORDS before it, read backwards
+_OF = re.compile(r"of(?<=\sof)(?=\s)")
+_PLACE_WORD_BEFORE_REV = re.compile(r"\s+" + _rev_words(_PLACE_OF_WORDS))
+
+
+def _place_of_matches(text: str) -> list[re.Match[str]]:
+    """_UNKNOWN_PATTERNS[1].finditer(text), tried only where a place word and "of" start one:
+    each of its matches starts with such a word, whitespace and "of"."""
+    if "of" not in text:
+        return []
+    rev = text[::-1]
+    n = len(text)
+    match = _UNKNOWN_PATTERNS[1].match
+    out: list[re.Match[str]] = []
+    last = 0
+    for of in _OF.finditer(text):
+        w = _PLACE_WORD_BEFORE_REV.match(rev, n - of.start())
+        if w is None:
+            continue
+        start = n - w.end()
+        if start < last:
+            continue
+        m = match(text, start)
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
+
+
 def _intro_matches(text: str) -> list[list[re.Match[str]]]:
     """Matches of each _UNKNOWN_PATTERNS entry (the first needs a bracket in the text)."""
-    return [_bracket_matches(text)] + [list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS[1:]]
+    return [_bracket_matches(text), _place_of_matches(text)] + [
+        list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS[2:]]
 
 
 def _inside_longer(s: int, e: int, ranges: list[tuple[int, int]]) -> bool:

@@ -287,3 +287,14 @@ def test_mentions_made_without_init_have_every_field():
     for m in found:
         assert dataclasses.replace(m) == m   # reads every field through __init__ again
         assert set(vars(m)) == {f.name for f in dataclasses.fields(PlaceMention)}
+
+
+def test_place_of_pattern_tried_after_its_words_finds_every_match():
+    from extract import places
+
+    text = ("Gunmen entered the village of Kalkou and the town of\n  Sebba; residents of Djibo, "
+            "the district  of Bama (Borno), a villageof X, subvillage of Y, Village of Z, the area "
+            "of the market, the city of Ras al Ain of Hasakah; county of Ouaga of Kadiogo.")
+    slow = [(m.span(), m.span(1)) for m in places._UNKNOWN_PATTERNS[1].finditer(text)]
+    assert [(m.span(), m.span(1)) for m in places._place_of_matches(text)] == slow
+    assert len(slow) >= 4
