@@ -184,6 +184,11 @@ _CROWD_STRIKES = re.compile(
     r"\battacked by (?:angry |irate )?(?:voters|residents|villagers|farmers|youths|locals|"
     r"a mob|a crowd)\b", re.I)
 _GUNS = re.compile(r"\b(?:guns?|gunfire|rifles?|firearms|gunmen|gunman|shot|shooting)\b", re.I)
+# interception that was not complete, or told with the damage done
+_PARTLY_STOPPED = re.compile(
+    r"\b(?:some|most|several|many|part|majority|all but \w+|\d+)\s+(?:of\s+)?(?:which|them|the "
+    r"\w+)\s+(?:were\s+|was\s+)?(?:intercepted|shot down|downed)\b|\b(?:damag\w*|destroy\w*|"
+    r"landed|impact\w*|hit|struck|fell)\b", re.I)
 _FRONTLINE = re.compile(r"\b(?:projectiles?|frontline|unknown weapons|positions|fired|artillery|"
                         r"shelling|shelled)\b", re.I)
 
@@ -320,5 +325,7 @@ def classify(tags: frozenset[str], text: str, *, harmed: bool = False, killed: b
     if first is None:
         return whole
     if whole is not None and whole[0] in _LATER_MAY_MAKE.get(first[0], set()):
+        if whole[0] == SD and first[0] == ERV and _PARTLY_STOPPED.search(text):
+            return first    # some got through: still a strike
         return whole
     return first

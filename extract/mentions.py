@@ -70,6 +70,11 @@ FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Za-z]+\s+)?(?:(?:town|city|v
                          r"district|province|region)\s+(?:of\s+)?)?$", re.I)
 
 
+_REASON_CLAUSE = re.compile(r"\b(?:(?:a |in )?response to|retaliation for|revenge for|avenge)\s+"
+                            r"(?:an?|the|its|their)\s+[^.;]{0,80}?\b(?:that|which|who)\s+"
+                            r"(?:had\s+)?(?:killed|wounded|injured)\b[^.;,]*", re.I)
+
+
 def body(text: str) -> str:
     """The article without the reader comments that may follow it."""
     m = _COMMENTS.search(text)
@@ -126,7 +131,12 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
             named = [d for d in ds if d.kind in ("weekday", "explicit", "partial")
                      and d.precision == dates.DAY and not d.since]
             anchor = named[0].value if named else anchor
-        out.append(Mention(s, cues, ds, casualties.find(told), own, why, f))
+        counted = told
+        if "respon" in told or "retaliat" in told or "reveng" in told or "aveng" in told:
+            # "a response to an Israeli strike that killed one of its commanders": that
+            # strike's dead, not this one's
+            counted = _REASON_CLAUSE.sub(lambda m: " " * len(m.group(0)), told)
+        out.append(Mention(s, cues, ds, casualties.find(counted), own, why, f))
     return out
 
 
