@@ -33,7 +33,7 @@ NUM = (r"(?:(?:at least|more than|over|up to|nearly|almost|about|around|some|rou
 _KILL_V = (r"(?:killed|dead|died|slain|shot dead|shot and killed|shot to death|stabbed to death|"
            r"beaten to death|burned to death|hacked to death|murdered|massacred|executed|"
            r"lost (?:their|his|her) li(?:ves|fe)|perished|fatalit(?:y|ies)|deaths?|bodies|"
-           r"lynched|beheaded|killed and)")
+           r"lynched|beheaded|neutrali[sz]ed|killed and)")
 _HURT_V = r"(?:injured|wounded|hurt|injuries|injury|casualties|hospitali[sz]ed)"
 _FILLER = (r"(?:(?!or\b|but\b|were\b|was\b|to\b|by\b|in\b|on\b|at\b|after\b|when\b|while\b|"
            r"as\b|killed\b|injured\b|wounded\b|dead\b|died\b|hurt\b|\d|and\s+(?:\d|one|two|"
@@ -230,7 +230,8 @@ def _is_not_count(text: str, s: int, e: int) -> bool:
     return bool(re.search(r"(?:no\.|number|#|\bno|\bnot)\s*$", before))
 
 
-_KILL_STEMS = ("kill", "dead", "death", "die", "fatal", "slain", "body", "bodies", "toll", "lynch",
+_KILL_STEMS = ("kill", "neutrali", "dead", "death", "die", "fatal", "slain", "body", "bodies",
+               "toll", "lynch",
                "murder", "massacr", "execut", "behead", "perish", "lost their li", "lost his li",
                "lost her li", "loss of li", "lives", "shot")
 _HURT_STEMS = ("injur", "wound", "hurt", "casualt", "hospitali", "harm")

@@ -72,7 +72,10 @@ FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Za-z]+\s+)?(?:(?:town|city|v
 
 _REASON_CLAUSE = re.compile(r"\b(?:(?:a |in )?response to|retaliation for|revenge for|avenge)\s+"
                             r"(?:an?|the|its|their)\s+[^.;]{0,80}?\b(?:that|which|who)\s+"
-                            r"(?:had\s+)?(?:killed|wounded|injured)\b[^.;,]*", re.I)
+                            r"(?:had\s+)?(?:killed|wounded|injured)\b[^.;,]*|"
+                            # "The attack came days after jihadists killed 20 civilians"
+                            r"\b(?:came|comes|come)\s+(?:\w+\s+)?(?:days|weeks|hours|months|a day|"
+                            r"a week|shortly|just|soon)\s+after\b[^.;]*", re.I)
 
 
 def body(text: str) -> str:
@@ -132,7 +135,8 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
                      and d.precision == dates.DAY and not d.since]
             anchor = named[0].value if named else anchor
         counted = told
-        if "respon" in told or "retaliat" in told or "reveng" in told or "aveng" in told:
+        if "respon" in told or "retaliat" in told or "reveng" in told or "aveng" in told \
+                or " after " in told:
             # "a response to an Israeli strike that killed one of its commanders": that
             # strike's dead, not this one's
             counted = _REASON_CLAUSE.sub(lambda m: " " * len(m.group(0)), told)

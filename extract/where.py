@@ -40,7 +40,8 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
 
 
 _SPEAKS = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accused|blamed|"
-                     r"warned|told|stated|insisted|rejected|condemned)\b")
+                     r"warned|told|stated|insisted|rejected|condemned|carried out|launched|"
+                     r"conducted|sent|deployed)\b")
 # a compound that describes a place, not its name: "the Christian-majority village of Aitou"
 _DESCRIBES = re.compile(r"-(?:majority|dominated|populated|controlled|held|run|led|speaking|"
                         r"based|backed|occupied|inhabited|style|born)$", re.I)
