@@ -70,13 +70,40 @@ _UPDATED = re.compile(r"\b(?:rose|risen|rising|climbed|increased|jumped|mounted|
                       r"bringing|brings|brought)\b", re.I)
 
 
+_COUNTED = re.compile(
+    r"\b(?:\d+|dozens|scores|several|hundreds|a|an|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(?:of\s+)?(?:\w+\s+)??"
+    r"(?:(?P<state>soldiers|troops|policemen|police officers|gendarmes|servicemen|soldier|"
+    r"policeman)|(?P<armed>terrorists|militants|assailants|attackers|insurgents|jihadists|"
+    r"rebels|bandits))\b", re.I)
+
+
+def _side(text: str) -> str | None:
+    """Whose dead a sentence counts, when its counts name only one side ("12 soldiers",
+    "dozens of terrorists"): "state" or "armed"."""
+    sides = set()
+    for m in _COUNTED.finditer(text):
+        if m.group("state"):
+            sides.add("state")
+        elif m.group("armed"):
+            sides.add("armed")
+    return sides.pop() if len(sides) == 1 else None
+
+
 def _casualties(d: Draft) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
+    first_side: str | None = None
     for x in d.sents:
         c = x.cas
+        if killed is None and c.killed:
+            first_side = _side(x.s.text)
         if c.killed is not None and killed and _ALSO_KILLED.search(x.s.text):
             killed += c.killed     # "A soldier was also killed": more dead, not a recount
+        elif c.killed is not None and killed and not c.toll and first_side is not None and \
+                _side(x.s.text) not in (None, first_side):
+            killed += c.killed     # soldiers told first, then "dozens of terrorists were
+            first_side = None      # neutralised": the other side's dead
         elif c.killed is not None and c.toll and killed is not None and \
                 _OTHER_ESTIMATE.search(x.s.text) and not _UPDATED.search(x.s.text):
             killed = min(killed, c.killed)   # another source's figure: ACLED's lower estimate
