@@ -52,6 +52,8 @@ class IndexReport:
     failed: int = 0
     dead_letter_path: Path | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)
+    # ingest_lag_s of the articles written (those with a publication time)
+    ingest_lags_s: list[float] = field(default_factory=list)
 
 
 def _unavailable(exc: Exception) -> ElasticsearchUnavailable:
@@ -266,6 +268,7 @@ def index_articles(
     dead = _DeadLetters(settings.dead_letter_dir, now)
     counts = {"articles": 0, "incidents": 0, "stale": 0}
     failures: list[tuple[str, str]] = []
+    lags: list[float] = []
     dead_path: Path | None = None
 
     for chunk in _batched(items, max(1, chunk_articles)):
@@ -297,6 +300,8 @@ def index_articles(
             kind, index, document = sent.get((op, doc_id), ("unknown", info.get("_index"), None))
             if ok:
                 counts[kind] = counts.get(kind, 0) + 1
+                if kind == "articles" and document and document.get("ingest_lag_s") is not None:
+                    lags.append(round(document["ingest_lag_s"], 1))
                 continue
             if op == "delete" and info.get("status") == 404:
                 continue  # already gone: nothing stale to remove
@@ -314,6 +319,7 @@ def index_articles(
         failed=len(failures),
         dead_letter_path=dead_path,
         failures=failures,
+        ingest_lags_s=lags,
     )
 
 

@@ -34,7 +34,6 @@ from ingest.feedspec import FeedSpec, load_feeds
 from ingest.fetch import fetch_articles
 from ingest.http import FetchReason, FetchResult
 from ingest.newness import select_new
-from ingest.times import parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +185,7 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
         outcome.incidents_indexed = report.incidents_indexed
         outcome.stale_incidents_removed = report.stale_incidents_removed
         outcome.index_failures = report.failed
-        indexed_at = datetime.now(UTC)
-        outcome.lags_s = [lag for doc, _ in items if (lag := _lag_s(doc, indexed_at)) is not None]
+        outcome.lags_s = report.ingest_lags_s
     return outcome.deferred > 0 or outcome.index_failures > 0, refused
 
 
@@ -290,14 +288,6 @@ def _with_old_validators(new_state: feed_store.FeedState,
 
 def _value(reason) -> str | None:
     return getattr(reason, "value", reason)
-
-
-def _lag_s(doc: dict, indexed_at: datetime) -> float | None:
-    """Seconds from publication to searchable (the ingest_lag_s the article carries)."""
-    published = parse_iso(doc.get("published"))
-    if published is None:
-        return None
-    return round((indexed_at - published).total_seconds(), 1)
 
 
 @contextmanager

@@ -11,3 +11,15 @@ def table_console():
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def load_settings(command: str, **overrides):
+    """Settings from the environment; a bad NEWSWATCH_* value ends the command with one line
+    naming it (exit status 2), as argparse does for a bad option."""
+    from ingest.config import Settings
+
+    try:
+        return Settings.from_env(**overrides)
+    except ValueError as exc:
+        print(f"newswatch {command}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

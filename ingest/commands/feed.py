@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from ingest.commands import load_settings
 from ingest.config import Settings
 from ingest.feeds import parse_feed
 from ingest.http import FEED_ACCEPT, fetch_url
@@ -44,11 +45,7 @@ def _lines(source: str, settings: Settings, language: str | None) -> tuple[list[
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        print(f"newswatch feed: {exc}", file=sys.stderr)
-        return 2
+    settings = load_settings("feed")
     failures = 0
     for source in args.inputs:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ingest.config import Settings
+from ingest.commands import load_settings
 from ingest.es import NewswatchError, connect
 from ingest.schema import KINDS, migrate
 
@@ -16,11 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        print(f"newswatch migrate-es: {exc}", file=sys.stderr)
-        return 2
+    settings = load_settings("migrate-es")
     kinds = KINDS if args.kind == "all" else (args.kind,)
     try:
         client = connect(settings)

@@ -12,8 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ingest.commands import table_console
-from ingest.config import Settings
+from ingest.commands import load_settings, table_console
 from ingest.es import NewswatchError, connect
 from ingest.search import SearchResult, search
 
@@ -59,11 +58,7 @@ def _filters(pairs: list[str]) -> dict[str, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        print(f"newswatch search: {exc}", file=sys.stderr)
-        return 2
+    settings = load_settings("search")
     target: Literal["articles", "incidents"] = "incidents" if args.incidents else "articles"
     try:
         after = json.loads(args.after) if args.after else None

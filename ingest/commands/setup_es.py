@@ -8,8 +8,7 @@ import sys
 
 from rich.table import Table
 
-from ingest.commands import table_console
-from ingest.config import Settings
+from ingest.commands import load_settings, table_console
 from ingest.es import NewswatchError, connect
 from ingest.schema import KINDS, setup
 
@@ -19,11 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        print(f"newswatch setup-es: {exc}", file=sys.stderr)
-        return 2
+    settings = load_settings("setup-es")
     try:
         report = setup(connect(settings), settings)
     except NewswatchError as exc:

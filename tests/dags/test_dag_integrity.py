@@ -18,8 +18,9 @@ def test_every_dag_has_tags_retries_and_docs(dagbag):
         dag = dagbag.get_dag(dag_id)
         assert dag.tags, f"{dag_id} has no tags"
         assert dag.doc_md and len(dag.doc_md) > 200, f"{dag_id} has no real doc_md"
+        assert "retries" in dag.default_args, f"{dag_id} sets no retries"
         for task in dag.tasks:
-            assert task.retries is not None, f"{dag_id}.{task.task_id} has no retries setting"
+            assert task.retry_exponential_backoff, f"{dag_id}.{task.task_id} retries at once"
         assert dag.max_active_runs == 1, f"{dag_id} may run twice at once"
         assert dag.catchup is False, f"{dag_id} would backfill missed intervals"
 
@@ -51,3 +52,14 @@ def test_schedule_comes_from_configuration_including_continuous(airflow_db):
         assert result.returncode == 0, result.stderr[-2000:]
         name, max_runs = json.loads(result.stdout.strip().splitlines()[-1])
         assert (name, max_runs) == (timetable, 1)
+
+
+def test_tasks_retry_three_times_with_back_off_unless_configured(monkeypatch):
+    from ingest.orchestration import task_defaults
+
+    monkeypatch.delenv("NEWSWATCH_TASK_RETRIES", raising=False)
+    monkeypatch.delenv("NEWSWATCH_RETRY_DELAY_S", raising=False)
+    defaults = task_defaults()
+    assert defaults["retries"] == 3 and defaults["retry_delay"].total_seconds() == 60
+    monkeypatch.setenv("NEWSWATCH_TASK_RETRIES", "5")
+    assert task_defaults()["retries"] == 5
