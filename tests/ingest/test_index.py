@@ -85,7 +85,9 @@ def test_same_batch_twice_gives_the_same_counts(ready):
     batch = [(_article(f"http://example.test/{i}"), [_incident()] * (i % 3)) for i in range(12)]
     first = index_articles(client, settings, batch, now=NOW, chunk_articles=5)
     second = index_articles(client, settings, batch, now=NOW, chunk_articles=5)
-    assert first == second == IndexReport(articles_indexed=12, incidents_indexed=12)
+    lags = [7200.0] * 12  # every test article was published two hours before NOW
+    assert first == second == IndexReport(articles_indexed=12, incidents_indexed=12,
+                                          ingest_lags_s=lags)
     assert _count(client, settings, "articles") == 12
     assert _count(client, settings, "incidents") == 12
 
