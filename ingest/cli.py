@@ -7,6 +7,8 @@ import importlib
 import sys
 from dataclasses import dataclass
 
+from ingest.config import SettingsError
+
 
 @dataclass(frozen=True)
 class Command:
@@ -68,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(module.run(args) or 0)  # type: ignore[attr-defined]
+    except SettingsError as exc:  # a command that read settings itself: same one line
+        print(f"newswatch {args.command}: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

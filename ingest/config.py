@@ -1,12 +1,21 @@
-"""Settings read from the environment in one place (NEWSWATCH_*), passed explicitly below."""
+"""Settings read from the environment in one place (NEWSWATCH_*), checked, passed explicitly below."""
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting of the wrong type or out of range: the message names the variable and what
+    it accepts, so a bad deployment stops at once instead of failing every feed."""
 
 
 def _seeds_dir() -> Path:
@@ -35,6 +44,8 @@ class Settings:
     max_redirects: int = 5
     per_host_concurrency: int = 2
     per_host_delay_s: float = 1.0
+    # a robots.txt Crawl-delay lengthens the per-host delay up to this many seconds
+    max_crawl_delay_s: float = 10.0
     # feeds handled at once by `newswatch run` (each feed's fetches are concurrent as well)
     feed_workers: int = 4
     # a feed is fetched unconditionally (no ETag / Last-Modified) once its last full answer is
@@ -42,6 +53,10 @@ class Settings:
     feed_revalidate_hours: float = 6.0
     # new articles taken from one feed per pass; the rest wait for the next pass (0 = all)
     max_articles_per_feed: int = 0
+    # seconds one feed's pass may take; what is left waits for the next pass (0 = no limit)
+    feed_pass_deadline_s: float = 900.0
+    # retryable failures (timeout, 5xx, robots.txt unreachable) before an article is given up
+    max_article_attempts: int = 5
     # hosts/networks the SSRF guard lets through, e.g. "127.0.0.1" in tests and the demo
     allow_private_hosts: tuple[str, ...] = ()
     dead_letter_dir: Path = field(default_factory=lambda: REPO_ROOT / ".cache" / "dead-letter")
@@ -55,38 +70,16 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        """Settings from NEWSWATCH_* variables (empty = default) and keyword overrides, every
+        value checked; SettingsError (a ValueError) names the first bad one."""
         env = dict(os.environ if env is None else env)
         values: dict = {}
-        simple = {
-            "NEWSWATCH_ES_URL": "es_url",
-            "NEWSWATCH_ES_USERNAME": "es_username",
-            "NEWSWATCH_ES_PASSWORD": "es_password",
-            "NEWSWATCH_ES_API_KEY": "es_api_key",
-            "NEWSWATCH_ES_CA_CERTS": "es_ca_certs",
-            "NEWSWATCH_INDEX_PREFIX": "index_prefix",
-            "NEWSWATCH_USER_AGENT": "user_agent",
-        }
-        for var, name in simple.items():
+        for var, name in TEXT_VARIABLES.items():
             if env.get(var):
                 values[name] = env[var]
-        numbers = {
-            "NEWSWATCH_HTTP_TIMEOUT": ("http_timeout_s", float),
-            "NEWSWATCH_MAX_BODY_BYTES": ("max_body_bytes", int),
-            "NEWSWATCH_MAX_REDIRECTS": ("max_redirects", int),
-            "NEWSWATCH_PER_HOST_CONCURRENCY": ("per_host_concurrency", int),
-            "NEWSWATCH_PER_HOST_DELAY": ("per_host_delay_s", float),
-            "NEWSWATCH_FEED_WORKERS": ("feed_workers", int),
-            "NEWSWATCH_FEED_REVALIDATE_HOURS": ("feed_revalidate_hours", float),
-            "NEWSWATCH_MAX_ARTICLES_PER_FEED": ("max_articles_per_feed", int),
-            "NEWSWATCH_INDEX_SHARDS": ("index_shards", int),
-            "NEWSWATCH_INDEX_REPLICAS": ("index_replicas", int),
-        }
-        for var, (name, kind) in numbers.items():
-            if env.get(var):
-                try:
-                    values[name] = kind(env[var])
-                except ValueError as exc:
-                    raise ValueError(f"{var}={env[var]!r} is not a valid {kind.__name__}") from exc
+        for name, rule in NUMBERS.items():
+            if env.get(rule.variable):
+                values[name] = rule.parse(env[rule.variable])
         if env.get("NEWSWATCH_SEEDS"):
             values["seeds_dir"] = Path(env["NEWSWATCH_SEEDS"])
         if env.get("NEWSWATCH_FEEDS"):
@@ -96,8 +89,164 @@ class Settings:
         if env.get("NEWSWATCH_DEAD_LETTER_DIR"):
             values["dead_letter_dir"] = Path(env["NEWSWATCH_DEAD_LETTER_DIR"])
         values.update(overrides)
-        return cls(**values)
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Raise SettingsError naming the variable of the first value out of range."""
+        for name, rule in NUMBERS.items():
+            rule.check(getattr(self, name))
+        for name, checker in CHECKS.items():
+            problem = checker(getattr(self, name))
+            if problem:
+                raise SettingsError(f"{VARIABLE[name]}={_shown(getattr(self, name))}: {problem}")
 
     def index(self, kind: str) -> str:
         """Alias name of an index kind: 'articles', 'incidents' or 'feeds'."""
         return f"{self.index_prefix}-{kind}"
+
+
+def _shown(value) -> str:
+    """A value as the user wrote it (lists comma-separated), quoted when it is text."""
+    if isinstance(value, tuple | list):
+        value = ",".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+TEXT_VARIABLES = {
+    "NEWSWATCH_ES_URL": "es_url",
+    "NEWSWATCH_ES_USERNAME": "es_username",
+    "NEWSWATCH_ES_PASSWORD": "es_password",
+    "NEWSWATCH_ES_API_KEY": "es_api_key",
+    "NEWSWATCH_ES_CA_CERTS": "es_ca_certs",
+    "NEWSWATCH_INDEX_PREFIX": "index_prefix",
+    "NEWSWATCH_USER_AGENT": "user_agent",
+}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric setting: its variable, type and allowed range (`low` itself excluded when
+    `above_low`, e.g. a timeout of 0)."""
+
+    variable: str
+    kind: type
+    low: float
+    high: float
+    unit: str
+    above_low: bool = False
+
+    def allowed(self) -> str:
+        what = "a whole number" if self.kind is int else "a number"
+        low = f"> {self.low:g}" if self.above_low else f">= {self.low:g}"
+        return f"{what} of {self.unit} {low} and <= {self.high:g}"
+
+    def parse(self, text: str) -> int | float:
+        try:
+            return self.kind(text.strip())
+        except ValueError:
+            raise SettingsError(f"{self.variable}={_shown(text)}: expected {self.allowed()}") \
+                from None
+
+    def check(self, value) -> None:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and self.kind is int:
+            ok = isinstance(value, int)
+        if ok:
+            ok = math.isfinite(value) and value <= self.high and (
+                value > self.low if self.above_low else value >= self.low)
+        if not ok:
+            raise SettingsError(f"{self.variable}={_shown(value)}: expected {self.allowed()}")
+
+
+# Ranges wide enough for any sane deployment, narrow enough to catch a typo or a sign.
+NUMBERS: dict[str, Number] = {
+    "http_timeout_s": Number("NEWSWATCH_HTTP_TIMEOUT", float, 0, 3600, "seconds", True),
+    "max_body_bytes": Number("NEWSWATCH_MAX_BODY_BYTES", int, 1024, 1 << 30, "bytes"),
+    "max_redirects": Number("NEWSWATCH_MAX_REDIRECTS", int, 0, 30, "hops"),
+    "per_host_concurrency": Number("NEWSWATCH_PER_HOST_CONCURRENCY", int, 1, 64, "requests"),
+    "per_host_delay_s": Number("NEWSWATCH_PER_HOST_DELAY", float, 0, 600, "seconds"),
+    "feed_workers": Number("NEWSWATCH_FEED_WORKERS", int, 1, 64, "feeds"),
+    "feed_revalidate_hours": Number("NEWSWATCH_FEED_REVALIDATE_HOURS", float, 0, 24 * 365,
+                                    "hours"),
+    "max_articles_per_feed": Number("NEWSWATCH_MAX_ARTICLES_PER_FEED", int, 0, 1_000_000,
+                                    "articles (0 = all)"),
+    "index_shards": Number("NEWSWATCH_INDEX_SHARDS", int, 1, 1024, "shards"),
+    "index_replicas": Number("NEWSWATCH_INDEX_REPLICAS", int, 0, 100, "replicas"),
+}
+
+# Elasticsearch's index-name rules; the prefix is followed by "-<kind>-v<N>" (255 bytes max).
+_INDEX_FORBIDDEN = set('\\/*?"<>|,#: ')
+_HOSTNAME = re.compile(r"(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?",
+                       re.I)
+
+
+def _index_prefix_problem(value) -> str | None:
+    rule = ("expected lowercase letters, digits and - . (no \\ / * ? \" < > | , # : or space), "
+            "not starting with - _ + or ., at most 200 bytes")
+    if not isinstance(value, str) or not value:
+        return rule
+    if (value != value.lower() or set(value) & _INDEX_FORBIDDEN or value[0] in "-_+."
+            or len(value.encode("utf-8")) > 200 or not value.isprintable()):
+        return rule
+    return None
+
+
+def _host_entry_problem(entry: str) -> str | None:
+    try:
+        ipaddress.ip_network(entry, strict=False)
+        return None
+    except ValueError:
+        pass
+    if "/" not in entry and _HOSTNAME.fullmatch(entry):
+        return None
+    return (f"{entry!r} is neither an IP address, a network (e.g. 10.0.0.0/8) nor a host name; "
+            "expected a comma-separated list of those")
+
+
+def _allow_list_problem(value) -> str | None:
+    if not isinstance(value, tuple | list):
+        return "expected a comma-separated list of host names, IP addresses or networks"
+    for entry in value:
+        problem = _host_entry_problem(entry) if isinstance(entry, str) else "not a string"
+        if problem:
+            return problem
+    return None
+
+
+def _es_url_problem(value) -> str | None:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except (ValueError, TypeError, AttributeError):
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return "expected an http(s) URL such as http://127.0.0.1:9200"
+    return None
+
+
+def _user_agent_problem(value) -> str | None:
+    if not isinstance(value, str) or not value.strip() or not value.isascii() \
+            or not value.isprintable() or len(value) > 512:
+        return "expected printable ASCII text of 1 to 512 characters (it is sent as a header)"
+    return None
+
+
+CHECKS = {
+    "es_url": _es_url_problem,
+    "index_prefix": _index_prefix_problem,
+    "allow_private_hosts": _allow_list_problem,
+    "user_agent": _user_agent_problem,
+}
+VARIABLE = {
+    "es_url": "NEWSWATCH_ES_URL",
+    "index_prefix": "NEWSWATCH_INDEX_PREFIX",
+    "allow_private_hosts": "NEWSWATCH_ALLOW_PRIVATE_HOSTS",
+    "user_agent": "NEWSWATCH_USER_AGENT",
+}

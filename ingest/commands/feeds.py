@@ -10,8 +10,7 @@ from pathlib import Path
 from rich.markup import escape
 from rich.table import Table
 
-from ingest.commands import table_console
-from ingest.config import Settings
+from ingest.commands import load_settings, table_console
 from ingest.feedspec import FeedSpecError, load_feeds
 
 
@@ -23,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    path = args.file or load_settings("feeds check").feeds_path
     try:
-        path = args.file or Settings.from_env().feeds_path
         specs = load_feeds(path)
     except (FeedSpecError, ValueError) as exc:
         print(f"newswatch feeds check: {exc}", file=sys.stderr)

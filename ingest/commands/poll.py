@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ingest import feed_store
-from ingest.commands import table_console
+from ingest.commands import load_settings, table_console
 from ingest.config import Settings
 from ingest.es import NewswatchError, connect
 from ingest.feeds import PollResult, poll_feeds
@@ -52,8 +52,8 @@ def _connect(settings: Settings, console: Console):
 
 def run(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
+    settings = load_settings("poll")
     try:
-        settings = Settings.from_env()
         specs = [s for s in load_feeds(args.feeds or settings.feeds_path) if s.enabled]
     except (FeedSpecError, ValueError) as exc:
         print(f"newswatch poll: {exc}", file=sys.stderr)

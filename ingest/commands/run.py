@@ -7,8 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.commands import table_console
-from ingest.config import Settings
+from ingest.commands import load_settings, table_console
 from ingest.es import NewswatchError
 
 
@@ -28,18 +27,26 @@ def run(args: argparse.Namespace) -> int:
 
     from ingest import pipeline
 
+    if args.limit is not None and args.limit < 0:
+        print("newswatch run: --limit must be 0 (all) or more", file=sys.stderr)
+        return 2
     overrides: dict = {}
     if args.feeds:
         overrides["feeds_file"] = args.feeds
     if args.limit is not None:
         overrides["max_articles_per_feed"] = args.limit
     err = Console(stderr=True)
+    settings = load_settings("run", **overrides)
     try:
-        settings = Settings.from_env(**overrides)
         if not settings.feeds_path.is_file():
             err.print(f"[red]no feed list at {settings.feeds_path}[/] — pass --feeds FILE")
             return 2
-        total = len(pipeline.feeds_by_id(settings)) if not args.feed_ids else len(args.feed_ids)
+        enabled = pipeline.feeds_by_id(settings)
+        unknown = _unknown_feeds(args.feed_ids or [], enabled, settings.feeds_path)
+        if unknown:
+            err.print(f"[red]newswatch run:[/] {unknown}", highlight=False)
+            return 2
+        total = len(enabled) if not args.feed_ids else len(args.feed_ids)
         with err.status(f"polling {total} feeds …") as status:
             done: list[dict] = []
 
@@ -59,6 +66,22 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_report(outcomes, summary)
     return 1 if outcomes and summary["feeds_failed"] == len(outcomes) else 0
+
+
+def _unknown_feeds(feed_ids: list[str], enabled: dict, feeds_path: Path) -> str | None:
+    """Why some --feed ids cannot run (unknown or disabled), naming the valid ones; or None."""
+    from ingest.feedspec import load_feeds
+
+    wrong = [fid for fid in dict.fromkeys(feed_ids) if fid not in enabled]
+    if not wrong:
+        return None
+    disabled = {spec.id for spec in load_feeds(feeds_path) if not spec.enabled}
+    problems = [f"feed {fid!r} is disabled in {feeds_path}" if fid in disabled
+                else f"unknown feed id {fid!r}" for fid in wrong]
+    names = sorted(enabled)
+    shown = ", ".join(names[:20]) + (f" … ({len(names)} in all)" if len(names) > 20 else "")
+    return (f"{'; '.join(problems)}. Enabled feed ids in {feeds_path}: {shown or 'none'} "
+            "(`newswatch feeds check` lists them)")
 
 
 def print_report(outcomes: list[dict], summary: dict) -> None:

@@ -47,3 +47,13 @@ def test_run_without_a_feed_list_says_what_to_pass(monkeypatch, es_settings, tmp
     _env(monkeypatch, es_settings)
     assert main(["run", "--feeds", str(tmp_path / "missing.yaml")]) == 2
     assert "--feeds" in capsys.readouterr().err
+
+
+def test_run_with_an_unknown_feed_id_names_it_and_the_valid_ones(
+        monkeypatch, es_settings, tmp_path, capsys):
+    _env(monkeypatch, es_settings)
+    with DemoServer() as server:
+        feeds = server.render_feeds_file(tmp_path / "feeds.yaml")
+        assert main(["run", "--feeds", str(feeds), "--feed", "nosuch"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "unknown feed id 'nosuch'" in err and "demo-africa" in err, err
