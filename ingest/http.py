@@ -47,6 +47,7 @@ class FetchReason(StrEnum):
     TOO_MANY_REDIRECTS = "too_many_redirects"
     BLOCKED_ADDRESS = "blocked_address"
     ROBOTS_DISALLOWED = "robots_disallowed"
+    ROBOTS_UNAVAILABLE = "robots_unavailable"  # robots.txt unreachable: retry later
     WRONG_CONTENT_TYPE = "wrong_content_type"
     CONNECTION_ERROR = "connection_error"
     DECODING_ERROR = "decoding_error"

@@ -1,8 +1,11 @@
-"""robots.txt per host, fetched through ingest.http and cached, so article fetching is polite.
+"""robots.txt per host (RFC 9309, parsed by Protego), fetched through ingest.http and cached.
 
-Policy (RFC 9309): a robots.txt answered with 4xx (404, 410, ...) allows everything; an
-unreachable one (5xx, timeout, connection error, blocked) disallows the whole host for
-this cache lifetime, with the reason in the verdict. Redirects are followed by fetch_url.
+Policy (RFC 9309 section 2.3.1): a robots.txt answered with 4xx (404, 410, ...) allows
+everything; an unreachable one (5xx, timeout, connection error) disallows the whole host *for
+now*: the verdict says `retryable`, the page is deferred to a later pass (never remembered as
+refused) and the failure is cached only briefly. Rules are matched by the longest path
+(Allow wins a tie) with `*` and `$` wildcards; `Crawl-delay` is reported, bounded by
+`settings.max_crawl_delay_s`. Redirects are followed by fetch_url.
 """
 
 from __future__ import annotations
@@ -11,27 +14,30 @@ import asyncio
 import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpx
+from protego import Protego
 
 from ingest.config import Settings
 from ingest.http import FetchReason, decode_text, fetch_url_async, run_sync
 
 CACHE_TTL_S = 6 * 3600
-MAX_ROBOTS_BYTES = 512 * 1024
+FAILURE_TTL_S = 300  # an unreachable robots.txt is asked again after this long
+MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309 asks to parse at least the first 500 KiB
 
 
 @dataclass(frozen=True)
 class RobotsVerdict:
     allowed: bool
     detail: str = ""
+    retryable: bool = False  # refused only because robots.txt could not be read just now
+    crawl_delay_s: float = 0.0  # the host's Crawl-delay for us, within the configured maximum
 
 
 @dataclass
 class _Entry:
-    parser: RobotFileParser | None  # None: allow all
-    disallow_all: str | None  # reason when the file could not be read
+    rules: Protego | None  # None: allow all
+    unreachable: str | None  # why the file could not be read (disallow all, for now)
     expires: float
 
 
@@ -66,13 +72,25 @@ class RobotsCache:
         if origin is None:
             return RobotsVerdict(True)  # fetch_url reports the bad URL itself
         entry = await self._entry(origin, client)
-        if entry.disallow_all:
-            return RobotsVerdict(False, entry.disallow_all)
-        if entry.parser is None:
+        if entry.unreachable:
+            return RobotsVerdict(False, entry.unreachable, retryable=True)
+        if entry.rules is None:
             return RobotsVerdict(True)
-        if entry.parser.can_fetch(self.settings.user_agent, url):
-            return RobotsVerdict(True)
-        return RobotsVerdict(False, f"robots.txt of {origin} disallows {url}")
+        agent = self.settings.user_agent
+        delay = self._crawl_delay(entry.rules, agent)
+        if entry.rules.can_fetch(url, agent):
+            return RobotsVerdict(True, crawl_delay_s=delay)
+        return RobotsVerdict(False, f"robots.txt of {origin} disallows {url}",
+                             crawl_delay_s=delay)
+
+    def _crawl_delay(self, rules: Protego, agent: str) -> float:
+        try:
+            delay = float(rules.crawl_delay(agent) or 0.0)
+        except (TypeError, ValueError, OverflowError):
+            return 0.0
+        if delay != delay or delay <= 0:  # NaN or nothing asked
+            return 0.0
+        return min(delay, max(0.0, self.settings.max_crawl_delay_s))
 
     async def _entry(self, origin: str, client: httpx.AsyncClient | None) -> _Entry:
         key = (id(asyncio.get_running_loop()), origin)
@@ -92,16 +110,19 @@ class RobotsCache:
         result = await fetch_url_async(f"{origin}/robots.txt", settings, client=client,
                                        accept_header="text/plain, */*;q=0.5")
         if result.reason is FetchReason.OK:
-            parser = RobotFileParser()
             text, _ = decode_text(result.content, result.charset)
-            parser.parse(text.splitlines())
-            return _Entry(parser, None, expires)
+            try:
+                return _Entry(Protego.parse(text), None, expires)
+            except Exception:  # an unparseable file has no usable rules: allow (RFC 9309 2.2)
+                return _Entry(None, None, expires)
         if result.reason is FetchReason.HTTP_ERROR and result.status and \
                 400 <= result.status < 500:
-            return _Entry(None, None, expires)  # no robots.txt: everything allowed
+            return _Entry(None, None, expires)  # "unavailable": everything allowed
         if result.reason in (FetchReason.BLOCKED_ADDRESS, FetchReason.INVALID_URL):
             return _Entry(None, None, expires)  # the page fetch itself refuses with this reason
         if result.reason is FetchReason.TOO_LARGE:
-            return _Entry(None, None, expires)  # RFC 9309 asks to parse the first 500 KiB
+            return _Entry(None, None, expires)
+        # "unreachable" (5xx, timeout, connection error, ...): disallow all, ask again soon
         return _Entry(None, f"robots.txt of {origin} unreachable ({result.reason.value}: "
-                      f"{result.detail}); treated as disallow-all", expires)
+                      f"{result.detail}); pages of this host wait for a later pass",
+                      time.monotonic() + min(self.ttl_s, FAILURE_TTL_S))

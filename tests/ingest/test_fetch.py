@@ -102,3 +102,18 @@ def test_one_slow_host_does_not_stall_the_others(http_server):
                              on_result=lambda i, r: finished.append(i))
     assert all(r.ok for r in results)
     assert sorted(finished[:6]) == list(range(2, 8))  # every fast page before the slow host's
+
+
+def test_iter_fetched_holds_at_most_a_window_of_pages(http_server):
+    from ingest.fetch import iter_fetched
+
+    urls = [http_server.route(f"/w{i}", body=b"<html>w</html>") for i in range(12)]
+    stream = iter_fetched(urls, make_settings(per_host_concurrency=4), window=3)
+    first_index, first = next(stream)
+    assert first.ok
+    time.sleep(0.5)  # room for the background loop to run ahead if it could
+    asked = [r for r in http_server.requests if r.path.startswith("/w")]
+    assert len(asked) <= 1 + 3
+    rest = dict(stream)
+    assert sorted([first_index, *rest]) == list(range(12))
+    assert all(r.ok for r in rest.values())
