@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import ipaddress
 import re
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import certifi
+import httpcore
 import httpx
 from charset_normalizer import from_bytes
 
@@ -127,17 +129,86 @@ def check_address(host: str, ip_text: str, settings: Settings) -> str | None:
             "(allow it with NEWSWATCH_ALLOW_PRIVATE_HOSTS)")
 
 
-async def guard_host(host: str, port: int, settings: Settings) -> None:
-    """Resolve `host` and refuse it if any address is not public (unless allowed)."""
+async def guard_host(host: str, port: int, settings: Settings) -> tuple[str, ...]:
+    """Resolve `host` once and refuse it if any address is not public (unless allowed);
+    returns the checked addresses, the only ones the connection may then use (pinned)."""
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise _Stop(FetchReason.CONNECTION_ERROR, f"cannot resolve {host}: {exc}") from None
+    addresses: list[str] = []
     for info in infos:
-        problem = check_address(host, str(info[4][0]), settings)
+        address = str(info[4][0])
+        problem = check_address(host, address, settings)
         if problem:
             raise _Stop(FetchReason.BLOCKED_ADDRESS, problem)
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise _Stop(FetchReason.CONNECTION_ERROR, f"cannot resolve {host}: no address")
+    return tuple(addresses)
+
+
+# host (as the connection pool names it: lower-case ASCII) -> the addresses guard_host checked
+# for it in the current fetch. Read by _PinnedBackend when it opens a connection.
+_PINNED: contextvars.ContextVar[dict[str, tuple[str, ...]]] = contextvars.ContextVar(
+    "newswatch_pinned_addresses")
+
+
+def _pool_host(url: str) -> str:
+    """The host name as httpcore's connection pool sees it (IDNA-encoded, lower case)."""
+    return httpx.URL(url).raw_host.decode("ascii").lower()
+
+
+class _PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Opens TCP connections only to the addresses the SSRF guard checked for that host.
+
+    The URL keeps its host name, so the Host header, TLS SNI and certificate check are the
+    name's; only the name resolution is replaced by the guard's one answer. Resolving again
+    at connect time would let a rebinding name server answer a public address to the check
+    and 127.0.0.1 to the connection. Fails closed: a host without checked addresses is refused.
+    """
+
+    def __init__(self) -> None:
+        self._network = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None, socket_options=None):
+        addresses = _PINNED.get({}).get(host.lower())
+        if not addresses:
+            raise httpcore.ConnectError(f"{host} was not checked by the SSRF guard")
+        error: Exception | None = None
+        for address in addresses:  # in the resolver's order, as a plain connect would
+            try:
+                return await self._network.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address,
+                    socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error  # type: ignore[misc]
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options=None):
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._network.sleep(seconds)
+
+
+class _PinnedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with its connection pool on _PinnedBackend (httpx has no option
+    for the network backend, so the pool it built is replaced by an equal one that has it)."""
+
+    def __init__(self, *, verify: ssl.SSLContext, limits: httpx.Limits) -> None:
+        super().__init__(verify=verify, limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=verify,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_PinnedBackend(),
+        )
 
 
 def _check_url(url: str) -> tuple[str, int]:
@@ -164,20 +235,20 @@ def _tls_context() -> ssl.SSLContext:
 def make_client(settings: Settings, *, max_connections: int = 20) -> httpx.AsyncClient:
     """An async client for fetch_url_async; share one per event loop to reuse connections.
 
-    Environment proxies are ignored (trust_env=False): the SSRF guard checks the peer
-    address of every connection, which a proxy would hide.
+    Connections go only to addresses the SSRF guard checked (_PinnedBackend); environment
+    proxies are ignored (trust_env=False), as a proxy would hide the address reached.
     """
     total = settings.http_timeout_s
     timeout = httpx.Timeout(connect=min(10.0, total), read=min(15.0, total),
                             write=min(10.0, total), pool=total)
+    limits = httpx.Limits(max_connections=max_connections,
+                          max_keepalive_connections=max_connections)
     return httpx.AsyncClient(
         timeout=timeout,
-        verify=_tls_context(),
+        transport=_PinnedTransport(verify=_tls_context(), limits=limits),
         follow_redirects=False,
         trust_env=False,
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-        limits=httpx.Limits(max_connections=max_connections,
-                            max_keepalive_connections=max_connections),
     )
 
 
@@ -303,6 +374,7 @@ async def fetch_url_async(
                            detail=detail, elapsed_s=time.monotonic() - start,
                            redirects=tuple(hops), **kw)
 
+    pins = _PINNED.set({})  # this fetch's checked addresses, filled hop by hop
     try:
         async with asyncio.timeout(settings.http_timeout_s):
             return await _fetch(http, url, settings, request_headers, accept, state, hops,
@@ -326,6 +398,7 @@ async def fetch_url_async(
     except (httpx.HTTPError, OSError, ValueError) as exc:
         return result(FetchReason.CONNECTION_ERROR, f"{type(exc).__name__}: {exc}")
     finally:
+        _PINNED.reset(pins)
         if own:
             await http.aclose()
 
@@ -337,7 +410,8 @@ async def _fetch(http: httpx.AsyncClient, url: str, settings: Settings, request_
         current = state["current"]
         host, port = _check_url(current)
         state["phase"] = "resolving"
-        await guard_host(host, port, settings)
+        pool_host = _pool_host(current)
+        _PINNED.get()[pool_host] = await guard_host(pool_host, port, settings)
         state["phase"] = "waiting for"
         async with http.stream("GET", current, headers=request_headers) as response:
             status = state["status"] = response.status_code
