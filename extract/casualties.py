@@ -93,7 +93,6 @@ _HURT_OBJ = _object_pat(r"(?:injuring|injured|wounding|wounded|hurting|hurt|leav
 _TOLL = re.compile(r"\b(?:death toll|toll|number of (?:the )?dead|fatalities)\s+"
                    r"(?:(?!to\b|at\b)[\w'\u2019.\-]+\s+){0,10}?"
                    r"(?:to|at|of|reached|is|was|stands at|stood at)\s+" + NUM.format(g="n"), re.I)
-_CODED = re.compile(r"\bfatalit(?:y|ies)\s+(?:\w+\s+){0,2}coded as\s+(?P<n>\d+)", re.I)
 _NO_KILL = re.compile(r"\b(?:no (?:one|body|person) (?:was|were|has been) killed|"
                       r"no fatalit(?:y|ies)|no deaths?|no loss of li(?:fe|ves)|no lives were lost|"
                       r"without fatalities|"
@@ -265,12 +264,9 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
     low = sentence.lower()
     toll = _TOLL.search(sentence) if kills and ("toll" in low or "fatalit" in low
                                                 or "number of" in low) else None
-    coded = _CODED.search(sentence) if kills and "coded" in low else None
     killed: int | None = None
     if not kills:
         pass
-    elif coded:
-        killed = int(coded.group("n"))
     elif toll and number(toll.group("n")) is not None:
         killed = number(toll.group("n"))
     else:
@@ -302,7 +298,7 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
             else:
                 injured = 1 if injured is None else injured
     if not any(w in low for w in _NEGATORS):
-        return Casualties(killed, injured, toll=bool(toll or coded))
+        return Casualties(killed, injured, toll=bool(toll))
     if _NO_ANY.search(sentence):
         if killed is None:
             killed = 0
@@ -316,7 +312,7 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         injured = 0     # "no casualties": nobody killed or hurt
     if injured is None and (_NO_HURT_ONLY.search(sentence) or _NEITHER_INJURY.search(sentence)):
         injured = 0
-    return Casualties(killed, injured, toll=bool(toll or coded))
+    return Casualties(killed, injured, toll=bool(toll))
 
 
 # an outcome told without deaths: nobody was killed (ACLED codes 0); "unknown" stays unknown

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
+import itertools
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from extract import gazetteer
@@ -155,7 +158,6 @@ _PREFIX_WORDS = frozenset(
     "nahr khirbet mazraat tel".split()
 )
 _ARTICLE_WORDS = frozenset("al el ar as ad an at az ash la le los las".split())
-_COORDS_FOR = re.compile(r"coordinates (?:for|of) ([A-Z][\w'\- ]{1,40}?) (?:were |was )?used")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -694,13 +696,45 @@ def _near_spelling(name: str, town: Entry | None, admin1: Entry | None,
 
 
 def _following_place(known: list[PlaceMention], end: int, text: str) -> PlaceMention | None:
-    """The next known city or region in the same sentence ("village of X in Jabal Y, Idleb")."""
-    stop = text.find(". ", end)
-    stop = len(text) if stop < 0 else stop
-    for m in known:
-        if end <= m.start < min(stop, end + 120) and m.kind in ("city", "admin1", "admin2"):
+    """The next known city or region in the same sentence ("village of X in Jabal Y, Idleb");
+    `known` is in text order, so only the mentions of the next 120 characters are looked at."""
+    stop = text.find(". ", end, end + 122)
+    stop = end + 120 if stop < 0 else min(stop, end + 120)
+    for k in range(bisect.bisect_left(known, end, key=_start), len(known)):
+        m = known[k]
+        if m.start >= stop:
+            break
+        if m.kind in ("city", "admin1", "admin2"):
             return m
     return None
+
+
+def _start(m: PlaceMention) -> int:
+    return m.start
+
+
+class _Taken:
+    """Text ranges already named as places. Whether a new one overlaps any is asked of the
+    ranges that start near it only (none reaches further than the longest one), so each
+    question costs the same however long the text."""
+
+    _STEP = 256
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self._at: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self._longest = 0
+        for a, b in ranges:
+            self.add(a, b)
+
+    def add(self, a: int, b: int) -> None:
+        self._at[a // self._STEP].append((a, b))
+        self._longest = max(self._longest, b - a)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        for k in range((s - self._longest) // self._STEP, (e - 1) // self._STEP + 1):
+            if any(a < e and b > s for a, b in self._at.get(k, ())):
+                return True
+        return False
 
 
 def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
@@ -711,10 +745,11 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
     out: list[PlaceMention] = []
     if found is None:
         found = _intro_matches(text)
+    index = _Taken(taken)
     for pat_i, matches in enumerate(found):
         for m in matches:
             s, e = m.start(1), m.end(1)
-            if any(not (e <= a or s >= b) for a, b in taken):
+            if index.overlaps(s, e):
                 continue
             name = _GENERIC_NAME_TAIL.sub("", m.group(1))
             e = s + len(name)
@@ -747,7 +782,7 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 same = len(gazetteer.skeleton(name)) == len(gazetteer.skeleton(near.name))
                 spelled = _mention(text, _Span(s, e, -1, []), near)
                 out.append(replace(spelled, name=name, location=name if same else near.name))
-                taken.append((s, e))
+                index.add(s, e)
                 continue
             if town is None:
                 town = _town_in_name(name, admin1, doc_cc)
@@ -766,7 +801,7 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 out.append(PlaceMention(name=name, start=s, end=e, location=name,
                                         country_code=None, country=None, admin1=None, lat=None,
                                         lon=None, geo_precision=3, kind="unknown"))
-                taken.append((s, e))
+                index.add(s, e)
                 continue
             if ref is None:
                 continue
@@ -782,7 +817,7 @@ def _unknown_places(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 lon=None if lon is None else round(lon, 5),
                 geo_precision=prec, kind="unknown", population=0,
             ))
-            taken.append((s, e))
+            index.add(s, e)
     return out
 
 
@@ -835,12 +870,18 @@ def _intro_matches(text: str) -> list[list[re.Match[str]]]:
         list(pat.finditer(text)) for pat in _UNKNOWN_PATTERNS[2:]]
 
 
-def _inside_longer(s: int, e: int, ranges: list[tuple[int, int]]) -> bool:
-    """Whether one of the ranges holds [s, e) and is longer than it."""
-    for a, b in ranges:
-        if a <= s and e <= b and b - a > e - s:
-            return True
-    return False
+def _inside_longer(ranges: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether one of the ranges holds [s, e) and is longer than it: one that starts
+    before s and ends at or after e, or starts at s and ends after e (a binary search each)."""
+    ordered = sorted(ranges)
+    starts = [a for a, _ in ordered]
+    reach = list(itertools.accumulate((b for _, b in ordered), max))   # furthest end so far
+
+    def holds(s: int, e: int) -> bool:
+        before = bisect.bisect_left(starts, s)
+        at = bisect.bisect_right(starts, s, before)
+        return (before > 0 and reach[before - 1] >= e) or (at > before and ordered[at - 1][1] > e)
+    return holds
 
 
 def find_places(text: str) -> list[PlaceMention]:
@@ -852,7 +893,8 @@ def find_places(text: str) -> list[PlaceMention]:
     found = _intro_matches(text)   # once for both uses
     intro = [(m.start(1), m.end(1)) for ms in found[:3] for m in ms]
     if intro:
-        spans = [sp for sp in spans if not _inside_longer(sp.start, sp.end, intro)]
+        held = _inside_longer(intro)
+        spans = [sp for sp in spans if not held(sp.start, sp.end)]
     _mark_parens(text, spans)
     chosen, doc_cc = _resolve(text, spans)
     mentions = [_mention(text, sp, c[0], c[1]) for sp, c in zip(spans, chosen, strict=True)
@@ -898,12 +940,6 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
     """The most likely location of a single-incident text: the first precise place it leads with."""
     if not mentions:
         return None
-    cm = _COORDS_FOR.search(text)
-    if cm:
-        want = fold_key(cm.group(1))
-        for m in mentions:
-            if fold_key(m.name) == want and m.kind != "country":
-                return m
     own = [m for m in mentions if not m.in_parens]
     # "Din Daeng district of Bangkok": the container names where the known part lies
     inner = [(a, b) for a, b in zip(own, own[1:], strict=False)

@@ -89,12 +89,6 @@ def test_seed_article_resolves_zummar_and_rumaylan():
     assert p is not None and p.location == "Zummar"
 
 
-def test_primary_prefers_acled_coordinates_note():
-    text = "Gunmen killed a civilian in Sewesxx (Elgeyo-Marakwet, coordinates for Iten used)."
-    p = primary_place(find_places(text), text)
-    assert p is not None and p.location == "Iten" and p.country_code == "KE"
-
-
 def test_empty_text():
     assert find_places("") == []
     assert primary_place([], "") is None
