@@ -9,10 +9,12 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
+from ingest.bounds import bounded_seconds
 from ingest.config import Settings
 from ingest.es import NewswatchError
 from ingest.feeds import PollResult
 from ingest.feedspec import FeedSpec
+from ingest.schema import fit_document
 from ingest.times import iso, parse_iso
 
 BACKOFF_BASE = timedelta(minutes=10)
@@ -61,8 +63,9 @@ def next_state(state: FeedState | None, result: PollResult, now: datetime) -> Fe
     if result.status == "failed":
         failures = state.consecutive_failures + 1
         wait = backoff(failures)
-        if result.retry_after_s:  # the server said how long to stay away (capped)
-            wait = max(wait, min(BACKOFF_CAP, timedelta(seconds=result.retry_after_s)))
+        asked = bounded_seconds(result.retry_after_s, BACKOFF_CAP.total_seconds())
+        if asked:  # the server said how long to stay away (capped)
+            wait = max(wait, timedelta(seconds=asked))
         return replace(state, last_polled=polled, last_status="failed",
                        last_error=result.detail or result.reason, last_reason=result.reason,
                        consecutive_failures=failures, next_poll_after=iso(now + wait))
@@ -111,7 +114,7 @@ def feed_document(spec: FeedSpec, state: FeedState) -> dict[str, Any]:
     doc = {"feed_id": spec.id, "name": spec.name, "url": spec.url, "language": spec.language,
            "country": spec.country, "region": spec.region, "tags": list(spec.tags)}
     doc.update(asdict(state))
-    return doc
+    return fit_document("feeds", doc)
 
 
 def load_states(client: Elasticsearch, settings: Settings,

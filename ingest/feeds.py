@@ -20,6 +20,7 @@ import courlan
 import feedparser
 import httpx
 
+from ingest.bounds import bounded_seconds, plausible_time, valid_strings
 from ingest.config import Settings
 from ingest.http import FEED_ACCEPT, FetchReason, fetch_url_async, make_client, run_sync
 from ingest.ids import article_id
@@ -159,9 +160,10 @@ def _iso(struct: time.struct_time | None) -> str | None:
     if not struct:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(struct), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = plausible_time(datetime.fromtimestamp(calendar.timegm(struct), UTC))
     except (OverflowError, ValueError, OSError):
         return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def _iso_text(text: Any) -> str | None:
@@ -174,7 +176,11 @@ def _iso_text(text: Any) -> str | None:
         return _iso(parsed)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        moment = plausible_time(moment.astimezone(UTC))
+    except (OverflowError, ValueError):
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def _plain(text: Any, limit: int = 2000) -> str | None:
@@ -271,6 +277,7 @@ def _finish(raw: Iterable[dict[str, Any]], source: str, title: str | None,
     seen: set[str] = set()
     dropped = 0
     for item in raw:
+        item = valid_strings(item)  # e.g. a JSON "\ud800" escape: not encodable as UTF-8
         link = item.pop("link")
         base = item.pop("base")
         if not isinstance(link, str) or not link.strip():
@@ -288,7 +295,8 @@ def _finish(raw: Iterable[dict[str, Any]], source: str, title: str | None,
         seen.add(key)
         entries.append(FeedEntry(source=source, link=link, canonical_url=canonical,
                                  article_id=key, **item))
-    return ParsedFeed(True, FeedReason.OK, detail, title, tuple(entries), version, bozo, dropped)
+    return ParsedFeed(True, FeedReason.OK, detail, valid_strings(title), tuple(entries), version,
+                      bozo, dropped)
 
 
 def parse_feed(data: bytes, source: str, *, base_url: str | None = None,
@@ -401,20 +409,24 @@ async def poll_feed_async(spec: FeedSpec, state: FeedState | None, settings: Set
                           f"{type(exc).__name__}: {exc}", elapsed_s=time.monotonic() - start)
 
 
+MAX_RETRY_AFTER_S = 24 * 3600.0  # a longer Retry-After is read as this (feed_store caps lower)
+
+
 def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), at most
+    MAX_RETRY_AFTER_S."""
     if not value or not value.strip():
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return bounded_seconds(float(value), MAX_RETRY_AFTER_S)
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+    return bounded_seconds((moment - datetime.now(UTC)).total_seconds(), MAX_RETRY_AFTER_S)
 
 
 def _content_type_header(media: str | None, charset: str | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,7 +18,7 @@ from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError
 from ingest.ids import article_id as make_article_id
 from ingest.ids import incident_id as make_incident_id
-from ingest.schema import INCIDENT_FIELDS, SchemaError
+from ingest.schema import INCIDENT_FIELDS, SchemaError, fit_document
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,12 @@ class IndexReport:
     failures: list[tuple[str, str]] = field(default_factory=list)
     # ingest_lag_s of the articles written (those with a publication time)
     ingest_lags_s: list[float] = field(default_factory=list)
+    # ids of articles Elasticsearch refused for what they are (a mapping error): the same
+    # document would fail again, so the caller may give them up; their incidents are removed
+    refused_articles: list[str] = field(default_factory=list)
+    # ids of articles not written for a reason that may pass (an incident or the article
+    # failed: a write block, 429, 5xx...): the caller must try them again
+    unwritten_articles: list[str] = field(default_factory=list)
 
 
 def _unavailable(exc: Exception) -> ElasticsearchUnavailable:
@@ -153,7 +160,9 @@ def build_documents(
     article["injured_total"] = _total(i.get("injured") for i in incidents)
     article["incident_count"] = len(incident_docs)
     article["geo"] = next((d["geo"] for d in incident_docs if d["geo"]), None)
-    return article, incident_docs
+    # whatever came from the network, Elasticsearch must accept it (valid UTF-8, keyword sizes)
+    return (fit_document("articles", article),
+            [fit_document("incidents", body) for body in incident_docs])
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
@@ -266,11 +275,14 @@ def index_articles(
     use_aliases = not targets
     _require(client, {articles_index, incidents_index})
     dead = _DeadLetters(settings.dead_letter_dir, now)
-    counts = {"articles": 0, "incidents": 0, "stale": 0}
-    failures: list[tuple[str, str]] = []
     lags: list[float] = []
+    refused: list[str] = []  # articles refused for what they are (dead-lettered)
+    unwritten: list[str] = []  # articles not written for a reason that may pass
     dead_path: Path | None = None
 
+    writer = _Writer(client, dead, require_alias=use_aliases, refresh=refresh,
+                     max_retries=max_retries, initial_backoff=initial_backoff,
+                     max_backoff=max_backoff)
     for chunk in _batched(items, max(1, chunk_articles)):
         built = [build_documents(doc, incs, now=now, keep_indexed=keep_indexed)
                  for doc, incs in chunk]
@@ -279,48 +291,99 @@ def index_articles(
             stale = _stale_incident_ids(client, articles_index, incidents_index, new_counts)
         except TransportError as exc:
             raise _unavailable(exc) from exc
+        # 1. incidents first (and stale ones removed): the article document is the commit
+        # marker, written only once all its incidents are, so a failure or a kill between
+        # two bulk requests never leaves an article with part of its incidents
+        failed = writer.write(
+            [("incidents", incidents_index, inc["incident_id"], inc)
+             for _, incs in built for inc in incs],
+            deletes=[("stale", incidents_index, sid) for sid in sorted(stale)])
+        incomplete = {inc["article_id"] for _, incs in built for inc in incs
+                      if inc["incident_id"] in failed}
+        # 2. the articles whose incidents are all written
+        ready = [article for article, _ in built if article["article_id"] not in incomplete]
+        failed_articles = writer.write(
+            [("articles", articles_index, a["article_id"], a) for a in ready])
+        for article in ready:
+            if article["article_id"] not in failed_articles and \
+                    article.get("ingest_lag_s") is not None:
+                lags.append(round(article["ingest_lag_s"], 1))
+        for aid in incomplete:
+            unwritten.append(aid)
+        for aid, status in failed_articles.items():
+            (refused if _refused_for_good(status) else unwritten).append(aid)
+        # 3. no incident of an article that was not written stays behind
+        orphans = [inc["incident_id"] for article, incs in built for inc in incs
+                   if article["article_id"] in incomplete | set(failed_articles)
+                   and inc["incident_id"] not in failed]
+        writer.write([], deletes=[("orphans", incidents_index, oid) for oid in orphans],
+                     keep_failures=False)
+        dead_path = dead.flush() or dead_path
+
+    if writer.failures:
+        log.warning("%d documents failed to index; kept in %s", len(writer.failures), dead_path)
+    return IndexReport(
+        articles_indexed=writer.counts["articles"],
+        incidents_indexed=writer.counts["incidents"] - writer.counts["orphans"],
+        stale_incidents_removed=writer.counts["stale"],
+        failed=len(writer.failures),
+        dead_letter_path=dead_path,
+        failures=writer.failures,
+        ingest_lags_s=lags,
+        refused_articles=refused,
+        unwritten_articles=unwritten,
+    )
+
+
+def _refused_for_good(status: Any) -> bool:
+    """A document Elasticsearch refuses for what it is (mapping, parsing: 400) fails the same
+    way on every try; a block (403), a conflict, 429 or 5xx may pass."""
+    return status == 400
+
+
+class _Writer:
+    """Bulk requests of one index_articles call: counts what was written by kind, keeps
+    every failure (and its document, in the dead letters)."""
+
+    def __init__(self, client: Elasticsearch, dead: _DeadLetters, **bulk_options: Any) -> None:
+        self.client = client
+        self.dead = dead
+        self.options = bulk_options
+        self.counts: Counter[str] = Counter()
+        self.failures: list[tuple[str, str]] = []
+
+    def write(self, docs: Sequence[tuple[str, str, str, dict]], *,
+              deletes: Sequence[tuple[str, str, str]] = (),
+              keep_failures: bool = True) -> dict[str, Any]:
+        """Index docs ((kind, index, id, source)) and delete ids ((kind, index, id));
+        returns {id: status} of what failed."""
         sent: dict[tuple[str, str], tuple[str, str, dict | None]] = {}
         actions: list[dict] = []
-        for article, incs in built:
-            sent[("index", article["article_id"])] = ("articles", articles_index, article)
-            actions.append({"_op_type": "index", "_index": articles_index,
-                            "_id": article["article_id"], "_source": article})
-            for inc in incs:
-                sent[("index", inc["incident_id"])] = ("incidents", incidents_index, inc)
-                actions.append({"_op_type": "index", "_index": incidents_index,
-                                "_id": inc["incident_id"], "_source": inc})
-        for stale_id in sorted(stale):
-            sent[("delete", stale_id)] = ("stale", incidents_index, None)
-            actions.append({"_op_type": "delete", "_index": incidents_index, "_id": stale_id})
-
-        for ok, op, info in _bulk(client, actions, require_alias=use_aliases, refresh=refresh,
-                                  max_retries=max_retries, initial_backoff=initial_backoff,
-                                  max_backoff=max_backoff):
+        for kind, index, doc_id, source in docs:
+            sent[("index", doc_id)] = (kind, index, source)
+            actions.append({"_op_type": "index", "_index": index, "_id": doc_id,
+                            "_source": source})
+        for kind, index, doc_id in deletes:
+            sent[("delete", doc_id)] = (kind, index, None)
+            actions.append({"_op_type": "delete", "_index": index, "_id": doc_id})
+        failed: dict[str, Any] = {}
+        if not actions:
+            return failed
+        for ok, op, info in _bulk(self.client, actions, **self.options):
             doc_id = info.get("_id", "")
             kind, index, document = sent.get((op, doc_id), ("unknown", info.get("_index"), None))
             if ok:
-                counts[kind] = counts.get(kind, 0) + 1
-                if kind == "articles" and document and document.get("ingest_lag_s") is not None:
-                    lags.append(round(document["ingest_lag_s"], 1))
+                self.counts[kind] += 1
                 continue
             if op == "delete" and info.get("status") == 404:
-                continue  # already gone: nothing stale to remove
+                continue  # already gone: nothing to remove
+            failed[doc_id] = info.get("status")
+            if not keep_failures:
+                continue
             error = info.get("error", f"status {info.get('status')}")
-            failures.append((doc_id, _reason(error)))
-            dead.add(index or "", doc_id, op, info.get("status"), error, document)
-        dead_path = dead.flush() or dead_path
-
-    if failures:
-        log.warning("%d documents failed to index; kept in %s", len(failures), dead_path)
-    return IndexReport(
-        articles_indexed=counts["articles"],
-        incidents_indexed=counts["incidents"],
-        stale_incidents_removed=counts["stale"],
-        failed=len(failures),
-        dead_letter_path=dead_path,
-        failures=failures,
-        ingest_lags_s=lags,
-    )
+            self.failures.append((doc_id, _reason(error)))
+            self.dead.add(index or "", doc_id, op, info.get("status"), error, document)
+        return failed
 
 
 def _bulk(client: Elasticsearch, actions: list[dict], *, require_alias: bool,
@@ -369,17 +432,18 @@ def index_incidents_into(
                           keep_indexed=True, **options)
 
 
-def known_articles(
+def stored_articles(
     client: Elasticsearch, settings: Settings, ids: Sequence[str], *, chunk: int = 1000
-) -> dict[str, str | None]:
-    """For the ids already indexed: id -> stored `updated` (or `published`, or None)."""
+) -> dict[str, dict]:
+    """For the ids already indexed: id -> {updated, published, incident_count,
+    extractor_version} as stored (real-time gets: writes not yet refreshed are seen)."""
     alias = settings.index("articles")
-    known: dict[str, str | None] = {}
+    stored: dict[str, dict] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), chunk):
         part = unique[start:start + chunk]
         try:
-            got = client.mget(index=alias, ids=part, source_includes=["updated", "published"])
+            got = client.mget(index=alias, ids=part, source_includes=list(_STORED_FIELDS))
         except TransportError as exc:
             raise _unavailable(exc) from exc
         except ApiError as exc:
@@ -388,9 +452,53 @@ def known_articles(
             raise
         for doc in got.body.get("docs", []):
             if doc.get("found"):
-                source = doc.get("_source") or {}
-                known[doc["_id"]] = source.get("updated") or source.get("published")
-    return known
+                stored[doc["_id"]] = doc.get("_source") or {}
+    return stored
+
+
+_STORED_FIELDS = ("updated", "published", "incident_count", "extractor_version")
+
+
+def known_articles(
+    client: Elasticsearch, settings: Settings, ids: Sequence[str], *, chunk: int = 1000
+) -> dict[str, str | None]:
+    """For the ids already indexed: id -> stored `updated` (or `published`, or None)."""
+    return {aid: source.get("updated") or source.get("published")
+            for aid, source in stored_articles(client, settings, ids, chunk=chunk).items()}
+
+
+def incomplete_articles(client: Elasticsearch, settings: Settings,
+                        stored: Mapping[str, Mapping[str, Any]], *, chunk: int = 1000
+                        ) -> set[str]:
+    """Ids of stored articles that lack some of their incidents: fewer incidents of the
+    article's extractor version than its incident_count (left so by an older version, a write
+    that failed or a kill). Their incident ids are known (article id + ordinal), so this is
+    real-time gets, no search."""
+    wanted: dict[str, tuple[str, str | None]] = {}  # incident id -> (article id, version)
+    for aid, source in stored.items():
+        count = source.get("incident_count")
+        if isinstance(count, int) and count > 0:
+            for ordinal in range(count):
+                wanted[make_incident_id(aid, ordinal)] = (aid, source.get("extractor_version"))
+    if not wanted:
+        return set()
+    alias = settings.index("incidents")
+    missing: set[str] = set()
+    ids = list(wanted)
+    quiet = client.options(ignore_status=404)
+    for start in range(0, len(ids), chunk):
+        try:
+            got = quiet.mget(index=alias, ids=ids[start:start + chunk],
+                             source_includes=["extractor_version"])
+        except TransportError as exc:
+            raise _unavailable(exc) from exc
+        for doc in got.body.get("docs", []):
+            aid, version = wanted[doc["_id"]]
+            found = doc.get("found") and (
+                version is None or (doc.get("_source") or {}).get("extractor_version") == version)
+            if not found:
+                missing.add(aid)
+    return missing
 
 
 def iter_articles(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
+from ingest.bounds import valid_strings
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError
 
@@ -19,7 +21,14 @@ SCHEMA_VERSION = 1
 # Fields that get an English-stemmed sub-field when the cluster has analysis-common.
 ENGLISH_FIELDS = ("title", "text", "description")
 
-_KEYWORD = {"type": "keyword"}
+# Elasticsearch refuses a keyword term over 32,766 bytes (the whole document with it); a
+# character is at most 4 bytes in UTF-8, so values are cut to this many characters in code
+# (fit_document) and the mappings ignore longer ones for search (`ignore_above`).
+KEYWORD_MAX_CHARS = 8000
+# list-valued keyword fields (authors, tags, actors...) keep at most this many values
+KEYWORD_MAX_VALUES = 200
+
+_KEYWORD = {"type": "keyword", "ignore_above": KEYWORD_MAX_CHARS}
 _DATE = {"type": "date"}
 _INT = {"type": "integer"}
 _FLOAT = {"type": "float"}
@@ -112,8 +121,8 @@ FEED_FIELDS: dict[str, dict] = {
     "country": _KEYWORD,
     "region": _KEYWORD,
     "tags": _KEYWORD,
-    "etag": {"type": "keyword", "index": False},
-    "last_modified": {"type": "keyword", "index": False},
+    "etag": {"type": "keyword", "index": False, "ignore_above": KEYWORD_MAX_CHARS},
+    "last_modified": {"type": "keyword", "index": False, "ignore_above": KEYWORD_MAX_CHARS},
     "last_polled": _DATE,
     "last_status": _KEYWORD,
     "last_error": _text_with_keyword(1024),
@@ -124,6 +133,8 @@ FEED_FIELDS: dict[str, dict] = {
     "last_full_poll": _DATE,
     # articles of this feed refused for good (404, not HTML, too short...): not fetched again
     "rejected_ids": {"type": "keyword", "index": False},
+    # articles that failed for a reason that may pass: {id: [failures, next try (ISO 8601)]}
+    "retries": {"type": "object", "enabled": False},
 }
 
 FIELDS: dict[str, dict[str, dict]] = {
@@ -131,6 +142,22 @@ FIELDS: dict[str, dict[str, dict]] = {
     "incidents": INCIDENT_FIELDS,
     "feeds": FEED_FIELDS,
 }
+
+
+def fit_document(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `doc` that Elasticsearch accepts whatever came from the network: every string
+    valid UTF-8, keyword values cut to KEYWORD_MAX_CHARS, keyword lists to KEYWORD_MAX_VALUES."""
+    fitted: dict[str, Any] = valid_strings(dict(doc))
+    for name, spec in FIELDS[kind].items():
+        if spec.get("type") != "keyword" or name not in fitted:
+            continue
+        value = fitted[name]
+        if isinstance(value, str):
+            fitted[name] = value[:KEYWORD_MAX_CHARS]
+        elif isinstance(value, list | tuple):
+            fitted[name] = [v[:KEYWORD_MAX_CHARS] if isinstance(v, str) else v
+                            for v in value[:KEYWORD_MAX_VALUES]]
+    return fitted
 
 
 class SchemaError(NewswatchError):

@@ -99,7 +99,11 @@ def test_rejected_document_goes_to_dead_letters_and_the_rest_index(ready):
     batch = [(_article("http://example.test/good"), [_incident()]), (bad, [_incident()]),
              (unknown_field, [])]
     report = index_articles(client, settings, batch, now=NOW)
-    assert (report.articles_indexed, report.incidents_indexed, report.failed) == (1, 2, 2)
+    # the refused article's incident is not kept: no incident without its article
+    assert (report.articles_indexed, report.incidents_indexed, report.failed) == (1, 1, 2)
+    assert sorted(report.refused_articles) == sorted([bad["article_id"],
+                                                      unknown_field["article_id"]])
+    assert _count(client, settings, "incidents") == 1
     assert {fid for fid, _ in report.failures} == {bad["article_id"], unknown_field["article_id"]}
     reasons = dict(report.failures)
     assert "word_count" in reasons[bad["article_id"]]
@@ -131,13 +135,19 @@ def test_reextraction_with_fewer_incidents_removes_stale_ones(ready):
     assert _count(client, settings, "incidents") == 0
 
 
-def test_stale_incidents_found_by_search_when_the_article_failed(ready):
+def test_a_refused_article_leaves_no_incidents_and_orphans_are_found_by_search(ready):
     client, settings = ready
     doc = _article("http://example.test/orphans")
-    broken = {**doc, "word_count": "x"}  # article rejected, its incidents stored
+    broken = {**doc, "word_count": "x"}  # the article is refused: its incidents must go too
     first = index_articles(client, settings, [(broken, [_incident(), _incident()])], now=NOW,
                            refresh="wait_for")
-    assert (first.failed, first.incidents_indexed) == (1, 2)
+    assert (first.failed, first.incidents_indexed) == (1, 0)
+    assert first.refused_articles == [doc["article_id"]]
+    assert _count(client, settings, "incidents") == 0
+    # an orphan left by an older version (or a kill between two requests) is found by search
+    orphan = build_documents(doc, [_incident(), _incident()], now=NOW)[1][1]
+    client.index(index=settings.index("incidents"), id=orphan["incident_id"], document=orphan,
+                 refresh="wait_for")
     report = index_articles(client, settings, [(doc, [_incident()])], now=NOW)
     assert report.stale_incidents_removed == 1 and report.failed == 0
     assert _count(client, settings, "incidents") == 1

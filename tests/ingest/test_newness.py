@@ -28,3 +28,10 @@ def test_nothing_known_keeps_everything_once():
     entries = [entry("https://e.example/1"), entry("https://e.example/2")]
     assert select_new(entries, {}) == entries
     assert select_new([], {}) == []
+
+
+def test_an_article_stored_without_all_its_incidents_is_fetched_again():
+    entries = [entry("https://e.example/a"), entry("https://e.example/b")]
+    known = {entries[0].article_id: None, entries[1].article_id: None}
+    assert select_new(entries, known) == []
+    assert select_new(entries, known, incomplete={entries[1].article_id}) == [entries[1]]
