@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,13 @@ from ingest.es import ElasticsearchUnavailable, NewswatchError
 TARGETS = ("articles", "incidents")
 SORTS = ("relevance", "date")
 INTERVALS = ("hour", "day", "week", "month", "quarter", "year")
+# A query is words a person typed: longer ones are refused before they reach the node (20,000
+# words over 7 fields expand to 140,000 clauses, which held a node for minutes).
+MAX_QUERY_CHARS = 4096
+MAX_QUERY_TERMS = 256
+# Highlight at most the node's per-index limit (-1 = index.highlight.max_analyzed_offset,
+# 1M characters by default) instead of failing the whole page on one longer article.
+HIGHLIGHT_MAX_ANALYZED_OFFSET = -1
 
 
 class SearchError(NewswatchError):
@@ -51,6 +59,12 @@ FIELDS: dict[str, Field] = {
     "geo_precision": Field(None, "geo_precision"),
 }
 
+# Scores faceted and filtered by named ranges: name -> (field per target, {bucket: [from, to)}).
+RANGES: dict[str, tuple[Field, dict[str, tuple[float | None, float | None]]]] = {
+    "incident_relevance": (Field("incident_relevance", None),
+                           {"relevant": (0.5, None), "not_relevant": (None, 0.5)}),
+}
+
 # Per target: full-text fields (with boosts), time field, id field, fatalities field,
 # highlighted fields.
 QUERY_FIELDS = {
@@ -80,7 +94,25 @@ class SearchResult:
 
 def valid_names(target: str) -> list[str]:
     """The filter and facet names that work on a target."""
-    return sorted(name for name, f in FIELDS.items() if getattr(f, target) is not None)
+    fields = {**FIELDS, **{name: f for name, (f, _b) in RANGES.items()}}
+    return sorted(name for name, f in fields.items() if getattr(f, target) is not None)
+
+
+def _range(name: str, target: str, what: str, bucket: str | None = None) -> dict:
+    """The range filter (bucket given) or range aggregation of a RANGES name."""
+    spec, buckets = RANGES[name]
+    es_field = getattr(spec, target)
+    if es_field is None or (bucket is not None and bucket not in buckets):
+        raise SearchError(f"unknown {what} {name}={bucket} for {target}; valid: "
+                          + ", ".join(f"{name}={b}" for b in buckets))
+    if bucket is not None:
+        low, high = buckets[bucket]
+        return {"range": {es_field: {k: v for k, v in (("gte", low), ("lt", high))
+                                     if v is not None}}}
+    return {"range": {"field": es_field, "ranges": [
+        {"key": b, **({"from": lo} if lo is not None else {}), **({"to": hi} if hi is not None
+                                                                  else {})}
+        for b, (lo, hi) in buckets.items()]}}
 
 
 def _field(name: str, target: str, what: str) -> str:
@@ -98,8 +130,71 @@ def _user_query(text: str) -> str:
     return re.sub(r"(?<=\s)OR(?=\s)", "|", re.sub(r"(?<=\s)AND(?=\s)", "+", text))
 
 
-def _time_value(value: str | date | datetime) -> str:
-    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+_DATE_MATH = re.compile(r"now([+-]\d+[yMwdhHms])*(/[yMwdhHms])?")
+# the part of Elasticsearch's strict_date_optional_time that people type
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?"
+                       r"(Z|[+-]\d{2}:\d{2})?)?")
+
+
+def time_bound(value: str | date | datetime, what: str = "date") -> str:
+    """A range bound Elasticsearch accepts: a date, an ISO 8601 time or date math (now-7d);
+    SearchError naming `what` and the forms expected otherwise."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    text = str(value).strip()
+    if _DATE_MATH.fullmatch(text):
+        return text
+    if _ISO_TIME.fullmatch(text):
+        try:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))  # a real day and time
+            return text
+        except ValueError:
+            pass
+    raise SearchError(f"{what} {text!r}: expected YYYY-MM-DD, an ISO 8601 time "
+                      "(2024-04-21T10:00:00Z) or now-<N><unit> (now-7d)")
+
+
+def check_point(lat: float, lon: float, km: float, what: str = "near") -> None:
+    """SearchError unless lat/lon are a place on Earth and km a positive distance."""
+    if not all(math.isfinite(v) for v in (lat, lon, km)):
+        raise SearchError(f"{what}: expected finite numbers LAT,LON,KM")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise SearchError(f"{what}: expected latitude -90..90 and longitude "
+                          "-180..180")
+    if not 0 < km <= 20_100:
+        raise SearchError(f"{what}: expected a radius in km more than 0 and at most 20100")
+
+
+def check_bbox(west: float, south: float, east: float, north: float,
+               what: str = "bbox") -> None:
+    """SearchError unless the box is WEST,SOUTH,EAST,NORTH in degrees with south <= north."""
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise SearchError(f"{what}: expected finite numbers WEST,SOUTH,EAST,NORTH")
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise SearchError(f"{what}: expected WEST,SOUTH,EAST,NORTH "
+                          "with longitudes -180..180, latitudes -90..90 and SOUTH <= NORTH")
+
+
+def check_search_after(values: Any, sort: str = "relevance", what: str = "search_after") -> list:
+    """The `next_search_after` of a previous page, as a list the sort accepts."""
+    length = 2 if sort == "date" else 3
+    if not (isinstance(values, list) and len(values) == length and all(
+            v is None or isinstance(v, str | int | float) and not isinstance(v, bool)
+            for v in values)):
+        raise SearchError(f"{what}: expected the JSON list of {length} values printed as "
+                          f"next_search_after by the previous page (sort {sort})")
+    return values
+
+
+def check_query(text: str) -> None:
+    """SearchError when a query is longer than a person would type (see MAX_QUERY_*)."""
+    words = len(text.split())
+    if words > MAX_QUERY_TERMS:
+        raise SearchError(f"the query has {words} words; at most {MAX_QUERY_TERMS} words are "
+                          "searched - shorten it")
+    if len(text) > MAX_QUERY_CHARS:
+        raise SearchError(f"the query has {len(text)} characters; at most {MAX_QUERY_CHARS} "
+                          "are searched - shorten it")
 
 
 def build_request(
@@ -133,15 +228,18 @@ def build_request(
     time_field = TIME_FIELD[target]
     filter_clauses: list[dict] = []
     for name, value in (filters or {}).items():
+        if name in RANGES:
+            filter_clauses.append(_range(name, target, "filter", str(value)))
+            continue
         es_field = _field(name, target, "filter")
         values = [value] if isinstance(value, str | int | float) else list(value)
         filter_clauses.append({"terms": {es_field: [str(v) for v in values]}})
     if date_from is not None or date_to is not None:
         bounds: dict[str, str] = {}
         if date_from is not None:
-            bounds["gte"] = _time_value(date_from)
+            bounds["gte"] = time_bound(date_from, "date_from")
         if date_to is not None:
-            bounds["lte"] = _time_value(date_to)
+            bounds["lte"] = time_bound(date_to, "date_to")
         filter_clauses.append({"range": {time_field: bounds}})
     if fatalities_min is not None or fatalities_max is not None:
         bounds_n: dict[str, int] = {}
@@ -152,16 +250,19 @@ def build_request(
         filter_clauses.append({"range": {FATALITIES_FIELD[target]: bounds_n}})
     if near is not None:
         lat, lon, km = near
+        check_point(float(lat), float(lon), float(km))
         filter_clauses.append({"geo_distance": {"distance": f"{float(km)}km",
                                                 "geo": {"lat": float(lat), "lon": float(lon)}}})
     if bbox is not None:
         west, south, east, north = bbox
+        check_bbox(float(west), float(south), float(east), float(north))
         filter_clauses.append({"geo_bounding_box": {"geo": {
             "top_left": {"lat": float(north), "lon": float(west)},
             "bottom_right": {"lat": float(south), "lon": float(east)},
         }}})
 
     text = (query or "").strip()
+    check_query(text)
     must: list[dict] = []
     if text:
         must.append({"simple_query_string": {
@@ -177,7 +278,7 @@ def build_request(
     by_date = {time_field: {"order": "desc", "missing": "_last", "unmapped_type": "date"}}
     body["sort"] = [by_date, tiebreak] if sort == "date" else ["_score", by_date, tiebreak]
     if search_after:
-        body["search_after"] = list(search_after)
+        body["search_after"] = check_search_after(list(search_after), sort)
     excludes = DEFAULT_EXCLUDES[target] if source_excludes is None else tuple(source_excludes)
     if excludes:
         body["_source"] = {"excludes": list(excludes)}
@@ -186,11 +287,12 @@ def build_request(
         body["highlight"] = {
             "fields": {name: {} for name in HIGHLIGHT_FIELDS[target]},
             "fragment_size": 160, "number_of_fragments": 2, "require_field_match": False,
+            "max_analyzed_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
         }
     aggs: dict[str, dict] = {}
     for name in facets:
-        aggs[f"facet:{name}"] = {"terms": {"field": _field(name, target, "facet"),
-                                           "size": facet_size}}
+        aggs[f"facet:{name}"] = _range(name, target, "facet") if name in RANGES else \
+            {"terms": {"field": _field(name, target, "facet"), "size": facet_size}}
     if histogram:
         aggs["histogram"] = {"date_histogram": {"field": time_field,
                                                 "calendar_interval": histogram,
@@ -215,8 +317,10 @@ def search(
     facets = list(options.get("facets", ()))
     body = build_request(query, target=target, **options)
     index = settings.index(target)
+    # one try: a search that timed out would time out again, four times as long in all
+    once = client.options(max_retries=0, retry_on_timeout=False)
     try:
-        response = client.search(index=index, **body).body
+        response = once.search(index=index, **body).body
     except TransportError as exc:
         raise ElasticsearchUnavailable(
             f"Elasticsearch did not answer the search ({type(exc).__name__}: {exc}); start it "

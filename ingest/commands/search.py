@@ -14,7 +14,16 @@ from rich.table import Table
 
 from ingest.commands import load_settings, table_console
 from ingest.es import NewswatchError, connect
-from ingest.search import SearchResult, search
+from ingest.search import (
+    SearchError,
+    SearchResult,
+    check_bbox,
+    check_point,
+    check_query,
+    check_search_after,
+    search,
+    time_bound,
+)
 
 
 def _coords(text: str, count: int, what: str) -> tuple[float, ...]:
@@ -23,8 +32,30 @@ def _coords(text: str, count: int, what: str) -> tuple[float, ...]:
     except ValueError:
         values = ()
     if len(values) != count:
-        raise argparse.ArgumentTypeError(f"{what}: expected {count} comma-separated numbers")
+        raise argparse.ArgumentTypeError(f"{text!r}: expected {count} comma-separated numbers "
+                                         f"{what}")
+    try:
+        (check_point if count == 3 else check_bbox)(*values, what=repr(text))
+    except SearchError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return values
+
+
+def _time(text: str) -> str:
+    try:
+        return time_bound(text, "")
+    except SearchError as exc:
+        raise argparse.ArgumentTypeError(str(exc).strip()) from None
+
+
+def _size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        size = -1
+    if not 0 <= size <= 10_000:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number 0..10000")
+    return size
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,17 +65,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="count values of F (event_type, country, actor, source, ...)")
     parser.add_argument("--filter", action="append", default=[], metavar="F=V",
                         help="keep only F=V (repeat F for any-of)")
-    parser.add_argument("--since", help="from this date (YYYY-MM-DD or ISO time)")
-    parser.add_argument("--until", help="up to this date")
-    parser.add_argument("--near", type=lambda t: _coords(t, 3, "--near"), metavar="LAT,LON,KM")
-    parser.add_argument("--bbox", type=lambda t: _coords(t, 4, "--bbox"),
+    parser.add_argument("--since", type=_time,
+                        help="from this date (YYYY-MM-DD, ISO time or now-7d)")
+    parser.add_argument("--until", type=_time, help="up to this date (same forms)")
+    parser.add_argument("--near", type=lambda t: _coords(t, 3, "LAT,LON,KM"),
+                        metavar="LAT,LON,KM")
+    parser.add_argument("--bbox", type=lambda t: _coords(t, 4, "WEST,SOUTH,EAST,NORTH"),
                         metavar="WEST,SOUTH,EAST,NORTH")
     parser.add_argument("--fatalities-min", type=int)
     parser.add_argument("--fatalities-max", type=int)
     parser.add_argument("--sort", choices=["relevance", "date"], default="relevance")
-    parser.add_argument("--size", type=int, default=10)
+    parser.add_argument("--size", type=_size, default=10, help="hits per page (0..10000)")
     parser.add_argument("--after", help="next page: the JSON `next_search_after` of a --json run")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
 
 
 def _filters(pairs: list[str]) -> dict[str, list[str]]:
@@ -61,10 +101,11 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings("search")
     target: Literal["articles", "incidents"] = "incidents" if args.incidents else "articles"
     try:
-        after = json.loads(args.after) if args.after else None
-    except json.JSONDecodeError:
-        print("newswatch search: --after must be the JSON list printed as next_search_after",
-              file=sys.stderr)
+        after = check_search_after(_json(args.after), args.sort, "--after") \
+            if args.after else None
+        check_query((args.query or "").strip())
+    except SearchError as exc:
+        print(f"newswatch search: {exc}", file=sys.stderr)
         return 2
     try:
         result = search(
