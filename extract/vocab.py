@@ -9,9 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from extract import paths
 from extract.phrases import PhraseMatcher, Substrings
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @dataclass(frozen=True)
@@ -78,5 +77,5 @@ def get() -> Vocab:
     if _VOCAB is None:
         with _LOCK:
             if _VOCAB is None:
-                _VOCAB = _build(SEEDS)
+                _VOCAB = _build(paths.seeds_dir())
     return _VOCAB

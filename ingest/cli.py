@@ -7,7 +7,7 @@ import importlib
 import sys
 from dataclasses import dataclass
 
-from ingest.config import SettingsError
+from ingest.config import SettingsError, configure_extract
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if module is None:
         print(f"newswatch {args.command}: not built yet in this version", file=sys.stderr)
         return 2
+    configure_extract()  # NEWSWATCH_SEEDS / NEWSWATCH_CACHE_DIR, also for extract-only commands
     try:
         return int(module.run(args) or 0)  # type: ignore[attr-defined]
     except SettingsError as exc:  # a command that read settings itself: same one line

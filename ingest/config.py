@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from extract import paths
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,8 +20,16 @@ class SettingsError(ValueError):
     it accepts, so a bad deployment stops at once instead of failing every feed."""
 
 
-def _seeds_dir() -> Path:
-    return Path(os.environ.get("NEWSWATCH_SEEDS", REPO_ROOT / "seeds"))
+def _data_dirs(env) -> dict[str, Path]:
+    """seeds_dir / cache_dir from NEWSWATCH_SEEDS / NEWSWATCH_CACHE_DIR, where set."""
+    names = {"NEWSWATCH_SEEDS": "seeds_dir", "NEWSWATCH_CACHE_DIR": "cache_dir"}
+    return {name: Path(env[var]) for var, name in names.items() if env.get(var)}
+
+
+def configure_extract(env: dict[str, str] | None = None) -> None:
+    """Tell extract/ where seeds/ and the gazetteer cache are, for commands that need no other
+    setting (Settings.from_env does the same with its own values)."""
+    paths.configure(**_data_dirs(os.environ if env is None else env))
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -36,7 +46,9 @@ class Settings:
     es_api_key: str | None = None
     es_ca_certs: str | None = None
     index_prefix: str = "newswatch"
-    seeds_dir: Path = field(default_factory=_seeds_dir)
+    # seeds/ shipped with the package (or the checkout's) and where built tables are cached
+    seeds_dir: Path = field(default_factory=paths.packaged_seeds_dir)
+    cache_dir: Path = field(default_factory=paths.default_cache_dir)
     feeds_file: Path | None = None
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
     http_timeout_s: float = 20.0
@@ -59,7 +71,8 @@ class Settings:
     max_article_attempts: int = 5
     # hosts/networks the SSRF guard lets through, e.g. "127.0.0.1" in tests and the demo
     allow_private_hosts: tuple[str, ...] = ()
-    dead_letter_dir: Path = field(default_factory=lambda: REPO_ROOT / ".cache" / "dead-letter")
+    dead_letter_dir: Path = field(default_factory=lambda: paths.default_cache_dir()
+                                  / "dead-letter")
     # index settings applied by the templates (ingest/schema.py); one node needs 0 replicas
     index_shards: int = 1
     index_replicas: int = 0
@@ -80,8 +93,7 @@ class Settings:
         for name, rule in NUMBERS.items():
             if env.get(rule.variable):
                 values[name] = rule.parse(env[rule.variable])
-        if env.get("NEWSWATCH_SEEDS"):
-            values["seeds_dir"] = Path(env["NEWSWATCH_SEEDS"])
+        values.update(_data_dirs(env))
         if env.get("NEWSWATCH_FEEDS"):
             values["feeds_file"] = Path(env["NEWSWATCH_FEEDS"])
         if env.get("NEWSWATCH_ALLOW_PRIVATE_HOSTS"):
@@ -94,6 +106,7 @@ class Settings:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         settings = cls(**values)
         settings.check()
+        paths.configure(seeds_dir=settings.seeds_dir, cache_dir=settings.cache_dir)
         return settings
 
     def check(self) -> None:

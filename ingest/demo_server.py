@@ -10,9 +10,9 @@ import sys
 import threading
 from pathlib import Path
 
-from ingest.config import REPO_ROOT
+from extract.paths import packaged_seeds_dir
 
-DEMO_DIR = REPO_ROOT / "seeds" / "demo"
+DEMO_DIR = packaged_seeds_dir() / "demo"
 PLACEHOLDER = b"{{BASE_URL}}"
 TEXT_SUFFIXES = {".xml", ".json", ".html", ".yaml", ".txt", ".rss", ".atom", ".rdf"}
 

@@ -1,6 +1,6 @@
 """Gazetteer: loads once, folds names keeping offsets, knows ACLED country names and demonyms."""
 
-from extract import gazetteer, places
+from extract import gazetteer, paths, places
 
 
 def test_loads_once_per_process():
@@ -73,7 +73,7 @@ def test_region_is_placed_at_its_biggest_place():
 
 
 def test_a_broken_cache_is_rebuilt(tmp_path, monkeypatch):
-    monkeypatch.setattr(gazetteer, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(paths, "_cache_dir", tmp_path)
     gz0 = gazetteer.get()
     fields = ("names cc admin1 lat lon pop kind key_entries key_len country_names country_entry "
               "admin1_entry demonyms admin1_abbrev common").split()
