@@ -12,7 +12,7 @@ from extract import where as wh
 from extract.mentions import Draft, Mention
 from extract.places import PlaceMention
 
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 MAX_EVIDENCE_CHARS = 700
 

@@ -24,8 +24,9 @@ from urllib.parse import urlsplit
 from elasticsearch import Elasticsearch
 from elasticsearch import exceptions as es_exceptions
 
+from extract.article import extract_record
 from extract.clean import clean_html
-from extract.incidents import EXTRACTOR_VERSION, extract_incidents
+from extract.incidents import EXTRACTOR_VERSION
 from ingest import feed_store, index, schema
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, connect
@@ -36,8 +37,6 @@ from ingest.http import FetchReason, FetchResult
 from ingest.newness import select_new
 
 log = logging.getLogger(__name__)
-
-EXTRACTION_LANGUAGES = {"en"}
 
 # Fetch failures worth another try on the next pass; the rest (404, not HTML, robots...) are final.
 RETRYABLE = {
@@ -175,9 +174,11 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
             continue
         outcome.cleaned += 1
         doc = article_document(spec, entry, fetch, cleaned, fetched_at)
-        if not extractable(doc):
-            rejected[f"extract:skipped_language_{doc['language']}"] += 1  # indexed, no incidents
-        items.append((doc, incidents_of(doc)))
+        incidents, skipped = extract_into(doc)
+        if skipped:      # indexed, no incidents: counted by reason
+            rejected["extract:" + ("skipped_" if skipped.startswith("language_") else "")
+                     + skipped] += 1
+        items.append((doc, incidents))
     outcome.rejected = dict(rejected)
     if items:
         report = index.index_articles(client, settings, items)
@@ -189,20 +190,19 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
     return outcome.deferred > 0 or outcome.index_failures > 0, refused
 
 
-def extractable(article: dict) -> bool:
-    """Incident rules are written for English: other languages are indexed without incidents
-    rather than given wrong ones (an unknown language is tried)."""
-    language = (article.get("language") or "en").lower()
-    return language.split("-")[0].split("_")[0] in EXTRACTION_LANGUAGES
+def extract_into(article: dict) -> tuple[list[dict], str | None]:
+    """The incidents of a stored or new article (as indexed) and why it has none, from the
+    one extraction entry point; sets the article's language (told from its text) and its
+    incident_relevance."""
+    result = extract_record(article)
+    article["language"] = result.language or article.get("language")
+    article["incident_relevance"] = result.incident_relevance
+    return [incident.to_dict() for incident in result.incidents], result.skipped
 
 
 def incidents_of(article: dict) -> list[dict]:
-    """The incidents of a stored or new article (as indexed); [] for other languages."""
-    if not extractable(article):
-        return []
-    found = extract_incidents(article.get("text") or "", title=article.get("title"),
-                              published=article.get("published"), url=article.get("url"))
-    return [incident.to_dict() for incident in found]
+    """The incidents of a stored or new article (as indexed); [] when it is skipped."""
+    return extract_into(article)[0]
 
 
 def article_document(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, cleaned,

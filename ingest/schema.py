@@ -68,6 +68,7 @@ ARTICLE_FIELDS: dict[str, dict] = {
     "content_hash": _KEYWORD,
     "word_count": _INT,
     "extractor_version": _KEYWORD,
+    "incident_relevance": _FLOAT,   # does it report a current event at all (0..1)
     # denormalised facets of the article's incidents
     "event_types": _KEYWORD,
     "sub_event_types": _KEYWORD,

@@ -17,10 +17,12 @@ NO_TEXT = "no \"text\" or \"html\" field"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", required=True,
-                        help="articles as JSON lines (id, title, text or html, published, url); "
+                        help="articles as JSON lines (id, title, text or html, published or "
+                             "date, url, language), e.g. what `newswatch clean` writes; "
                              "'-' reads standard input")
     parser.add_argument("--output", default="-",
-                        help="where to write {id, incidents} JSON lines (default: standard output)")
+                        help="where to write {id, incidents, language, incident_relevance, "
+                             "skipped} JSON lines (default: standard output)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -43,25 +45,10 @@ def _open_out(path: str) -> Iterator[IO[str]]:
         yield fh
 
 
-def _article_text(row: dict) -> tuple[str | None, str | None, str | None, str]:
-    """(text, title, published, problem): html goes through cleaning when there is no text."""
-    text, title, published = row.get("text"), row.get("title"), row.get("published")
-    if isinstance(text, str) and text.strip():
-        return text, title, published, ""
-    html = row.get("html")
-    if isinstance(html, str) and html.strip():
-        from extract.clean import clean_html  # the cleaning step is optional at import time
-
-        res = clean_html(html, row.get("url"))
-        if not getattr(res, "ok", False):
-            reason = getattr(res, "reason", None) or "not an article"
-            return None, title, published, f"html rejected: {reason}"
-        return res.text, title or res.title, published or getattr(res, "date", None), ""
-    return None, title, published, NO_TEXT
-
-
 def _process_line(line: str) -> tuple[dict | None, str]:
-    from extract.incidents import extract_incidents
+    """One input line -> ({id, incidents, language, incident_relevance[, skipped]}, "") or
+    (None, why the line is bad input). A `newswatch clean` rejection is echoed as skipped."""
+    from extract.article import extract_record
 
     try:
         row = json.loads(line)
@@ -71,17 +58,14 @@ def _process_line(line: str) -> tuple[dict | None, str]:
         return None, "not a JSON object"
     if "id" not in row:
         return None, "no \"id\" field"
-    text, title, published, problem = _article_text(row)
-    if text is None and problem == NO_TEXT:
+    if not row.get("rejected") and not any(isinstance(row.get(k), str) and row[k].strip()
+                                           for k in ("text", "html")):
         return None, f"{NO_TEXT} (id {row['id']})"
-    if text is None:
-        return {"id": row["id"], "incidents": []}, problem
-    incidents = extract_incidents(text, title=title, published=published, url=row.get("url"))
-    return {"id": row["id"], "incidents": [i.to_dict() for i in incidents]}, ""
+    return {"id": row["id"], **extract_record(row).to_dict()}, ""
 
 
 def run(args: argparse.Namespace) -> int:
-    from extract import incidents
+    from extract import incidents, language, relevance
 
     if args.input != "-" and not Path(args.input).is_file():
         print(f"newswatch extract: input file {args.input} not found: pass --input PATH or -",
@@ -89,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     t0 = time.perf_counter()
     incidents.load()
+    language.load()
+    relevance.load()
     failed = done = found = 0
     tty = sys.stderr.isatty() and not args.quiet
     try:
@@ -101,9 +87,6 @@ def run(args: argparse.Namespace) -> int:
                     failed += 1
                     print(f"newswatch extract: line {n}: {problem}; skipped", file=sys.stderr)
                     continue
-                if problem:
-                    print(f"newswatch extract: line {n} (id {out['id']}): {problem}",
-                          file=sys.stderr)
                 dst.write(json.dumps(out, ensure_ascii=False) + "\n")
                 done += 1
                 found += len(out["incidents"])

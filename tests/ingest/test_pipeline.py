@@ -203,8 +203,15 @@ def test_articles_in_other_languages_are_indexed_without_guessed_incidents(
     assert stored["hits"]["total"]["value"] == 1
 
 
-def test_only_english_or_unknown_languages_are_extracted():
-    assert pipeline.extractable({"language": "en-GB"})
-    assert pipeline.extractable({"language": None})
-    assert not pipeline.extractable({"language": "fr"})
-    assert pipeline.incidents_of({"language": "es", "text": "Militants killed 5 in Goma."}) == []
+def test_language_is_told_from_the_text_and_only_english_is_extracted():
+    spanish = {"language": "en", "text": "Milicianos mataron a cinco personas en Goma el martes, "
+               "según la policía, y quemaron varias casas del barrio."}
+    incidents, skipped = pipeline.extract_into(spanish)
+    assert incidents == [] and skipped == "language_es" and spanish["language"] == "es"
+    sport = {"language": "en", "title": "Wild beat Sabres 4-1 as Parise scores twice",
+             "url": "https://news.example/sport/nhl/wild",
+             "text": "The Wild beat the Sabres 4-1 on Tuesday as Parise scored twice and the "
+                     "coach praised his players after the match, the third win of the season."}
+    incidents, skipped = pipeline.extract_into(sport)
+    assert incidents == [] and skipped == "not_relevant"
+    assert 0 <= sport["incident_relevance"] < 0.5

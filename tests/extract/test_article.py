@@ -1,0 +1,126 @@
+"""The one extraction entry point: text cap, language from the text, relevance, skip reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import article, language, relevance
+from extract.article import capped, extract_article, extract_record
+
+RAID = ("Gunmen killed seven villagers and burned houses in an attack on Kutemba village in "
+        "Borno state on Tuesday, police and local officials said. Boko Haram fighters arrived "
+        "on motorcycles at dawn and opened fire on residents, the police spokesman said.")
+FRENCH = ("Des hommes armés ont tué sept villageois et incendié des maisons lors d'une attaque "
+          "contre le village de Kutemba, dans l'État de Borno, mardi, selon la police et des "
+          "responsables locaux. Les assaillants sont arrivés à moto à l'aube.")
+GERMAN = ("Bewaffnete haben am Dienstag sieben Dorfbewohner getötet und Häuser in Brand gesetzt, "
+          "teilte die Polizei mit. Die Angreifer kamen im Morgengrauen auf Motorrädern.")
+
+
+def test_language_comes_from_the_text_not_the_metadata():
+    assert language.detect(FRENCH, declared="en").code == "fr"
+    assert language.detect(GERMAN, declared="en").source == "text"
+    assert language.detect(RAID, declared="de").code == "en"
+
+
+def test_declared_language_decides_only_when_the_text_is_too_short():
+    assert language.detect("Oui.", declared="fr-FR") == language.Language("fr", "metadata")
+    assert language.detect("Oui.", declared=None).code is None
+    assert language.primary_subtag("en_GB") == "en" and language.primary_subtag("x!") is None
+
+
+@pytest.mark.parametrize("text", [FRENCH, GERMAN])
+def test_other_languages_get_no_incidents_and_say_why(text):
+    result = extract_article(text, title="Attaque", published="2024-05-07", language="en")
+    assert result.incidents == [] and result.skipped == f"language_{result.language}"
+    assert result.language in ("fr", "de")
+
+
+def test_an_english_incident_report_is_relevant_and_extracted():
+    result = extract_article(RAID, title="Gunmen kill seven in Borno village attack",
+                             published="2024-05-08", url="https://news.example/world/africa/x")
+    assert result.skipped is None and result.language == "en"
+    assert result.incident_relevance >= relevance.THRESHOLD
+    assert result.incidents and result.incidents[0].country_code == "NG"
+
+
+SPORT = ("The Wild beat the Sabres 4-1 on Tuesday night as Zach Parise scored twice and the "
+         "goalkeeper made 30 saves. The coach praised his players after the match, the team's "
+         "third straight win of the season. Parise's shot in the second period was a dagger, "
+         "and the fans at the stadium stood to cheer the win over Buffalo.")
+CYBER = ("Browser makers warned users on Monday that an attack is detected when a malicious "
+         "site tries to exploit a vulnerability in the software. Hackers have used the flaw to "
+         "steal passwords, and the company urged users to install the update on every device.")
+MEDICAL = ("Doctors say a stroke or a heart attack can strike without warning, and patients "
+           "with high blood pressure face the highest risk. Symptoms include numbness, the "
+           "medical study found; treatment within an hour saves lives, the physicians said.")
+LABOUR = ("Shares in the airline fell 4 percent on Tuesday after pilots voted to strike over "
+          "pay. Investors worry the strike threat will hit earnings in the busy season, "
+          "analysts said, and the stock has lost a fifth of its value this year.")
+MARKETS = ("Bears attacked tech stocks on Wall Street on Monday and the Nasdaq was shot down "
+           "2 percent as investors fled, traders said. Shares of chip makers were beaten up "
+           "after earnings missed forecasts, and analysts expect more selling this quarter.")
+
+
+@pytest.mark.parametrize("text", [SPORT, CYBER, MEDICAL, LABOUR, MARKETS],
+                         ids=["sport", "cyber", "medical", "labour", "markets"])
+def test_conflict_words_in_other_senses_are_not_relevant(text):
+    score = relevance.score(text, title=text.split(".")[0])
+    assert score < relevance.THRESHOLD
+    result = extract_article(text, title=text.split(".")[0], published="2024-05-07")
+    assert result.skipped == "not_relevant" and result.incidents == []
+
+
+def test_the_url_section_lowers_relevance():
+    title = "Rebels attack army post, officials say"
+    text = ("Rebels attacked an army post on Tuesday, officials said. The fighting lasted "
+            "hours, and the final score was settled by a late goal in the match.")
+    news = relevance.score(text, title=title, url="https://news.example/world/africa/rebels")
+    sport = relevance.score(text, title=title, url="https://news.example/sport/football/rebels")
+    cat = relevance.score(text, title=title, categories=["Sports"])
+    assert sport < news and cat < news
+
+
+def test_an_incident_told_in_passing_keeps_a_business_story_relevant():
+    text = ("Oil prices rose 2 percent on Tuesday as traders weighed supply worries and "
+            "investors awaited earnings from the largest producers this quarter. Analysts "
+            "expect the market to stay tight.\n\n" * 3
+            + "Militants bombed an oil pipeline near Bayelsa on Monday, killing two guards, "
+            "the army said.")
+    url = "https://news.example/business/markets/oil"
+    assert relevance.score(text, title="Oil rises on supply worries", url=url) >= \
+        relevance.THRESHOLD
+    assert relevance.score(text.rsplit("\n\n", 1)[0], title="Oil rises on supply worries",
+                           url=url) < relevance.THRESHOLD
+
+
+def test_a_short_event_note_is_all_lead():
+    note = "On 3 May 2020, unidentified gunmen shot dead a civilian in Kamba village."
+    assert relevance.score(note) >= relevance.THRESHOLD
+
+
+def test_no_text_is_a_reason():
+    assert extract_article("   ", title="x").skipped == "no_text"
+    assert extract_article(None).skipped == "no_text"
+
+
+def test_long_text_is_cut_on_a_paragraph_boundary_and_reported():
+    para = "Officials met to discuss the budget on Tuesday and agreed to meet again. " * 20
+    text = "\n\n".join([para] * 100)
+    assert len(text) > article.MAX_TEXT_CHARS
+    cut = capped(text)
+    assert len(cut) <= article.MAX_TEXT_CHARS and text.startswith(cut) and cut.endswith(".")
+    assert text[len(cut):].lstrip(" ").startswith("\n\n")
+    result = extract_article(text, title="Budget talks")
+    assert result.text_truncated and result.chars_cut == len(text) - len(cut)
+    assert extract_article(para, title="Budget talks").text_truncated is False
+
+
+def test_records_from_newswatch_clean_keep_their_date_and_rejections():
+    row = {"id": "a1", "title": "Gunmen kill seven in Borno village attack", "text": RAID,
+           "date": "2024-05-08", "url": "https://news.example/a1"}
+    result = extract_record(row)
+    assert result.incidents and result.incidents[0].date == "2024-05-07"   # Tuesday before
+    assert extract_record({"id": "b", "rejected": "too_short"}).skipped == "rejected_too_short"
+    out = extract_record({"id": "c", "text": FRENCH}).to_dict()
+    assert out["skipped"] == "language_fr" and out["incidents"] == []
