@@ -90,3 +90,29 @@ def test_html_goes_through_cleaning(tmp_path):
     (row,) = _rows(out)
     dates = sorted(i["date"] for i in row["incidents"])
     assert dates == ["2024-04-20", "2024-04-21", "2024-04-21"]
+
+
+def test_clean_output_goes_through_as_is(tmp_path):
+    """`newswatch clean | newswatch extract`: clean's `date` is the publication time, its
+    rejections come back skipped (not bad input), and each article says why it has none."""
+    pages = _write(tmp_path / "pages.jsonl", [
+        json.dumps({"id": "seed", "path": str(SEED_PAGE)}),
+        json.dumps({"id": "tiny", "html": "<html><body><p>Hi.</p></body></html>"}),
+    ])
+    cleaned = tmp_path / "cleaned.jsonl"
+    assert main(["clean", "--input", str(pages), "--output", str(cleaned)]) == 0
+    rows = _rows(cleaned)
+    assert "date" in rows[0] and "published" not in rows[0] and rows[1].get("rejected")
+    rows.append({"id": "fr", "title": "Attaque", "date": rows[0]["date"], "language": "en",
+                 "text": "Des hommes armés ont tué sept villageois et incendié des maisons "
+                         "lors d'une attaque contre un village du nord, mardi, selon la police."})
+    src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in rows])
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", "--input", str(src), "--output", str(out)]) == 0
+    seed, tiny, french = _rows(out)
+    assert sorted(i["date"] for i in seed["incidents"]) == ["2024-04-20", "2024-04-21",
+                                                           "2024-04-21"]
+    assert seed["language"] == "en" and seed["incident_relevance"] >= 0.5
+    assert tiny == {"id": "tiny", "incidents": [], "language": None,
+                    "incident_relevance": None, "skipped": f"rejected_{rows[1]['rejected']}"}
+    assert french["skipped"] == "language_fr" and french["incidents"] == []
