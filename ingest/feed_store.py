@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,11 +42,11 @@ class FeedState:
     # last time the feed answered in full (200): validators older than the revalidation
     # period are not sent, so a server that keeps an ETag while its content changes is caught
     last_full_poll: str | None = None
-    # ids of this feed's articles refused for good (newest first, at most MAX_REJECTED_IDS)
+    # ids of this feed's articles refused for good (newest first): every one the feed still
+    # lists is kept, so none of them is fetched again
     rejected_ids: tuple[str, ...] = ()
-
-
-MAX_REJECTED_IDS = 1000
+    # articles that failed for a reason that may pass: id -> [failures, next try (ISO 8601)]
+    retries: dict[str, list] = field(default_factory=dict)
 
 
 def backoff(failures: int) -> timedelta:
@@ -101,6 +101,10 @@ def state_from_doc(doc: Mapping[str, Any]) -> FeedState:
     values: dict[str, Any] = {name: doc.get(name) for name in _STATE_FIELDS
                               if doc.get(name) is not None}
     values["rejected_ids"] = tuple(values.get("rejected_ids") or ())
+    retries = values.get("retries")
+    values["retries"] = {str(k): list(v) for k, v in retries.items()
+                         if isinstance(v, list) and len(v) == 2} \
+        if isinstance(retries, dict) else {}
     for name in ("consecutive_failures", "entries_seen"):
         try:
             values[name] = int(values.get(name) or 0)

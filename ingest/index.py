@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -14,6 +13,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
+from ingest import dead_letters
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError
 from ingest.ids import article_id as make_article_id
@@ -61,6 +61,8 @@ class IndexReport:
     # ids of articles not written for a reason that may pass (an incident or the article
     # failed: a write block, 429, 5xx...): the caller must try them again
     unwritten_articles: list[str] = field(default_factory=list)
+    # dead letters that could not be written (full or unwritable folder; logged)
+    dead_letters_unsaved: int = 0
 
 
 def _unavailable(exc: Exception) -> ElasticsearchUnavailable:
@@ -219,30 +221,39 @@ def _reason(error: Any) -> str:
 
 
 class _DeadLetters:
-    """Failed documents, one JSON line each (index, id, error, document), appended to a file.
+    """Failed documents, one JSON line each (index, id, error, document), in a new file per
+    flush that is written whole or not at all (ingest/dead_letters.py).
 
     A file rather than a dead-letter index: a document refused by Elasticsearch must not depend
-    on Elasticsearch to be kept, and the file can be replayed after a mapping fix."""
+    on Elasticsearch to be kept, and `newswatch dead-letters replay` re-indexes it after a
+    mapping fix. A folder that cannot be written (full, read-only) costs the dead letters only:
+    the loss is logged and counted (`unsaved`); the run's other work stands."""
 
     def __init__(self, directory: Path, now: datetime):
-        self.path = Path(directory) / f"bulk-{now:%Y%m%d}.jsonl"
+        self.directory = Path(directory)
         self.now = now
-        self.lines: list[str] = []
+        self.lines: list[bytes] = []
+        self.unsaved = 0
 
     def add(self, index: str, doc_id: str, op: str, status: Any, error: Any, document: Any):
-        self.lines.append(json.dumps({
+        self.lines.append(dead_letters.encode_line({
             "time": self.now.isoformat(), "index": index, "id": doc_id, "op": op,
             "status": status, "error": error, "reason": _reason(error), "document": document,
-        }, ensure_ascii=False, default=str))
+        }))
 
     def flush(self) -> Path | None:
         if not self.lines:
             return None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as out:
-            out.write("\n".join(self.lines) + "\n")
-        self.lines.clear()
-        return self.path
+        try:
+            return dead_letters.write_file(self.directory, self.lines, self.now)
+        except OSError as exc:
+            self.unsaved += len(self.lines)
+            log.error("could not keep %d dead letters in %s (%s): those documents are kept "
+                      "nowhere. Free space or fix the folder (NEWSWATCH_DEAD_LETTER_DIR)",
+                      len(self.lines), self.directory, exc.strerror or exc)
+            return None
+        finally:
+            self.lines.clear()
 
 
 def index_articles(
@@ -300,6 +311,8 @@ def index_articles(
             deletes=[("stale", incidents_index, sid) for sid in sorted(stale)])
         incomplete = {inc["article_id"] for _, incs in built for inc in incs
                       if inc["incident_id"] in failed}
+        refused_incidents = {inc["article_id"] for _, incs in built for inc in incs
+                             if _refused_for_good(failed.get(inc["incident_id"]))}
         # 2. the articles whose incidents are all written
         ready = [article for article, _ in built if article["article_id"] not in incomplete]
         failed_articles = writer.write(
@@ -308,8 +321,8 @@ def index_articles(
             if article["article_id"] not in failed_articles and \
                     article.get("ingest_lag_s") is not None:
                 lags.append(round(article["ingest_lag_s"], 1))
-        for aid in incomplete:
-            unwritten.append(aid)
+        for aid in incomplete:  # an incident refused for what it is: so is its article
+            (refused if aid in refused_incidents else unwritten).append(aid)
         for aid, status in failed_articles.items():
             (refused if _refused_for_good(status) else unwritten).append(aid)
         # 3. no incident of an article that was not written stays behind
@@ -321,7 +334,8 @@ def index_articles(
         dead_path = dead.flush() or dead_path
 
     if writer.failures:
-        log.warning("%d documents failed to index; kept in %s", len(writer.failures), dead_path)
+        log.warning("%d documents failed to index; kept in %s", len(writer.failures),
+                    dead_path or "no dead-letter file (see the error above)")
     return IndexReport(
         articles_indexed=writer.counts["articles"],
         incidents_indexed=writer.counts["incidents"] - writer.counts["orphans"],
@@ -332,6 +346,7 @@ def index_articles(
         ingest_lags_s=lags,
         refused_articles=refused,
         unwritten_articles=unwritten,
+        dead_letters_unsaved=dead.unsaved,
     )
 
 

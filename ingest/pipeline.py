@@ -13,6 +13,7 @@ import hashlib
 import logging
 import statistics
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -28,20 +29,26 @@ from extract.article import extract_record
 from extract.clean import clean_html
 from extract.incidents import EXTRACTOR_VERSION
 from ingest import feed_store, index, schema
+from ingest.article_memory import ArticleMemory
 from ingest.config import Settings
-from ingest.es import ElasticsearchUnavailable, connect
+from ingest.es import ElasticsearchUnavailable, NewswatchError, connect
 from ingest.feeds import FeedEntry, poll_feed
 from ingest.feedspec import FeedSpec, load_feeds
-from ingest.fetch import fetch_articles
+from ingest.fetch import iter_fetched
 from ingest.http import FetchReason, FetchResult
 from ingest.newness import select_new
 
 log = logging.getLogger(__name__)
 
-# Fetch failures worth another try on the next pass; the rest (404, not HTML, robots...) are final.
+# articles indexed together; the feed's progress is saved after each batch
+INDEX_BATCH = 50
+
+# Fetch failures worth another try on a later pass (at most settings.max_article_attempts
+# times, backing off); the rest (404, not HTML, disallowed by robots.txt...) are final.
 RETRYABLE = {
     FetchReason.TIMEOUT,
     FetchReason.CONNECTION_ERROR,
+    FetchReason.ROBOTS_UNAVAILABLE,  # RFC 9309: an unreachable robots.txt disallows for now
     FetchReason.HTTP_ERROR,  # retried only for 5xx and 429, see _retryable
 }
 
@@ -61,8 +68,10 @@ class FeedOutcome:
     articles_indexed: int = 0
     incidents_indexed: int = 0
     stale_incidents_removed: int = 0
-    index_failures: int = 0
-    deferred: int = 0  # new articles left for the next pass (retryable failure or cap)
+    index_failures: int = 0  # documents Elasticsearch did not take (kept as dead letters)
+    write_failures: int = 0  # articles not written for a reason that may pass: run fails
+    deferred: int = 0  # new articles left for the next pass (retryable failure, cap, deadline)
+    deadline_reached: bool = False
     rejected: dict[str, int] = field(default_factory=dict)  # reason -> count
     lags_s: list[float] = field(default_factory=list)
 
@@ -100,13 +109,27 @@ class ArticleClaims:
         return mine
 
 
+class WritesFailed(NewswatchError):
+    """Some articles of a feed were not written (their incidents or themselves) for a reason
+    that may pass, e.g. a write block. Raised after the feed's state is saved (it says to try
+    them again), so the run and its Airflow task fail while nothing is lost."""
+
+    def __init__(self, outcome: dict) -> None:
+        super().__init__(
+            f"feed {outcome['feed_id']}: {outcome['write_failures']} article(s) not written to "
+            "Elasticsearch (see the dead letters for the error); they are tried again on the "
+            "next run")
+        self.outcome = outcome
+
+
 def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | None = None,
                 spec: FeedSpec | None = None, now: datetime | None = None,
                 claims: ArticleClaims | None = None) -> dict:
     """Run one feed through every stage; returns FeedOutcome.as_dict().
 
-    A broken feed or page is recorded in the outcome and in the feed's state, never raised;
-    an unreachable Elasticsearch raises ElasticsearchUnavailable so the caller can retry later.
+    A broken feed or page is recorded in the outcome and in the feed's state, never raised.
+    Raises ElasticsearchUnavailable when the node goes away (the caller retries later) and
+    WritesFailed, once the state is saved, when some articles could not be written.
     """
     client = client or connect(settings)
     spec = spec or feeds_by_id(settings)[feed_id]
@@ -118,76 +141,133 @@ def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | Non
         outcome.status, outcome.entries = polled.status, len(polled.entries)
         outcome.reason = _value(polled.reason) if polled.status == "failed" else None
         outcome.detail = polled.detail if polled.status == "failed" else ""
-        keep_validators, refused = False, list[str]()
-        if polled.status == "ok":
-            keep_validators, refused = _ingest_entries(
-                settings, client, spec, polled.entries, outcome, claims or ArticleClaims(),
-                already_refused=set(state.rejected_ids) if state else set())
         new_state = feed_store.next_state(state, polled, now)
-        if keep_validators:  # the next pass must see the whole feed again, not a 304
-            new_state = _with_old_validators(new_state, state)
-        if refused:
-            remembered = (*refused, *new_state.rejected_ids)[:feed_store.MAX_REJECTED_IDS]
-            new_state = replace(new_state, rejected_ids=remembered)
+        if polled.status == "ok":
+            memory = ArticleMemory(state, [e.article_id for e in polled.entries],
+                                   max_attempts=settings.max_article_attempts)
+
+            def save_progress() -> None:  # after each batch: a killed pass keeps its work
+                feed_store.save_states(client, settings, {
+                    feed_id: (spec, memory.into(_without_validators(new_state)))})
+
+            _ingest_entries(settings, client, spec, polled.entries, outcome,
+                            claims or ArticleClaims(), memory, now, save_progress)
+            unfinished = outcome.deferred > 0 or outcome.write_failures > 0
+            # while something is left, the next pass must see the whole feed, not a 304
+            new_state = memory.into(_without_validators(new_state) if unfinished
+                                    else new_state)
         feed_store.save_states(client, settings, {feed_id: (spec, new_state)})
+    if outcome.write_failures:
+        raise WritesFailed(outcome.as_dict())
     return outcome.as_dict()
 
 
 def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
                     entries: Sequence[FeedEntry], outcome: FeedOutcome,
-                    claims: ArticleClaims, already_refused: set[str]) -> tuple[bool, list[str]]:
-    """Fetch, clean, extract and index the feed's new entries.
+                    claims: ArticleClaims, memory: ArticleMemory, now: datetime,
+                    save_progress: Callable[[], None]) -> None:
+    """Fetch, clean, extract and index the feed's new entries, streaming.
 
-    Returns whether some must be retried next pass, and the ids refused for good this pass
-    (a 404, not HTML, no article text...), which the feed remembers so they are not fetched
-    again while the feed lists them.
+    Each page is cleaned as it arrives and its bytes dropped; articles are indexed in batches
+    of INDEX_BATCH, each followed by save_progress, so memory does not grow with the feed and
+    a killed pass keeps what it did. The pass stops taking pages at its deadline. Refusals
+    and retries are recorded in `memory`.
     """
-    known = index.known_articles(client, settings, [e.article_id for e in entries])
-    candidates = [e for e in entries if e.article_id not in already_refused]
-    new = claims.claim(select_new(candidates, known))
+    stored = index.stored_articles(client, settings, [e.article_id for e in entries])
+    known = {aid: src.get("updated") or src.get("published") for aid, src in stored.items()}
+    incomplete = index.incomplete_articles(client, settings, stored)
+    candidates = [e for e in entries if not memory.is_refused(e.article_id)]
+    new = claims.claim(select_new(candidates, known, incomplete))
     outcome.new = len(new)
+    due = [e for e in new if not memory.waiting(e.article_id, now)]
+    outcome.deferred += len(new) - len(due)  # backing off after a failure that may pass
     cap = settings.max_articles_per_feed
-    if cap and len(new) > cap:
-        outcome.deferred += len(new) - cap
-        new = new[:cap]
+    if cap and len(due) > cap:
+        outcome.deferred += len(due) - cap
+        due = due[:cap]
+    deadline = (time.monotonic() + settings.feed_pass_deadline_s
+                if settings.feed_pass_deadline_s > 0 else None)
+    rejected: Counter[str] = Counter(outcome.rejected)
+    batch: list[tuple[dict, list[dict]]] = []
+    taken = 0
     fetched_at = datetime.now(UTC)
-    fetches = fetch_articles([e.link for e in new], settings)
-    rejected: Counter[str] = Counter()
-    refused: list[str] = []
-    items = []
-    for entry, fetch in zip(new, fetches, strict=True):
-        if not fetch.ok:
-            rejected[f"fetch:{_value(fetch.reason)}"] += 1
-            if _retryable(fetch):
-                outcome.deferred += 1
-            else:
-                refused.append(entry.article_id)
-            log.info("feed %s: %s not fetched (%s: %s)", spec.id, entry.link,
-                     _value(fetch.reason), fetch.detail)
-            continue
-        outcome.fetched += 1
-        cleaned = clean_html(fetch.content, fetch.final_url or entry.link,
-                             declared_charset=fetch.charset)
-        if not cleaned.ok:
-            rejected[f"clean:{_value(cleaned.reason)}"] += 1
-            refused.append(entry.article_id)
-            continue
-        outcome.cleaned += 1
-        doc = article_document(spec, entry, fetch, cleaned, fetched_at)
-        incidents, skipped = extract_into(doc)
-        if skipped:      # indexed, no incidents: counted by reason
-            rejected["extract:" + ("skipped_" if skipped.startswith("language_") else "")
-                     + skipped] += 1
-        items.append((doc, incidents))
+    stream = iter_fetched([e.link for e in due], settings)
+    try:
+        for position, fetch in stream:
+            taken += 1
+            entry = due[position]
+            item = _article_item(spec, entry, fetch, fetched_at, rejected, outcome, memory, now)
+            del fetch  # the page's bytes go now, not at the end of the feed
+            if item is not None:
+                batch.append(item)
+            if len(batch) >= INDEX_BATCH:
+                _index_batch(settings, client, batch, outcome, rejected, memory, now)
+                batch = []
+                save_progress()
+            if deadline is not None and time.monotonic() >= deadline:
+                outcome.deadline_reached = True
+                log.info("feed %s: pass deadline of %s s reached, %d pages left for the next "
+                         "pass", spec.id, settings.feed_pass_deadline_s, len(due) - taken)
+                break
+    finally:
+        stream.close()
+    outcome.deferred += len(due) - taken
+    if batch:
+        _index_batch(settings, client, batch, outcome, rejected, memory, now)
     outcome.rejected = dict(rejected)
-    if items:
-        report = index.index_articles(client, settings, items)
-        outcome.articles_indexed = report.articles_indexed
-        outcome.incidents_indexed = report.incidents_indexed
-        outcome.stale_incidents_removed = report.stale_incidents_removed
-        outcome.index_failures = report.failed
-        outcome.lags_s = report.ingest_lags_s
-    return outcome.deferred > 0 or outcome.index_failures > 0, refused
+
+
+def _article_item(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, fetched_at: datetime,
+                  rejected: Counter[str], outcome: FeedOutcome, memory: ArticleMemory,
+                  now: datetime) -> tuple[dict, list[dict]] | None:
+    """The (article, incidents) of one fetched page, or None with the reason counted."""
+    if not fetch.ok:
+        rejected[f"fetch:{_value(fetch.reason)}"] += 1
+        if _retryable(fetch):
+            if memory.failed(entry.article_id, now):
+                rejected["gave_up"] += 1
+            else:
+                outcome.deferred += 1
+        else:
+            memory.refuse(entry.article_id)
+        log.info("feed %s: %s not fetched (%s: %s)", spec.id, entry.link,
+                 _value(fetch.reason), fetch.detail)
+        return None
+    outcome.fetched += 1
+    cleaned = clean_html(fetch.content, fetch.final_url or entry.link,
+                         declared_charset=fetch.charset)
+    if not cleaned.ok:
+        rejected[f"clean:{_value(cleaned.reason)}"] += 1
+        memory.refuse(entry.article_id)
+        return None
+    outcome.cleaned += 1
+    doc = article_document(spec, entry, fetch, cleaned, fetched_at)
+    incidents, skipped = extract_into(doc)
+    if skipped:  # indexed, no incidents: counted by reason
+        rejected["extract:" + ("skipped_" if skipped.startswith("language_") else "")
+                 + skipped] += 1
+    return doc, incidents
+
+
+def _index_batch(settings: Settings, client: Elasticsearch, batch: list[tuple[dict, list]],
+                 outcome: FeedOutcome, rejected: Counter[str], memory: ArticleMemory,
+                 now: datetime) -> None:
+    report = index.index_articles(client, settings, batch)
+    outcome.articles_indexed += report.articles_indexed
+    outcome.incidents_indexed += report.incidents_indexed
+    outcome.stale_incidents_removed += report.stale_incidents_removed
+    outcome.index_failures += report.failed
+    outcome.lags_s.extend(report.ingest_lags_s)
+    for aid in report.refused_articles:  # the same document would be refused again
+        rejected["index:refused"] += 1
+        memory.refuse(aid)
+    # not the article's fault (a write block, an overloaded node): tried again on every pass
+    # until Elasticsearch takes it, never given up; the run fails meanwhile
+    outcome.write_failures += len(report.unwritten_articles)
+    failed = set(report.refused_articles) | set(report.unwritten_articles)
+    for doc, _ in batch:
+        if doc["article_id"] not in failed:
+            memory.succeeded(doc["article_id"])
 
 
 def extract_into(article: dict) -> tuple[list[dict], str | None]:
@@ -247,7 +327,11 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
         futures = {pool.submit(ingest_feed, settings, fid, client=client, spec=specs[fid],
                                claims=claims): fid for fid in ids}
         for future in as_completed(futures):
-            outcome = future.result()  # ElasticsearchUnavailable propagates: the run fails
+            try:
+                outcome = future.result()  # ElasticsearchUnavailable propagates: run fails
+            except WritesFailed as failed:  # reported in the outcome and the summary
+                log.warning("%s", failed)
+                outcome = failed.outcome
             outcomes.append(outcome)
             if on_feed:
                 on_feed(outcome)
@@ -257,7 +341,7 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
 def summarise(outcomes: Sequence[dict]) -> dict:
     """Totals over feed outcomes: counts by stage, rejections by reason, lag percentiles."""
     keys = ("entries", "new", "fetched", "cleaned", "articles_indexed", "incidents_indexed",
-            "stale_incidents_removed", "index_failures", "deferred")
+            "stale_incidents_removed", "index_failures", "write_failures", "deferred")
     totals = {key: sum(o.get(key, 0) for o in outcomes) for key in keys}
     totals["feeds"] = len(outcomes)
     totals["feeds_failed"] = sum(o["status"] == "failed" for o in outcomes)
@@ -280,10 +364,9 @@ def _retryable(fetch: FetchResult) -> bool:
     return True
 
 
-def _with_old_validators(new_state: feed_store.FeedState,
-                         old_state: feed_store.FeedState | None) -> feed_store.FeedState:
-    return replace(new_state, etag=getattr(old_state, "etag", None),
-                   last_modified=getattr(old_state, "last_modified", None))
+def _without_validators(state: feed_store.FeedState) -> feed_store.FeedState:
+    """The state with no ETag / Last-Modified, so the next poll gets the whole feed."""
+    return replace(state, etag=None, last_modified=None)
 
 
 def _value(reason) -> str | None:
