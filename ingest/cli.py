@@ -29,6 +29,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("setup-es", "ingest.commands.setup_es", "create templates, indices and aliases"),
     Command("migrate-es", "ingest.commands.migrate_es", "reindex into a new version, swap alias"),
     Command("es", "ingest.commands.es", "start|stop|status the local Elasticsearch node"),
+    Command("dead-letters", "ingest.commands.dead_letters",
+            "list|replay|purge the documents Elasticsearch refused"),
 )
 
 
