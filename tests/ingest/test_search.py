@@ -42,22 +42,24 @@ CORPUS = [
       "tags": ["war"], "published": "2024-04-21T12:00:00Z",
       "title": "Rockets fired from Zummar at a base in Rumaylan",
       "text": "At least five rockets were launched from Zummar towards a coalition base.",
-      "description": "A rocket attack and a clash"}, [RUMAYLAN, ZUMMAR]),
+      "description": "A rocket attack and a clash", "incident_relevance": 0.97},
+     [RUMAYLAN, ZUMMAR]),
     ({"article_id": "a2", "url": "http://beta.test/2", "source": "Beta Times",
       "domain": "beta.test", "feed_id": "beta", "language": "fr", "authors": ["Jean Roy"],
       "tags": ["politics"], "published": "2024-05-02T08:00:00Z",
       "title": "Manifestation a Paris", "text": "Des milliers de personnes ont manifesté.",
-      "description": "Protest"}, [PARIS]),
+      "description": "Protest", "incident_relevance": 0.5}, [PARIS]),
     ({"article_id": "a3", "url": "http://alpha.test/3", "source": "Alpha News",
       "domain": "alpha.test", "feed_id": "alpha", "language": "en", "authors": ["Ann Lee"],
       "tags": ["war"], "published": "2024-05-10T09:30:00Z",
       "title": "Clashes in Baghdad leave five dead",
       "text": "Five people were killed when the army clashed with gunmen in Baghdad.",
-      "description": "Baghdad clash"}, [BAGHDAD]),
+      "description": "Baghdad clash", "incident_relevance": 0.9}, [BAGHDAD]),
     ({"article_id": "a4", "url": "http://gamma.test/4", "source": "Gamma Daily",
       "domain": "gamma.test", "feed_id": "gamma", "language": "en", "authors": [],
       "tags": [], "title": "Markets calm after a quiet week",
-      "text": "Stocks were flat; no rockets anywhere.", "description": "Markets"}, []),
+      "text": "Stocks were flat; no rockets anywhere.", "description": "Markets",
+      "incident_relevance": 0.04}, []),
 ]
 
 
@@ -92,6 +94,7 @@ FILTER_CASES = [
     ("articles", "domain", "beta.test", {"a2"}),
     ("articles", "author", "Ann Lee", {"a1", "a3"}),
     ("articles", "tag", "politics", {"a2"}),
+    ("articles", "incident_relevance", "relevant", {"a1", "a2", "a3"}),
     ("incidents", "event_type", "Battles", {"a1-1", "a3-0"}),
     ("incidents", "sub_event_type", "Shelling/artillery/missile attack", {"a1-0"}),
     ("incidents", "country", "Iraq", {"a1-1", "a3-0"}),
@@ -148,6 +151,18 @@ def test_facets_count_values(corpus):
     assert dict(incidents.facets["geo_precision"]) == {"1": 3, "2": 1}
     assert len(incidents.facets["location"]) == 4
     assert incidents.fatalities_sum == 8
+
+
+def test_incident_relevance_is_a_facet_of_named_ranges(corpus):
+    client, settings = corpus
+    result = search(client, settings, facets=["incident_relevance"])
+    assert dict(result.facets["incident_relevance"]) == {"relevant": 3, "not_relevant": 1}
+    low = search(client, settings, filters={"incident_relevance": "not_relevant"})
+    assert _ids(low) == {"a4"}
+    with pytest.raises(SearchError, match="incident_relevance=relevant"):
+        build_request("x", filters={"incident_relevance": "maybe"})
+    with pytest.raises(SearchError, match="unknown facet incident_relevance"):
+        build_request("x", target="incidents", facets=["incident_relevance"])
 
 
 def test_facets_follow_the_filters(corpus):
