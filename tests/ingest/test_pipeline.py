@@ -215,3 +215,54 @@ def test_language_is_told_from_the_text_and_only_english_is_extracted():
     incidents, skipped = pipeline.extract_into(sport)
     assert incidents == [] and skipped == "not_relevant"
     assert 0 <= sport["incident_relevance"] < 0.5
+
+
+RAID_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<title>Gunmen kill seven in Borno village</title></head><body><article>
+<h1>Gunmen kill seven in Borno village</h1>
+<p>Gunmen killed seven villagers and burned houses in an attack on Kutemba village in Borno
+state on Tuesday, police and local officials said.</p>
+<p>Boko Haram fighters arrived on motorcycles at dawn and opened fire on residents, the police
+spokesman said. Several people were missing after the attack, residents said.</p>
+<p>The army said troops had been sent to the area to pursue the attackers.</p>
+</article></body></html>""".encode()
+MATCH_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Wild beat Sabres 4-1 as Parise scores twice</title></head><body><article>
+<h1>Wild beat Sabres 4-1 as Parise scores twice</h1>
+<p>The Wild beat the Sabres 4-1 on Tuesday night as Zach Parise scored twice and the
+goalkeeper made 30 saves in front of the home fans at the stadium.</p>
+<p>Parise's shot in the second period was a dagger, the coach said after the match. The
+players have won three straight games this season and attack well on the power play.</p>
+<p>The team plays Chicago on Thursday in the second game of a four-game homestand.</p>
+</article></body></html>""".encode()
+
+
+def test_language_comes_from_the_text_and_irrelevant_articles_are_counted(
+        es, es_settings, tmp_path, http_server):
+    """The feed and the page say French, the text is English: it is extracted. A match report
+    full of "beat", "shot" and "attack" is indexed with its low relevance and no incidents."""
+    client, prefix = es
+    http_server.route("/world/raid.html", body=RAID_PAGE)
+    http_server.route("/sport/nhl/wild.html", body=MATCH_PAGE)
+    items = ITEM.format(title="Gunmen kill seven in Borno village",
+                        link=http_server.url("/world/raid.html"),
+                        date="Wed, 08 May 2024 10:00:00 GMT")
+    items += ITEM.format(title="Wild beat Sabres 4-1 as Parise scores twice",
+                         link=http_server.url("/sport/nhl/wild.html"),
+                         date="Wed, 08 May 2024 06:00:00 GMT")
+    http_server.route("/mixed.xml", body=RSS.format(items=items).encode(),
+                      content_type="application/rss+xml")
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - {{id: mixed, name: Mixed, url: "
+                     f"'{http_server.url('/mixed.xml')}', language: fr, region: africa}}\n")
+    outcome = pipeline.run_once(demo_settings(es_settings, feeds), client=client)[0]
+    assert outcome["articles_indexed"] == 2 and outcome["incidents_indexed"] >= 1
+    assert outcome["rejected"] == {"extract:not_relevant": 1}
+    client.indices.refresh(index=f"{prefix}-articles")
+    stored = {hit["_source"]["title"]: hit["_source"] for hit in client.search(
+        index=f"{prefix}-articles", query={"match_all": {}})["hits"]["hits"]}
+    raid = stored["Gunmen kill seven in Borno village"]
+    match = stored["Wild beat Sabres 4-1 as Parise scores twice"]
+    assert raid["language"] == "en" and raid["incident_relevance"] >= 0.5
+    assert raid["incident_count"] >= 1 and "NG" in raid["country_codes"]
+    assert match["incident_relevance"] < 0.5 and match["incident_count"] == 0
