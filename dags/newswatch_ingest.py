@@ -6,27 +6,34 @@ new articles, cleans them, extracts the incidents they report and indexes articl
 incidents into Elasticsearch (connection `newswatch_es`).
 
 * **Schedule**: `NEWSWATCH_SCHEDULE` (default every 10 minutes; `@continuous` runs back to
-  back). One run at a time, no catch-up.
+  back). One run at a time, no catch-up, active as soon as it is deployed (not paused). A run
+  is stopped after `NEWSWATCH_INGEST_RUN_TIMEOUT_S` (1 h) and a task after
+  `NEWSWATCH_TASK_TIMEOUT_S` (30 min), so one hung run cannot block the ones after it.
 * **One mapped task per feed** (`ingest_feed`), in the pool `newswatch_http`, which bounds the
   HTTP work done at once. A broken feed or page is recorded in the feed's state (index
-  `newswatch-feeds`) and in the task's counts; only an Elasticsearch outage fails a task, which
-  then retries with exponential back-off. Re-runs never duplicate: ids are hashes of canonical
-  URLs and a feed's state advances only after its articles are indexed.
+  `newswatch-feeds`) and in the task's counts; an Elasticsearch outage fails a task, which
+  then retries with exponential back-off. What no retry can fix (a bad feed list or setting,
+  indices in a state newswatch cannot use, a feed removed from the list) fails at once.
+  Re-runs never duplicate: ids are hashes of canonical URLs and a feed's state advances only
+  after its articles are indexed.
+* **Alerts**: every failure is POSTed as JSON to `NEWSWATCH_ALERT_URL` when it is set.
 * **XCom** carries feed ids and counts only. The asset `newswatch-incidents` is updated when a
   run indexed incidents, so downstream DAGs can be scheduled on it.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, BaseHook, dag, task
+from airflow.sdk import Asset, BaseHook, ExceptionRetryPolicy, RetryAction, RetryRule, dag, task
 
-from ingest.orchestration import HTTP_POOL, settings_from_connection, task_defaults
+from ingest.orchestration import (NOT_RETRIED, PERMANENT_ERRORS, DagSettings, alert_on_failure,
+                                  settings_from_connection, task_defaults)
 
 INCIDENTS = Asset(name="newswatch-incidents", uri="newswatch://elasticsearch/incidents")
-SCHEDULE = os.environ.get("NEWSWATCH_SCHEDULE", "*/10 * * * *")
+SETTINGS = DagSettings.from_env()
+FAIL_AT_ONCE = ExceptionRetryPolicy(rules=[RetryRule(
+    exception=list(PERMANENT_ERRORS), action=RetryAction.FAIL, reason=NOT_RETRIED)])
 
 
 def _settings():
@@ -36,11 +43,14 @@ def _settings():
 
 @dag(
     dag_id="newswatch_ingest",
-    schedule=SCHEDULE,
+    schedule=SETTINGS.schedule,
     start_date=datetime(2025, 1, 1),
     catchup=False,
     max_active_runs=1,
-    default_args=task_defaults(),
+    is_paused_upon_creation=False,
+    dagrun_timeout=timedelta(seconds=SETTINGS.ingest_run_timeout_s),
+    on_failure_callback=alert_on_failure,
+    default_args={**task_defaults(SETTINGS), "retry_policy": FAIL_AT_ONCE},
     tags=["newswatch", "ingest"],
     doc_md=__doc__,
 )
@@ -61,15 +71,15 @@ def newswatch_ingest():
 
         return pipeline.due_feed_ids(_settings())
 
-    @task(pool=HTTP_POOL, map_index_template="{{ feed_label }}")
+    @task(pool=SETTINGS.http_pool, map_index_template="{{ feed_label }}")
     def ingest_feed(feed_id: str) -> dict:
         """Poll -> fetch -> clean -> extract -> index for one feed; counts (and lag seconds)."""
         from airflow.sdk import get_current_context
 
-        from ingest import pipeline
+        from ingest.orchestration import ingest_listed_feed
 
         get_current_context()["feed_label"] = feed_id  # shown per mapped task in the UI
-        return pipeline.ingest_feed(_settings(), feed_id)
+        return ingest_listed_feed(_settings(), feed_id)
 
     @task
     def summarise(outcomes: list[dict]) -> dict:

@@ -26,9 +26,10 @@ def start(client: Elasticsearch, settings: Settings) -> dict:
             "started": datetime.now(UTC).isoformat()}
 
 
-def _reextracted(client: Elasticsearch, settings: Settings,
-                 query: dict | None = None) -> Iterator[tuple[dict, list[dict]]]:
-    for article in index.iter_articles(client, settings, fields=None, query=query):
+def _reextracted(client: Elasticsearch, settings: Settings, query: dict | None = None, *,
+                 source: str | None = None) -> Iterator[tuple[dict, list[dict]]]:
+    for article in index.iter_articles(client, settings, fields=None, query=query,
+                                       index=source):
         article["extractor_version"] = EXTRACTOR_VERSION
         yield article, pipeline.incidents_of(article)
 
@@ -37,6 +38,10 @@ def reextract(client: Elasticsearch, settings: Settings, new_index: str) -> dict
     """Every stored article's incidents, extracted again into new_index; counts."""
     report = index.index_incidents_into(client, settings, new_index,
                                         _reextracted(client, settings))
+    return _counts(report)
+
+
+def _counts(report: index.IndexReport) -> dict:
     return {"articles": report.articles_indexed, "incidents": report.incidents_indexed,
             "failed": report.failed}
 
@@ -56,3 +61,42 @@ def reprocess(client: Elasticsearch, settings: Settings) -> dict:
     begun = start(client, settings)
     counts = reextract(client, settings, begun["index"])
     return {**counts, **finish(client, settings, begun["index"], begun["started"])}
+
+
+# The batched form, which the reprocess DAG maps over: start_version, then reextract_batch
+# once per list of article_batches, then finish.
+
+def start_version(client: Elasticsearch, settings: Settings, version: int | None = None) -> dict:
+    """start() when version is None; else the existing, not live incidents version `version`
+    is filled again (resuming a failed run: ids make writing twice harmless)."""
+    if version is None:
+        return start(client, settings)
+    name = f"{settings.index('incidents')}-v{version}"
+    if not client.indices.exists(index=name):
+        raise schema.SchemaError(f"{name} does not exist; leave `version` empty to create the "
+                                 "next incidents version")
+    if name == schema.current_index(client, settings, "incidents"):
+        raise schema.SchemaError(f"{name} is the live incidents index; leave `version` empty "
+                                 "to re-extract into a new version")
+    client.indices.refresh(index=settings.index("articles"))
+    return {"index": name, "started": datetime.now(UTC).isoformat()}
+
+
+def article_batches(client: Elasticsearch, settings: Settings, batch_size: int, *,
+                    source: str | None = None) -> list[list[str]]:
+    """The ids of every stored article (in `source`, default the articles alias), in lists of
+    batch_size: one mapped task each, so a failure re-runs one batch, not everything."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be 1 or more, not {batch_size}")
+    ids = [article["article_id"]
+           for article in index.iter_articles(client, settings, fields=["url"], index=source)]
+    return [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
+
+
+def reextract_batch(client: Elasticsearch, settings: Settings, new_index: str,
+                    ids: list[str], *, source: str | None = None) -> dict:
+    """These articles' incidents extracted again into new_index; counts."""
+    query = {"ids": {"values": list(ids)}}
+    report = index.index_incidents_into(client, settings, new_index,
+                                        _reextracted(client, settings, query, source=source))
+    return _counts(report)
