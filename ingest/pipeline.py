@@ -70,6 +70,7 @@ class FeedOutcome:
     stale_incidents_removed: int = 0
     index_failures: int = 0  # documents Elasticsearch did not take (kept as dead letters)
     write_failures: int = 0  # articles not written for a reason that may pass: run fails
+    dead_letters_unsaved: int = 0  # refused documents the dead-letter folder could not take
     deferred: int = 0  # new articles left for the next pass (retryable failure, cap, deadline)
     deadline_reached: bool = False
     rejected: dict[str, int] = field(default_factory=dict)  # reason -> count
@@ -257,6 +258,7 @@ def _index_batch(settings: Settings, client: Elasticsearch, batch: list[tuple[di
     outcome.incidents_indexed += report.incidents_indexed
     outcome.stale_incidents_removed += report.stale_incidents_removed
     outcome.index_failures += report.failed
+    outcome.dead_letters_unsaved += report.dead_letters_unsaved
     outcome.lags_s.extend(report.ingest_lags_s)
     for aid in report.refused_articles:  # the same document would be refused again
         rejected["index:refused"] += 1
@@ -341,7 +343,8 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
 def summarise(outcomes: Sequence[dict]) -> dict:
     """Totals over feed outcomes: counts by stage, rejections by reason, lag percentiles."""
     keys = ("entries", "new", "fetched", "cleaned", "articles_indexed", "incidents_indexed",
-            "stale_incidents_removed", "index_failures", "write_failures", "deferred")
+            "stale_incidents_removed", "index_failures", "write_failures", "deferred",
+            "dead_letters_unsaved")
     totals = {key: sum(o.get(key, 0) for o in outcomes) for key in keys}
     totals["feeds"] = len(outcomes)
     totals["feeds_failed"] = sum(o["status"] == "failed" for o in outcomes)

@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         print()
     else:
         print_report(outcomes, summary)
+    if summary.get("write_failures"):  # not written for a reason that may pass: tried again
+        err.print(f"[red]newswatch run:[/] {summary['write_failures']} article(s) could not be "
+                  "written to Elasticsearch; they are tried again on the next run", highlight=False)
+        return 1
     return 1 if outcomes and summary["feeds_failed"] == len(outcomes) else 0
 
 
@@ -109,3 +113,7 @@ def print_report(outcomes: list[dict], summary: dict) -> None:
         f"the next pass, {summary['index_failures']} rejected by Elasticsearch (dead letters)."
         + (f" Median ingest lag {lag:.0f} s." if lag is not None else "")
     )
+    if summary.get("dead_letters_unsaved"):
+        console.print(f"[red]{summary['dead_letters_unsaved']} dead letters could not be saved[/] "
+                      "(the folder is full or not writable: see the log, "
+                      "NEWSWATCH_DEAD_LETTER_DIR); those documents are kept nowhere.")

@@ -65,7 +65,8 @@ def test_good_values_pass():
 
 
 @pytest.mark.parametrize("command", [["run"], ["poll", "--no-es"], ["feeds", "check"],
-                                     ["search", "x"], ["setup-es"], ["feed", "nosuch.xml"]])
+                                     ["search", "x"], ["setup-es"], ["feed", "nosuch.xml"],
+                                     ["dead-letters", "list"]])
 def test_every_command_stops_with_one_line_and_exit_2(command, monkeypatch, capsys):
     monkeypatch.setenv("NEWSWATCH_INDEX_SHARDS", "0")
     try:
