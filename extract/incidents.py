@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
@@ -149,14 +150,22 @@ def _told_with(d: Draft, sents: list[Mention]) -> str:
     """The incident's sentences and the next few of the same paragraph (its outcome may be told
     apart: "Material damage was reported.")."""
     last = d.sents[-1]
-    i = next((k for k, x in enumerate(sents) if x is last), len(sents))
+    i = bisect.bisect_left(sents, last.s.start, key=_sentence_start)   # (sents in text order)
+    if i == len(sents) or sents[i] is not last:
+        i = next((k for k, x in enumerate(sents) if x is last), len(sents))
     after = [x for x in sents[i + 1:i + 1 + _AFTERWORD] if x.s.paragraph == last.s.paragraph]
     return " ".join(x.s.text for x in [*d.sents, *after])
 
 
+def _sentence_start(x: Mention) -> int:
+    return x.s.start
+
+
 def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
-           pub: date | None, sents: list[Mention], title: str | None = None
-           ) -> Incident | None:
+           pub: date | None, sents: list[Mention], title: str | None = None,
+           doc_country: str | None = None) -> Incident | None:
+    """The incident a draft tells; doc_country is likely_country(all_mentions), counted once
+    per article rather than once per incident."""
     killed, injured = _casualties(d)
     ev = events.classify(d.tags, d.text, harmed=bool(killed or injured), killed=bool(killed),
                          lead=d.sents[0].s.text, lead_tags=d.sents[0].cues.tags)
@@ -168,10 +177,11 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         where = wh.title_place(title) or where   # the headline names the place the body omits
     cc = where.country_code if where else None
     if where is None:     # no place of its own: the nationality it names, the article's country
-        cc = wh.demonym_country(d.text) or wh.likely_country(all_mentions) or _actor_country(d)
+        cc = wh.demonym_country(d.text) or doc_country or _actor_country(d)
         where = wh.country_place(cc)
     elif cc is None:      # a place the gazetteer lacks: its country from the other places named
-        cc = wh.likely_country([m for x in d.sents for m in x.places] or all_mentions) \
+        own = [m for x in d.sents for m in x.places]
+        cc = (wh.likely_country(own) if own else doc_country) \
             or wh.demonym_country(d.text)
         if cc:
             where = replace(where, country_code=cc, country=places.country_name(cc))
@@ -225,11 +235,13 @@ def _undated(pub: date | None) -> dates.DateMention | None:
 
 
 def _merge_same(incidents: list[Incident]) -> list[Incident]:
+    """The first of the incidents of one kind, day and place; the later ones are retellings."""
     out: list[Incident] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
     for inc in incidents:
-        twin = next((o for o in out if o.sub_event_type == inc.sub_event_type
-                     and o.date == inc.date and o.location == inc.location), None)
-        if twin is None:
+        key = (inc.sub_event_type, inc.date, inc.location)
+        if key not in seen:
+            seen.add(key)
             out.append(inc)
     return out
 
@@ -259,6 +271,7 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
     if not drafts:
         return []
     all_mentions = [m for x in sents for m in x.places]
+    doc_country = wh.likely_country(all_mentions)
     single = len(drafts) == 1
     out: list[Incident] = []
     if len(drafts) > 1 and mentions.is_roundup(drafts[0]):
@@ -272,7 +285,8 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                 (d.sents[0].s.paragraph > lead_para
                  or (d.date.value < pub - timedelta(days=OLD_DAYS) and d.sents[0].s.paragraph)):
             continue        # background: an older event the article is not about
-        inc = _build(d, body, all_mentions, single, pub, sents, title if not out else None)
+        inc = _build(d, body, all_mentions, single, pub, sents, title if not out else None,
+                     doc_country)
         if inc is not None and out and inc.geo_precision in (None, 3) and \
                 _SAME_AREA.search(d.text):
             inc = _placed_like(inc, out[-1])

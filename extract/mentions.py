@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -14,6 +16,9 @@ from extract.places import PlaceMention
 NEAR_KM = 3               # towns closer than this are one place (names differ in spelling)
 BACKGROUND_DAYS = 8        # older than this before publication = background, unless the lead
 MIN_STRENGTH = 0.5         # weakest cue weight that starts an incident
+# incidents looked back at for the one a sentence points back to: an article tells a handful,
+# and a bound keeps a huge text linear (each sentence is compared with so many at most)
+LOOKBACK = 50
 
 
 @dataclass
@@ -37,10 +42,32 @@ class Draft:
     date: dates.DateMention | None = None
     inherited_date: bool = False
     summary: bool = False     # a lead totalling the incidents told town by town after it
+    _seen: int = field(default=0, init=False, repr=False, compare=False)
+    _tags: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _towns: list[PlaceMention] = field(default_factory=list, init=False, repr=False,
+                                       compare=False)
+
+    def _catch_up(self) -> None:
+        """Fold in the sentences appended since last asked (sentences are only appended), so
+        asking after every sentence does not rescan the whole draft."""
+        n = self._seen
+        if n > len(self.sents):   # (not appended to: start again)
+            n, self._tags, self._towns = 0, frozenset(), []
+        for x in self.sents[n:]:
+            self._tags = self._tags | x.cues.tags
+            self._towns.extend(_towns(x))
+        self._seen = len(self.sents)
 
     @property
     def tags(self) -> frozenset[str]:
-        return frozenset().union(*(x.cues.tags for x in self.sents))
+        self._catch_up()
+        return self._tags
+
+    @property
+    def towns(self) -> list[PlaceMention]:
+        """The places of its sentences finer than a region, in text order (do not modify)."""
+        self._catch_up()
+        return self._towns
 
     @property
     def text(self) -> str:
@@ -247,7 +274,7 @@ def _elsewhere(x: Mention, cur: Draft) -> bool:
         mine = [m for m in mine if m.kind != "admin2"]
     if not mine:
         return False
-    theirs = [m for y in cur.sents for m in _towns(y)]
+    theirs = cur.towns
     if not theirs:   # a round-up lead ("violence across Iraq") is followed by its parts
         if _ROUNDUP.search(cur.text) is not None:
             return True
@@ -273,9 +300,8 @@ def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None
         return None
     mine = _precise_places(x)
     if mine:
-        for d in reversed(drafts):
-            theirs = [m for y in d.sents for m in _towns(y)]
-            if any(_same_place(m, t) for m in mine for t in theirs):
+        for d in _recent(drafts):
+            if any(_same_place(m, t) for m in mine for t in d.towns):
                 return d
         return None
     return cur     # "The toll rose to 23 on Sunday"
@@ -291,12 +317,12 @@ def _told_before(x: Mention, own: dates.DateMention, drafts: list[Draft], cur: D
         return None
     kinds = x.cues.tags - _AFTERMATH
     mine = _precise_places(x)
-    for d in reversed(drafts):
+    for d in _recent(drafts):
         if d.date is None or not kinds & d.tags:
             continue
         if d is not cur and d.date.value == own.value:
             return d
-        theirs = [m for y in d.sents for m in _towns(y)]
+        theirs = d.towns
         if abs((d.date.value - own.value).days) <= 1 and \
                 any(_same_place(m, t) for m in mine for t in theirs):
             return d      # "bodies recovered after the fighting in Tripoli, which ended Tuesday"
@@ -313,12 +339,16 @@ def _earlier_in_its_town(x: Mention, drafts: list[Draft], cur: Draft) -> Draft |
         return None
 
     def here(d: Draft) -> bool:
-        theirs = [m for y in d.sents for m in _towns(y)]
-        return any(_same_place(m, t) for m in mine for t in theirs)
+        return any(_same_place(m, t) for m in mine for t in d.towns)
 
     if here(cur):
         return None
-    return next((d for d in reversed(drafts) if d is not cur and here(d)), None)
+    return next((d for d in _recent(drafts) if d is not cur and here(d)), None)
+
+
+def _recent(drafts: list[Draft]) -> Iterator[Draft]:
+    """The last LOOKBACK incidents, the latest first."""
+    return itertools.islice(reversed(drafts), LOOKBACK)
 
 
 def _same_night(x: Mention, own: dates.DateMention, theirs: dates.DateMention) -> bool:

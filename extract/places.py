@@ -910,9 +910,11 @@ def find_places(text: str) -> list[PlaceMention]:
     unknown = _unknown_places(text, taken, doc_cc, list(mentions), found)
     for u in unknown:   # its "(Y, Z)" only locates it
         pm = _PAREN_NEAR.match(text[u.end:u.end + _AFTER])
-        if pm:
+        if pm:   # (the known mentions are in text order: those in [lo, hi) are a slice)
             lo, hi = u.end + pm.start(1), u.end + pm.end(1)
-            mentions = [replace(m, in_parens=True) if lo <= m.start < hi else m for m in mentions]
+            for k in range(bisect.bisect_left(mentions, lo, key=_start),
+                           bisect.bisect_left(mentions, hi, key=_start)):
+                mentions[k] = replace(mentions[k], in_parens=True)
     mentions += unknown
     mentions.sort(key=lambda m: m.start)
     return mentions
