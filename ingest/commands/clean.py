@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import stat
 import sys
 import time
 from collections import Counter
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from extract.clean import CleanOptions, clean_html
+from ingest.bounds import valid_strings
+from ingest.commands import load_settings
 
 PROGRESS_EVERY = 500  # lines between progress reports on stderr
 
@@ -35,7 +39,8 @@ class _BadLine(ValueError):
     """One input line that cannot be cleaned: the message says why."""
 
 
-def _page(record: Any, base_dir: Path) -> tuple[Any, str | bytes, str | None, str | None]:
+def _page(record: Any, base_dir: Path,
+          max_bytes: int) -> tuple[Any, str | bytes, str | None, str | None]:
     """(id, html, url, charset) of one parsed input line."""
     if not isinstance(record, dict):
         raise _BadLine(f"expected a JSON object, got {type(record).__name__}")
@@ -58,11 +63,29 @@ def _page(record: Any, base_dir: Path) -> tuple[Any, str | bytes, str | None, st
     file = Path(path).expanduser()
     if not file.is_absolute():
         file = base_dir / file
+    return record["id"], _read_page(file, max_bytes), url, charset
+
+
+def _read_page(file: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most max_bytes (gzip is recognised later by
+    clean_html). Opened without blocking and checked on the open descriptor, so a FIFO, a
+    device such as /dev/zero or a file swapped after a check is refused, never read."""
     try:
-        data = file.read_bytes()  # gzip is recognised by clean_html from the bytes
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise _BadLine(f"cannot read {file}: {exc.strerror or exc}") from None
-    return record["id"], data, url, charset
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _BadLine(f"{file} is not a regular file")
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            data = stream.read(max_bytes + 1)
+        except OSError as exc:
+            raise _BadLine(f"cannot read {file}: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise _BadLine(f"{file} has more than {max_bytes} bytes (the page cap, "
+                       "NEWSWATCH_MAX_BODY_BYTES)")
+    return data
 
 
 def _records(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -72,18 +95,22 @@ def _records(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
 
 
 def _parse(raw: bytes) -> Any:
+    """One JSON line, its strings made valid text (a "\ud800" escape becomes U+FFFD)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _BadLine(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        return json.loads(text)
+        return valid_strings(json.loads(text))
     except json.JSONDecodeError as exc:
         raise _BadLine(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise _BadLine("not JSON (nested too deeply)") from None
 
 
 def run(args: argparse.Namespace) -> int:
     options = CleanOptions()
+    max_bytes = load_settings("clean").max_body_bytes
     if args.min_chars is not None:
         if args.min_chars < 0:
             print("newswatch clean: --min-chars must be 0 or more", file=sys.stderr)
@@ -113,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"newswatch clean: cannot write {output_path}: {exc.strerror or exc}",
                       file=sys.stderr)
                 return 2
-        return _clean_all(source, sink, base_dir, name, options, quiet=args.quiet)
+        return _clean_all(source, sink, base_dir, name, options, max_bytes=max_bytes,
+                          quiet=args.quiet)
 
 
 def _encoded(text_stream: Iterable[str]) -> Iterator[bytes]:
@@ -122,18 +150,24 @@ def _encoded(text_stream: Iterable[str]) -> Iterator[bytes]:
 
 
 def _clean_all(source: Iterable[bytes], sink: IO[str], base_dir: Path, name: str,
-               options: CleanOptions, *, quiet: bool) -> int:
+               options: CleanOptions, *, max_bytes: int, quiet: bool) -> int:
     counts: Counter[str] = Counter()
     malformed = 0
     started = time.perf_counter()
     for number, raw in _records(source):
         try:
-            page_id, html, url, charset = _page(_parse(raw), base_dir)
+            page_id, html, url, charset = _page(_parse(raw), base_dir, max_bytes)
         except _BadLine as exc:
             malformed += 1
             print(f"newswatch clean: {name} line {number}: {exc}; line skipped", file=sys.stderr)
             continue
-        result = clean_html(html, url, declared_charset=charset, options=options)
+        try:
+            result = clean_html(html, url, declared_charset=charset, options=options)
+        except Exception as exc:  # never a traceback that skips the rest of the file
+            malformed += 1
+            print(f"newswatch clean: {name} line {number}: could not be cleaned "
+                  f"({type(exc).__name__}: {exc}); line skipped", file=sys.stderr)
+            continue
         counts[result.reason.value if result.reason else "cleaned"] += 1
         sink.write(json.dumps({"id": page_id, **result.to_dict()}, ensure_ascii=False) + "\n")
         done = sum(counts.values())

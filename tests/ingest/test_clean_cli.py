@@ -140,3 +140,35 @@ def test_command_runs_as_a_process(tmp_path):
     assert row["canonical_url"] == "http://127.0.0.1:8080/articles/seed-article.html"
     assert "Zummar" in row["text"] and "Sinjar" not in row["text"]
     assert "<stdin> line 2: not JSON" in proc.stderr.decode()
+
+
+def test_a_lone_surrogate_in_the_id_gives_valid_utf8_and_the_rest_goes_on(tmp_path, capsys):
+    listing = tmp_path / "in.jsonl"
+    listing.write_text('{"id": "bad-\\ud800-id", "html": ' + json.dumps(page()) + "}\n"
+                       + json.dumps({"id": "after", "html": page("Next")}) + "\n", "ascii")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--input", str(listing), "--output", str(out), "--quiet"]) == 0
+    rows = [json.loads(line) for line in out.read_bytes().decode("utf-8").splitlines()]
+    assert [row["id"] for row in rows] == ["bad-\ufffd-id", "after"]
+
+
+def test_paths_are_regular_files_read_up_to_the_body_cap(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NEWSWATCH_MAX_BODY_BYTES", "4096")
+    (tmp_path / "small.html").write_text(page(), "utf-8")
+    (tmp_path / "huge.html").write_text(page() + "<p>more</p>" * 2000, "utf-8")
+    (tmp_path / "folder").mkdir()
+    listing = _write_lines(tmp_path / "in.jsonl", [
+        json.dumps({"id": "small", "path": "small.html"}),
+        json.dumps({"id": "huge", "path": "huge.html"}),
+        json.dumps({"id": "zero", "path": "/dev/zero"}),
+        json.dumps({"id": "dir", "path": "folder"}),
+        json.dumps({"id": "last", "path": "small.html"}),
+    ])
+    assert main(["clean", "--input", str(listing)]) == 1
+    captured = capsys.readouterr()
+    assert [json.loads(line)["id"] for line in captured.out.splitlines()] == ["small", "last"]
+    err = captured.err
+    assert "line 2:" in err and "more than 4096 bytes" in err and "NEWSWATCH_MAX_BODY_BYTES" in err
+    assert "line 3:" in err and "/dev/zero is not a regular file" in err
+    assert "line 4:" in err and "is not a regular file" in err
+    assert "3 malformed input line(s)" in err
