@@ -23,10 +23,11 @@ weight is readable and a wrong score can be traced to one signal (`explain`).
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -159,49 +160,55 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
     """The signals behind `score`, for benches and for reading a wrong score."""
     lex = load()
     v = vocab.get()
-    head = (text or "")[:LEAD_CHARS]
-    lead = [s.text for s in sentences.split(head)[:LEAD_SENTENCES]]
+    text = text or ""
     title = (title or "").strip()
+    head = text[:LEAD_CHARS]
     # a text of a few lines (a brief, an event note) is all lead: one sentence with an event
     # cue weighs what three lead sentences of a long article weigh together
-    short = len(text or "") <= SHORT_CHARS
+    short = len(text) <= SHORT_CHARS
     per_sentence = 3 * LEAD_CUE if short else LEAD_CUE
     title_cue, tags, _ = _event(title, v, lex) if title else (0.0, frozenset(), set())
     tags = set(tags)
     lead_cues = 0.0
     weak = False
     kinds: set[str] = set()
-    for sent in lead:
-        strength, found, who = _event(sent, v, lex, plain=1.0 if short else PLAIN)
+    passing = 0
+    for n, sent, strength, found, who in _event_sentences(text, v, lex):
+        political = bool(found & _SELF_POLITICAL or who - {"police"})
+        if strength >= STRONG and who - {"police"}:
+            passing += 1
+        if n >= LEAD_SENTENCES or sent.start >= LEAD_CHARS:
+            continue
         tags |= found
         kinds |= who
+        if not (political or short):
+            strength *= PLAIN
         if strength >= STRONG:
-            lead_cues += per_sentence * (1.0 if short or found & _SELF_POLITICAL
-                                         or who - {"police"} else PLAIN)
+            lead_cues += per_sentence
         elif strength > 0:
             weak = True
     lead_cues = min(3 * LEAD_CUE, lead_cues) + (WEAK_LEAD_CUE * (3 if short else 1) if weak
                                                 else 0.0)
     both = f"{title}\n{head}"
-    folded = fold_text(both)
     actor = max((ACTOR[k] for k in kinds), default=0.0)
     if tags & _SELF_POLITICAL:
         actor = max(actor, SELF_POLITICAL)
-    found = {(h.label, h.phrase) for h in lex.domains.find(both, folded)}
-    words = tuple(sorted(w for _d, w in found))
-    near = sum(1 for d, _w in found if d in lex.near_domains)
-    domain = max(DOMAIN_CAP, DOMAIN_WORD * (len(found) - near)) + max(NEAR_CAP, NEAR_WORD * near)
-    return Signals(passing=_in_passing(text or "", v, lex),
+    found_words = {(h.label, h.phrase) for h in lex.domains.find(both)}
+    words = tuple(sorted(w for _d, w in found_words))
+    near = sum(1 for d, _w in found_words if d in lex.near_domains)
+    domain = max(DOMAIN_CAP, DOMAIN_WORD * (len(found_words) - near)) + \
+        max(NEAR_CAP, NEAR_WORD * near)
+    return Signals(passing=passing,
                    title_cue=round(TITLE_CUE * title_cue, 3), lead_cues=lead_cues,
                    actor=actor, day=DAY if tags and _DAY.search(both) else 0.0,
                    domain=domain, section=_section(url, categories, lex),
                    cues=tuple(sorted(tags)), domain_words=words)
 
 
-def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon, plain: float = PLAIN
+def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon
            ) -> tuple[float, frozenset[str], set[str]]:
     """The strength and tags of the live cues of a sentence, and the kinds of actor in it
-    ("armed", "crowd", "police", "named"); a title's cue weighs less without an actor."""
+    ("armed", "crowd", "police", "named"); a cue weighs less without an actor."""
     strength, tags = _live(sentence, v)
     if not tags:
         return 0.0, tags, set()
@@ -210,21 +217,34 @@ def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon, plain: float = PLAIN
     if v.actors.find(sentence, folded):
         who.add("named")
     if not (tags & _SELF_POLITICAL or who - {"police"}):
-        strength *= plain
+        strength *= PLAIN
     return strength, tags, who
 
 
-def _in_passing(text: str, v: vocab.Vocab, lex: _Lexicon) -> int:
-    """How many sentences of the text tell of an event with an armed, political or named
-    actor in the same sentence."""
-    if not v.cues.find(text):
-        return 0
-    n = 0
-    for sent in sentences.split(text):
-        strength, _tags, who = _event(sent.text, v, lex, plain=0.0)
-        if strength >= STRONG and who - {"police"}:
-            n += 1
-    return n
+def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
+                     ) -> Iterator[tuple[int, sentences.Sentence, float, frozenset[str],
+                                         set[str]]]:
+    """(ordinal, sentence, strength, tags, actor kinds) of each sentence with a live event
+    cue, in text order. The text is folded and searched once for cues and actors; only the
+    sentences with a cue are read one by one."""
+    folded = fold_text(text)
+    cue_starts = [h.start for h in v.cues.find(text, folded)]
+    if not cue_starts:
+        return
+    actors = [(h.start, h.label) for h in lex.actors.find(text, folded)]
+    actors += [(h.start, "named") for h in v.actors.find(text, folded)]
+    actors.sort()
+    actor_starts = [a for a, _k in actors]
+    for n, sent in enumerate(sentences.split(text)):
+        i = bisect.bisect_left(cue_starts, sent.start)
+        if i == len(cue_starts) or cue_starts[i] >= sent.end:
+            continue
+        strength, tags = _live(sent.text, v)
+        if not tags:
+            continue
+        lo = bisect.bisect_left(actor_starts, sent.start)
+        hi = bisect.bisect_left(actor_starts, sent.end)
+        yield n, sent, strength, tags, {k for _a, k in actors[lo:hi]}
 
 
 def _live(sentence: str, v: vocab.Vocab) -> tuple[float, frozenset[str]]:

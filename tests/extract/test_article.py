@@ -124,3 +124,13 @@ def test_records_from_newswatch_clean_keep_their_date_and_rejections():
     assert extract_record({"id": "b", "rejected": "too_short"}).skipped == "rejected_too_short"
     out = extract_record({"id": "c", "text": FRENCH}).to_dict()
     assert out["skipped"] == "language_fr" and out["incidents"] == []
+
+
+def test_an_unsure_guess_is_no_language():
+    # a run of local names: the model's best guess ("kik", p~0.2) is no answer, so the
+    # declared language decides, else none (and the article is tried as English)
+    names = ("Mwangi Kamau Otieno Wanjiru Njoroge Achieng Kiprop Chebet Mutua Wambui Ochieng "
+             "Nyambura.")
+    assert language.detect(names) == language.Language(None, "unknown")
+    assert language.detect(names, declared="en").code == "en"
+    assert extract_article(names, title="Names").skipped != "language_kik"
