@@ -1,4 +1,4 @@
-"""Settings read from the environment in one place (NEWSWATCH_*), checked, passed explicitly below."""
+"""Settings read from the environment in one place (NEWSWATCH_*), checked, passed below."""
 
 from __future__ import annotations
 

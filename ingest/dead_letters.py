@@ -243,8 +243,8 @@ def replay(client, letters: Sequence[Letter], *, max_retries: int = 3,
         keys = [key for key in latest if kinds.get(key[0]) == ("alias" if require_alias
                                                                  else "index")]
         # incidents before articles: the article is the commit marker of its incidents
-        keys.sort(key=lambda key: "incident_id" not in (latest[key].record.get("document")
-                                                        or {}))
+        keys.sort(key=lambda key: "incident_id" not in ((latest[key].record or {})
+                                                        .get("document") or {}))
         actions = [_action(latest[key]) for key in keys]
         if not actions:
             continue
@@ -258,10 +258,10 @@ def replay(client, letters: Sequence[Letter], *, max_retries: int = 3,
                                   max_retries=max_retries, initial_backoff=initial_backoff,
                                   max_backoff=max_backoff):
             waiting = pending.get((op, str(info.get("_id") or "")))
-            key = waiting.pop(0) if waiting else None
+            matched = waiting.pop(0) if waiting else None
             if ok or (op == "delete" and info.get("status") == 404):
                 report.succeeded += 1
-                succeeded.extend(copies.get(key, []) if key else [])
+                succeeded.extend(copies.get(matched, []) if matched else [])
             else:
                 reason = _reason(info.get("error", f"status {info.get('status')}"))
                 report.failed[reason] = report.failed.get(reason, 0) + 1

@@ -35,7 +35,10 @@ def _coords(text: str, count: int, what: str) -> tuple[float, ...]:
         raise argparse.ArgumentTypeError(f"{text!r}: expected {count} comma-separated numbers "
                                          f"{what}")
     try:
-        (check_point if count == 3 else check_bbox)(*values, what=repr(text))
+        if count == 3:
+            check_point(values[0], values[1], values[2], what=repr(text))
+        else:
+            check_bbox(values[0], values[1], values[2], values[3], what=repr(text))
     except SearchError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return values

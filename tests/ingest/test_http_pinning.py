@@ -52,7 +52,7 @@ def test_a_name_that_rebinds_to_loopback_never_gets_the_request(http_server, mon
 
 def test_a_pinned_fetch_sends_the_host_name_and_follows_checked_redirects(http_server,
                                                                          monkeypatch):
-    http_server.route("/start", redirect_to="http://other.test:%d/page" % http_server.port)
+    http_server.route("/start", redirect_to=f"http://other.test:{http_server.port}/page")
     http_server.route("/page", body=b"<html>ok</html>")
     monkeypatch.setattr(socket, "getaddrinfo", Resolver("named.test", ["127.0.0.1"]))
     allowed = Settings.from_env({}, http_timeout_s=3.0, allow_private_hosts=("named.test",))
