@@ -1,4 +1,6 @@
-"""Incident extraction speed and memory: load time, RSS, ms per dev note and per long article."""
+"""Incident extraction speed and memory: load time, RSS, ms per dev note and per long article;
+and through the entry point (extract/article.py): language + relevance + extraction per
+600-word English article, and what a non-English or an irrelevant article costs."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 _SHARED = REPO.parent / "shared"
 SHARED = _SHARED if _SHARED.exists() else Path("/work/shared")
 DEV = SHARED / "eval" / "acled_dev.jsonl"
+RELEVANCE_DEV = SHARED / "eval" / "relevance_dev.jsonl"
+MULTILINGUAL_DEV = SHARED / "eval" / "multilingual_dev.jsonl"
 SEED = SHARED / "seeds" / "000_9efb2086bf8b23b0.txt"
 
 
@@ -81,8 +85,60 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ms_per_dev_note       {per_note:.2f}")
     else:
         print(f"dev set {DEV} not found: skipped", file=sys.stderr)
+    entry_point(text, a.repeat)
     print(f"max_rss_mb_end        {_rss_mb():.0f}")
     return 0
+
+
+def _best_ms(fn, items: list, repeat: int) -> float:
+    """CPU ms per item, the best of 5 batches."""
+    batches = []
+    for _ in range(5):
+        t = time.process_time()
+        for _ in range(max(1, repeat // (5 * len(items)))):
+            for item in items:
+                fn(item)
+        batches.append((time.process_time() - t) * 1000
+                       / (max(1, repeat // (5 * len(items))) * len(items)))
+    return min(batches)
+
+
+def _first_words(text: str, n: int = 600) -> str:
+    return " ".join(text.split()[:n])
+
+
+def entry_point(text: str, repeat: int) -> None:
+    """The entry point's own costs: load, language, relevance, the three together."""
+    from extract import article, language, relevance
+
+    t0 = time.process_time()
+    language.load()
+    relevance.load()
+    print(f"entry_load_cpu_s      {time.process_time() - t0:.2f}   (language model + relevance "
+          "lexicon, after the extractor)")
+    title = "Rockets hit a base in Rumaylan"
+    lang_ms = _best_ms(lambda t: language.detect(t), [text], repeat)
+    rel_ms = _best_ms(lambda t: relevance.score(t, title=title), [text], repeat)
+    all_ms = _best_ms(lambda t: article.extract_article(t, title=title, published="2024-04-22"),
+                      [text], repeat)
+    print(f"entry_ms_600_words    {all_ms:.2f}   (language {lang_ms:.2f} + relevance "
+          f"{rel_ms:.2f} + extraction)")
+    if MULTILINGUAL_DEV.exists():
+        with MULTILINGUAL_DEV.open(encoding="utf-8") as fh:
+            other = [_first_words(json.loads(x)["text"]) for x in fh if x.strip()]
+        print(f"entry_ms_non_english  {_best_ms(article.extract_article, other, repeat):.2f}"
+              f"   ({len(other)} stories, skipped after language)")
+    if RELEVANCE_DEV.exists():
+        with RELEVANCE_DEV.open(encoding="utf-8") as fh:
+            rows = [json.loads(x) for x in fh if x.strip()]
+        none = [r for r in rows if r.get("label") == "none" and len(r["text"].split()) >= 600]
+        pages = [(_first_words(r["text"]), r.get("title"), r.get("url")) for r in none]
+        skipped = [p for p in pages if article.extract_article(
+            p[0], title=p[1], url=p[2]).skipped == "not_relevant"]
+        ms = _best_ms(lambda p: article.extract_article(p[0], title=p[1], url=p[2]), skipped,
+                      repeat)
+        print(f"entry_ms_irrelevant   {ms:.2f}   ({len(skipped)} pages cut to 600 words, "
+              "skipped after relevance)")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ SECTION_NEWS = 0.4
 # sentence there with an event cue and an armed, political or named actor in it counts.
 PASSING_BIAS = -0.4
 PASSING = 1.0
+MAX_PASSING = 3        # sentences counted at most
 
 # Cue tags that are political violence or protest whoever is named: no actor needed.
 # (Weapons are not: "jets", "rockets" and "shells" fly in business and science stories too.)
@@ -126,7 +127,7 @@ def load() -> _Lexicon:
 class Signals:
     """What the score was made of (log-odds per signal); `score` is the squashed sum."""
 
-    passing: int = 0       # sentences telling of an armed or political act
+    passing: int = 0       # sentences telling of an armed or political act (up to MAX_PASSING)
     title_cue: float = 0.0
     lead_cues: float = 0.0
     actor: float = 0.0
@@ -144,7 +145,8 @@ class Signals:
     @property
     def score(self) -> float:
         """The lead's score, or the body's when an incident is told in passing there."""
-        body = PASSING_BIAS + PASSING * min(3, self.passing) if self.passing else -math.inf
+        body = PASSING_BIAS + PASSING * min(MAX_PASSING, self.passing) if self.passing \
+            else -math.inf
         return round(1.0 / (1.0 + math.exp(-max(self.log_odds, body))), 3)
 
 
@@ -178,6 +180,8 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
         if strength >= STRONG and who - {"police"}:
             passing += 1
         if n >= LEAD_SENTENCES or sent.start >= LEAD_CHARS:
+            if passing >= MAX_PASSING:
+                break       # more would not change the score
             continue
         tags |= found
         kinds |= who
