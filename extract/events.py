@@ -28,6 +28,10 @@ class NotEvent(Enum):
     BACKGROUND = "background"
     COMMEMORATION = "commemoration"
     RECOLLECTION = "recollection"
+    EXERCISE = "exercise"
+    STATISTIC = "statistic"
+    PROCUREMENT = "procurement"
+    QUESTION = "question"
 
 
 @dataclass(frozen=True)
@@ -74,13 +78,22 @@ def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
             and not (h.phrase.lower().startswith("punish")
                      and _MODAL_BE.search(sentence, max(0, h.start - 20), h.start))
             and not (h.start > 12 and _REASON_FOR.search(sentence, max(0, h.start - 70),
-                                                         h.start))]
+                                                         h.start))
+            # "like a bomb went off", "more arrests": a simile, a count of many
+            and not _LIKE_OR_COUNT.search(sentence, max(0, h.start - 25), h.start)
+            # "the walkout will begin on Tuesday": announced, not done
+            and not _WILL_HAPPEN.match(sentence, h.end)]
     kept = longest_first(hits)
     tags = frozenset(h.label for h in kept)
     strength = max((v.tag_weight.get(t, 0.0) for t in tags), default=0.0)
     return Cues(tuple(kept), tags, strength)
 
 
+_LIKE_OR_COUNT = re.compile(r"\b(?:like|as if|as though|more|fewer|number of|rise in|increase in|"
+                            r"decline in|drop in|fall in)\s+(?:a\s+|an\s+)?$", re.I)
+_WILL_HAPPEN = re.compile(r"\s+(?:[\w\-]+\s+){0,2}?(?:will|would|is to|are to|is due to|are due to|"
+                          r"is set to|are set to)\s+(?:begin|start|take place|go ahead|be held|"
+                          r"last|run|resume|continue|affect)\b", re.I)
 _WORDS_ATTACKED = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\w\-]+(?:'s|\u2019s)\s+)?"
     r"(?:\w+\s+)?(?:plans?|polic(?:y|ies)|budget|bill|law|decision|remarks|comments|proposals?|"
@@ -88,12 +101,21 @@ _WORDS_ATTACKED = re.compile(
     r"verdict|deal|agreement|campaign|manifesto|leadership|handling|response|strategy|tax(?:es)?|"
     r"rivals?|opponents?|credibility)\b", re.I)
 _WINDOW = 60
-_SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION})
+_SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUESTION})
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
                       r"protest\w*|slogans?|placards?|banners?|petition\w*|grievances?|complain\w*|"
                       r"oppos\w+|in support of|solidarity)\b", re.I)
 NEGATED = re.compile(r"\b(?:no|not|never|without|nor|neither)\s+(?:\w+\s+){0,2}$|"
                      r"\b(?:whether|unclear if|if)\b[^,;:]*$", re.I)
+
+
+_ASIDE_OPENS = re.compile(r",\s*(?:where|which|who|whose|when)\b[^,]*$", re.I)
+
+
+def _aside_closed(sentence: str, start: int, end: int, cue: int) -> bool:
+    """The modal words sit in an aside that closes before the cue: "In the far south, where an
+    insurgency has simmered for two decades, a bomb exploded" (the decades do not reach it)."""
+    return "," in sentence[end:cue] and bool(_ASIDE_OPENS.search(sentence, 0, start))
 
 
 def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
@@ -131,7 +153,8 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         if NEGATED.search(sentence[max(0, h.start - 100):h.start]):
             continue
         gov = next((r for s, e, r in spans
-                    if (e <= h.start + 1 and h.start - e <= _WINDOW) or s <= h.start < e), None)
+                    if ((e <= h.start + 1 and h.start - e <= _WINDOW) or s <= h.start < e)
+                    and not _aside_closed(sentence, s, e, h.start)), None)
         if gov is not None:
             why = why or gov
             continue
@@ -191,6 +214,10 @@ _PARTLY_STOPPED = re.compile(
     r"landed|impact\w*|hit|struck|fell)\b", re.I)
 _FRONTLINE = re.compile(r"\b(?:projectiles?|frontline|unknown weapons|positions|fired|artillery|"
                         r"shelling|shelled)\b", re.I)
+
+
+_POLICE_FIRED = re.compile(r"\b(?:police|security forces|soldiers|troops)\s+(?:\w+\s+)?"
+                           r"(?:opened fire|fired|shot)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -254,6 +281,10 @@ RULES: tuple[Rule, ...] = (
          "Excessive force against protesters"),
     Rule(lambda f: "protest" in f.tags and "intervention" in f.tags and f.killed, PROTESTS,
          "Excessive force against protesters"),
+    # "police opened fire on supporters who had gathered": a gathering shot at
+    Rule(lambda f: "gathering" in f.tags and "attack" in f.tags and f.harmed
+         and bool(_POLICE_FIRED.search(f.lead or f.text)), PROTESTS,
+         "Excessive force against protesters"),
     Rule(lambda f: "protest" in f.tags and "intervention" in f.tags, PROTESTS,
          "Protest with intervention"),
     Rule(lambda f: "protest" in f.tags or ("gathering" in f.tags
@@ -289,12 +320,22 @@ _NO_INTENT = frozenset({"harm", "explosion", "looting", "displacement", "disaste
                         "intervention", "excessive", "nonviolent"})
 
 
+# someone who meant the harm: without one, a fire, a crash or a shark that killed is no attack
+_PERPETRATOR = re.compile(
+    r"\b(?:gunm[ae]n|militants?|insurgents?|rebels?|jihadists?|terrorists?|bandits?|attackers?|"
+    r"assailants?|militia\w*|soldiers?|troops|fighters|army|armed (?:men|group)|security forces|"
+    r"police\w*|mob|rioters|protesters|demonstrators|arsonists?|suspects?|set fire|set on fire|"
+    r"torched|opened fire|gunfire|shot dead|stabbed|bombs?|explosives?|grenades?|"
+    r"improvised|airstrikes?|air strikes?|shell(?:ing|ed)|missiles?|rockets?)\b", re.I)
+
+
 def _not_political(facts: Facts) -> bool:
     """A disaster, an accident, a disease or a sports match, not political violence."""
     if "sports" in facts.tags and not ({"riot", "protest", "mob"} & facts.tags
                                        or _crowd_fight(facts)):
         return True
-    return "disaster" in facts.tags and facts.tags <= _NO_INTENT
+    return "disaster" in facts.tags and (facts.tags <= _NO_INTENT or (
+        facts.tags <= _NO_INTENT | {"attack"} and not _PERPETRATOR.search(facts.text)))
 
 
 def _first_rule(facts: Facts) -> tuple[str, str] | None:

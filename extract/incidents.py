@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 
 from extract import actors as actors_mod
-from extract import casualties, dates, events, mentions, places, vocab
+from extract import casualties, dates, events, mentions, places, sanity, vocab
 from extract import where as wh
 from extract.mentions import Draft, Mention
 from extract.places import PlaceMention
@@ -163,10 +164,15 @@ def _sentence_start(x: Mention) -> int:
 
 def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
            pub: date | None, sents: list[Mention], title: str | None = None,
-           doc_country: str | None = None) -> Incident | None:
+           doc_country: str | None = None, dropped: Counter[str] | None = None
+           ) -> Incident | None:
     """The incident a draft tells; doc_country is likely_country(all_mentions), counted once
     per article rather than once per incident."""
     killed, injured = _casualties(d)
+    if sanity.plausible_count(killed, d) != killed:
+        killed = None
+        if dropped is not None:
+            dropped[sanity.Dropped.IMPLAUSIBLE_COUNT.value] += 1
     ev = events.classify(d.tags, d.text, harmed=bool(killed or injured), killed=bool(killed),
                          lead=d.sents[0].s.text, lead_tags=d.sents[0].cues.tags)
     if ev is None:
@@ -248,28 +254,45 @@ def _merge_same(incidents: list[Incident]) -> list[Incident]:
 
 def extract_incidents(text: str, *, title: str | None = None,
                       published: str | datetime | date | None = None,
-                      url: str | None = None) -> list[Incident]:
-    """Incidents reported by an article, in text order. Pure and deterministic; never raises."""
+                      url: str | None = None, dropped: Counter[str] | None = None
+                      ) -> list[Incident]:
+    """Incidents reported by an article, in text order. Pure and deterministic; never raises.
+
+    `dropped`, when given, counts the candidates (and places and counts) left out, by reason
+    (`sanity.Dropped` values)."""
     try:
-        return _extract(text, title, published)
+        return _extract(text, title, published, Counter() if dropped is None else dropped)
     except Exception:    # outside input must never break a run: no incident, not a crash
         return []
 
 
-def _extract(text: str, title: str | None, published: str | datetime | date | None
-             ) -> list[Incident]:
+def _analysed(body: str, pub: date | None, dropped: Counter[str]) -> list[Mention]:
+    """The sentences' mentions, with only the places that are places."""
+    sents = mentions.analyse(body, pub)
+    kept, gone = sanity.real_places(body, [m for x in sents for m in x.places])
+    if gone:
+        dropped[sanity.Dropped.NOT_A_PLACE.value] += gone
+        keep = {id(m) for m in kept}
+        for x in sents:
+            x.places = [m for m in x.places if id(m) in keep]
+    return sents
+
+
+def _extract(text: str, title: str | None, published: str | datetime | date | None,
+             dropped: Counter[str]) -> list[Incident]:
     if not isinstance(text, str):
         return []
     pub = dates.to_date(published)
     body = mentions.body(text)
-    sents = mentions.analyse(body, pub)
+    sents = _analysed(body, pub, dropped)
     drafts = mentions.group(sents)
     if not drafts and title:
         body = title.strip() + ".\n\n" + body
-        sents = mentions.analyse(body, pub)
+        sents = _analysed(body, pub, dropped)
         drafts = mentions.group(sents)
     if not drafts:
         return []
+    field = sanity.article_field(body)
     all_mentions = [m for x in sents for m in x.places]
     doc_country = wh.likely_country(all_mentions)
     single = len(drafts) == 1
@@ -283,10 +306,17 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
         if pub is not None and d.date is not None and \
                 d.date.value < pub - timedelta(days=mentions.BACKGROUND_DAYS) and \
                 (d.sents[0].s.paragraph > lead_para
-                 or (d.date.value < pub - timedelta(days=OLD_DAYS) and d.sents[0].s.paragraph)):
+                 or (d.date.value < pub - timedelta(days=OLD_DAYS)
+                     and (d.sents[0].s.paragraph or d.date.precision == dates.YEAR))):
+            dropped[sanity.Dropped.BACKGROUND.value] += 1
             continue        # background: an older event the article is not about
+        if field is not None and not sanity.told_as_event(d):
+            dropped[sanity.Dropped.OTHER_FIELD.value] += 1
+            continue        # "their pace attack" in a cricket report
         inc = _build(d, body, all_mentions, single, pub, sents, title if not out else None,
-                     doc_country)
+                     doc_country, dropped)
+        if inc is None:
+            dropped[sanity.Dropped.NOT_AN_EVENT.value] += 1
         if inc is not None and out and inc.geo_precision in (None, 3) and \
                 _SAME_AREA.search(d.text):
             inc = _placed_like(inc, out[-1])

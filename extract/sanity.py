@@ -1,0 +1,164 @@
+"""Incident sanity: a candidate keeps only triggers in their conflict sense, places that are
+places and counts that are plausible; what is dropped is counted by reason.
+
+The extractor reads every sentence for event words; these checks read the whole article and
+undo what a word alone cannot tell: "attack" in a cricket report, "Welcome" or "Herbert" at
+the start of a sentence, "100,000" in an essay. Reasons are plain strings (`Dropped` values)
+so a run can count them (`extract.incidents.extract_incidents(..., dropped=Counter())`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from enum import Enum
+
+import yaml
+
+from extract import dates, paths, relevance, vocab
+from extract.gazetteer import fold_key, fold_text
+from extract.mentions import Draft
+from extract.phrases import PhraseMatcher
+from extract.places import PlaceMention
+
+
+class Dropped(str, Enum):
+    """Why a candidate incident (or one of its parts) was dropped."""
+
+    OTHER_FIELD = "other_field"            # sport, markets, tech...: no armed actor, no day
+    NOT_AN_EVENT = "not_an_event"          # an accident, a disaster, a match: no ACLED type
+    BACKGROUND = "background"              # an older event the article is not about
+    NOT_A_PLACE = "not_a_place"            # a word, a person or a company taken for a town
+    IMPLAUSIBLE_COUNT = "implausible_count"  # a toll of thousands without a toll's wording
+
+
+# An article is about another field when at least this many distinct words of one field
+# (seeds/events/fields.yaml) are in it, and more than words of armed or political actors
+# (seeds/events/relevance.yaml `actors`).
+FIELD_MIN_WORDS = 4
+# A toll above this needs the words of a toll ("death toll", "killed 5,000 people") and a day.
+MAX_PLAIN_TOLL = 1000
+# Towns smaller than this are names of something else more often than not when named bare.
+SMALL_TOWN = 100_000
+
+
+_lock = threading.Lock()
+_fields: PhraseMatcher | None = None
+
+
+def fields() -> PhraseMatcher:
+    """The words of each field (label = field), from seeds/events/fields.yaml, built once."""
+    global _fields
+    if _fields is None:
+        with _lock:
+            if _fields is None:
+                with (paths.seeds_dir() / "events" / "fields.yaml").open(encoding="utf-8") as fh:
+                    doc = yaml.safe_load(fh)
+                _fields = PhraseMatcher([(w, f) for f, ws in doc.items() for w in ws])
+    return _fields
+
+
+def article_field(text: str, folded: str | None = None) -> str | None:
+    """The field the article is about when it is not conflict news ("sports", "markets", ...),
+    else None: the field whose distinct words are most numerous, if they outnumber the
+    article's distinct words of armed or political actors."""
+    folded = fold_text(text) if folded is None else folded
+    words: dict[str, set[str]] = {}
+    for h in fields().find(text, folded):
+        words.setdefault(h.label, set()).add(h.phrase)
+    if not words:
+        return None
+    field, found = max(words.items(), key=lambda kv: len(kv[1]))
+    if len(found) < FIELD_MIN_WORDS:
+        return None
+    actors = {h.phrase for h in relevance.load().actors.find(text, folded)}
+    return field if len(found) > len(actors) else None
+
+
+def told_as_event(d: Draft) -> bool:
+    """In an article about another field, an incident is real when one of its sentences names
+    an armed, political or crowd actor (or a named group) and it has a day of its own: what a
+    business or sports story reports in passing is told like news."""
+    own_day = d.date is not None and not d.inherited_date and d.date.precision == dates.DAY
+    if not own_day:
+        return False
+    lex = relevance.load()
+    text, folded = d.text, d.folded
+    return bool(lex.actors.find(text, folded) or vocab.get().actors.find(text, folded))
+
+
+def plausible_count(killed: int | None, d: Draft) -> int | None:
+    """The count, unless it is over MAX_PLAIN_TOLL without a day of its own or a toll's words:
+    "100,000" in an essay is no death toll."""
+    if killed is None or killed <= MAX_PLAIN_TOLL:
+        return killed
+    tolled = any(x.cas.toll for x in d.sents)
+    dated = d.date is not None and not d.inherited_date and d.date.precision == dates.DAY
+    return killed if tolled and dated else None
+
+
+# ------------------------------------------------------------------------------ places
+
+# never a place on its own, whatever a gazetteer holds
+_NEVER = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday north south east west central "
+    "northern southern eastern western muslims christians hindus jews sunnis shiites shias "
+    "buddhists".split())
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|near|outside|from|of|to|into|across|around|toward|towards|between|through|"
+    r"via|inside|on|hit|struck|shelled|attacked|bombed|raided|stormed|captured|besieged|"
+    r"entered|reached|left|fled)\s+(?:the\s+)?(?:(?:[a-z]+|[A-Z][\w'\-]+)\s+){0,3}"
+    r"|[A-Z][\w\-]+(?:'s|\u2019s)\s+(?:[a-z]+\s+){0,2})$")
+_INTRODUCED_AFTER = re.compile(r"^\s*(?:\(|:|,\s*(?:the\s+)?[A-Z]|(?:town|city|village|district|"
+                               r"province|region|state|county|area|camp|port)\b)")
+_COMPANY_AFTER = re.compile(
+    r"^(?:'s|\u2019s)?\s+(?:Inc|Corp|Corporation|Ltd|LLC|Plc|Motor|Motors|shares|stock|CEO|"
+    r"chief executive|executives|spokes(?:man|woman|person)|employees|engineers|headquarters|"
+    r"app|search|cloud|store|products|users|customers)\b")
+_FIRST_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
+_POSSESSIVE_AFTER = re.compile(r"^(?:'s|\u2019s)\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\"\u201c]\s+|\n\s*)$")
+_NOT_FIRST_NAMES = frozenset(
+    "the in at on of for and but to from by with as a an this that these those president "
+    "minister governor mayor general colonel captain king queen prince sheikh saint st mount "
+    "lake port fort new old upper lower greater little san santa sao al el".split())
+
+
+def real_places(text: str, mentions: list[PlaceMention]) -> tuple[list[PlaceMention], int]:
+    """The mentions that name places, and how many did not: a capitalised common word at the
+    start of a sentence, a person's name ("Alex Garland's"), a company ("Ford said its
+    shares") or a small town named bare, with no locative word before it, no region after it
+    and no other place of its country in the article."""
+    countries: dict[str, int] = {}
+    for m in mentions:
+        if m.country_code:
+            countries[m.country_code] = countries.get(m.country_code, 0) + 1
+    kept: list[PlaceMention] = []
+    for m in mentions:
+        if _not_a_place(text, m, countries):
+            continue
+        kept.append(m)
+    return kept, len(mentions) - len(kept)
+
+
+def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int]) -> bool:
+    if fold_key(m.name) in _NEVER:
+        return True
+    if m.kind in ("country", "admin1") or m.in_parens:
+        return False
+    before = text[max(0, m.start - 60):m.start]
+    after = text[m.end:m.end + 40]
+    if _COMPANY_AFTER.match(after):
+        return True
+    first = _FIRST_NAME_BEFORE.search(before)
+    if first and fold_key(first.group(1)) not in _NOT_FIRST_NAMES \
+            and not _SENTENCE_START.search(before[:first.start()]) \
+            and _POSSESSIVE_AFTER.match(after) and m.kind == "city":
+        return True            # "Alex Garland's": a person
+    if m.kind not in ("city",) or m.population >= SMALL_TOWN:
+        return False
+    if _LOCATIVE.search(before) or _INTRODUCED_AFTER.match(after):
+        return False
+    others = countries.get(m.country_code or "", 0) - 1
+    return bool(_SENTENCE_START.search(before)) or others <= 0
