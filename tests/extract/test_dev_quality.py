@@ -19,15 +19,14 @@ MAX_INCIDENTS_PER_ROW = 1.3
 @pytest.mark.slow
 @pytest.mark.skipif(EVAL is None, reason="../shared/eval/acled_dev.jsonl is absent")
 def test_dev_set_floors(tmp_path):
-    from extract.incidents import extract_incidents
+    from extract.article import extract_record   # the entry point: language and relevance too
 
     assert EVAL is not None
     pred = tmp_path / "pred.jsonl"
     with (EVAL / "acled_dev.jsonl").open(encoding="utf-8") as src, pred.open("w") as dst:
         for line in src:
             row = json.loads(line)
-            found = extract_incidents(row["text"], title=row.get("title"),
-                                      published=row.get("published"))
+            found = extract_record({k: v for k, v in row.items() if k != "gold"}).incidents
             dst.write(json.dumps({"id": row["id"],
                                   "incidents": [i.to_dict() for i in found]}) + "\n")
     out = subprocess.run(
