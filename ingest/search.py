@@ -303,6 +303,17 @@ def build_request(
     return body
 
 
+def _root_cause(exc: ApiError) -> str:
+    """The first root cause's type and reason (the top level only names the phase that
+    failed, e.g. search_phase_execution_exception)."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    causes = (body.get("error") or {}).get("root_cause") or [] \
+        if isinstance(body.get("error"), dict) else []
+    if causes and isinstance(causes[0], dict):
+        return f"{causes[0].get('type')}: {str(causes[0].get('reason'))[:300]}"
+    return str(exc.message)
+
+
 def search(
     client: Elasticsearch,
     settings: Settings,
@@ -329,7 +340,7 @@ def search(
     except ApiError as exc:
         if exc.status_code == 404:
             raise SearchError(f"{index} does not exist; run `newswatch setup-es`") from exc
-        raise SearchError(f"Elasticsearch refused the search: {exc.message}") from exc
+        raise SearchError(f"Elasticsearch refused the search: {_root_cause(exc)}") from exc
 
     hits: list[dict] = []
     for hit in response["hits"]["hits"]:
