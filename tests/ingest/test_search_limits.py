@@ -109,3 +109,9 @@ def test_good_option_values_still_search(es_client, es_settings, monkeypatch, ca
                  "--near", "36.6,41.9,10", "--bbox", "40,30,45,40",
                  "--after", json.dumps([1.0, 1714000000000, "a"])]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 0
+
+
+def test_a_refused_search_says_the_root_cause(es_client, es_settings):
+    schema.setup(es_client, es_settings)
+    with pytest.raises(SearchError, match="failed to parse date field"):
+        search(es_client, es_settings, "x", search_after=[1.0, "not a date", "a"])
