@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
+from pathlib import Path
 
 
 def table_console():
@@ -23,3 +26,29 @@ def load_settings(command: str, **overrides):
     except ValueError as exc:
         print(f"newswatch {command}: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+class UnreadableFile(ValueError):
+    """A local input file that is not read: the message says why."""
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most max_bytes (NEWSWATCH_MAX_BODY_BYTES for pages
+    and feeds). Opened without blocking and checked on the open descriptor, so a FIFO, a
+    device such as /dev/zero or a file swapped after a check is refused, never read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnreadableFile(f"{path} is not a regular file")
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            data = stream.read(max_bytes + 1)
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise UnreadableFile(f"{path} has more than {max_bytes} bytes (the page and feed cap, "
+                             "NEWSWATCH_MAX_BODY_BYTES)")
+    return data

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
-import stat
 import sys
 import time
 from collections import Counter
@@ -17,7 +15,7 @@ from typing import IO, Any
 
 from extract.clean import CleanOptions, clean_html
 from ingest.bounds import valid_strings
-from ingest.commands import load_settings
+from ingest.commands import UnreadableFile, load_settings, read_regular_file
 
 PROGRESS_EVERY = 500  # lines between progress reports on stderr
 
@@ -63,29 +61,11 @@ def _page(record: Any, base_dir: Path,
     file = Path(path).expanduser()
     if not file.is_absolute():
         file = base_dir / file
-    return record["id"], _read_page(file, max_bytes), url, charset
-
-
-def _read_page(file: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most max_bytes (gzip is recognised later by
-    clean_html). Opened without blocking and checked on the open descriptor, so a FIFO, a
-    device such as /dev/zero or a file swapped after a check is refused, never read."""
     try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise _BadLine(f"cannot read {file}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise _BadLine(f"{file} is not a regular file")
-    with os.fdopen(fd, "rb") as stream:
-        try:
-            data = stream.read(max_bytes + 1)
-        except OSError as exc:
-            raise _BadLine(f"cannot read {file}: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise _BadLine(f"{file} has more than {max_bytes} bytes (the page cap, "
-                       "NEWSWATCH_MAX_BODY_BYTES)")
-    return data
+        data = read_regular_file(file, max_bytes)  # gzip is recognised by clean_html
+    except UnreadableFile as exc:
+        raise _BadLine(str(exc)) from None
+    return record["id"], data, url, charset
 
 
 def _records(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.commands import load_settings
+from ingest.commands import UnreadableFile, load_settings, read_regular_file
 from ingest.config import Settings
 from ingest.feeds import parse_feed
 from ingest.http import FEED_ACCEPT, fetch_url
@@ -32,10 +32,9 @@ def _lines(source: str, settings: Settings, language: str | None) -> tuple[list[
             content_type = f"{content_type}; charset={fetched.charset}"
     else:
         try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            return [{"source": source, "error": "unreadable",
-                     "detail": f"cannot read {source}: {exc.strerror or exc}"}], True
+            data = read_regular_file(Path(source), settings.max_body_bytes)
+        except UnreadableFile as exc:
+            return [{"source": source, "error": "unreadable", "detail": str(exc)}], True
         base, content_type = None, None
     parsed = parse_feed(data, source, base_url=base, content_type=content_type,
                         language=language)

@@ -109,3 +109,16 @@ def test_poll_reads_state_but_never_advances_it(http_server, tmp_path, es_client
     stored = es_client.options(ignore_status=404).get(
         index=f"{es_settings.index_prefix}-feeds", id="good")
     assert not stored.body.get("found")
+
+def test_feed_files_are_regular_files_read_up_to_the_body_cap(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NEWSWATCH_MAX_BODY_BYTES", "2048")
+    small = tmp_path / "small.xml"
+    small.write_bytes(RSS)
+    big = tmp_path / "big.xml"
+    big.write_bytes(RSS.replace(b"<title>Desk</title>", b"<title>" + b"D" * 4096 + b"</title>"))
+    assert main(["feed", str(small), str(big), "/dev/zero"]) == 0  # one input parsed
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.get("title") for line in lines[:2]] == ["A", "B"]
+    errors = {line["source"]: line["detail"] for line in lines if "error" in line}
+    assert "more than 2048 bytes" in errors[str(big)]
+    assert errors["/dev/zero"] == "/dev/zero is not a regular file"
