@@ -48,6 +48,7 @@ def measure(rows: list[dict], bare: bool = False) -> dict:
         language.load()
     pages: Counter[str] = Counter()
     hit: Counter[str] = Counter()
+    passed: Counter[str] = Counter()      # given to the extractor (not skipped)
     invented = 0
     skipped: Counter[str] = Counter()
     offending: list[tuple[dict, list[dict], dict]] = []
@@ -60,6 +61,7 @@ def measure(rows: list[dict], bare: bool = False) -> dict:
         cpu += time.process_time() - t0
         pages[label] += 1
         skipped[info.get("skipped") or "-"] += 1
+        passed[label] += not info.get("skipped")
         if found:
             hit[label] += 1
         if label == "none" and found:
@@ -67,7 +69,8 @@ def measure(rows: list[dict], bare: bool = False) -> dict:
             offending.append((row, found, info))
         if label == "incident" and not found:
             missed.append((row, info))
-    return {"pages": pages, "hit": hit, "invented": invented, "skipped": skipped,
+    return {"pages": pages, "hit": hit, "passed": passed, "invented": invented,
+            "skipped": skipped,
             "offending": offending, "missed": missed,
             "ms_per_page": 1000 * cpu / max(1, len(rows))}
 
@@ -99,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'incidents invented on none pages':42} {m['invented']:>10}")
     print(f"{'CPU ms per page':42} {m['ms_per_page']:>10.2f}")
     if not a.bare:
+        gate = m["passed"]
+        print(f"{'given to the extractor (none/incident/borderline)':42} "
+              f"{gate['none']}/{none}, {gate['incident']}/{pages['incident']}, "
+              f"{gate['borderline']}/{pages['borderline']}")
         print("skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(m["skipped"].items())))
     if a.verbose:
         for row, found, info in m["offending"]:

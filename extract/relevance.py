@@ -52,7 +52,7 @@ LEAD_CUE = 1.1         # per lead sentence with a live cue of strength >= STRONG
 WEAK_LEAD_CUE = 0.4    # once, for a lead sentence with only weaker cues (arrests, gathering)
 STRONG = 0.75
 PLAIN = 0.5            # a cue with no actor in its sentence and no political sense of its own
-ACTOR = {"armed": 1.4, "crowd": 1.1, "named": 1.4, "police": 0.5}
+ACTOR = {"armed": 1.4, "crowd": 1.1, "named": 1.4, "people": 0.5, "police": 0.5}
 SELF_POLITICAL = 1.1   # a cue that is political by itself stands for an actor
 DAY = 0.5
 DOMAIN_WORD = -0.45    # per distinct word of a field where conflict words have other senses
@@ -72,6 +72,15 @@ MAX_PASSING = 3        # sentences counted at most
 # (Weapons are not: "jets", "rockets" and "shells" fly in business and science stories too.)
 _SELF_POLITICAL = frozenset({"protest", "riot", "mob", "suicide", "chemical", "gov_regains",
                              "overtakes", "clash"})
+# What people do together (a protest, a riot, a mob, a gathering): political when people are
+# named doing it.
+_CROWD_EVENTS = frozenset({"protest", "riot", "mob", "gathering"})
+# Cue tags of weapons used only in war or terror, whoever is named ("a bomb exploded near a
+# rally"); not air strikes and shelling, whose cues ("jets", "rockets", "shells") fly in
+# business and science stories too.
+_WEAPONS_OF_WAR = frozenset({"ied", "suicide", "grenade", "chemical"})
+# Actor kinds that alone do not make an event political.
+_NOT_POLITICAL = frozenset({"police", "people"})
 _DAY = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:yesterday|overnight|today|tonight|"
     r"this morning|last night)\b|\b(?:jan|feb|march|mar|april|apr|may|june|jun|july|jul|aug|"
@@ -176,8 +185,8 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
     kinds: set[str] = set()
     passing = 0
     for n, sent, strength, found, who in _event_sentences(text, v, lex):
-        political = bool(found & _SELF_POLITICAL or who - {"police"})
-        if strength >= STRONG and who - {"police"}:
+        political = _political(found, who)
+        if strength >= STRONG and political:
             passing += 1
         if n >= LEAD_SENTENCES or sent.start >= LEAD_CHARS:
             if passing >= MAX_PASSING:
@@ -220,9 +229,16 @@ def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon
     who = {h.label for h in lex.actors.find(sentence, folded)}
     if v.actors.find(sentence, folded):
         who.add("named")
-    if not (tags & _SELF_POLITICAL or who - {"police"}):
+    if not _political(tags, who):
         strength *= PLAIN
     return strength, tags, who
+
+
+def _political(tags: frozenset[str], who: set[str]) -> bool:
+    """Whether a sentence's event is political: an armed, political or named actor does it,
+    or people protest, riot or form a mob."""
+    return bool(who - _NOT_POLITICAL or tags & _WEAPONS_OF_WAR
+                or (tags & _CROWD_EVENTS and who & {"people", "crowd"}))
 
 
 def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
