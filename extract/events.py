@@ -31,6 +31,7 @@ class NotEvent(Enum):
     EXERCISE = "exercise"
     STATISTIC = "statistic"
     PROCUREMENT = "procurement"
+    PERIOD = "period"
     QUESTION = "question"
 
 
@@ -82,18 +83,27 @@ def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
             # "like a bomb went off", "more arrests": a simile, a count of many
             and not _LIKE_OR_COUNT.search(sentence, max(0, h.start - 25), h.start)
             # "the walkout will begin on Tuesday": announced, not done
-            and not _WILL_HAPPEN.match(sentence, h.end)]
+            and not _WILL_HAPPEN.match(sentence, h.end)
+            # "fighter jets flew over the monument": aircraft that struck nothing
+            and not (h.label == "air" and _AIRCRAFT_ONLY.match(h.phrase)
+                     and not _AIR_ACTION.search(sentence))]
     kept = longest_first(hits)
     tags = frozenset(h.label for h in kept)
     strength = max((v.tag_weight.get(t, 0.0) for t in tags), default=0.0)
     return Cues(tuple(kept), tags, strength)
 
 
-_LIKE_OR_COUNT = re.compile(r"\b(?:like|as if|as though|more|fewer|number of|rise in|increase in|"
+_LIKE_OR_COUNT = re.compile(r"\b(?:like|as if|as though|more|most|fewer|number of|rise in|increase in|"
                             r"decline in|drop in|fall in)\s+(?:a\s+|an\s+)?$", re.I)
 _WILL_HAPPEN = re.compile(r"\s+(?:[\w\-]+\s+){0,2}?(?:will|would|is to|are to|is due to|are due to|"
-                          r"is set to|are set to)\s+(?:begin|start|take place|go ahead|be held|"
+                          r"is set to|are set to)\s+(?:not\s+)?(?:begin|start|take place|go ahead|be held|"
                           r"last|run|resume|continue|affect)\b", re.I)
+_AIRCRAFT_ONLY = re.compile(r"^(?:drones?|jets?|fighter jets?|military jets?|warplanes?|war planes?|"
+                            r"aircraft|uav|unmanned aerial|helicopter gunships?|air force)$", re.I)
+_AIR_ACTION = re.compile(r"\b(?:struck|strikes?|striking|hit|hits|bomb\w*|pound\w*|target\w*|"
+                         r"attack\w*|launch\w*|kill\w*|shot down|downed|intercept\w*|"
+                         r"raid\w*|shell\w*|destroy\w*|damag\w*|wound\w*|injur\w*|explo\w*|"
+                         r"missiles?|rockets?|crash\w*|dropped|blast\w*)\b", re.I)
 _WORDS_ATTACKED = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\w\-]+(?:'s|\u2019s)\s+)?"
     r"(?:\w+\s+)?(?:plans?|polic(?:y|ies)|budget|bill|law|decision|remarks|comments|proposals?|"
@@ -101,7 +111,8 @@ _WORDS_ATTACKED = re.compile(
     r"verdict|deal|agreement|campaign|manifesto|leadership|handling|response|strategy|tax(?:es)?|"
     r"rivals?|opponents?|credibility)\b", re.I)
 _WINDOW = 60
-_SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUESTION})
+_SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUESTION,
+                            NotEvent.PERIOD})
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
                       r"protest\w*|slogans?|placards?|banners?|petition\w*|grievances?|complain\w*|"
                       r"oppos\w+|in support of|solidarity)\b", re.I)
@@ -324,9 +335,10 @@ _NO_INTENT = frozenset({"harm", "explosion", "looting", "displacement", "disaste
 _PERPETRATOR = re.compile(
     r"\b(?:gunm[ae]n|militants?|insurgents?|rebels?|jihadists?|terrorists?|bandits?|attackers?|"
     r"assailants?|militia\w*|soldiers?|troops|fighters|army|armed (?:men|group)|security forces|"
-    r"police\w*|mob|rioters|protesters|demonstrators|arsonists?|suspects?|set fire|set on fire|"
+    r"police\w*(?!\s+(?:said|say|says|told|reported|spokes\w+|added|confirmed|believe\w*))|mob|rioters|protesters|demonstrators|arsonists?|suspects?|set fire|set on fire|"
     r"torched|opened fire|gunfire|shot dead|stabbed|bombs?|explosives?|grenades?|"
-    r"improvised|airstrikes?|air strikes?|shell(?:ing|ed)|missiles?|rockets?)\b", re.I)
+    r"improvised|airstrikes?|air strikes?|shell(?:ing|ed)|missiles?|rockets?|shoot-?outs?|"
+    r"gun-?fights?|gun-?battles?|fire-?fights?|exchanged? (?:of )?fire)\b", re.I)
 
 
 def _not_political(facts: Facts) -> bool:
@@ -335,7 +347,7 @@ def _not_political(facts: Facts) -> bool:
                                        or _crowd_fight(facts)):
         return True
     return "disaster" in facts.tags and (facts.tags <= _NO_INTENT or (
-        facts.tags <= _NO_INTENT | {"attack"} and not _PERPETRATOR.search(facts.text)))
+        facts.tags <= _NO_INTENT | {"attack", "clash"} and not _PERPETRATOR.search(facts.text)))
 
 
 def _first_rule(facts: Facts) -> tuple[str, str] | None:
