@@ -25,7 +25,8 @@ ENGLISH_FIELDS = ("title", "text", "description")
 # character is at most 4 bytes in UTF-8, so values are cut to this many characters in code
 # (fit_document) and the mappings ignore longer ones for search (`ignore_above`).
 KEYWORD_MAX_CHARS = 8000
-# list-valued keyword fields (authors, tags, actors...) keep at most this many values
+# list-valued keyword fields that are searched (authors, tags, actors...) keep at most this
+# many values
 KEYWORD_MAX_VALUES = 200
 
 _KEYWORD = {"type": "keyword", "ignore_above": KEYWORD_MAX_CHARS}
@@ -156,8 +157,8 @@ def fit_document(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             fitted[name] = value[:KEYWORD_MAX_CHARS]
         elif isinstance(value, list | tuple):
-            fitted[name] = [v[:KEYWORD_MAX_CHARS] if isinstance(v, str) else v
-                            for v in value[:KEYWORD_MAX_VALUES]]
+            kept = value if spec.get("index") is False else value[:KEYWORD_MAX_VALUES]
+            fitted[name] = [v[:KEYWORD_MAX_CHARS] if isinstance(v, str) else v for v in kept]
     return fitted
 
 
