@@ -87,9 +87,12 @@ def task_defaults(settings: DagSettings | None = None) -> dict:
 
 
 def failure_report(context: Mapping[str, Any]) -> dict:
-    """What failed, from an Airflow callback context (a task's, or a DAG run's)."""
+    """What failed, from an Airflow callback context: a task's (scope "task", with its error)
+    or a DAG run's (scope "run", with Airflow's reason such as timed_out or task_failure)."""
     ti, run = context.get("ti") or context.get("task_instance"), context.get("dag_run")
+    scope = "run" if "reason" in context else "task"
     report = {
+        "scope": scope,
         "dag_id": getattr(ti, "dag_id", None) or getattr(run, "dag_id", None),
         "run_id": getattr(ti, "run_id", None) or getattr(run, "run_id", None),
         "task_id": getattr(ti, "task_id", None),
@@ -98,8 +101,12 @@ def failure_report(context: Mapping[str, Any]) -> dict:
         "error": str(context.get("exception") or context.get("reason") or "failed"),
         "log_url": getattr(ti, "log_url", None),
     }
-    where = ".".join(str(part) for part in (report["dag_id"], report["task_id"]) if part)
-    report["text"] = f"newswatch: {where} failed in run {report['run_id']}: {report['error']}"
+    if scope == "run":
+        report["text"] = (f"newswatch: run {report['run_id']} of {report['dag_id']} failed "
+                          f"({report['error']})")
+    else:
+        report["text"] = (f"newswatch: {report['dag_id']}.{report['task_id']} failed in run "
+                          f"{report['run_id']}: {report['error']}")
     return report
 
 

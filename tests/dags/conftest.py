@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -87,7 +88,8 @@ def dag_run_env(airflow_db, es_client):
             "NEWSWATCH_PER_HOST_DELAY": "0",
             "NEWSWATCH_HTTP_TIMEOUT": "2",
             "NEWSWATCH_DEAD_LETTER_DIR": str(AIRFLOW_HOME / "dead-letter"),
-            "AIRFLOW_CONN_NEWSWATCH_ES": settings.es_url,
+            # the JSON form, as docker-compose.yml gives it
+            "AIRFLOW_CONN_NEWSWATCH_ES": _json_connection(settings.es_url),
         }
         saved = {key: os.environ.get(key) for key in env}
         os.environ.update(env)
@@ -100,6 +102,14 @@ def dag_run_env(airflow_db, es_client):
                 else:
                     os.environ[key] = value
             _delete_everything_under(es_client, prefix)
+
+
+def _json_connection(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return json.dumps({"conn_type": "elasticsearch", "host": parts.hostname,
+                       "port": parts.port or 9200, "extra": {"scheme": parts.scheme}})
 
 
 @pytest.fixture(scope="session")

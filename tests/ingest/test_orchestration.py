@@ -98,6 +98,7 @@ def test_the_alert_posts_what_failed(alert_server, monkeypatch):
     assert (alert["dag_id"], alert["task_id"], alert["try_number"]) == ("newswatch_ingest",
                                                                           "due_feeds", 1)
     assert "unknown key 'urll'" in alert["error"] and "due_feeds" in alert["text"]
+    assert alert["scope"] == "task"
 
 
 def test_an_alert_that_cannot_be_sent_does_not_raise(alert_server, monkeypatch, caplog):
@@ -114,8 +115,9 @@ def test_an_alert_that_cannot_be_sent_does_not_raise(alert_server, monkeypatch, 
 def test_a_dag_run_failure_is_reported_without_a_task():
     run = SimpleNamespace(dag_id="newswatch_reprocess", run_id="manual__2")
     report = failure_report({"dag_run": run, "reason": "timed_out"})
-    assert (report["dag_id"], report["task_id"], report["error"]) == (
-        "newswatch_reprocess", None, "timed_out")
+    assert (report["scope"], report["dag_id"], report["task_id"], report["error"]) == (
+        "run", "newswatch_reprocess", None, "timed_out")
+    assert "timed_out" in report["text"]
 
 
 def test_connection_password_with_special_characters_and_https_scheme():
