@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from extract import events, sentences, vocab
+from extract import events, places, sentences, vocab
 from extract.gazetteer import fold_text
 from extract.phrases import PhraseMatcher
 
@@ -52,7 +52,7 @@ LEAD_CUE = 1.1         # per lead sentence with a live cue of strength >= STRONG
 WEAK_LEAD_CUE = 0.4    # once, for a lead sentence with only weaker cues (arrests, gathering)
 STRONG = 0.75
 PLAIN = 0.5            # a cue with no actor in its sentence and no political sense of its own
-ACTOR = {"armed": 1.4, "crowd": 1.1, "named": 1.4, "people": 0.5, "police": 0.5}
+ACTOR = {"armed": 1.4, "crowd": 1.1, "named": 1.4, "people": 0.5, "police": 0.5, "state": 0.5}
 SELF_POLITICAL = 1.1   # a cue that is political by itself stands for an actor
 DAY = 0.5
 DOMAIN_WORD = -0.45    # per distinct word of a field where conflict words have other senses
@@ -74,13 +74,21 @@ _SELF_POLITICAL = frozenset({"protest", "riot", "mob", "suicide", "chemical", "g
                              "overtakes", "clash"})
 # What people do together (a protest, a riot, a mob, a gathering): political when people are
 # named doing it.
-_CROWD_EVENTS = frozenset({"protest", "riot", "mob", "gathering"})
+_CROWD_EVENTS = frozenset({"protest", "riot", "mob", "gathering", "clash"})
+# Strikes from afar, political when a nationality names whose weapons they were.
+_STRIKES = frozenset({"air", "shelling", "projectile"})
+# A nationality's weapons ("a Russian drone", "Israeli air strikes", "Turkish artillery"): the
+# capitalised word is checked against the gazetteer's demonyms.
+_NATIONALITY = re.compile(
+    r"\b([A-Z][a-z]+(?:an|ian|i|ese|ish|ic|ch))(?:-(?:made|launched|fired|led))?\s+"
+    r"(?:[a-z\-]+\s+)?(?:drones?|missiles?|rockets?|strikes?|air ?strikes?|shelling|shells|"
+    r"artillery|warplanes?|jets?|aircraft|bombers?|bombs?|mortars?|fire)\b")
 # Cue tags of weapons used only in war or terror, whoever is named ("a bomb exploded near a
 # rally"); not air strikes and shelling, whose cues ("jets", "rockets", "shells") fly in
 # business and science stories too.
 _WEAPONS_OF_WAR = frozenset({"ied", "suicide", "grenade", "chemical"})
 # Actor kinds that alone do not make an event political.
-_NOT_POLITICAL = frozenset({"police", "people"})
+_NOT_POLITICAL = frozenset({"police", "people", "state"})
 _DAY = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:yesterday|overnight|today|tonight|"
     r"this morning|last night)\b|\b(?:jan|feb|march|mar|april|apr|may|june|jun|july|jul|aug|"
@@ -235,9 +243,11 @@ def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon
 
 
 def _political(tags: frozenset[str], who: set[str]) -> bool:
-    """Whether a sentence's event is political: an armed, political or named actor does it,
-    or people protest, riot or form a mob."""
+    """Whether a sentence's event is political: an armed, political or named actor does it, a
+    weapon of war is used, a state's weapons strike ("a Russian drone hit"), or people protest,
+    riot, clash or form a mob."""
     return bool(who - _NOT_POLITICAL or tags & _WEAPONS_OF_WAR
+                or (tags & _STRIKES and "state" in who)
                 or (tags & _CROWD_EVENTS and who & {"people", "crowd"}))
 
 
@@ -253,6 +263,8 @@ def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
         return
     actors = [(h.start, h.label) for h in lex.actors.find(text, folded)]
     actors += [(h.start, "named") for h in v.actors.find(text, folded)]
+    actors += [(m.start(), "state") for m in _NATIONALITY.finditer(text)
+               if places.country_of_demonym(m.group(1))]
     actors.sort()
     actor_starts = [a for a, _k in actors]
     for n, sent in enumerate(sentences.split(text)):

@@ -134,3 +134,25 @@ def test_an_unsure_guess_is_no_language():
     assert language.detect(names) == language.Language(None, "unknown")
     assert language.detect(names, declared="en").code == "en"
     assert extract_article(names, title="Names").skipped != "language_kik"
+
+
+FILLER = ("Officials met on Wednesday to discuss the city budget and the new bus lanes, and "
+          "the council will vote on the plan next month after a public consultation. ") * 4
+
+
+@pytest.mark.parametrize("told", [
+    "A woman was killed when a Russian drone hit her apartment building on Tuesday.",
+    "Traders clashed with police over the demolition of their stalls on Tuesday.",
+    "The police had killed three of the attackers, the inspector general said.",
+])
+def test_who_acts_makes_an_event_told_in_passing_political(told):
+    assert relevance.score(FILLER + told, title="Council budget") >= relevance.THRESHOLD
+
+
+@pytest.mark.parametrize("told", [
+    "A woman was killed when a delivery drone hit her apartment building on Tuesday.",
+    "The American maker's sales were hit after two crashes of its jets, analysts said.",
+    "A man was stabbed to death on a train on Tuesday, police said.",
+])
+def test_the_same_words_without_a_political_actor_are_not(told):
+    assert relevance.score(FILLER + told, title="Council budget") < relevance.THRESHOLD
