@@ -176,6 +176,9 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|reported|told \w+|announced|stated|ad
                           r"\s*$", re.I)
 
 
+_BEFORE_EVENT = re.compile(r"[\s,]*(?:after|following|as)\s+(?:an?|the|its|their)\b", re.I)
+
+
 def _own_date(x: Mention) -> dates.DateMention | None:
     """The sentence's date of its event: of several, the one nearest the first event cue."""
     live = [d for d in x.dates if not d.since]
@@ -190,6 +193,11 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     live = told                # "killed on Sunday, police said on Monday": Monday is the report
     named_day = [d for d in live if d.kind != "relative"]
     live = named_day or live   # "an overnight raid ... late on Friday": the weekday says which
+    if live and x.cues.hits and all(
+            d.kind in ("weekday", "relative") and d.end <= x.cues.hits[0].start
+            and _BEFORE_EVENT.match(text, d.end, x.cues.hits[0].start) for d in live):
+        return None            # "flights were suspended on Tuesday after a drone struck": the
+        #                        day of what followed the event, not of the event
     if len(live) <= 1 or not x.cues.hits:
         return live[0] if live else None
     cue = x.cues.hits[0]

@@ -15,7 +15,7 @@ from enum import Enum
 
 import yaml
 
-from extract import dates, paths, relevance, vocab
+from extract import dates, paths, vocab
 from extract.gazetteer import fold_key, fold_text
 from extract.mentions import Draft
 from extract.phrases import PhraseMatcher
@@ -33,8 +33,8 @@ class Dropped(str, Enum):
 
 
 # An article is about another field when at least this many distinct words of one field
-# (seeds/events/fields.yaml) are in it, and more than words of armed or political actors
-# (seeds/events/relevance.yaml `actors`).
+# (seeds/events/fields.yaml) are in it, and more than its distinct anchors (armed or security
+# forces, crowds in the street, weapons of war).
 FIELD_MIN_WORDS = 4
 # A toll above this needs the words of a toll ("death toll", "killed 5,000 people") and a day.
 MAX_PLAIN_TOLL = 1000
@@ -43,19 +43,22 @@ SMALL_TOWN = 100_000
 
 
 _lock = threading.Lock()
-_fields: PhraseMatcher | None = None
+_words: PhraseMatcher | None = None
+_ANCHOR = "anchor"
 
 
-def fields() -> PhraseMatcher:
-    """The words of each field (label = field), from seeds/events/fields.yaml, built once."""
-    global _fields
-    if _fields is None:
+def words() -> PhraseMatcher:
+    """The words of each field (label = the field) and the anchors (label "anchor"), from
+    seeds/events/fields.yaml, built once."""
+    global _words
+    if _words is None:
         with _lock:
-            if _fields is None:
+            if _words is None:
                 with (paths.seeds_dir() / "events" / "fields.yaml").open(encoding="utf-8") as fh:
                     doc = yaml.safe_load(fh)
-                _fields = PhraseMatcher([(w, f) for f, ws in doc.items() for w in ws])
-    return _fields
+                _words = PhraseMatcher([(w, f) for f, ws in doc["fields"].items() for w in ws]
+                                       + [(w, _ANCHOR) for w in doc["anchors"]])
+    return _words
 
 
 def article_field(text: str, folded: str | None = None) -> str | None:
@@ -63,16 +66,14 @@ def article_field(text: str, folded: str | None = None) -> str | None:
     else None: the field whose distinct words are most numerous, if they outnumber the
     article's distinct words of armed or political actors."""
     folded = fold_text(text) if folded is None else folded
-    words: dict[str, set[str]] = {}
-    for h in fields().find(text, folded):
-        words.setdefault(h.label, set()).add(h.phrase)
-    if not words:
+    found: dict[str, set[str]] = {}
+    for h in words().find(text, folded):
+        found.setdefault(h.label, set()).add(h.phrase)
+    anchors = found.pop(_ANCHOR, set())
+    if not found:
         return None
-    field, found = max(words.items(), key=lambda kv: len(kv[1]))
-    if len(found) < FIELD_MIN_WORDS:
-        return None
-    actors = {h.phrase for h in relevance.load().actors.find(text, folded)}
-    return field if len(found) > len(actors) else None
+    field, mine = max(found.items(), key=lambda kv: len(kv[1]))
+    return field if len(mine) >= FIELD_MIN_WORDS and len(mine) > len(anchors) else None
 
 
 def told_as_event(d: Draft) -> bool:
@@ -82,9 +83,9 @@ def told_as_event(d: Draft) -> bool:
     own_day = d.date is not None and not d.inherited_date and d.date.precision == dates.DAY
     if not own_day:
         return False
-    lex = relevance.load()
     text, folded = d.text, d.folded
-    return bool(lex.actors.find(text, folded) or vocab.get().actors.find(text, folded))
+    return any(h.label == _ANCHOR for h in words().find(text, folded)) or \
+        bool(vocab.get().actors.find(text, folded))
 
 
 def plausible_count(killed: int | None, d: Draft) -> int | None:
