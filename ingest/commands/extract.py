@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     language.load()
     relevance.load()
     failed = done = found = 0
+    skipped: Counter[str] = Counter()
     tty = sys.stderr.isatty() and not args.quiet
     try:
         with _open_in(args.input) as src, _open_out(args.output) as dst:
@@ -90,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
                 dst.write(json.dumps(out, ensure_ascii=False) + "\n")
                 done += 1
                 found += len(out["incidents"])
+                skipped[out.get("skipped") or ""] += 1
                 if not args.quiet and done % PROGRESS_EVERY == 0:
                     rate = done / max(1e-9, time.perf_counter() - t0)
                     end = "\r" if tty else "\n"
@@ -99,5 +102,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"newswatch extract: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return 2
     if not args.quiet and (done >= PROGRESS_EVERY or failed):
-        print(f"extract: {done} articles, {found} incidents, {failed} bad lines", file=sys.stderr)
+        why = ", ".join(f"{reason} {n}" for reason, n in sorted(skipped.items()) if reason)
+        print(f"extract: {done} articles, {found} incidents, {failed} bad lines"
+              + (f"; skipped: {why}" if why else ""), file=sys.stderr)
     return 1 if failed else 0

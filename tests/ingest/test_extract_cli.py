@@ -116,3 +116,18 @@ def test_clean_output_goes_through_as_is(tmp_path):
     assert tiny == {"id": "tiny", "incidents": [], "language": None,
                     "incident_relevance": None, "skipped": f"rejected_{rows[1]['rejected']}"}
     assert french["skipped"] == "language_fr" and french["incidents"] == []
+
+
+def test_the_summary_counts_skipped_articles_by_reason(tmp_path, capsys):
+    src = _write(tmp_path / "in.jsonl", [
+        json.dumps(ARTICLE),
+        json.dumps({"id": "r", "rejected": "too_short"}),
+        json.dumps({"id": "de", "title": "Angriff", "text": "Bewaffnete haben am Dienstag "
+                    "sieben Dorfbewohner getötet und Häuser in Brand gesetzt, teilte die "
+                    "Polizei mit."}),
+        "{not json",
+    ])
+    assert main(["extract", "--input", str(src), "--output", str(tmp_path / "o.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "3 articles" in err and "1 bad lines" in err
+    assert "skipped: language_de 1, rejected_too_short 1" in err
