@@ -27,8 +27,14 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, BaseHook, ExceptionRetryPolicy, RetryAction, RetryRule, dag, task
 
-from ingest.orchestration import (NOT_RETRIED, PERMANENT_ERRORS, DagSettings, alert_on_failure,
-                                  settings_from_connection, task_defaults)
+from ingest.orchestration import (
+    NOT_RETRIED,
+    PERMANENT_ERRORS,
+    DagSettings,
+    alert_on_failure,
+    settings_from_connection,
+    task_defaults,
+)
 
 INCIDENTS = Asset(name="newswatch-incidents", uri="newswatch://elasticsearch/incidents")
 SETTINGS = DagSettings.from_env()

@@ -14,9 +14,18 @@ import pytest
 from ingest.config import Settings, SettingsError
 from ingest.es import ElasticsearchUnavailable
 from ingest.feedspec import FeedSpecError
-from ingest.orchestration import (PERMANENT_ERRORS, DagSettings, FeedNotListed, add_counts,
-                                  alert_on_failure, failure_report, ingest_listed_feed,
-                                  reprocess_params, settings_from_connection, task_defaults)
+from ingest.orchestration import (
+    PERMANENT_ERRORS,
+    DagSettings,
+    FeedNotListed,
+    add_counts,
+    alert_on_failure,
+    failure_report,
+    ingest_listed_feed,
+    reprocess_params,
+    settings_from_connection,
+    task_defaults,
+)
 from ingest.schema import SchemaError
 
 
