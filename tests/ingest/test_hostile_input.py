@@ -86,3 +86,38 @@ def test_a_huge_etag_does_not_stop_the_feed_state_from_saving(es_client, es_sett
     spec = FeedSpec(id="ff", name="F", url="https://example.test/feed", language="en")
     state = feed_store.FeedState(etag='"' + "e" * 40_000 + '"', title="t\ud800")
     assert feed_store.save_states(es_client, es_settings, {"ff": (spec, state)}) == 1
+
+
+def test_poison_feeds_neither_crash_a_run_nor_stick_the_next(es_client, es_settings, tmp_path,
+                                                              http_server):
+    from ingest import pipeline
+    from tests.support.demo import demo_settings
+
+    page = ("<html><head><title>P</title></head><body><article>"
+            + "".join(f"<p>Paragraph {n} about the council meeting on roads, schools and the "
+                      "water supply, and what the residents asked the mayor.</p>"
+                      for n in range(6))
+            + f'<link rel="canonical" href="{http_server.url("/p.html")}?{"c" * 40_000}">'
+            + "</article></body></html>").encode()
+    http_server.route("/p.html", body=page)
+    http_server.route("/busy.xml", status=503, headers={"Retry-After": HUGE})
+    item = {"id": "1", "url": http_server.url("/p.html"), "title": "Bad \ud800 title",
+            "authors": [{"name": "a" * 40_000}], "tags": ["t" * 40_000]}
+    http_server.route("/json.json", content_type="application/feed+json", body=json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [item]}).encode())
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n"
+                     f"  - {{id: busy, name: B, url: '{http_server.url('/busy.xml')}', "
+                     "language: en, region: global}\n"
+                     f"  - {{id: json, name: J, url: '{http_server.url('/json.json')}', "
+                     "language: en, region: global}\n")
+    settings = demo_settings(es_settings, feeds)
+    first = {o["feed_id"]: o for o in pipeline.run_once(settings, client=es_client)}
+    assert first["busy"]["status"] == "failed"
+    assert first["json"]["articles_indexed"] == 1 and first["json"]["index_failures"] == 0
+    again = {o["feed_id"]: o for o in pipeline.run_once(settings, client=es_client,
+                                                        feed_ids=["busy", "json"])}
+    assert again["json"]["new"] == 0 and again["json"]["index_failures"] == 0
+    es_client.indices.refresh(index=es_settings.index("articles"))
+    (hit,) = es_client.search(index=es_settings.index("articles"))["hits"]["hits"]
+    assert hit["_source"]["title"] == "Bad \ufffd title"
