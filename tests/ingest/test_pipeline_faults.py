@@ -239,3 +239,37 @@ def test_every_refused_page_the_feed_lists_is_remembered_past_a_thousand(
     assert second["new"] == 0 and second["rejected"] == {}
     assert all(len(http_server.requests_to(f"/{n}")) == 1 for n in names)
     assert len(_state(client, prefix)["rejected_ids"]) == 1100
+
+
+def test_a_pass_killed_midway_keeps_its_progress_and_the_next_pass_finishes(
+        es, es_settings, tmp_path, http_server):
+    import signal
+    import time
+
+    client, prefix = es
+    names = [f"k{i}.html" for i in range(200)]
+    _pages(http_server, [n for i, n in enumerate(names) if i % 4], delay_s=0.02)  # 1 in 4: 404
+    feeds = _feed(http_server, tmp_path, names, etag='"long"')
+    settings = demo_settings(es_settings, feeds)
+    schema.setup(client, settings)
+    env = {**_demo_env(settings, prefix, tmp_path), "NEWSWATCH_PER_HOST_CONCURRENCY": "1"}
+    runner = subprocess.Popen([sys.executable, "-m", "ingest.cli", "run", "--json"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and runner.poll() is None:
+            if client.exists(index=f"{prefix}-feeds", id="desk"):  # the first checkpoint
+                break
+            time.sleep(0.05)
+        assert runner.poll() is None, "the pass ended before it could be killed"
+        runner.send_signal(signal.SIGKILL)
+    finally:
+        runner.wait(timeout=30)
+    kept = _state(client, prefix)
+    assert kept.get("etag") is None and len(kept["rejected_ids"]) > 0
+    assert 0 < _count(client, f"{prefix}-articles") < 150
+    pipeline.run_once(settings, client=client)
+    assert _count(client, f"{prefix}-articles") == 150
+    refused = [n for i, n in enumerate(names) if not i % 4]
+    assert sum(len(http_server.requests_to(f"/{n}")) for n in refused) <= len(refused) + 50
+    assert _state(client, prefix).get("etag") == '"long"'
