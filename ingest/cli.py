@@ -20,6 +20,8 @@ class Command:
 # Each sub-command lives in its own module under ingest/commands/; adding one = one entry here.
 COMMANDS: tuple[Command, ...] = (
     Command("extract", "ingest.commands.extract", "extract incidents from articles (JSON lines)"),
+    Command("events", "ingest.commands.events",
+            "extract and merge reports of one event across articles (JSON lines)"),
     Command("clean", "ingest.commands.clean", "clean HTML pages into article text (JSON lines)"),
     Command("feed", "ingest.commands.feed", "parse feeds (files or URLs) into JSON lines"),
     Command("feeds", "ingest.commands.feeds", "validate the feed seed list"),

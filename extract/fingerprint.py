@@ -1,0 +1,113 @@
+"""Near-duplicate articles: a SimHash fingerprint per text and the test for a syndicated copy.
+
+A wire story re-published by a client keeps the wire text under another headline or outlet;
+such a copy is still searchable but is no independent report. The fingerprint is
+trafilatura's 64-bit Charikar SimHash (`trafilatura.deduplication.Simhash`, already a
+dependency): two copies differ in a few bits, unrelated stories of one topic in many. To find
+candidates among many stored fingerprints without comparing each, the hash is cut into
+`BANDS` bands: two hashes within `MAX_DISTANCE` bits share at least one band exactly
+(pigeonhole), so a keyword lookup on the bands finds every candidate. A candidate is confirmed
+on the texts themselves (shared word 3-grams), so a fingerprint collision never marks a copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from trafilatura.deduplication import Simhash
+
+HASH_BITS = 64
+BANDS = 8  # 8-bit bands: any two hashes within 7 differing bits share a band
+BAND_BITS = HASH_BITS // BANDS
+MAX_DISTANCE = 7  # bits; copies seen differ by 2-5, distinct stories of one event by 13+
+MIN_SHINGLE_OVERLAP = 0.5  # share of the shorter text's word 3-grams found in the other
+MIN_WORDS = 40  # below this a text is too short to call anything a copy of it
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    simhash: str  # hex, as stored on the article
+    bands: tuple[str, ...]  # "band:value" keywords for candidate lookup
+
+    @property
+    def value(self) -> int:
+        return int(self.simhash, 16)
+
+
+def fingerprint(text: str | None) -> Fingerprint | None:
+    """The text's fingerprint, or None when it is too short to tell copies apart."""
+    if not isinstance(text, str) or len(_WORD.findall(text)) < MIN_WORDS:
+        return None
+    value = Simhash(text, length=HASH_BITS).hash
+    return Fingerprint(f"{value:016x}", bands_of(value))
+
+
+def bands_of(value: int) -> tuple[str, ...]:
+    mask = (1 << BAND_BITS) - 1
+    return tuple(f"{i}:{(value >> (i * BAND_BITS)) & mask:02x}" for i in range(BANDS))
+
+
+def distance(a: str | int, b: str | int) -> int:
+    """Differing bits between two fingerprints (hex strings or ints)."""
+    x = int(a, 16) if isinstance(a, str) else a
+    y = int(b, 16) if isinstance(b, str) else b
+    return (x ^ y).bit_count()
+
+
+def shingle_overlap(a: str, b: str, n: int = 3) -> float:
+    """Share of the shorter text's word n-grams that the other text has too (0..1)."""
+    sa, sb = _shingles(a, n), _shingles(b, n)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in _WORD.findall(text or "")]
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def is_copy(text: str, fp: str, other_text: str, other_fp: str) -> bool:
+    """Whether two texts are the same story (a syndicated copy): close fingerprints and,
+    on the texts, most word 3-grams shared."""
+    return (distance(fp, other_fp) <= MAX_DISTANCE
+            and shingle_overlap(text, other_text) >= MIN_SHINGLE_OVERLAP)
+
+
+class CopyFinder:
+    """In-memory near-duplicate lookup over a batch (what `newswatch events` uses; the pipeline
+    does the same lookup in Elasticsearch on the stored bands)."""
+
+    def __init__(self) -> None:
+        self._by_band: dict[str, list[str]] = {}
+        self._seen: dict[str, tuple[str, str]] = {}  # article id -> (simhash, text)
+        self._original: dict[str, str] = {}  # copy -> the first article of its text
+
+    def original_of(self, article_id: str, text: str | None) -> tuple[Fingerprint | None,
+                                                                       str | None]:
+        """(fingerprint, id of the earlier article this one copies or None); remembers it."""
+        fp = fingerprint(text)
+        if fp is None:
+            return None, None
+        original = None
+        for candidate in self._candidates(fp.bands):
+            other_fp, other_text = self._seen[candidate]
+            if is_copy(text or "", fp.simhash, other_text, other_fp):
+                original = self._original.get(candidate, candidate)
+                self._original[article_id] = original
+                break
+        self._seen[article_id] = (fp.simhash, text or "")
+        for band in fp.bands:
+            self._by_band.setdefault(band, []).append(article_id)
+        return fp, original
+
+    def _candidates(self, bands: Iterable[str]) -> list[str]:
+        found: dict[str, None] = {}
+        for band in bands:
+            for aid in self._by_band.get(band, ()):
+                found.setdefault(aid, None)
+        return list(found)

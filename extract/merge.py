@@ -1,0 +1,414 @@
+"""Cross-source event merging, the pure part: one report against candidate events.
+
+A report is one incident as one article tells it. An event is the summary of all its
+reports, recomputed from them (`summarise`), so folding is order-independent enough that a
+re-run, a reprocess or a late report gives the same event. `score` says how well a report
+fits an event: hard limits first (country, event-type family, date window, distance for
+town-level places), then a weighted agreement of type, date, place, actors and the words
+the reports use (names of places, groups and weapons that a gazetteer may miss). The
+thresholds live in one frozen `MergeRules`. No Elasticsearch here: `newswatch events` runs
+this over a batch, `ingest/event_store.py` over candidates found in the events index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+# ACLED's six types in three families: reports of one event often disagree on the type
+# within a family (an attack on a checkpost: battle or violence against civilians?), rarely
+# across families.
+FAMILIES = {
+    "Battles": "political_violence",
+    "Explosions/Remote violence": "political_violence",
+    "Violence against civilians": "political_violence",
+    "Protests": "demonstrations",
+    "Riots": "demonstrations",
+    "Strategic developments": "strategic_developments",
+}
+
+
+@dataclass(frozen=True)
+class MergeRules:
+    """Every threshold of the merger in one place (days, kilometres, weights, scores)."""
+
+    # dates: how far apart a report and an event may be, by the coarser precision of the two
+    day_window: int = 2      # "late on Sunday" vs "overnight to Monday", slipped relative dates
+    week_window: int = 7
+    month_window: int = 31
+    day_gap_fit: float = 0.35  # date agreement per day apart when both dates are to the day
+    # places: distance at which two places still agree fully, by geo_precision (ACLED's 1-3)
+    town_km: float = 10.0    # precision 1: the town itself
+    district_km: float = 25.0  # precision 2: near a town / its district
+    # beyond `far_factor` x that tolerance two places at precision <= 2 are different places
+    far_factor: float = 2.0
+    # weights of the agreement terms (sum 1)
+    w_type: float = 0.2
+    w_date: float = 0.3
+    w_place: float = 0.2
+    w_words: float = 0.2
+    w_actors: float = 0.1
+    # a report joins the best event at or above this score, else it opens a new one
+    join_score: float = 0.6
+    # words: a name (capitalised, not sentence-initial) counts this much more than a word
+    name_weight: float = 3.0
+    max_event_words: int = 400  # words kept per event (the most used)
+
+
+DEFAULT_RULES = MergeRules()
+
+# ---------------------------------------------------------------- reports
+
+
+_WORD = re.compile(r"[^\W\d_][\w'\-]*", re.UNICODE)
+_STOP = frozenset("""
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers him his how i if in into is it its itself just
+me more most my no nor not now of off on once only or other our out over own same she should
+so some such than that the their them then there these they this those through to too under
+until up very was we were what when where which while who whom why will with would you your
+said says say told according officials official reported report reports news agency
+monday tuesday wednesday thursday friday saturday sunday today yesterday tonight morning
+afternoon evening night overnight midday week weekend month year years day days hours
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+""".split())
+_GENERIC_ACTORS = re.compile(r"^(?:Civilians|Unidentified|Protesters|Rioters)\b")
+
+
+def words_of(text: str | None) -> dict[str, float]:
+    """The report's telling words with weights: folded to ASCII lower case, function words,
+    days and months dropped (the calendar is compared as dates, not words); names weigh more."""
+    weights: dict[str, float] = {}
+    if not text:
+        return weights
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        for n, match in enumerate(_WORD.finditer(sentence)):
+            raw = match.group()
+            word = _fold(raw).strip("'-")
+            if len(word) < 3 or word in _STOP:
+                continue
+            name = n > 0 and raw[:1].isupper() and not raw.isupper()
+            weight = DEFAULT_RULES.name_weight if name else 1.0
+            weights[word] = max(weights.get(word, 0.0), weight)
+    return weights
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def report_of(incident: Mapping[str, Any], *, incident_id: str, article_id: str,
+              source: str | None = None, published: str | None = None,
+              duplicate_of: str | None = None) -> dict[str, Any]:
+    """One incident as the merger keeps it inside an event (plain data, JSON-ready)."""
+    words = words_of(incident.get("evidence"))
+    return {
+        "incident_id": incident_id, "article_id": article_id,
+        "source": source or None, "published": published or None,
+        "duplicate_of": duplicate_of or None,
+        **{key: incident.get(key) for key in (
+            "event_type", "sub_event_type", "date", "date_precision", "country_code",
+            "country", "admin1", "location", "lat", "lon", "geo_precision", "fatalities",
+            "injured", "confidence")},
+        "actors": list(incident.get("actors") or []),
+        "words": sorted(words, key=lambda w: (-words[w], w))[:60],
+        "names": sorted(w for w, weight in words.items() if weight > 1.0),
+    }
+
+
+# ---------------------------------------------------------------- events
+
+
+def event_id_for(report: Mapping[str, Any]) -> str:
+    """An event's id: a hash of the incident that opened it, so a re-run opens the same id."""
+    return "ev-" + hashlib.sha256(str(report["incident_id"]).encode()).hexdigest()[:24]
+
+
+def report_key(report: Mapping[str, Any]) -> tuple[str, str]:
+    """The order reports arrive in (publication time, then id): the first one seeds the event."""
+    return (str(report.get("published") or ""), str(report.get("incident_id")))
+
+
+def summarise(reports: Sequence[Mapping[str, Any]], *,
+              event_id: str | None = None) -> dict[str, Any]:
+    """The event told by these reports (one document of the events index)."""
+    ordered = sorted(reports, key=report_key)
+    seed = ordered[0]
+    votes: Counter[str] = Counter()
+    subs: Counter[str] = Counter()
+    for r in ordered:
+        votes[r.get("event_type")] += 1.0 + float(r.get("confidence") or 0)
+        subs[(r.get("event_type"), r.get("sub_event_type"))] += 1.0 + float(
+            r.get("confidence") or 0)
+    event_type = max(votes, key=lambda t: (votes[t], -_first_index(ordered, "event_type", t)))
+    sub_type = max((s for s in subs if s[0] == event_type), key=lambda s: subs[s])[1]
+    dates = [r["date"] for r in ordered if r.get("date")]
+    day_dates = [r["date"] for r in ordered if r.get("date") and
+                 r.get("date_precision") in (None, "day")] or dates
+    place = min(ordered, key=lambda r: (_precision(r), -_place_votes(ordered, r),
+                                        report_key(r)))
+    tolls = [{"fatalities": r["fatalities"], "article_id": r["article_id"],
+              "incident_id": r["incident_id"], "published": r.get("published")}
+             for r in ordered if isinstance(r.get("fatalities"), int)]
+    originals = [r for r in ordered if not r.get("duplicate_of")]
+    sources = sorted({_source(r) for r in originals})
+    words: Counter[str] = Counter()
+    for r in ordered:
+        words.update(r.get("words") or [])
+    geo = ({"lat": place["lat"], "lon": place["lon"]}
+           if isinstance(place.get("lat"), int | float) and isinstance(place.get("lon"),
+                                                                      int | float) else None)
+    return {
+        "event_id": event_id or event_id_for(seed),
+        "date": _mode_date(day_dates) if day_dates else None,
+        "date_start": min(dates) if dates else None,
+        "date_end": max(dates) if dates else None,
+        "event_type": event_type,
+        "sub_event_type": sub_type,
+        "country_code": place.get("country_code") or seed.get("country_code"),
+        "country": place.get("country") or seed.get("country"),
+        "admin1": place.get("admin1") or next(
+            (r["admin1"] for r in ordered if r.get("admin1")), None),
+        "location": place.get("location"),
+        "geo": geo,
+        "geo_precision": place.get("geo_precision"),
+        "actors": _union(r.get("actors") or [] for r in ordered),
+        "fatalities": max((t["fatalities"] for t in tolls), default=0),
+        "injured": max((r["injured"] for r in ordered if isinstance(r.get("injured"), int)),
+                       default=0),
+        "tolls": tolls,
+        "report_count": len(ordered),
+        "source_count": len(sources),
+        "sources": sources,
+        "first_reported": seed.get("published"),
+        "last_updated": max((r.get("published") or "" for r in ordered), default="") or None,
+        "incident_ids": [r["incident_id"] for r in ordered],
+        "article_ids": list(dict.fromkeys(r["article_id"] for r in ordered)),
+        "members": [{"article_id": r["article_id"], "incident_id": r["incident_id"]}
+                    for r in ordered],
+        "confidence": round(1 - math.prod(1 - min(0.99, float(r.get("confidence") or 0.5))
+                                          for r in originals or ordered), 3),
+        "words": [w for w, _ in words.most_common(DEFAULT_RULES.max_event_words)],
+        "reports": [dict(r) for r in ordered],
+    }
+
+
+def without(event: Mapping[str, Any], incident_ids: Iterable[str]) -> dict[str, Any] | None:
+    """The event once these incidents left it (same id), or None when none is left."""
+    gone = set(incident_ids)
+    kept = [r for r in event.get("reports") or [] if r["incident_id"] not in gone]
+    return summarise(kept, event_id=event["event_id"]) if kept else None
+
+
+def fold(event: Mapping[str, Any] | None, report: Mapping[str, Any]) -> dict[str, Any]:
+    """The event with this report added (a new event when `event` is None); idempotent."""
+    if event is None:
+        return summarise([report])
+    kept = [r for r in event.get("reports") or [] if r["incident_id"] != report["incident_id"]]
+    return summarise([*kept, report], event_id=event["event_id"])
+
+
+def _first_index(reports: Sequence[Mapping[str, Any]], key: str, value: Any) -> int:
+    return next(i for i, r in enumerate(reports) if r.get(key) == value)
+
+
+def _place_votes(reports: Sequence[Mapping[str, Any]], report: Mapping[str, Any]) -> int:
+    return sum(r.get("location") == report.get("location") for r in reports)
+
+
+def _precision(report: Mapping[str, Any]) -> int:
+    p = report.get("geo_precision")
+    return p if isinstance(p, int) else 4
+
+
+def _mode_date(dates: Sequence[str]) -> str:
+    counts = Counter(dates)
+    return max(counts, key=lambda d: (counts[d], [-ord(c) for c in d]))
+
+
+def _source(report: Mapping[str, Any]) -> str:
+    return str(report.get("source") or report.get("article_id"))
+
+
+def _union(lists: Iterable[Iterable[str]]) -> list[str]:
+    return list(dict.fromkeys(a for values in lists for a in values if a))
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def score(report: Mapping[str, Any], event: Mapping[str, Any],
+          rules: MergeRules = DEFAULT_RULES) -> float:
+    """How well the report fits the event, 0..1; 0 when a hard limit says they differ."""
+    if report.get("country_code") and event.get("country_code") and \
+            report["country_code"] != event["country_code"]:
+        return 0.0
+    type_fit = _type_fit(report, event)
+    date_fit = _date_fit(report, event, rules)
+    place_fit = _place_fit(report, event, rules)
+    if type_fit <= 0 or date_fit <= 0 or place_fit <= 0:
+        return 0.0
+    total = (rules.w_type * type_fit + rules.w_date * date_fit + rules.w_place * place_fit
+             + rules.w_words * _words_fit(report, event, rules)
+             + rules.w_actors * _actors_fit(report, event))
+    return round(total, 4)
+
+
+def best_event(report: Mapping[str, Any], candidates: Iterable[Mapping[str, Any]],
+               rules: MergeRules = DEFAULT_RULES) -> tuple[Mapping[str, Any] | None, float]:
+    """The candidate the report joins (None: it opens a new event) and its score. An event
+    that already holds another incident of the same article is no candidate: an article that
+    tells two incidents tells two events (a roundup), not one twice."""
+    best, best_score = None, 0.0
+    for event in candidates:
+        if any(r["article_id"] == report["article_id"] and
+               r["incident_id"] != report["incident_id"] for r in event.get("reports") or []):
+            continue
+        s = score(report, event, rules)
+        if s >= rules.join_score and (s > best_score or (
+                s == best_score and best is not None and event["event_id"] < best["event_id"])):
+            best, best_score = event, s
+    return best, best_score
+
+
+def _type_fit(report: Mapping[str, Any], event: Mapping[str, Any]) -> float:
+    a, b = report.get("event_type"), event.get("event_type")
+    if a == b:
+        same_sub = report.get("sub_event_type") == event.get("sub_event_type")
+        return 1.0 if same_sub else 0.7
+    fa, fb = FAMILIES.get(a), FAMILIES.get(b)
+    if "strategic_developments" in (fa, fb):
+        return 0.0
+    if fa != fb:
+        return 0.0
+    # a protest and a riot: one gathering told two ways, or two crowds (the words decide)
+    return 0.3 if fa == "demonstrations" else 0.5
+
+
+def date_gap(report: Mapping[str, Any], event: Mapping[str, Any]) -> int | None:
+    """Days between the report's date and the event's, or None when one is unknown."""
+    a, b = _day(report.get("date")), _day(event.get("date"))
+    if a is None or b is None:
+        return None
+    return abs((a - b).days)
+
+
+def _date_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> float:
+    gap = date_gap(report, event)
+    if gap is None:
+        return 0.5
+    window = _window(report.get("date_precision"), event, rules)
+    if gap > window:
+        return 0.0
+    if window == rules.day_window:  # two day-precise dates: a day apart is often another event
+        return rules.day_gap_fit ** gap
+    return 1.0 - gap / (window + 1)
+
+
+def _window(precision: str | None, event: Mapping[str, Any], rules: MergeRules) -> int:
+    precisions = {precision} | {r.get("date_precision") for r in event.get("reports") or []
+                                if r.get("date") == event.get("date")}
+    if "month" in precisions or "year" in precisions:
+        return rules.month_window
+    if "week" in precisions:
+        return rules.week_window
+    return rules.day_window
+
+
+def _place_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> float:
+    pa, pb = _precision(report), _precision(event)
+    km = _km(report, event)
+    if max(pa, pb) <= 2 and km is not None:
+        tolerance = rules.town_km if max(pa, pb) == 1 else rules.district_km
+        if km <= tolerance:
+            return 1.0
+        far = tolerance * rules.far_factor
+        return 0.0 if km >= far else 1.0 - (km - tolerance) / (far - tolerance)
+    # one side knows only the region or the country
+    same_admin1 = report.get("admin1") and report.get("admin1") == event.get("admin1")
+    if same_admin1:
+        return 0.7
+    if km is not None and km <= rules.district_km * rules.far_factor:
+        return 0.6
+    if report.get("admin1") and event.get("admin1"):
+        return 0.0 if min(pa, pb) <= 2 and max(pa, pb) <= 3 and km is not None and \
+            km > rules.district_km * 4 else 0.2
+    return 0.4
+
+
+def _km(report: Mapping[str, Any], event: Mapping[str, Any]) -> float | None:
+    lat1, lon1 = report.get("lat"), report.get("lon")
+    geo = event.get("geo") or {}
+    lat2, lon2 = geo.get("lat", event.get("lat")), geo.get("lon", event.get("lon"))
+    if not all(isinstance(v, int | float) for v in (lat1, lon1, lat2, lon2)):
+        return None
+    return haversine_km(lat1, lon1, lat2, lon2)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _words_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> float:
+    """How much of the telling words the report shares with the closest report of the event
+    (names weighted; over the smaller of the two, so a short report is not penalised)."""
+    best = 0.0
+    for other in event.get("reports") or [event]:
+        best = max(best, word_overlap(report, other, rules))
+    return best
+
+
+def word_overlap(a: Mapping[str, Any], b: Mapping[str, Any],
+                 rules: MergeRules = DEFAULT_RULES) -> float:
+    wa, wb = set(a.get("words") or []), set(b.get("words") or [])
+    if not wa or not wb:
+        return 0.0
+    names = set(a.get("names") or []) | set(b.get("names") or [])
+
+    def weight(words: set[str]) -> float:
+        return sum(rules.name_weight if w in names else 1.0 for w in words)
+
+    return weight(wa & wb) / min(weight(wa), weight(wb))
+
+
+def _actors_fit(report: Mapping[str, Any], event: Mapping[str, Any]) -> float:
+    a = {x for x in report.get("actors") or [] if not _GENERIC_ACTORS.match(x)}
+    b = {x for x in event.get("actors") or [] if not _GENERIC_ACTORS.match(x)}
+    if not a or not b:
+        return 0.5
+    return len(a & b) / len(a | b)
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def merge_batch(reports: Iterable[Mapping[str, Any]],
+                rules: MergeRules = DEFAULT_RULES) -> list[dict[str, Any]]:
+    """Reports in arrival order -> events, as the online merger would build them (every
+    existing event is a candidate here; the events index narrows that to a window)."""
+    events: dict[str, dict[str, Any]] = {}
+    for report in sorted(reports, key=report_key):
+        chosen, _ = best_event(report, events.values(), rules)
+        event = fold(chosen, report)
+        events[event["event_id"]] = event
+    return sorted(events.values(), key=lambda e: (e.get("first_reported") or "", e["event_id"]))
