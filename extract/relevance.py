@@ -52,7 +52,8 @@ LEAD_CUE = 1.1         # per lead sentence with a live cue of strength >= STRONG
 WEAK_LEAD_CUE = 0.4    # once, for a lead sentence with only weaker cues (arrests, gathering)
 STRONG = 0.75
 PLAIN = 0.5            # a cue with no actor in its sentence and no political sense of its own
-ACTOR = {"armed": 1.4, "crowd": 1.1, "named": 1.4, "people": 0.5, "police": 0.5, "state": 0.5}
+ACTOR = {"armed": 1.4, "crowd": 1.1, "named": 1.4, "people": 0.5, "police": 0.5, "state": 0.5,
+         "assailants": 0.5, "weapons": 0.5}
 SELF_POLITICAL = 1.1   # a cue that is political by itself stands for an actor
 DAY = 0.5
 DOMAIN_WORD = -0.45    # per distinct word of a field where conflict words have other senses
@@ -83,12 +84,16 @@ _NATIONALITY = re.compile(
     r"\b([A-Z][a-z]+(?:an|ian|i|ese|ish|ic|ch))(?:-(?:made|launched|fired|led))?\s+"
     r"(?:[a-z\-]+\s+)?(?:drones?|missiles?|rockets?|strikes?|air ?strikes?|shelling|shells|"
     r"artillery|warplanes?|jets?|aircraft|bombers?|bombs?|mortars?|fire)\b")
-# Cue tags of weapons used only in war or terror, whoever is named ("a bomb exploded near a
-# rally"); not air strikes and shelling, whose cues ("jets", "rockets", "shells") fly in
-# business and science stories too.
+# Cue tags of weapons used in war or terror, political whoever is named when they kill or
+# wound ("a bomb exploded near a rally, killing four"; not "bomb-proof", "a bond-market bomb");
+# not air strikes and shelling, whose cues ("jets", "rockets", "shells") fly in business and
+# science stories too.
 _WEAPONS_OF_WAR = frozenset({"ied", "suicide", "grenade", "chemical"})
 # Actor kinds that alone do not make an event political.
-_NOT_POLITICAL = frozenset({"police", "people", "state"})
+_NOT_POLITICAL = frozenset({"police", "people", "state", "assailants", "weapons"})
+# Actor kinds that make an event political where it kills or wounds: assailants ("cyber
+# attackers" steal passwords) and weapons of war ("an airstrike perk" in a game).
+_WHEN_HARMED = frozenset({"assailants", "weapons"})
 _DAY = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:yesterday|overnight|today|tonight|"
     r"this morning|last night)\b|\b(?:jan|feb|march|mar|april|apr|may|june|jun|july|jul|aug|"
@@ -244,9 +249,10 @@ def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon
 
 def _political(tags: frozenset[str], who: set[str]) -> bool:
     """Whether a sentence's event is political: an armed, political or named actor does it, a
-    weapon of war is used, a state's weapons strike ("a Russian drone hit"), or people protest,
-    riot, clash or form a mob."""
-    return bool(who - _NOT_POLITICAL or tags & _WEAPONS_OF_WAR
+    weapon of war kills or wounds, assailants kill, a state's weapons strike ("a Russian drone
+    hit"), or people protest, riot, clash or form a mob."""
+    return bool(who - _NOT_POLITICAL or (tags & _WEAPONS_OF_WAR and "harm" in tags)
+                or (who & _WHEN_HARMED and "harm" in tags)
                 or (tags & _STRIKES and "state" in who)
                 or (tags & _CROWD_EVENTS and who & {"people", "crowd"}))
 

@@ -144,6 +144,8 @@ FILLER = ("Officials met on Wednesday to discuss the city budget and the new bus
     "A woman was killed when a Russian drone hit her apartment building on Tuesday.",
     "Traders clashed with police over the demolition of their stalls on Tuesday.",
     "The police had killed three of the attackers, the inspector general said.",
+    "A bomb exploded near an election rally on Tuesday, killing four people.",
+    "Two civilians were killed when an airstrike hit a market on Tuesday.",
 ])
 def test_who_acts_makes_an_event_told_in_passing_political(told):
     assert relevance.score(FILLER + told, title="Council budget") >= relevance.THRESHOLD
@@ -153,6 +155,9 @@ def test_who_acts_makes_an_event_told_in_passing_political(told):
     "A woman was killed when a delivery drone hit her apartment building on Tuesday.",
     "The American maker's sales were hit after two crashes of its jets, analysts said.",
     "A man was stabbed to death on a train on Tuesday, police said.",
+    "Attackers stole thousands of passwords from the bank's servers on Tuesday.",
+    "The new season adds a call-in airstrike perk and a bombing run for squads.",
+    "The case feels bomb-proof and survived a drop from the roof on Tuesday.",
 ])
 def test_the_same_words_without_a_political_actor_are_not(told):
     assert relevance.score(FILLER + told, title="Council budget") < relevance.THRESHOLD
