@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from extract import language as lang
@@ -81,15 +81,15 @@ def extract_article(text: str | None, *, title: str | None = None,
     body = capped(text)
     cut = len(text) - len(body)
     found = lang.detect(body, language)
-    base = dict(language=found.code, language_source=found.source,
-                text_truncated=cut > 0, chars_cut=cut)
+    base = ArticleResult(language=found.code, language_source=found.source,
+                         text_truncated=cut > 0, chars_cut=cut)
     if found.code is not None and found.code not in EXTRACTION_LANGUAGES:
-        return ArticleResult(skipped=f"language_{found.code}", **base)
+        return replace(base, skipped=f"language_{found.code}")
     score = relevance.score(body, title=title, url=url, categories=categories)
     if score < relevance.THRESHOLD:
-        return ArticleResult(incident_relevance=score, skipped="not_relevant", **base)
+        return replace(base, incident_relevance=score, skipped="not_relevant")
     incidents = extract_incidents(body, title=title, published=published, url=url)
-    return ArticleResult(incidents=incidents, incident_relevance=score, **base)
+    return replace(base, incidents=incidents, incident_relevance=score)
 
 
 def extract_record(row: Mapping) -> ArticleResult:

@@ -191,8 +191,8 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
     # cue weighs what three lead sentences of a long article weigh together
     short = len(text) <= SHORT_CHARS
     per_sentence = 3 * LEAD_CUE if short else LEAD_CUE
-    title_cue, tags, _ = _event(title, v, lex) if title else (0.0, frozenset(), set())
-    tags = set(tags)
+    title_cue, title_tags, _ = _event(title, v, lex) if title else (0.0, frozenset(), set())
+    tags = set(title_tags)
     lead_cues = 0.0
     weak = False
     kinds: set[str] = set()
