@@ -172,7 +172,7 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         kept.append(h)
     tags = frozenset(h.label for h in kept)
     strength = max((v.tag_weight.get(t, 0.0) for t in tags), default=0.0)
-    return Cues(tuple(kept), tags, strength), (why if not kept else None)
+    return Cues(tuple(kept), tags, strength), (why if strength == 0 else None)
 
 
 # ------------------------------------------------------------------ classification

@@ -287,7 +287,8 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
     sents = _analysed(body, pub, dropped)
     drafts = mentions.group(sents)
     if not drafts and title:
-        body = title.strip() + ".\n\n" + body
+        head = title.strip()
+        body = head + ("" if head[-1:] in ".?!" else ".") + "\n\n" + body
         sents = _analysed(body, pub, dropped)
         drafts = mentions.group(sents)
     if not drafts:
@@ -307,7 +308,8 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                 d.date.value < pub - timedelta(days=mentions.BACKGROUND_DAYS) and \
                 (d.sents[0].s.paragraph > lead_para
                  or (d.date.value < pub - timedelta(days=OLD_DAYS)
-                     and (d.sents[0].s.paragraph or d.date.precision == dates.YEAR))):
+                     and (d.sents[0].s.paragraph or d.date.precision == dates.YEAR
+                          or all(z is not d.date for z in d.sents[0].dates)))):
             dropped[sanity.Dropped.BACKGROUND.value] += 1
             continue        # background: an older event the article is not about
         if field is not None and not sanity.told_as_event(d):

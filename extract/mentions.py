@@ -388,8 +388,9 @@ def group(sents: list[Mention]) -> list[Draft]:
     last_date: dates.DateMention | None = None
     background_para = -1     # the paragraph a background sentence ("since 2017") was told in
     for x in sents:
-        if _is_background_only(x):
-            background_para = x.s.paragraph
+        if _is_background_only(x) or (x.why_not is events.NotEvent.BACKGROUND
+                                       and not x.cues.strength):
+            background_para = x.s.paragraph   # "Five years ago, ..." and what the paragraph adds
         elif x.cas.killed is not None and _TALLY.search(x.s.text) and not any(
                 d.precision == dates.DAY and not d.since for d in x.dates):
             background_para = x.s.paragraph
