@@ -29,12 +29,11 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
-from extract import events, places, sentences, vocab
+from extract import events, paths, places, sentences, vocab
 from extract.gazetteer import fold_text
 from extract.phrases import PhraseMatcher
 
@@ -112,14 +111,6 @@ class _Lexicon:
     hosts_other: tuple[str, ...]
 
 
-def _seeds_dir() -> Path:
-    try:
-        from extract.paths import seeds_dir  # the configured seeds/ when there is one
-    except ImportError:
-        return Path(__file__).resolve().parent.parent / "seeds"
-    return seeds_dir()
-
-
 _lock = threading.Lock()
 _lexicon: _Lexicon | None = None
 
@@ -130,7 +121,7 @@ def load() -> _Lexicon:
     if _lexicon is None:
         with _lock:
             if _lexicon is None:
-                path = _seeds_dir() / "events" / "relevance.yaml"
+                path = paths.seeds_dir() / "events" / "relevance.yaml"
                 with path.open(encoding="utf-8") as fh:
                     doc = yaml.safe_load(fh)
                 _lexicon = _Lexicon(
