@@ -277,6 +277,10 @@ def extract_into(article: dict) -> tuple[list[dict], str | None]:
     one extraction entry point; sets the article's language (told from its text) and its
     incident_relevance."""
     result = extract_record(article)
+    if result.text_truncated:
+        log.info("article %s: extraction read its first %d characters (%d more cut)",
+                 article.get("article_id"), len(article.get("text") or "") - result.chars_cut,
+                 result.chars_cut)
     article["language"] = result.language or article.get("language")
     article["incident_relevance"] = result.incident_relevance
     return [incident.to_dict() for incident in result.incidents], result.skipped

@@ -266,3 +266,13 @@ def test_language_comes_from_the_text_and_irrelevant_articles_are_counted(
     assert raid["language"] == "en" and raid["incident_relevance"] >= 0.5
     assert raid["incident_count"] >= 1 and "NG" in raid["country_codes"]
     assert match["incident_relevance"] < 0.5 and match["incident_count"] == 0
+
+
+def test_a_text_over_the_cap_is_cut_and_logged(caplog):
+    para = "Officials met on Tuesday to discuss the budget and agreed to meet again. " * 30
+    article = {"article_id": "long", "title": "Budget talks", "language": "en",
+               "text": "\n\n".join([para] * 60)}
+    with caplog.at_level("INFO", logger="ingest.pipeline"):
+        pipeline.extract_into(article)
+    (line,) = [r.getMessage() for r in caplog.records if "extraction read" in r.getMessage()]
+    assert line.startswith("article long: extraction read its first 9") and "more cut" in line
