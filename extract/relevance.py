@@ -260,8 +260,6 @@ def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
         return
     actors = [(h.start, h.label) for h in lex.actors.find(text, folded)]
     actors += [(h.start, "named") for h in v.actors.find(text, folded)]
-    actors += [(m.start(), "state") for m in _NATIONALITY.finditer(text)
-               if places.country_of_demonym(m.group(1))]
     actors.sort()
     actor_starts = [a for a, _k in actors]
     for n, sent in enumerate(sentences.split(text)):
@@ -273,7 +271,11 @@ def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
             continue
         lo = bisect.bisect_left(actor_starts, sent.start)
         hi = bisect.bisect_left(actor_starts, sent.end)
-        yield n, sent, strength, tags, {k for _a, k in actors[lo:hi]}
+        who = {k for _a, k in actors[lo:hi]}
+        if tags & _STRIKES and any(places.country_of_demonym(m.group(1))
+                                   for m in _NATIONALITY.finditer(sent.text)):
+            who.add("state")
+        yield n, sent, strength, tags, who
 
 
 def _live(sentence: str, v: vocab.Vocab) -> tuple[float, frozenset[str]]:
