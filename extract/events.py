@@ -93,11 +93,11 @@ def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
     return Cues(tuple(kept), tags, strength)
 
 
-_LIKE_OR_COUNT = re.compile(r"\b(?:like|as if|as though|more|most|fewer|number of|rise in|increase in|"
-                            r"decline in|drop in|fall in)\s+(?:a\s+|an\s+)?$", re.I)
-_WILL_HAPPEN = re.compile(r"\s+(?:[\w\-]+\s+){0,2}?(?:will|would|is to|are to|is due to|are due to|"
-                          r"is set to|are set to)\s+(?:not\s+)?(?:begin|start|take place|go ahead|be held|"
-                          r"last|run|resume|continue|affect)\b", re.I)
+_LIKE_OR_COUNT = re.compile(r"\b(?:like|as if|as though|more|most|fewer|number of|rise in|"
+                            r"increase in|decline in|drop in|fall in)\s+(?:a\s+|an\s+)?$", re.I)
+_WILL_HAPPEN = re.compile(r"\s+(?:[\w\-]+\s+){0,2}?(?:will|would|is to|are to|is due to|"
+                          r"are due to|is set to|are set to)\s+(?:not\s+)?(?:begin|start|"
+                          r"take place|go ahead|be held|last|run|resume|continue|affect)\b", re.I)
 _AIRCRAFT_ONLY = re.compile(r"^(?:drones?|jets?|fighter jets?|military jets?|warplanes?|war planes?|"
                             r"aircraft|uav|unmanned aerial|helicopter gunships?|air force)$", re.I)
 _AIR_ACTION = re.compile(r"\b(?:struck|strikes?|striking|hit|hits|bomb\w*|pound\w*|target\w*|"
@@ -335,7 +335,8 @@ _NO_INTENT = frozenset({"harm", "explosion", "looting", "displacement", "disaste
 _PERPETRATOR = re.compile(
     r"\b(?:gunm[ae]n|militants?|insurgents?|rebels?|jihadists?|terrorists?|bandits?|attackers?|"
     r"assailants?|militia\w*|soldiers?|troops|fighters|army|armed (?:men|group)|security forces|"
-    r"police\w*(?!\s+(?:said|say|says|told|reported|spokes\w+|added|confirmed|believe\w*))|mob|rioters|protesters|demonstrators|arsonists?|suspects?|set fire|set on fire|"
+    r"police\w*(?!\s+(?:said|say|says|told|reported|spokes\w+|added|confirmed|believe\w*))|"
+    r"mob|rioters|protesters|demonstrators|arsonists?|suspects?|set fire|set on fire|"
     r"torched|opened fire|gunfire|shot dead|stabbed|bombs?|explosives?|grenades?|"
     r"improvised|airstrikes?|air strikes?|shell(?:ing|ed)|missiles?|rockets?|shoot-?outs?|"
     r"gun-?fights?|gun-?battles?|fire-?fights?|exchanged? (?:of )?fire)\b", re.I)

@@ -405,10 +405,16 @@ def _base(e: Entry, alt: bool) -> float:
     return s
 
 
+_CITY_CENTRE_BEFORE = re.compile(r"\b(?:central|downtown|centre of|center of)\s+$", re.I)
+
+
 def _generic_word(text: str, sp: _Span) -> str:
     """The generic word after a name ("city" in "Amara city"), lower case, or ""."""
     gm = _GENERIC_AFTER.match(text[sp.end:sp.end + _AFTER])
-    return gm.group(0).strip().lower() if gm else ""
+    if gm:
+        return gm.group(0).strip().lower()
+    # "in central Maputo", "downtown Kinshasa": the city, not its province
+    return "city" if _CITY_CENTRE_BEFORE.search(text, max(0, sp.start - 16), sp.start) else ""
 
 
 def _kind_fit(gword: str, e: Entry) -> float:
@@ -922,6 +928,9 @@ def find_places(text: str) -> list[PlaceMention]:
 
 _PART_OF = re.compile(r"^\s+(?:district|sub-district|neighbourhood|neighborhood|suburb|quarter|"
                       r"area|ward)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
+_UNKNOWN_PART_OF = re.compile(r"^\s+(?:neighbou?rhood|suburb|quarter|slum|township)\s+(?:of|in)\s+"
+                              r"(?:the\s+)?(?:(?:north|south|east|west|centre|center)\w*\s+of\s+)?"
+                              r"(?:the\s+)?(?:city\s+of\s+)?$", re.I)
 # "the Kharkiv region village of Kupiansk": the first names the region the second lies in
 _REGION_OF = re.compile(r"^(?:'s)?\s+(?:region|province|oblast|governorate|state|district|county)"
                         r"(?:'s)?\s+(?:border\s+|frontline\s+|front-line\s+)?"
@@ -951,6 +960,12 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
     if inner:
         containers = {id(b) for _, b in inner}
         own = [m for m in own if id(m) not in containers]
+    # "the Socio Vivienda neighbourhood in the north of Guayaquil": a part the gazetteer lacks
+    # is coded as the town it lies in
+    parts = {id(a) for a, b in zip(own, own[1:], strict=False)
+             if a.kind == "unknown" and b.kind == "city"
+             and _UNKNOWN_PART_OF.match(text[a.end:b.start])}
+    own = [m for m in own if id(m) not in parts] or own
     sents = _sentences(text)
     first_end = sents[0][1] if sents else len(text)
     for pool in ([m for m in own if m.start < first_end], own):

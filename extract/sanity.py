@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from enum import Enum
+from enum import StrEnum
 
 import yaml
 
@@ -22,7 +22,7 @@ from extract.phrases import PhraseMatcher
 from extract.places import PlaceMention
 
 
-class Dropped(str, Enum):
+class Dropped(StrEnum):
     """Why a candidate incident (or one of its parts) was dropped."""
 
     OTHER_FIELD = "other_field"            # sport, markets, tech...: no armed actor, no day

@@ -15,8 +15,8 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     """The place of an incident: of those its sentences name (of the whole text when it is
     the article's only incident), the one ACLED would code; "from X" origins lose."""
     ms = [m for x in d.sents for m in x.places]
-    if single:
-        ms = all_mentions
+    if single and not any(m.kind in _PRECISE for m in ms):
+        ms = all_mentions     # (a business story's lead names its region, the incident its town)
     if not ms:
         return None
     if len(ms) > 1:      # (one name is kept whatever it is)
@@ -39,6 +39,7 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     return _in_named_country(places.primary_place(pool, text), d)
 
 
+_PRECISE = ("city", "unknown", "admin2")
 _SPEAKS = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accused|blamed|"
                      r"warned|told|stated|insisted|rejected|condemned|carried out|launched|"
                      r"conducted|sent|deployed)\b")
