@@ -98,8 +98,9 @@ _LIKE_OR_COUNT = re.compile(r"\b(?:like|as if|as though|more|most|fewer|number o
 _WILL_HAPPEN = re.compile(r"\s+(?:[\w\-]+\s+){0,2}?(?:will|would|is to|are to|is due to|"
                           r"are due to|is set to|are set to)\s+(?:not\s+)?(?:begin|start|"
                           r"take place|go ahead|be held|last|run|resume|continue|affect)\b", re.I)
-_AIRCRAFT_ONLY = re.compile(r"^(?:drones?|jets?|fighter jets?|military jets?|warplanes?|war planes?|"
-                            r"aircraft|uav|unmanned aerial|helicopter gunships?|air force)$", re.I)
+_AIRCRAFT_ONLY = re.compile(r"^(?:drones?|jets?|fighter jets?|military jets?|warplanes?|"
+                            r"war planes?|aircraft|uav|unmanned aerial|helicopter gunships?|"
+                            r"air force)$", re.I)
 _AIR_ACTION = re.compile(r"\b(?:struck|strikes?|striking|hit|hits|bomb\w*|pound\w*|target\w*|"
                          r"attack\w*|launch\w*|kill\w*|shot down|downed|intercept\w*|"
                          r"raid\w*|shell\w*|destroy\w*|damag\w*|wound\w*|injur\w*|explo\w*|"
