@@ -190,6 +190,10 @@ NUMBERS: dict[str, Number] = {
                                     "hours"),
     "max_articles_per_feed": Number("NEWSWATCH_MAX_ARTICLES_PER_FEED", int, 0, 1_000_000,
                                     "articles (0 = all)"),
+    "feed_pass_deadline_s": Number("NEWSWATCH_FEED_PASS_DEADLINE", float, 0, 24 * 3600,
+                                   "seconds (0 = no limit)"),
+    "max_article_attempts": Number("NEWSWATCH_MAX_ARTICLE_ATTEMPTS", int, 1, 1000, "tries"),
+    "max_crawl_delay_s": Number("NEWSWATCH_MAX_CRAWL_DELAY", float, 0, 3600, "seconds"),
     "index_shards": Number("NEWSWATCH_INDEX_SHARDS", int, 1, 1024, "shards"),
     "index_replicas": Number("NEWSWATCH_INDEX_REPLICAS", int, 0, 100, "replicas"),
 }
