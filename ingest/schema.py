@@ -13,7 +13,7 @@ from ingest.bounds import valid_strings
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError
 
-KINDS = ("articles", "incidents", "feeds")
+KINDS = ("articles", "incidents", "feeds", "events")
 
 # Bump when a mapping changes in a way that needs a reindex (`newswatch migrate-es`).
 SCHEMA_VERSION = 1
@@ -70,6 +70,11 @@ ARTICLE_FIELDS: dict[str, dict] = {
     "word_count": _INT,
     "extractor_version": _KEYWORD,
     "incident_relevance": _FLOAT,   # does it report a current event at all (0..1)
+    # near-duplicates (extract/fingerprint.py): SimHash hex ("" when the text is too short),
+    # its bands for candidate lookup, and the article this one is a syndicated copy of
+    "simhash": _KEYWORD,
+    "simhash_bands": _KEYWORD,
+    "duplicate_of": _KEYWORD,
     # denormalised facets of the article's incidents
     "event_types": _KEYWORD,
     "sub_event_types": _KEYWORD,
@@ -112,6 +117,40 @@ INCIDENT_FIELDS: dict[str, dict] = {
     "published": _DATE,
     "indexed": _DATE,
     "extractor_version": _KEYWORD,
+    "event_id": _KEYWORD,  # the merged event (newswatch-events) this incident belongs to
+}
+
+# one document per real-world event, merged from its reports (ingest/event_store.py)
+EVENT_FIELDS: dict[str, dict] = {
+    "event_id": _KEYWORD,
+    "date": _DATE,
+    "date_start": _DATE,
+    "date_end": _DATE,
+    "event_type": _KEYWORD,
+    "sub_event_type": _KEYWORD,
+    "country_code": _KEYWORD,
+    "country": _KEYWORD,
+    "admin1": _KEYWORD,
+    "location": _keyword_with_text(),
+    "geo": _GEO,
+    "geo_precision": _INT,
+    "actors": _KEYWORD,
+    "fatalities": _INT,
+    "injured": _INT,
+    "tolls": {"type": "object", "enabled": False},  # [{fatalities, article_id, published}]
+    "report_count": _INT,
+    "source_count": _INT,
+    "sources": _KEYWORD,
+    "first_reported": _DATE,
+    "last_updated": _DATE,
+    "incident_ids": _KEYWORD,
+    "article_ids": _KEYWORD,
+    "members": {"type": "object", "enabled": False},  # [{article_id, incident_id}]
+    "confidence": _FLOAT,
+    "words": {"type": "keyword", "index": False, "doc_values": False},
+    "reports": {"type": "object", "enabled": False},  # what the merger keeps per report
+    "merger_version": _KEYWORD,
+    "indexed": _DATE,
 }
 
 FEED_FIELDS: dict[str, dict] = {
@@ -143,6 +182,7 @@ FIELDS: dict[str, dict[str, dict]] = {
     "articles": ARTICLE_FIELDS,
     "incidents": INCIDENT_FIELDS,
     "feeds": FEED_FIELDS,
+    "events": EVENT_FIELDS,
 }
 
 

@@ -53,8 +53,9 @@ def test_builder_is_pure_and_replicas_configurable():
 
 
 def test_unknown_kind_is_refused():
-    with pytest.raises(schema.SchemaError, match="valid kinds: articles, incidents, feeds"):
-        schema.build_templates("events", Settings(), english=False)
+    with pytest.raises(schema.SchemaError,
+                       match="valid kinds: articles, incidents, feeds, events"):
+        schema.build_templates("stories", Settings(), english=False)
 
 
 def _state(client, prefix: str) -> dict:

@@ -1,0 +1,429 @@
+"""Events in Elasticsearch: mark syndicated copies, then merge unassigned incidents into events.
+
+`reconcile` is one idempotent step, run after each pipeline pass, as its own DAG task and
+after re-extraction. Its source of truth is the incident's `event_id`: an incident without
+one is unassigned (new, or re-extracted: indexing replaces the whole incident document).
+For each batch of unassigned incidents, in publication order:
+
+1. their old places in events are cleared (a re-extracted incident leaves the event it was
+   in; an event left with no report is deleted, so nothing is orphaned);
+2. candidate events are found by country, event-type family, date window and place (geo
+   distance or admin1), one multi-search per batch; the pure merger (extract/merge.py)
+   picks the best or opens a new event, whose id is a hash of its first incident;
+3. each incident is claimed with optimistic concurrency (if_seq_no/if_primary_term): of two
+   concurrent runs only one assigns it;
+4. events are written with optimistic concurrency too (create for a new id, if_seq_no for
+   an existing one); on a conflict the stored event is read again and the claimed reports
+   folded into it. Two runs that open the same event therefore write one document.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, TransportError
+
+from extract.fingerprint import BANDS, Fingerprint, fingerprint, is_copy
+from extract.merge import (
+    DEFAULT_RULES, FAMILIES, MergeRules, best_event, event_id_for, fold, report_key, report_of,
+    without,
+)
+from ingest.config import Settings
+from ingest.es import ElasticsearchUnavailable
+
+log = logging.getLogger(__name__)
+
+MERGER_VERSION = "1"
+BATCH = 200  # unassigned incidents handled per round (one multi-search, two bulks)
+CANDIDATES = 20  # events fetched per incident
+COPY_WINDOW_DAYS = 7  # a syndicated copy appears within days of its original
+MAX_WRITE_TRIES = 5
+_INCIDENT_FIELDS = ("incident_id", "article_id", "event_type", "sub_event_type", "date",
+                    "date_precision", "country_code", "country", "admin1", "location", "geo",
+                    "geo_precision", "actors", "fatalities", "injured", "confidence",
+                    "evidence", "source", "published")
+
+
+@dataclass
+class ReconcileReport:
+    """What one reconcile did; plain data (XCom, logs)."""
+
+    articles_fingerprinted: int = 0
+    copies_marked: int = 0
+    incidents_assigned: int = 0
+    events_created: int = 0
+    events_updated: int = 0
+    events_deleted: int = 0
+    conflicts: int = 0  # claims or writes another run made first (retried or skipped)
+    skipped: list[str] = field(default_factory=list)  # incident ids left for the next run
+
+    def as_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
+
+
+def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetime | None = None,
+              rules: MergeRules = DEFAULT_RULES, batch: int = BATCH) -> ReconcileReport:
+    """Mark copies among articles without a fingerprint, then put every unassigned incident
+    (indexed at or after `since`, when given) into an event. Safe to repeat and to run twice
+    at once; returns what it did."""
+    report = ReconcileReport()
+    try:
+        mark_copies(client, settings, report, since=since)
+        _assign_all(client, settings, report, since=since, rules=rules, batch=batch)
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(
+            f"Elasticsearch failed while merging events ({type(exc).__name__}: {exc}); "
+            "what was merged stays; run the reconcile again once the node answers") from exc
+    log.info("reconcile: %s", report.as_dict())
+    return report
+
+
+# ---------------------------------------------------------------- syndicated copies
+
+
+def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
+                since: str | datetime | None = None) -> None:
+    """Give each article without a `simhash` its fingerprint and, when its text is an earlier
+    article's, `duplicate_of` (the first article of that text)."""
+    alias = settings.index("articles")
+    query: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "simhash"}}],
+                                      "filter": _since("indexed", since)}}
+    done: set[str] = set()
+    while True:
+        hits = client.search(index=alias, query=_excluding(query, done), size=BATCH,
+                             sort=[{"published": {"order": "asc", "missing": "_last"}},
+                                   {"article_id": "asc"}],
+                             source_includes=["text", "published"])["hits"]["hits"]
+        if not hits:
+            return
+        client.indices.refresh(index=alias)
+        page: list[tuple[str, str, str, str | None]] = []  # seen here, not yet searchable
+        for hit in hits:
+            done.add(hit["_id"])
+            src = hit.get("_source") or {}
+            fp = fingerprint(src.get("text"))
+            original = None
+            if fp:
+                original = next((orig or aid for aid, simhash, text, orig in page
+                                 if is_copy(src.get("text") or "", fp.simhash, text, simhash)),
+                                None) or _original_of(client, alias, hit["_id"], src, fp)
+                page.append((hit["_id"], fp.simhash, src.get("text") or "", original))
+            doc = {"simhash": fp.simhash if fp else "",
+                   "simhash_bands": list(fp.bands) if fp else [],
+                   "duplicate_of": original}
+            try:
+                client.update(index=alias, id=hit["_id"], doc=doc, retry_on_conflict=3)
+            except NotFoundError:
+                continue
+            report.articles_fingerprinted += 1
+            report.copies_marked += original is not None
+        client.indices.refresh(index=alias)
+
+
+def _original_of(client: Elasticsearch, alias: str, article_id: str, src: Mapping[str, Any],
+                 fp: Fingerprint) -> str | None:
+    """The earliest stored article this one is a copy of, or None."""
+    filters: list[dict] = [{"terms": {"simhash_bands": list(fp.bands)}}]
+    published = _parse_day(src.get("published"))
+    if published:
+        filters.append({"range": {"published": {
+            "gte": (published - timedelta(days=COPY_WINDOW_DAYS)).isoformat(),
+            "lte": (published + timedelta(days=1)).isoformat()}}})
+    hits = client.search(
+        index=alias, size=BANDS * 4,
+        query={"bool": {"filter": filters, "must_not": [{"ids": {"values": [article_id]}}]}},
+        sort=[{"published": {"order": "asc", "missing": "_last"}}, {"article_id": "asc"}],
+        source_includes=["text", "simhash", "duplicate_of", "published"])["hits"]["hits"]
+    mine = str(src.get("published") or "")
+    for hit in hits:
+        other = hit.get("_source") or {}
+        if str(other.get("published") or "") > mine and mine:
+            continue  # the later one is the copy
+        if other.get("simhash") and is_copy(src.get("text") or "", fp.simhash,
+                                             other.get("text") or "", other["simhash"]):
+            return other.get("duplicate_of") or hit["_id"]
+    return None
+
+
+# ---------------------------------------------------------------- incidents -> events
+
+
+def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
+                since: str | datetime | None, rules: MergeRules, batch: int) -> None:
+    incidents = settings.index("incidents")
+    query = {"bool": {"must_not": [{"exists": {"field": "event_id"}}],
+                      "filter": _since("indexed", since)}}
+    skipped: set[str] = set()
+    while True:
+        hits = client.search(index=incidents, query=_excluding(query, skipped), size=batch,
+                             seq_no_primary_term=True,
+                             sort=[{"published": {"order": "asc", "missing": "_last"}},
+                                   {"incident_id": "asc"}],
+                             source_includes=list(_INCIDENT_FIELDS))["hits"]["hits"]
+        if not hits:
+            break
+        left = _assign_batch(client, settings, hits, report, rules)
+        skipped.update(left)
+        client.indices.refresh(index=incidents)
+    report.skipped = sorted(skipped)
+
+
+def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
+                  report: ReconcileReport, rules: MergeRules) -> set[str]:
+    """Assign one batch; returns the incident ids to leave for another run."""
+    articles = _article_facts(client, settings, {h["_source"]["article_id"] for h in hits})
+    reports = []
+    for hit in hits:
+        src = hit["_source"]
+        fact = articles.get(src["article_id"], {})
+        geo = src.get("geo") or {}
+        reports.append((hit, report_of(
+            {**src, "lat": geo.get("lat"), "lon": geo.get("lon")},
+            incident_id=hit["_id"], article_id=src["article_id"],
+            source=fact.get("source") or src.get("source"),
+            published=src.get("published") or fact.get("published"),
+            duplicate_of=fact.get("duplicate_of"))))
+    _detach(client, settings, [r for _, r in reports], report)
+    # decide, in arrival order, against candidates from the index and events of this batch
+    candidates = _candidates(client, settings, [r for _, r in reports], rules)
+    local: dict[str, dict] = {}  # event id -> event as decided here
+    stored: dict[str, dict] = {}  # event id -> event as read (with its seq_no/primary_term)
+    decided: list[tuple[dict, dict, str]] = []
+    for (hit, rep), found in sorted(zip(reports, candidates, strict=True),
+                                    key=lambda pair: report_key(pair[0][1])):
+        for ev in found:
+            stored.setdefault(ev["event_id"], ev)
+            local.setdefault(ev["event_id"], ev)
+        pool = {e["event_id"]: local[e["event_id"]] for e in found}
+        pool.update({k: v for k, v in local.items() if k not in stored})
+        chosen, _ = best_event(rep, pool.values(), rules)
+        event = fold(chosen, rep)
+        local[event["event_id"]] = event
+        decided.append((hit, rep, event["event_id"]))
+    claimed = _claim(client, settings, decided, report)
+    by_event: dict[str, list[dict]] = {}
+    for _, rep, eid in decided:
+        if rep["incident_id"] in claimed:
+            by_event.setdefault(eid, []).append(rep)
+    for eid, reps in by_event.items():
+        _write_event(client, settings, eid, stored.get(eid), reps, report)
+    return {h["_id"] for h, _, _ in decided if h["_id"] not in claimed}
+
+
+def _article_facts(client: Elasticsearch, settings: Settings, ids: Iterable[str]
+                   ) -> dict[str, dict]:
+    ids = sorted(ids)
+    if not ids:
+        return {}
+    got = client.options(ignore_status=404).mget(
+        index=settings.index("articles"), ids=ids,
+        source_includes=["source", "published", "duplicate_of", "domain"])
+    return {d["_id"]: d.get("_source") or {} for d in got.body.get("docs", []) if d.get("found")}
+
+
+def _detach(client: Elasticsearch, settings: Settings, reports: Sequence[dict],
+            report: ReconcileReport) -> None:
+    """Take these incidents (being assigned again) and incidents of their articles that no
+    longer exist out of the events that hold them."""
+    ids = [r["incident_id"] for r in reports]
+    article_ids = sorted({r["article_id"] for r in reports})
+    alias = settings.index("events")
+    hits = client.search(index=alias, size=1000, seq_no_primary_term=True,
+                         query={"bool": {"should": [{"terms": {"incident_ids": ids}},
+                                                    {"terms": {"article_ids": article_ids}}],
+                                         "minimum_should_match": 1}})["hits"]["hits"]
+    if not hits:
+        return
+    listed = {r["incident_id"] for h in hits for r in h["_source"].get("reports") or []
+              if r["article_id"] in set(article_ids)}
+    existing = _existing(client, settings, listed)
+    leaving = set(ids) | (listed - existing)
+    for hit in hits:
+        event = hit["_source"]
+        if not {r["incident_id"] for r in event.get("reports") or []} & leaving:
+            continue
+        for _ in range(MAX_WRITE_TRIES):
+            rest = without(event, leaving)
+            try:
+                if rest is None:
+                    client.delete(index=alias, id=hit["_id"], if_seq_no=hit["_seq_no"],
+                                  if_primary_term=hit["_primary_term"])
+                    report.events_deleted += 1
+                else:
+                    client.index(index=alias, id=hit["_id"], document=_stamped(rest),
+                                 if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"])
+                    report.events_updated += 1
+                break
+            except ConflictError:
+                report.conflicts += 1
+                hit = _get(client, alias, hit["_id"])
+                if hit is None:
+                    break
+                event = hit["_source"]
+            except NotFoundError:
+                break
+
+
+def _existing(client: Elasticsearch, settings: Settings, ids: Iterable[str]) -> set[str]:
+    ids = sorted(ids)
+    if not ids:
+        return set()
+    got = client.options(ignore_status=404).mget(index=settings.index("incidents"), ids=ids,
+                                                 source=False)
+    return {d["_id"] for d in got.body.get("docs", []) if d.get("found")}
+
+
+def _candidates(client: Elasticsearch, settings: Settings, reports: Sequence[dict],
+                rules: MergeRules) -> list[list[dict]]:
+    """Candidate events per report (one multi-search), each with _seq_no/_primary_term."""
+    if not reports:
+        return []
+    searches: list[dict] = []
+    for rep in reports:
+        searches.append({"index": settings.index("events")})
+        searches.append({"size": CANDIDATES, "seq_no_primary_term": True,
+                         "query": candidate_query(rep, rules)})
+    answer = client.msearch(searches=searches)
+    out: list[list[dict]] = []
+    for resp in answer["responses"]:
+        if "error" in resp:
+            raise ApiError(message=str(resp["error"]), meta=answer.meta, body=resp)
+        out.append([{**h["_source"], "_seq_no": h["_seq_no"],
+                     "_primary_term": h["_primary_term"]} for h in resp["hits"]["hits"]])
+    return out
+
+
+def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -> dict:
+    """Events that could hold this report: same country and event-type family, a date within
+    the widest window, and (when the report has a place) near it or in its admin1."""
+    filters: list[dict] = []
+    if rep.get("country_code"):
+        filters.append({"term": {"country_code": rep["country_code"]}})
+    family = FAMILIES.get(rep.get("event_type"))
+    if family:
+        filters.append({"terms": {"event_type": sorted(
+            t for t, f in FAMILIES.items() if f == family)}})
+    day = _parse_day(rep.get("date"))
+    if day:
+        span = rules.month_window if rep.get("date_precision") in ("month", "year") else \
+            rules.week_window
+        filters.append({"range": {"date": {"gte": (day - timedelta(days=span)).isoformat(),
+                                           "lte": (day + timedelta(days=span)).isoformat()}}})
+    places: list[dict] = []
+    if isinstance(rep.get("lat"), int | float) and isinstance(rep.get("lon"), int | float):
+        km = rules.district_km * rules.far_factor * 2
+        places.append({"geo_distance": {"distance": f"{km}km",
+                                        "geo": {"lat": rep["lat"], "lon": rep["lon"]}}})
+    if rep.get("admin1"):
+        places.append({"term": {"admin1": rep["admin1"]}})
+    if places:
+        filters.append({"bool": {"should": places, "minimum_should_match": 1}})
+    return {"bool": {"filter": filters}}
+
+
+def _claim(client: Elasticsearch, settings: Settings, decided: Sequence[tuple[dict, dict, str]],
+           report: ReconcileReport) -> set[str]:
+    """Set each incident's event_id unless another run changed it since it was read."""
+    if not decided:
+        return set()
+    operations: list[dict] = []
+    for hit, _, eid in decided:
+        operations.append({"update": {"_index": hit["_index"], "_id": hit["_id"],
+                                      "if_seq_no": hit["_seq_no"],
+                                      "if_primary_term": hit["_primary_term"]}})
+        operations.append({"doc": {"event_id": eid}})
+    answer = client.bulk(operations=operations)
+    claimed: set[str] = set()
+    for item in answer["items"]:
+        info = item["update"]
+        if 200 <= info.get("status", 500) < 300:
+            claimed.add(info["_id"])
+        elif info.get("status") == 409:
+            report.conflicts += 1
+        else:
+            log.warning("reconcile: incident %s not claimed: %s", info["_id"], info.get("error"))
+    report.incidents_assigned += len(claimed)
+    return claimed
+
+
+def _write_event(client: Elasticsearch, settings: Settings, event_id: str,
+                 stored: Mapping[str, Any] | None, reports: Sequence[dict],
+                 report: ReconcileReport) -> None:
+    """Fold the claimed reports into the stored event (or a new one) and write it; on a
+    conflict read it again and fold again."""
+    alias = settings.index("events")
+    current = dict(stored) if stored else None
+    for _ in range(MAX_WRITE_TRIES):
+        event = current
+        for rep in sorted(reports, key=report_key):
+            event = fold(event, rep) if event else {**fold(None, rep), "event_id": event_id}
+        assert event is not None
+        event["event_id"] = event_id
+        try:
+            if current is None:
+                client.create(index=alias, id=event_id, document=_stamped(event))
+                report.events_created += 1
+            else:
+                client.index(index=alias, id=event_id, document=_stamped(event),
+                             if_seq_no=current["_seq_no"],
+                             if_primary_term=current["_primary_term"])
+                report.events_updated += 1
+            return
+        except ConflictError:
+            report.conflicts += 1
+            hit = _get(client, alias, event_id)
+            current = ({**hit["_source"], "_seq_no": hit["_seq_no"],
+                        "_primary_term": hit["_primary_term"]} if hit else None)
+    log.warning("reconcile: event %s still changing after %d tries; its reports are assigned "
+                "and folded in on the next run", event_id, MAX_WRITE_TRIES)
+
+
+def _get(client: Elasticsearch, index: str, doc_id: str) -> dict | None:
+    try:
+        return client.get(index=index, id=doc_id).body
+    except NotFoundError:
+        return None
+
+
+def _stamped(event: Mapping[str, Any]) -> dict:
+    doc = {k: v for k, v in event.items() if not k.startswith("_")}
+    doc["merger_version"] = MERGER_VERSION
+    doc["indexed"] = datetime.now(UTC).isoformat()
+    return doc
+
+
+def _since(field_name: str, since: str | datetime | None) -> list[dict]:
+    if since is None:
+        return []
+    value = since.isoformat() if isinstance(since, datetime) else str(since)
+    return [{"range": {field_name: {"gte": value}}}]
+
+
+def _excluding(query: dict, ids: set[str]) -> dict:
+    if not ids:
+        return query
+    inner = dict(query["bool"])
+    inner["must_not"] = [*inner.get("must_not", []), {"ids": {"values": sorted(ids)}}]
+    return {"bool": inner}
+
+
+def _parse_day(value: Any) -> date | None:
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def events_of(client: Elasticsearch, settings: Settings) -> list[dict]:
+    """Every stored event (for tests and small exports), by first report."""
+    client.indices.refresh(index=settings.index("events"))
+    hits = client.search(index=settings.index("events"), size=10_000,
+                         sort=[{"first_reported": {"order": "asc", "missing": "_last"}},
+                               {"event_id": "asc"}])["hits"]["hits"]
+    return [h["_source"] for h in hits]
