@@ -1,10 +1,12 @@
 """One pass of the pipeline per feed: poll -> fetch -> clean -> extract -> index -> feed state.
 
-The order is what makes re-runs safe. A feed's state (ETag, Last-Modified, entries seen) is
-saved only after its articles are indexed, and it keeps the old validators while any article
-of the feed failed for a reason that may pass (a timeout, a 5xx, a per-pass cap): the next
-pass then sees the whole feed again, skips what is indexed (ids are hashes of canonical URLs)
-and picks up the rest. So a crash or kill at any point loses nothing and duplicates nothing.
+The order is what makes re-runs safe. Pages stream through clean and extract and are indexed
+in batches (an article after its incidents: ingest.index); the feed's state (refused and
+retried articles, no ETag / Last-Modified yet) is saved after each batch, and the validators
+only once nothing of the feed is left for later (a timeout, a 5xx, an unreachable robots.txt,
+a per-pass cap or deadline, a failed write). Until then the next pass sees the whole feed
+again, skips what is indexed (ids are hashes of canonical URLs) and picks up the rest. So a
+crash or kill at any point loses nothing and duplicates nothing.
 """
 
 from __future__ import annotations
