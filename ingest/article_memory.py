@@ -1,7 +1,7 @@
 """What a feed remembers about its articles between passes (pure): the ids refused for good,
 and the articles that failed for a reason that may pass, with their failure count and the
-time of the next try (the next pass, then exponential back-off), so a page that keeps timing out is tried a
-bounded number of times, then refused for good like a 404.
+time of the next try (the next pass, then exponential back-off), so a page that keeps timing
+out is tried a bounded number of times, then refused for good like a 404.
 """
 
 from __future__ import annotations

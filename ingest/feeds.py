@@ -177,10 +177,10 @@ def _iso_text(text: Any) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
-        moment = plausible_time(moment.astimezone(UTC))
+        plausible = plausible_time(moment.astimezone(UTC))
     except (OverflowError, ValueError):
         return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    return plausible.strftime("%Y-%m-%dT%H:%M:%SZ") if plausible else None
 
 
 def _plain(text: Any, limit: int = 2000) -> str | None:

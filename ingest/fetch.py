@@ -10,7 +10,7 @@ import asyncio
 import queue
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from urllib.parse import urlsplit
 
 import httpx
@@ -143,7 +143,7 @@ async def fetch_articles_async(
 
 
 def iter_fetched(urls: Sequence[str], settings: Settings, *, robots: RobotsCache | None = None,
-                 window: int = FETCH_WINDOW) -> Iterator[tuple[int, FetchResult]]:
+                 window: int = FETCH_WINDOW) -> Generator[tuple[int, FetchResult], None, None]:
     """Fetch in a background event loop; yield (index into urls, result) as pages arrive.
 
     A page's window slot is freed when the reader asks for the next one, so at most `window`

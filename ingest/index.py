@@ -374,13 +374,13 @@ class _Writer:
         returns {id: status} of what failed."""
         sent: dict[tuple[str, str], tuple[str, str, dict | None]] = {}
         actions: list[dict] = []
-        for kind, index, doc_id, source in docs:
-            sent[("index", doc_id)] = (kind, index, source)
-            actions.append({"_op_type": "index", "_index": index, "_id": doc_id,
+        for kind, target, doc_id, source in docs:
+            sent[("index", doc_id)] = (kind, target, source)
+            actions.append({"_op_type": "index", "_index": target, "_id": doc_id,
                             "_source": source})
-        for kind, index, doc_id in deletes:
-            sent[("delete", doc_id)] = (kind, index, None)
-            actions.append({"_op_type": "delete", "_index": index, "_id": doc_id})
+        for kind, target, doc_id in deletes:
+            sent[("delete", doc_id)] = (kind, target, None)
+            actions.append({"_op_type": "delete", "_index": target, "_id": doc_id})
         failed: dict[str, Any] = {}
         if not actions:
             return failed
