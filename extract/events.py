@@ -228,6 +228,10 @@ _FRONTLINE = re.compile(r"\b(?:projectiles?|frontline|unknown weapons|positions|
                         r"shelling|shelled)\b", re.I)
 
 
+_BLAST_AT_GATHERING = re.compile(
+    r"\b(?:bomb\w*|blast|explo\w+|device|ied)\s+(?:\w+\s+){0,4}?(?:at|on|targeting|near|during|"
+    r"hit|struck|tore through)\s+(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?(?:rally|protest|"
+    r"demonstration|march|gathering|sit-in|meeting|procession)\b", re.I)
 _POLICE_FIRED = re.compile(r"\b(?:police|security forces|soldiers|troops)\s+(?:\w+\s+)?"
                            r"(?:opened fire|fired|shot)\b", re.I)
 
@@ -286,6 +290,9 @@ RULES: tuple[Rule, ...] = (
     Rule(_has("grenade"), ERV, "Grenade"),
     Rule(lambda f: "ied" in f.tags and not _protest_like(f.tags), ERV,
          "Remote explosive/landmine/IED"),
+    # "a bomb exploded at an election rally": the gathering was the target
+    Rule(lambda f: bool({"ied", "explosion"} & f.tags) and bool(_BLAST_AT_GATHERING.search(f.text)),
+         ERV, "Remote explosive/landmine/IED"),
     Rule(lambda f: "riot" in f.tags or ("protest" in f.tags
                                          and bool({"looting", "clash", "mob"} & f.tags)),
          RIOTS, "Violent demonstration"),

@@ -119,6 +119,8 @@ _COMPANY_AFTER = re.compile(
     r"app|search|cloud|store|products|users|customers)\b")
 _FIRST_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
 _POSSESSIVE_AFTER = re.compile(r"^(?:'s|\u2019s)\b")
+_SPEAKS_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|warned|announced|stated|wrote|"
+                           r"insisted)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"\u201c]\s+|\n\s*)$")
 _NOT_FIRST_NAMES = frozenset(
     "the in at on of for and but to from by with as a an this that these those president "
@@ -155,8 +157,8 @@ def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int]) -> bool:
     first = _FIRST_NAME_BEFORE.search(before)
     if first and fold_key(first.group(1)) not in _NOT_FIRST_NAMES \
             and not _SENTENCE_START.search(before[:first.start()]) \
-            and _POSSESSIVE_AFTER.match(after) and m.kind == "city":
-        return True            # "Alex Garland's": a person
+            and m.kind == "city" and (_POSSESSIVE_AFTER.match(after) or _SPEAKS_AFTER.match(after)):
+        return True            # "Alex Garland's", "Lloyd Austin said": a person
     if m.kind not in ("city",) or m.population >= SMALL_TOWN:
         return False
     if _LOCATIVE.search(before) or _INTRODUCED_AFTER.match(after):

@@ -46,7 +46,8 @@ _SPEAKS = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accus
 # a compound that describes a place, not its name: "the Christian-majority village of Aitou"
 _DESCRIBES = re.compile(r"-(?:majority|dominated|populated|controlled|held|run|led|speaking|"
                         r"based|backed|occupied|inhabited|style|born)$", re.I)
-_ATTRIBUTIVE = re.compile(r"\.?\s+(?:-led\s+)?(?:air ?strikes?|strikes|forces|troops|military|"
+_ATTRIBUTIVE = re.compile(r"-(?:backed|supported|sponsored|allied|aligned|armed|trained)\b|"
+                          r"\.?\s+(?:-led\s+)?(?:air ?strikes?|strikes|forces|troops|military|"
                           r"army|soldiers|navy|air force|warplanes|jets|aircraft|drones?|"
                           r"officials?|envoy|government|president|embassy|coalition|marines)\b",
                           re.I)
