@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from extract import paths, vocab
+from extract import gazetteer, paths, vocab
 from ingest.config import REPO_ROOT, Settings, configure_extract
 
 
@@ -27,6 +27,8 @@ def test_settings_from_env_hand_the_folders_to_extract(tmp_path, restore_paths):
     settings = Settings.from_env(env=env)
     assert (settings.seeds_dir, settings.cache_dir) == (tmp_path / "seeds", tmp_path)
     assert (paths.seeds_dir(), paths.cache_dir()) == (tmp_path / "seeds", tmp_path)
+    paths.configure(cache_dir=tmp_path)   # the repository's gazetteer seeds, this cache
+    assert {p.parent for p in gazetteer._cache_paths()} == {tmp_path}
     Settings.from_env(env={})
     assert paths.seeds_dir() == REPO_ROOT / "seeds"
 
@@ -39,3 +41,9 @@ def test_the_vocabulary_is_read_from_the_configured_seeds(tmp_path, restore_path
     configure_extract({"NEWSWATCH_SEEDS": str(seeds)})
     found = vocab.get().actors.find("Fighters of the Brigade of the Example Hills attacked.")
     assert "Brigade of the Example Hills" in [hit.label for hit in found]
+
+
+def test_extract_reads_no_environment_variable():
+    for module in (REPO_ROOT / "extract").glob("*.py"):
+        code = module.read_text(encoding="utf-8")
+        assert "os.environ" not in code and "getenv" not in code, module.name
