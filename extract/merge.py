@@ -56,7 +56,7 @@ class MergeRules:
     w_words: float = 0.2
     w_actors: float = 0.1
     # a report joins the best event at or above this score, else it opens a new one
-    join_score: float = 0.6
+    join_score: float = 0.7
     # words: a name (capitalised, not sentence-initial) counts this much more than a word
     name_weight: float = 3.0
     max_event_words: int = 400  # words kept per event (the most used)

@@ -1,0 +1,182 @@
+"""Cross-source merging (extract/merge.py): the hard cases kept apart, reports of one event
+joined, and the event a fold of its reports whatever their order."""
+
+from __future__ import annotations
+
+import random
+
+from extract.merge import (
+    DEFAULT_RULES, MergeRules, best_event, fold, merge_batch, report_of, score, summarise,
+)
+
+KHARKIV = (49.9935, 36.2304)
+SALTIVKA = (50.0235, 36.3424)  # ~9 km from the centre
+LAKKI_MARWAT = (32.6072, 70.9123)
+BANNU = (32.9853, 70.6040)  # ~50 km from Lakki Marwat, same province
+NAIROBI = (-1.2833, 36.8167)
+
+
+def report(article: str, ordinal: int = 0, *, published: str, source: str | None = None,
+           duplicate_of: str | None = None, **incident) -> dict:
+    lat, lon = incident.pop("at", (None, None))
+    base = {"event_type": "Explosions/Remote violence",
+            "sub_event_type": "Shelling/artillery/missile attack", "date_precision": "day",
+            "country_code": "UA", "admin1": "Kharkiv", "geo_precision": 1, "lat": lat,
+            "lon": lon, "actors": [], "fatalities": 0, "confidence": 0.9}
+    return report_of({**base, **incident}, incident_id=f"{article}-{ordinal}",
+                     article_id=article, source=source or article, published=published,
+                     duplicate_of=duplicate_of)
+
+
+def members(events: list[dict]) -> list[set[str]]:
+    return sorted(({m["incident_id"] for m in e["members"]} for e in events), key=sorted)
+
+
+def missile(article: str, published: str, toll: int, date: str = "2025-03-10",
+            **extra) -> dict:
+    return report(article, published=published, date=date, location="Kharkiv", at=KHARKIV,
+                  fatalities=toll, actors=["Military Forces of Russia"],
+                  evidence="A Russian Iskander ballistic missile struck a residential "
+                           "courtyard in the Kholodnohirskyi district of Kharkiv, killing "
+                           f"{toll} people, regional officials said.", **extra)
+
+
+def drones(article: str, published: str, toll: int, date: str = "2025-03-11") -> dict:
+    return report(article, published=published, date=date, location="Saltivka", at=SALTIVKA,
+                  sub_event_type="Air/drone strike", fatalities=toll,
+                  actors=["Military Forces of Russia"],
+                  evidence="Shahed attack drones hit a 16-storey apartment block and a "
+                           f"warehouse in Saltivka overnight, killing {toll} people.")
+
+
+def test_two_attacks_in_one_town_on_consecutive_days_stay_apart():
+    reports = [missile("a1", "2025-03-10T15:00Z", 3), missile("a2", "2025-03-10T19:00Z", 5),
+               drones("a3", "2025-03-11T06:00Z", 2), drones("a4", "2025-03-11T11:00Z", 2),
+               missile("a5", "2025-03-12T13:00Z", 8)]
+    events = merge_batch(reports)
+    assert members(events) == [{"a1-0", "a2-0", "a5-0"}, {"a3-0", "a4-0"}]
+    monday = next(e for e in events if "a1-0" in e["incident_ids"])
+    assert monday["fatalities"] == 8 and [t["fatalities"] for t in monday["tolls"]] == [3, 5, 8]
+
+
+def test_two_attacks_the_same_day_in_towns_50_km_apart_stay_apart():
+    def ied(article, published, precision=1):
+        return report(article, published=published, date="2025-04-15", country_code="PK",
+                      admin1="Khyber Pakhtunkhwa", location="Lakki Marwat", at=LAKKI_MARWAT,
+                      geo_precision=precision, sub_event_type="Remote explosive/landmine/IED",
+                      fatalities=2, actors=["Police Forces of Pakistan"],
+                      evidence="A roadside bomb struck a police van on patrol near Tajori, "
+                               "killing two policemen.")
+
+    def checkpost(article, published, precision=1):
+        return report(article, published=published, date="2025-04-15", country_code="PK",
+                      admin1="Khyber Pakhtunkhwa", location="Bannu", at=BANNU,
+                      geo_precision=precision, event_type="Battles",
+                      sub_event_type="Armed clash", fatalities=6,
+                      actors=["Police Forces of Pakistan"],
+                      evidence="Militants attacked a police checkpost in the Mandan area, "
+                               "killing three policemen; three attackers were killed.")
+
+    for precision in (1, 2):
+        events = merge_batch([ied("b1", "2025-04-15T08:00Z", precision),
+                              checkpost("b2", "2025-04-15T23:00Z", precision),
+                              ied("b3", "2025-04-16T06:00Z", precision),
+                              checkpost("b4", "2025-04-16T08:00Z", precision)])
+        assert members(events) == [{"b1-0", "b3-0"}, {"b2-0", "b4-0"}], precision
+
+
+def test_a_protest_and_a_riot_of_other_groups_in_one_city_on_one_day_stay_apart():
+    def march(article, published):
+        return report(article, published=published, date="2025-05-20", country_code="KE",
+                      admin1="Nairobi", location="Nairobi", at=NAIROBI, event_type="Protests",
+                      sub_event_type="Peaceful protest", actors=["Protesters (Kenya)"],
+                      evidence="Hundreds of doctors in white coats marched peacefully from "
+                               "Central Park to Afya House demanding intern postings.")
+
+    def riot(article, published, toll):
+        return report(article, published=published, date="2025-05-20", country_code="KE",
+                      admin1="Nairobi", location="Nairobi", at=NAIROBI, event_type="Riots",
+                      sub_event_type="Violent demonstration", fatalities=toll,
+                      actors=["Rioters (Kenya)", "Police Forces of Kenya"],
+                      evidence="Gikomba market traders angered by the demolition of their "
+                               "stalls blocked Landhies Road with burning tyres and pelted "
+                               "police with stones.")
+
+    events = merge_batch([riot("c1", "2025-05-20T08:00Z", 0), march("c2", "2025-05-20T11:00Z"),
+                          march("c3", "2025-05-20T15:00Z"), riot("c4", "2025-05-20T17:00Z", 1)])
+    assert members(events) == [{"c1-0", "c4-0"}, {"c2-0", "c3-0"}]
+
+
+def test_an_old_event_recalled_as_background_does_not_join_the_new_one():
+    def eringeti(article, published, date, toll):
+        return report(article, published=published, date=date, country_code="CD",
+                      admin1="North Kivu", location="Eringeti", at=(0.6167, 29.6833),
+                      event_type="Violence against civilians", sub_event_type="Attack",
+                      fatalities=toll, actors=["ADF"],
+                      evidence=f"ADF rebels killed {toll} civilians in Eringeti with machetes "
+                               "and guns.")
+
+    new = [eringeti("d1", "2025-06-16T09:00Z", "2025-06-15", 8),
+           eringeti("d2", "2025-06-17T11:00Z", "2025-06-15", 21)]
+    recalled = eringeti("d3", "2025-06-19T10:00Z", "2024-09-27", 26)
+    assert members(merge_batch([*new, recalled])) == [{"d1-0", "d2-0"}, {"d3-0"}]
+
+
+def test_follow_ups_spelling_variants_and_copies_join_one_event_with_independent_sources():
+    def raid(article, published, toll, place, at, precision=1, **extra):
+        return report(article, published=published, date="2025-02-11", country_code="NG",
+                      admin1="Borno", location=place, at=at, geo_precision=precision,
+                      event_type="Violence against civilians", sub_event_type="Attack",
+                      fatalities=toll, actors=["Boko Haram"],
+                      evidence=f"Gunmen on motorcycles raided Dalwa village near {place}, "
+                               f"killing {toll} people and burning grain stores.", **extra)
+
+    events = merge_batch([
+        raid("e1", "2025-02-11T21:40Z", 5, "Maiduguri", (11.8469, 13.1571), source="wire"),
+        raid("e2", "2025-02-12T06:05Z", 5, "Maiduguri", (11.8469, 13.1571), source="client",
+             duplicate_of="e1"),
+        raid("e3", "2025-02-12T10:20Z", 9, "Konduga", (11.6533, 13.4179), precision=2,
+             source="local"),
+        raid("e4", "2025-02-13T14:00Z", 14, "Maidugiri", (11.8469, 13.1571), source="intl"),
+    ])
+    assert members(events) == [{"e1-0", "e2-0", "e3-0", "e4-0"}]
+    (event,) = events
+    assert event["report_count"] == 4
+    assert event["source_count"] == 3  # the syndicated copy is no independent source
+    assert event["fatalities"] == 14
+    assert event["location"] == "Maiduguri" and event["geo_precision"] == 1
+    assert event["first_reported"] == "2025-02-11T21:40Z"
+
+
+def test_an_article_never_tells_one_event_twice():
+    first = missile("f1", "2025-03-10T15:00Z", 3)
+    second = missile("f1", "2025-03-10T15:00Z", 3)
+    second["incident_id"] = "f1-1"
+    assert members(merge_batch([first, second])) == [{"f1-0"}, {"f1-1"}]
+
+
+def test_the_event_is_the_same_whatever_order_its_reports_are_folded_in():
+    reports = [missile(f"g{n}", f"2025-03-1{n % 3}T1{n}:00Z", n) for n in range(6)]
+    expected = summarise(reports)
+    shuffled = reports[:]
+    for seed in range(5):
+        random.Random(seed).shuffle(shuffled)
+        event = None
+        for r in shuffled:
+            event = fold(event, r)
+        assert {k: v for k, v in event.items() if k != "event_id"} == \
+            {k: v for k, v in expected.items() if k != "event_id"}
+    # folding a report in twice changes nothing
+    assert fold(expected, reports[2]) == {**expected, "event_id": expected["event_id"]}
+
+
+def test_hard_limits_give_no_score_and_thresholds_live_in_one_dataclass():
+    monday = summarise([missile("h1", "2025-03-10T15:00Z", 3)])
+    elsewhere = missile("h2", "2025-03-10T16:00Z", 3, country_code="RU")
+    assert score(elsewhere, monday) == 0.0
+    months_later = missile("h3", "2025-06-10T16:00Z", 3, date="2025-06-10")
+    assert score(months_later, monday) == 0.0
+    same = missile("h4", "2025-03-10T18:00Z", 4)
+    assert score(same, monday) >= DEFAULT_RULES.join_score
+    strict = MergeRules(join_score=1.01)
+    assert best_event(same, [monday], strict) == (None, 0.0)
