@@ -121,6 +121,9 @@ NEGATED = re.compile(r"\b(?:no|not|never|without|nor|neither)\s+(?:\w+\s+){0,2}$
                      r"\b(?:whether|unclear if|if)\b[^,;:]*$", re.I)
 
 
+# "held since 2016 were released Tuesday in a prisoner swap": the day starts a clause of its own
+_LATER_DAY = re.compile(r"\s*[\w,]+\s+(?:\w+\s+)*?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                        r"yesterday|today|overnight)\b", re.I)
 _ASIDE_OPENS = re.compile(r",\s*(?:where|which|who|whose|when)\b[^,]*$", re.I)
 
 
@@ -166,7 +169,8 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
             continue
         gov = next((r for s, e, r in spans
                     if ((e <= h.start + 1 and h.start - e <= _WINDOW) or s <= h.start < e)
-                    and not _aside_closed(sentence, s, e, h.start)), None)
+                    and not _aside_closed(sentence, s, e, h.start)
+                    and not _LATER_DAY.match(sentence, e, h.start)), None)
         if gov is not None:
             why = why or gov
             continue
