@@ -84,6 +84,11 @@ def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
             and not _LIKE_OR_COUNT.search(sentence, max(0, h.start - 25), h.start)
             # "the walkout will begin on Tuesday": announced, not done
             and not _WILL_HAPPEN.match(sentence, h.end)
+            # "fighting dirty air", "destroyed the economy", "the cheerful beat": no violence
+            and not (h.label in ("clash", "looting", "attack")
+                     and _ABSTRACT_OBJECT.match(sentence, h.end))
+            and not (h.phrase == "beat" and _NOUN_BEFORE.search(sentence, max(0, h.start - 12),
+                                                                 h.start))
             # "fighter jets flew over the monument": aircraft that struck nothing
             and not (h.label == "air" and _AIRCRAFT_ONLY.match(h.phrase)
                      and not _AIR_ACTION.search(sentence))]
@@ -98,13 +103,20 @@ _LIKE_OR_COUNT = re.compile(r"\b(?:like|as if|as though|more|most|fewer|number o
 _WILL_HAPPEN = re.compile(r"\s+(?:[\w\-]+\s+){0,2}?(?:will|would|is to|are to|is due to|"
                           r"are due to|is set to|are set to)\s+(?:not\s+)?(?:begin|start|"
                           r"take place|go ahead|be held|last|run|resume|continue|affect)\b", re.I)
+_ABSTRACT_OBJECT = re.compile(
+    r"\s+(?:the\s+|our\s+|their\s+|its\s+)?(?:global\s+|local\s+|world\s+)?(?:corruption|"
+    r"poverty|crime|inflation|climate change|disease|pollution|dirty air|cancer|addiction|hunger|"
+    r"misinformation|disinformation|the virus|covid|the pandemic|economy|reputation|career|"
+    r"credibility|confidence|trust|hopes?|chances|odds|market|markets|competition|fires?|"
+    r"wildfires?|obesity|illiteracy|unemployment|stigma)\b", re.I)
+_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|to the|cheerful|steady|heart|drum)\s+$", re.I)
 _AIRCRAFT_ONLY = re.compile(r"^(?:drones?|jets?|fighter jets?|military jets?|warplanes?|"
                             r"war planes?|aircraft|uav|unmanned aerial|helicopter gunships?|"
                             r"air force)$", re.I)
 _AIR_ACTION = re.compile(r"\b(?:struck|strikes?|striking|hit|hits|bomb\w*|pound\w*|target\w*|"
                          r"attack\w*|launch\w*|kill\w*|shot down|downed|intercept\w*|"
                          r"raid\w*|shell\w*|destroy\w*|damag\w*|wound\w*|injur\w*|explo\w*|"
-                         r"missiles?|rockets?|crash\w*|dropped|blast\w*)\b", re.I)
+                         r"missiles?|rockets?|dropped|blast\w*)\b", re.I)
 _WORDS_ATTACKED = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\w\-]+(?:'s|\u2019s)\s+)?"
     r"(?:\w+\s+)?(?:plans?|polic(?:y|ies)|budget|bill|law|decision|remarks|comments|proposals?|"
@@ -236,6 +248,15 @@ _BLAST_AT_GATHERING = re.compile(
     r"\b(?:bomb\w*|blast|explo\w+|device|ied)\s+(?:\w+\s+){0,4}?(?:at|on|targeting|near|during|"
     r"hit|struck|tore through)\s+(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?(?:rally|protest|"
     r"demonstration|march|gathering|sit-in|meeting|procession)\b", re.I)
+# an arrest for an ordinary crime is no political event
+_CRIMINAL = re.compile(r"\b(?:narcotics|drug (?:investigation|dealers?|dealing|trafficking|charges|"
+                       r"possession|bust|raid)|fraud|theft|burglar\w*|shoplift\w*|drunk|dui|"
+                       r"traffic stop|stolen (?:car|vehicle)s?|robber(?:y|ies))\b", re.I)
+# who moves, joins, leaves or deploys in a change to a group or its activity
+_ARMED_WORDS = re.compile(r"\b(?:forces?|fighters|soldiers|troops|military|army|armed|militia\w*|"
+                          r"rebels?|militants?|police|insurgents?|jihadists?|reinforcements|"
+                          r"battalions?|brigades?|units?|convoys?|patrols?|arms|mutiny|"
+                          r"combatants)\b", re.I)
 _POLICE_FIRED = re.compile(r"\b(?:police|security forces|soldiers|troops)\s+(?:\w+\s+)?"
                            r"(?:opened fire|fired|shot)\b", re.I)
 
@@ -330,10 +351,11 @@ RULES: tuple[Rule, ...] = (
          and bool(_ARMED_TARGET.search(f.lead or f.text)), BATTLES, "Armed clash"),
     Rule(_has("attack", "harm"), VAC, "Attack"),
     Rule(_has("looting"), SD, "Looting/property destruction"),
-    Rule(_has("arrests"), SD, "Arrests"),
+    Rule(lambda f: "arrests" in f.tags and not _CRIMINAL.search(f.text), SD, "Arrests"),
     Rule(_has("agreement"), SD, "Agreement"),
     Rule(_has("headquarters"), SD, "Headquarters or base established"),
-    Rule(_has("change_group"), SD, "Change to group/activity"),
+    Rule(lambda f: "change_group" in f.tags and bool(_ARMED_WORDS.search(f.text)), SD,
+         "Change to group/activity"),
     Rule(_has("displacement"), SD, "Other"),
 )
 
