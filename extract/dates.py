@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -167,13 +168,17 @@ def find(sentence: str, published: date | None) -> list[DateMention]:
     worth = _rules_worth_trying(sentence)
     if not worth:
         return out
-    taken: list[tuple[int, int]] = []
+    # the spans taken so far, disjoint and in text order: the last one starting before a
+    # match's end is the only one that can overlap it (one look, however many dates)
+    starts: list[int] = []
+    ends: list[int] = []
     for pat, kind in _RULES:
         if kind not in worth:
             continue
         for m in pat.finditer(sentence):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            i = bisect.bisect_left(starts, e)
+            if i and ends[i - 1] > s:
                 continue
             res = _resolve(kind, m, published)
             if res is None:
@@ -181,7 +186,8 @@ def find(sentence: str, published: date | None) -> list[DateMention]:
             value, prec, k = res
             since = bool(_SINCE.search(sentence[max(0, s - 14):s])) or \
                 m.group(0)[:6].lower() == "since " or kind == "period"
-            taken.append((s, e))
+            starts.insert(i, s)
+            ends.insert(i, e)
             out.append(DateMention(s, e, value, prec, k, since))
     out.sort(key=lambda d: d.start)
     return out

@@ -179,13 +179,29 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|reported|told \w+|announced|stated|ad
 _BEFORE_EVENT = re.compile(r"[\s,]*(?:after|following|as)\s+(?:an?|the|its|their)\b", re.I)
 
 
+def _outside_asides(text: str, ds: list[dates.DateMention]) -> list[dates.DateMention]:
+    """The dates not inside brackets (no more "(" than ")" before them), the brackets counted
+    once along the sentence rather than again from its start for each date."""
+    out = []
+    opened = closed = at = 0
+    for d in ds:
+        if d.start < at:     # (not in text order: count again from the start)
+            opened = closed = at = 0
+        opened += text.count("(", at, d.start)
+        closed += text.count(")", at, d.start)
+        at = d.start
+        if opened <= closed:
+            out.append(d)
+    return out
+
+
 def _own_date(x: Mention) -> dates.DateMention | None:
     """The sentence's date of its event: of several, the one nearest the first event cue."""
     live = [d for d in x.dates if not d.since]
     named = [d for d in live if d.kind in ("explicit", "partial")]
     live = named or live       # "On 21 November, overnight": the named date wins
     text = x.s.text
-    outside = [d for d in live if text.count("(", 0, d.start) <= text.count(")", 0, d.start)]
+    outside = _outside_asides(text, live)
     live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
     told = [d for d in live if not _SAID_BEFORE.search(text[max(0, d.start - 40):d.start])]
     if live and not told:
