@@ -156,7 +156,6 @@ def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int]) -> bool:
         return True
     first = _FIRST_NAME_BEFORE.search(before)
     if first and fold_key(first.group(1)) not in _NOT_FIRST_NAMES \
-            and not _SENTENCE_START.search(before[:first.start()]) \
             and m.kind == "city" and (_POSSESSIVE_AFTER.match(after) or _SPEAKS_AFTER.match(after)):
         return True            # "Alex Garland's", "Lloyd Austin said": a person
     if m.kind not in ("city",) or m.population >= SMALL_TOWN:
