@@ -56,7 +56,8 @@ def _object_pat(verb: str) -> re.Pattern[str]:
                       + NUM.format(g="n") + r"\b", re.I)
 
 
-_KILL_SUBJ = _subject_pat(_KILL_V)
+# ("a resident who helped recover the bodies" counts no one)
+_KILL_SUBJ = _subject_pat(_KILL_V.replace("bodies", "(?<!the )bodies"))
 _PRONOUN_OBJECT = re.compile(r"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured|"
                              r"shooting dead|shot dead)\s+(?:him|her)\b", re.I)
 _PRONOUN_KILLED = re.compile(r"\b(?:he|she)\s+(?:was|is|had been|has been)\s+(?:\w+ed\s+and\s+)?"

@@ -513,6 +513,8 @@ def _resolve(text: str, spans: list[_Span],
         if (e.kind == KIND_CITY and votes and e.country_code not in votes
                 and (alt or e.population < 100_000) and _far_from(e, votes)):
             continue   # a namesake far from every country the text names
+        if e.kind == KIND_CITY and _in_other_countrys_region(text, sp, e, region_names):
+            continue   # "the town of Kani in Sagaing region": not the Kani of another country
         if paren_regions and e.kind == KIND_CITY and (
                 (e.country_code, fold_key(e.admin1 or "")) not in paren_regions):
             same_cc = any(cc == e.country_code for cc, _ in paren_regions)
@@ -522,6 +524,21 @@ def _resolve(text: str, spans: list[_Span],
                 continue   # same name elsewhere: the text's place is not this one
         chosen[idx] = (e, alt)
     return chosen, doc_cc
+
+
+_IN_REGION_AFTER = re.compile(r"\s+in\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?)\s+"
+                              r"(?:region|state|province|governorate|oblast|district|county)\b")
+
+
+def _in_other_countrys_region(text: str, sp: _Span, e: Entry,
+                              region_names: set[tuple[str, str]]) -> bool:
+    """The name is placed in a region the text names, and that region is another country's."""
+    m = _IN_REGION_AFTER.match(text, sp.end, sp.end + 60)
+    if not m:
+        return False
+    name = fold_key(m.group(1))
+    ccs = {cc for cc, n in region_names if n == name or n.startswith(name + " ")}
+    return bool(ccs) and e.country_code not in ccs
 
 
 def _mention(text: str, sp: _Span, e: Entry, alt: bool = False,
