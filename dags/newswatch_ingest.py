@@ -17,6 +17,8 @@ incidents into Elasticsearch (connection `newswatch_es`).
   Re-runs never duplicate: ids are hashes of canonical URLs and a feed's state advances only
   after its articles are indexed.
 * **Alerts**: every failure is POSTed as JSON to `NEWSWATCH_ALERT_URL` when it is set.
+* **Events**: `merge_events` puts every incident not yet in an event into one
+  (`newswatch-events`, ingest/event_store.py); it is idempotent and safe beside other runs.
 * **XCom** carries feed ids and counts only. The asset `newswatch-incidents` is updated when a
   run indexed incidents, so downstream DAGs can be scheduled on it.
 """
@@ -94,6 +96,15 @@ def newswatch_ingest():
 
         return pipeline.summarise(list(outcomes))
 
+    @task
+    def merge_events(summary: dict) -> dict:
+        """Incidents not yet in an event (this run's, re-extracted ones) merged into events."""
+        from ingest import event_store
+        from ingest.es import connect
+
+        config = _settings()
+        return event_store.reconcile(connect(config), config).as_dict()
+
     @task(outlets=[INCIDENTS])
     def announce_incidents(summary: dict) -> int:
         """Updates the incidents asset; skipped when this run indexed no incident."""
@@ -106,7 +117,9 @@ def newswatch_ingest():
     ready = setup_indices()
     feeds = due_feeds()
     ready >> feeds
-    announce_incidents(summarise(ingest_feed.expand(feed_id=feeds)))
+    summary = summarise(ingest_feed.expand(feed_id=feeds))
+    merge_events(summary)
+    announce_incidents(summary)
 
 
 newswatch_ingest()

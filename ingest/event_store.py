@@ -71,7 +71,9 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
     (indexed at or after `since`, when given) into an event. Safe to repeat and to run twice
     at once; returns what it did."""
     report = ReconcileReport()
-    try:
+    try:  # what was just indexed (a pass, a swapped-in version) must be searchable
+        client.indices.refresh(index=",".join(settings.index(k) for k in
+                                              ("articles", "incidents", "events")))
         mark_copies(client, settings, report, since=since)
         _assign_all(client, settings, report, since=since, rules=rules, batch=batch)
     except TransportError as exc:
@@ -122,6 +124,8 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
             report.articles_fingerprinted += 1
             report.copies_marked += original is not None
         client.indices.refresh(index=alias)
+        # an article without a fingerprint was (re)indexed: its old reports may be stale
+        _detach(client, settings, (), [h["_id"] for h in hits], report)
 
 
 def _original_of(client: Elasticsearch, alias: str, article_id: str, src: Mapping[str, Any],
@@ -187,7 +191,8 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
             source=fact.get("source") or src.get("source"),
             published=src.get("published") or fact.get("published"),
             duplicate_of=fact.get("duplicate_of"))))
-    _detach(client, settings, [r for _, r in reports], report)
+    _detach(client, settings, [r["incident_id"] for _, r in reports],
+            [r["article_id"] for _, r in reports], report)
     # decide, in arrival order, against candidates from the index and events of this batch
     candidates = _candidates(client, settings, [r for _, r in reports], rules)
     local: dict[str, dict] = {}  # event id -> event as decided here
@@ -225,28 +230,34 @@ def _article_facts(client: Elasticsearch, settings: Settings, ids: Iterable[str]
     return {d["_id"]: d.get("_source") or {} for d in got.body.get("docs", []) if d.get("found")}
 
 
-def _detach(client: Elasticsearch, settings: Settings, reports: Sequence[dict],
-            report: ReconcileReport) -> None:
-    """Take these incidents (being assigned again) and incidents of their articles that no
-    longer exist out of the events that hold them."""
-    ids = [r["incident_id"] for r in reports]
-    article_ids = sorted({r["article_id"] for r in reports})
+def _detach(client: Elasticsearch, settings: Settings, incident_ids: Iterable[str],
+            article_ids: Iterable[str], report: ReconcileReport) -> None:
+    """Take these incidents (about to be assigned again) out of the events that hold them,
+    and with them every report of these articles whose incident is gone or unassigned
+    (re-extracted with fewer incidents, or none): no event keeps a report that is no more."""
+    ids, articles = set(incident_ids), sorted(set(article_ids))
+    if not ids and not articles:
+        return
     alias = settings.index("events")
     hits = client.search(index=alias, size=1000, seq_no_primary_term=True,
-                         query={"bool": {"should": [{"terms": {"incident_ids": ids}},
-                                                    {"terms": {"article_ids": article_ids}}],
+                         query={"bool": {"should": [{"terms": {"incident_ids": sorted(ids)}},
+                                                    {"terms": {"article_ids": articles}}],
                                          "minimum_should_match": 1}})["hits"]["hits"]
     if not hits:
         return
     listed = {r["incident_id"] for h in hits for r in h["_source"].get("reports") or []
-              if r["article_id"] in set(article_ids)}
-    existing = _existing(client, settings, listed)
-    leaving = set(ids) | (listed - existing)
+              if r["article_id"] in set(articles)}
+    assigned = _assigned(client, settings, listed)
+    before = (report.events_updated, report.events_deleted)
     for hit in hits:
-        event = hit["_source"]
-        if not {r["incident_id"] for r in event.get("reports") or []} & leaving:
-            continue
         for _ in range(MAX_WRITE_TRIES):
+            event = hit["_source"]
+            leaving = {r["incident_id"] for r in event.get("reports") or []
+                       if r["incident_id"] in ids or (
+                           r["incident_id"] in listed and
+                           assigned.get(r["incident_id"]) != event["event_id"])}
+            if not leaving:
+                break
             rest = without(event, leaving)
             try:
                 if rest is None:
@@ -263,18 +274,23 @@ def _detach(client: Elasticsearch, settings: Settings, reports: Sequence[dict],
                 hit = _get(client, alias, hit["_id"])
                 if hit is None:
                     break
-                event = hit["_source"]
             except NotFoundError:
                 break
+    if (report.events_updated, report.events_deleted) != before:
+        client.indices.refresh(index=alias)  # candidates are searched next
 
 
-def _existing(client: Elasticsearch, settings: Settings, ids: Iterable[str]) -> set[str]:
+def _assigned(client: Elasticsearch, settings: Settings, ids: Iterable[str]
+              ) -> dict[str, str | None]:
+    """incident id -> its event_id (None when unassigned); ids that no longer exist are left
+    out."""
     ids = sorted(ids)
     if not ids:
-        return set()
+        return {}
     got = client.options(ignore_status=404).mget(index=settings.index("incidents"), ids=ids,
-                                                 source=False)
-    return {d["_id"] for d in got.body.get("docs", []) if d.get("found")}
+                                                 source_includes=["event_id"])
+    return {d["_id"]: (d.get("_source") or {}).get("event_id")
+            for d in got.body.get("docs", []) if d.get("found")}
 
 
 def _candidates(client: Elasticsearch, settings: Settings, reports: Sequence[dict],
@@ -298,8 +314,10 @@ def _candidates(client: Elasticsearch, settings: Settings, reports: Sequence[dic
 
 
 def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -> dict:
-    """Events that could hold this report: same country and event-type family, a date within
-    the widest window, and (when the report has a place) near it or in its admin1."""
+    """Events that could hold this report (every one the score could accept): same country
+    and event-type family, a date within the widest window and, for a report placed at a
+    town or district, an event near it, in its admin1 or itself placed only by region.
+    Nearer and same-admin1 events rank first."""
     filters: list[dict] = []
     if rep.get("country_code"):
         filters.append({"term": {"country_code": rep["country_code"]}})
@@ -313,16 +331,23 @@ def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -
             rules.week_window
         filters.append({"range": {"date": {"gte": (day - timedelta(days=span)).isoformat(),
                                            "lte": (day + timedelta(days=span)).isoformat()}}})
-    places: list[dict] = []
+    ranking: list[dict] = []
     if isinstance(rep.get("lat"), int | float) and isinstance(rep.get("lon"), int | float):
         km = rules.district_km * rules.far_factor * 2
-        places.append({"geo_distance": {"distance": f"{km}km",
-                                        "geo": {"lat": rep["lat"], "lon": rep["lon"]}}})
+        ranking.append({"constant_score": {"boost": 3, "filter": {"geo_distance": {
+            "distance": f"{km}km", "geo": {"lat": rep["lat"], "lon": rep["lon"]}}}}})
     if rep.get("admin1"):
-        places.append({"term": {"admin1": rep["admin1"]}})
-    if places:
-        filters.append({"bool": {"should": places, "minimum_should_match": 1}})
-    return {"bool": {"filter": filters}}
+        ranking.append({"constant_score": {"boost": 2, "filter": {
+            "term": {"admin1": rep["admin1"]}}}})
+    precise = isinstance(rep.get("geo_precision"), int) and rep["geo_precision"] <= 2
+    if precise and ranking:
+        filters.append({"bool": {"should": [*ranking, {"range": {"geo_precision": {"gte": 3}}},
+                                            {"bool": {"must_not": {"exists": {"field": "geo"}}}}],
+                                 "minimum_should_match": 1}})
+    query: dict[str, Any] = {"filter": filters}
+    if ranking:
+        query["should"] = ranking
+    return {"bool": query}
 
 
 def _claim(client: Elasticsearch, settings: Settings, decided: Sequence[tuple[dict, dict, str]],

@@ -30,7 +30,7 @@ from elasticsearch import exceptions as es_exceptions
 from extract.article import extract_record
 from extract.clean import clean_html
 from extract.incidents import EXTRACTOR_VERSION
-from ingest import feed_store, index, schema
+from ingest import event_store, feed_store, index, schema
 from ingest.article_memory import ArticleMemory
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError, connect
@@ -343,6 +343,8 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
             outcomes.append(outcome)
             if on_feed:
                 on_feed(outcome)
+    with _es_errors(settings):  # this pass's incidents (and any left over) merged into events
+        event_store.reconcile(client, settings)
     return sorted(outcomes, key=lambda o: ids.index(o["feed_id"]))
 
 

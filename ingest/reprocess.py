@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from elasticsearch import Elasticsearch
 
 from extract.incidents import EXTRACTOR_VERSION
-from ingest import index, pipeline, schema
+from ingest import event_store, index, pipeline, schema
 from ingest.config import Settings
 
 
@@ -53,7 +53,10 @@ def finish(client: Elasticsearch, settings: Settings, new_index: str, started: s
     since = {"range": {"indexed": {"gte": started}}}
     report = index.index_articles(client, settings, _reextracted(client, settings, since),
                                   keep_indexed=True)
-    return {"previous": old, "live": new_index, "caught_up": report.articles_indexed}
+    # re-extracted incidents carry no event_id yet: they leave their old events and join again
+    events = event_store.reconcile(client, settings)
+    return {"previous": old, "live": new_index, "caught_up": report.articles_indexed,
+            "incidents_merged": events.incidents_assigned}
 
 
 def reprocess(client: Elasticsearch, settings: Settings) -> dict:

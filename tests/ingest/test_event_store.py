@@ -1,0 +1,150 @@
+"""Events in the real Elasticsearch (ingest/event_store.py): the same events as the batch
+command, each incident in one event, copies marked, concurrent runs and reprocessing leave
+neither duplicate nor orphan events."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ingest import event_store, index, reprocess, schema
+from ingest.commands.events import articles_to_events
+from ingest.pipeline import extract_into
+
+MISSILE = ("KHARKIV — A Russian ballistic missile struck a residential neighbourhood in the "
+           "Kholodnohirskyi district of Kharkiv on Monday, killing {toll} people and injuring "
+           "24, regional officials said. The missile, believed to be an Iskander-M, exploded "
+           "in a courtyard between two five-storey apartment blocks, blowing out windows "
+           "across the neighbourhood and setting parked cars alight, the regional governor "
+           "said on Telegram. Rescuers were still searching a partially collapsed stairwell "
+           "on Monday afternoon, where neighbours said two residents might be trapped.")
+PORT = ("ODESA — A Russian ballistic missile struck port infrastructure in Odesa on Tuesday "
+        "morning, killing {toll} port employee and injuring four others, the regional governor "
+        "said. A grain storage facility and several trucks were damaged, he said.")
+
+ARTICLES = [
+    {"article_id": "k1", "url": "https://one.example/k1", "source": "one.example",
+     "title": "Missile kills three in Kharkiv", "published": "2025-03-10T15:30:00+00:00",
+     "text": MISSILE.format(toll="three")},
+    {"article_id": "k2", "url": "https://two.example/k2", "source": "two.example",
+     "title": "Kharkiv: Iskander strike on a courtyard",
+     "published": "2025-03-10T18:00:00+00:00",
+     "text": "(Wire) " + MISSILE.format(toll="three")},  # a syndicated copy
+    {"article_id": "k3", "url": "https://three.example/k3", "source": "three.example",
+     "title": "Kharkiv missile toll rises to five", "published": "2025-03-11T09:00:00+00:00",
+     "text": "KHARKIV — The death toll from Monday's Russian missile strike on a residential "
+             "courtyard in Kharkiv's Kholodnohirskyi district rose to five on Tuesday after "
+             "rescuers recovered two more bodies, regional officials said."},
+    {"article_id": "o1", "url": "https://one.example/o1", "source": "one.example",
+     "title": "Missile hits Odesa port", "published": "2025-03-11T12:00:00+00:00",
+     "text": PORT.format(toll="one")},
+    {"article_id": "o2", "url": "https://four.example/o2", "source": "four.example",
+     "title": "Port worker killed in Odesa strike", "published": "2025-03-11T16:00:00+00:00",
+     "text": PORT.format(toll="one").replace("A Russian", "A")},
+]
+
+
+def _index(client, settings, articles=ARTICLES) -> None:
+    schema.setup(client, settings)
+    items = []
+    for article in articles:
+        doc = dict(article)
+        incidents, _ = extract_into(doc)
+        items.append((doc, incidents))
+    index.index_articles(client, settings, items, refresh="wait_for")
+
+
+def _events(client, settings) -> dict[str, list[str]]:
+    return {e["event_id"]: sorted(e["incident_ids"])
+            for e in event_store.events_of(client, settings)}
+
+
+def _incident_events(client, settings) -> dict[str, str | None]:
+    alias = settings.index("incidents")
+    client.indices.refresh(index=alias)
+    hits = client.search(index=alias, size=1000, source_includes=["event_id"])["hits"]["hits"]
+    return {h["_id"]: h["_source"].get("event_id") for h in hits}
+
+
+def _assert_consistent(client, settings) -> dict[str, list[str]]:
+    """Every incident in exactly one event, and its event_id says which."""
+    events = _events(client, settings)
+    listed = [i for ids in events.values() for i in ids]
+    assert len(listed) == len(set(listed)), events
+    owner = {i: eid for eid, ids in events.items() for i in ids}
+    assert _incident_events(client, settings) == owner
+    return events
+
+
+@pytest.mark.es
+def test_reconcile_builds_the_events_of_the_batch_command_and_marks_the_copy(
+        es_client, es_settings):
+    _index(es_client, es_settings)
+    done = event_store.reconcile(es_client, es_settings)
+    assert done.copies_marked == 1 and done.events_created >= 2
+    events = _assert_consistent(es_client, es_settings)
+    rows = [{**a, "id": a["article_id"]} for a in ARTICLES]
+    expected, articles = articles_to_events(rows)
+    assert events == {e["event_id"]: sorted(e["incident_ids"]) for e in expected}
+    copy = es_client.get(index=es_settings.index("articles"), id="k2")["_source"]
+    assert copy["duplicate_of"] == "k1" and copy["simhash"]
+    assert [a["duplicate_of"] for a in articles if a["id"] == "k2"] == ["k1"]
+    stored = event_store.events_of(es_client, es_settings)
+    kharkiv = next(e for e in stored if "k1-0" in e["incident_ids"])
+    assert kharkiv["source_count"] == kharkiv["report_count"] - 1  # the copy is not counted
+    # a second run has nothing to do
+    again = event_store.reconcile(es_client, es_settings)
+    assert (again.incidents_assigned, again.events_created) == (0, 0)
+    assert _events(es_client, es_settings) == events
+
+
+@pytest.mark.es
+def test_two_concurrent_reconciles_of_the_same_reports_give_each_event_once(
+        es_client, es_settings):
+    _index(es_client, es_settings)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            event_store.reconcile(es_client, es_settings)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors
+    events = _assert_consistent(es_client, es_settings)
+    rows = [{**a, "id": a["article_id"]} for a in ARTICLES]
+    expected, _ = articles_to_events(rows)
+    assert events == {e["event_id"]: sorted(e["incident_ids"]) for e in expected}
+
+
+@pytest.mark.es
+def test_a_reprocess_run_leaves_the_same_events(es_client, es_settings):
+    _index(es_client, es_settings)
+    event_store.reconcile(es_client, es_settings)
+    before = _assert_consistent(es_client, es_settings)
+    result = reprocess.reprocess(es_client, es_settings)
+    assert result["incidents_merged"] == sum(len(ids) for ids in before.values())
+    assert _assert_consistent(es_client, es_settings) == before
+
+
+@pytest.mark.es
+def test_an_article_extracted_again_without_incidents_leaves_no_orphan_event(
+        es_client, es_settings):
+    _index(es_client, es_settings)
+    event_store.reconcile(es_client, es_settings)
+    assert any("o2-0" in ids for ids in _events(es_client, es_settings).values())
+    changed = {**ARTICLES[4], "text": "The port of Odesa reopened to grain ships on Thursday "
+                                      "after repairs, the port authority said."}
+    _index(es_client, es_settings, [changed])
+    event_store.reconcile(es_client, es_settings)
+    events = _assert_consistent(es_client, es_settings)
+    assert not any("o2-0" in ids for ids in events.values())
+    assert any("o1-0" in ids for ids in events.values())
