@@ -126,6 +126,8 @@ _WORDS_ATTACKED = re.compile(
 _WINDOW = 60
 _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUESTION,
                             NotEvent.PERIOD})
+# (each reason with its label and reach, in the order tried; read once, not per sentence)
+_REASONS = tuple((r, r.value, r in _SENTENCE_WIDE) for r in NotEvent)
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
                       r"protest\w*|slogans?|placards?|banners?|petition\w*|grievances?|complain\w*|"
                       r"oppos\w+|in support of|solidarity)\b", re.I)
@@ -161,13 +163,15 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
     reach = max(h.end for h in strong) + 1
     spans: list[tuple[int, int, NotEvent]] = []
     present = v.modality_quick.labels(sentence)
-    for reason in NotEvent:
-        pat = v.modality.get(reason.value)
-        if pat is None or reason.value not in present:
+    for reason, value, wide in _REASONS:
+        if value not in present:
             continue
-        for m in pat.finditer(sentence, 0, len(sentence) if reason in _SENTENCE_WIDE
+        pat = v.modality.get(value)
+        if pat is None:
+            continue
+        for m in pat.finditer(sentence, 0, len(sentence) if wide
                               else min(len(sentence), reach + 40)):
-            if reason in _SENTENCE_WIDE:
+            if wide:
                 return Cues((), frozenset(), 0.0), reason
             spans.append((m.start(), m.end(), reason))
     kept: list[Hit] = []
