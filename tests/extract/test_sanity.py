@@ -120,3 +120,12 @@ def test_a_day_told_of_what_followed_the_event_is_not_its_day():
             "drone struck its airport.\n\nThe drone hit the runway on Monday, the army said.")
     found = extract_incidents(text, published="2025-05-13")
     assert [(i.sub_event_type, i.date) for i in found] == [("Air/drone strike", "2025-05-12")]
+
+
+@pytest.mark.parametrize("text", [
+    "A drone hit the Harir base in the Kurdistan region of Iraq on Thursday.",
+    "A drone hit a base in Iraq's Kurdistan region on Thursday.",
+])
+def test_a_region_named_with_its_country_is_not_another_countrys(text):
+    kept, _gone = sanity.real_places(text, find_places(text))
+    assert {m.country_code for m in kept} == {"IQ"}
