@@ -81,6 +81,7 @@ afternoon evening night overnight midday week weekend month year years day days 
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
 """.split())
+EVIDENCE_CHARS = 400  # of each report's sentence(s), kept for full-text search of events
 _GENERIC_ACTORS = re.compile(r"^(?:Civilians|Unidentified|Protesters|Rioters)\b")
 
 
@@ -120,6 +121,7 @@ def report_of(incident: Mapping[str, Any], *, incident_id: str, article_id: str,
             "country", "admin1", "location", "lat", "lon", "geo_precision", "fatalities",
             "injured", "confidence")},
         "actors": list(incident.get("actors") or []),
+        "evidence": str(incident.get("evidence") or "")[:EVIDENCE_CHARS] or None,
         "words": sorted(words, key=lambda w: (-words[w], w))[:60],
         "names": sorted(w for w, weight in words.items() if weight > 1.0),
     }
@@ -197,6 +199,8 @@ def summarise(reports: Sequence[Mapping[str, Any]], *,
                     for r in ordered],
         "confidence": round(1 - math.prod(1 - min(0.99, float(r.get("confidence") or 0.5))
                                           for r in originals or ordered), 3),
+        "evidence": list(dict.fromkeys(r["evidence"] for r in originals or ordered
+                                       if r.get("evidence"))),
         "words": [w for w, _ in words.most_common(DEFAULT_RULES.max_event_words)],
         "reports": [dict(r) for r in ordered],
     }

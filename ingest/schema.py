@@ -147,6 +147,7 @@ EVENT_FIELDS: dict[str, dict] = {
     "article_ids": _KEYWORD,
     "members": {"type": "object", "enabled": False},  # [{article_id, incident_id}]
     "confidence": _FLOAT,
+    "evidence": _TEXT,  # the sentence(s) of each independent report, for full-text search
     "words": {"type": "keyword", "index": False, "doc_values": False},
     "reports": {"type": "object", "enabled": False},  # what the merger keeps per report
     "merger_version": _KEYWORD,

@@ -1,4 +1,4 @@
-"""Full-text and faceted search over articles and incidents (used by the CLI, web page, DAGs)."""
+"""Full-text and faceted search over articles, incidents and events (CLI, web page, DAGs)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError
 
-TARGETS = ("articles", "incidents")
+TARGETS = ("articles", "incidents", "events")
 SORTS = ("relevance", "date")
 INTERVALS = ("hour", "day", "week", "month", "quarter", "year")
 # A query is words a person typed: longer ones are refused before they reach the node (20,000
@@ -59,6 +59,15 @@ FIELDS: dict[str, Field] = {
     "geo_precision": Field(None, "geo_precision"),
 }
 
+# Events (newswatch-events) have the incidents' names, over their own fields, plus source_count.
+EVENT_FIELDS: dict[str, str] = {
+    "event_type": "event_type", "sub_event_type": "sub_event_type", "country": "country",
+    "country_code": "country_code", "admin1": "admin1", "location": "location",
+    "actor": "actors", "source": "sources", "article_id": "article_ids",
+    "geo_precision": "geo_precision", "source_count": "source_count",
+    "report_count": "report_count",
+}
+
 # Scores faceted and filtered by named ranges: name -> (field per target, {bucket: [from, to)}).
 RANGES: dict[str, tuple[Field, dict[str, tuple[float | None, float | None]]]] = {
     "incident_relevance": (Field("incident_relevance", None),
@@ -71,15 +80,18 @@ QUERY_FIELDS = {
     "articles": ["title^3", "title.english^3", "description^2", "description.english^2",
                  "text", "text.english", "source.text"],
     "incidents": ["article_title^3", "location.text^2", "evidence", "source.text"],
+    "events": ["location.text^2", "evidence", "actors", "sources", "country", "admin1"],
 }
-TIME_FIELD = {"articles": "published", "incidents": "date"}
-ID_FIELD = {"articles": "article_id", "incidents": "incident_id"}
-FATALITIES_FIELD = {"articles": "fatalities_total", "incidents": "fatalities"}
+TIME_FIELD = {"articles": "published", "incidents": "date", "events": "date"}
+ID_FIELD = {"articles": "article_id", "incidents": "incident_id", "events": "event_id"}
+FATALITIES_FIELD = {"articles": "fatalities_total", "incidents": "fatalities",
+                    "events": "fatalities"}
 HIGHLIGHT_FIELDS = {
     "articles": ("title", "description", "text"),
     "incidents": ("evidence", "article_title", "location.text"),
+    "events": ("evidence", "location.text"),
 }
-DEFAULT_EXCLUDES = {"articles": ("text",), "incidents": ()}
+DEFAULT_EXCLUDES = {"articles": ("text",), "incidents": (), "events": ("reports", "words")}
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,8 @@ class SearchResult:
 
 def valid_names(target: str) -> list[str]:
     """The filter and facet names that work on a target."""
+    if target == "events":
+        return sorted(EVENT_FIELDS)
     fields = {**FIELDS, **{name: f for name, (f, _b) in RANGES.items()}}
     return sorted(name for name, f in fields.items() if getattr(f, target) is not None)
 
@@ -101,7 +115,7 @@ def valid_names(target: str) -> list[str]:
 def _range(name: str, target: str, what: str, bucket: str | None = None) -> dict:
     """The range filter (bucket given) or range aggregation of a RANGES name."""
     spec, buckets = RANGES[name]
-    es_field = getattr(spec, target)
+    es_field = getattr(spec, target, None)
     if es_field is None or (bucket is not None and bucket not in buckets):
         raise SearchError(f"unknown {what} {name}={bucket} for {target}; valid: "
                           + ", ".join(f"{name}={b}" for b in buckets))
@@ -117,7 +131,8 @@ def _range(name: str, target: str, what: str, bucket: str | None = None) -> dict
 
 def _field(name: str, target: str, what: str) -> str:
     spec = FIELDS.get(name)
-    resolved = getattr(spec, target) if spec else None
+    resolved = EVENT_FIELDS.get(name) if target == "events" else \
+        getattr(spec, target) if spec else None
     if resolved is None:
         raise SearchError(
             f"unknown {what} {name!r} for {target}; valid {what}s: {', '.join(valid_names(target))}"
@@ -319,7 +334,7 @@ def search(
     settings: Settings,
     query: str | None = None,
     *,
-    target: Literal["articles", "incidents"] = "articles",
+    target: Literal["articles", "incidents", "events"] = "articles",
     **options: Any,
 ) -> SearchResult:
     """Run a search; options as build_request (filters, facets, sort, size, search_after,

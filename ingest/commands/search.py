@@ -64,6 +64,9 @@ def _size(text: str) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", default=None, help="search words (simple syntax)")
     parser.add_argument("--incidents", action="store_true", help="search incidents, not articles")
+    parser.add_argument("--events", action="store_true",
+                        help="search events merged across reports (facets as incidents, plus "
+                             "source_count)")
     parser.add_argument("--facet", action="append", default=[], metavar="F",
                         help="count values of F (event_type, country, actor, source, ...)")
     parser.add_argument("--filter", action="append", default=[], metavar="F=V",
@@ -102,7 +105,8 @@ def _filters(pairs: list[str]) -> dict[str, list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings("search")
-    target: Literal["articles", "incidents"] = "incidents" if args.incidents else "articles"
+    target: Literal["articles", "incidents", "events"] = \
+        "events" if args.events else "incidents" if args.incidents else "articles"
     try:
         after = check_search_after(_json(args.after), args.sort, "--after") \
             if args.after else None
@@ -170,7 +174,10 @@ def _print_tables(result: SearchResult, target: str, console: Console) -> None:
             table.add_row(escape(str(hit.get("date") or "")),
                           escape(str(hit.get("event_type") or "")), escape(place),
                           "" if fatalities is None else str(fatalities),
-                          matched or escape(str(hit.get("evidence") or "")[:160]))
+                          matched or escape(str(hit.get("evidence") or "")[:160]
+                                            if target == "incidents" else
+                                            f"{hit.get('source_count')} sources, "
+                                            f"{hit.get('report_count')} reports"))
     console.print(table)
     for name, pairs in result.facets.items():
         facet = Table(title=f"by {name}")

@@ -148,3 +148,24 @@ def test_an_article_extracted_again_without_incidents_leaves_no_orphan_event(
     events = _assert_consistent(es_client, es_settings)
     assert not any("o2-0" in ids for ids in events.values())
     assert any("o1-0" in ids for ids in events.values())
+
+
+@pytest.mark.es
+def test_events_are_searched_with_the_incident_facets_and_source_count(es_client, es_settings):
+    from ingest.search import SearchError, build_request, search
+
+    _index(es_client, es_settings)
+    event_store.reconcile(es_client, es_settings)
+    expected = len(_events(es_client, es_settings))
+    result = search(es_client, es_settings, None, target="events",
+                    facets=["event_type", "source_count", "country_code"])
+    assert result.total == expected
+    counts = dict(result.facets["source_count"])
+    assert sum(counts.values()) == expected
+    assert all("reports" not in hit for hit in result.hits)
+    several = search(es_client, es_settings, "Kharkiv", target="events",
+                     filters={"source_count": ["2", "3"]})
+    assert [h["location"] for h in several.hits] and all(
+        h["source_count"] >= 2 for h in several.hits)
+    with pytest.raises(SearchError, match="source_count"):
+        build_request(target="incidents", facets=["source_count"])

@@ -254,7 +254,7 @@ def test_sort_by_date_and_search_after_pages_through_everything(corpus):
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"filters": {"colour": "red"}}, "valid filters: actor, admin1"),
     ({"facets": ["weapon"]}, "unknown facet 'weapon' for articles"),
-    ({"target": "events"}, "valid targets: articles, incidents"),
+    ({"target": "stories"}, "valid targets: articles, incidents, events"),
     ({"sort": "random"}, "valid sorts"),
     ({"histogram": "fortnight"}, "valid: hour"),
     ({"size": -1}, "out of range"),
