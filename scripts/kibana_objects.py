@@ -20,6 +20,7 @@ DATA_VIEWS = {
     "newswatch-incidents": ("newswatch-incidents", "date", "newswatch incidents",
                             ("article_url",)),
     "newswatch-feeds": ("newswatch-feeds", "last_polled", "newswatch feeds", ("url",)),
+    "newswatch-events": ("newswatch-events", "date", "newswatch events", ()),
 }
 
 
@@ -127,19 +128,25 @@ def lens_table(lens_id: str, title: str, view_id: str, rows: dict, metrics: dict
                  visualization)
 
 
-def incident_map(map_id: str, title: str, view_id: str) -> dict:
+INCIDENT_TIPS = ["event_type", "sub_event_type", "location", "country", "fatalities", "date",
+                 "article_title", "article_url"]
+EVENT_TIPS = ["event_type", "sub_event_type", "location", "country", "fatalities",
+              "source_count", "report_count", "date"]
+
+
+def incident_map(map_id: str, title: str, view_id: str, label: str = "Incidents",
+                 tips: list[str] = INCIDENT_TIPS) -> dict:
     layers = [
         {"id": "basemap", "type": "EMS_VECTOR_TILE", "label": None, "visible": True,
          "alpha": 1, "minZoom": 0, "maxZoom": 24,
          "sourceDescriptor": {"type": "EMS_TMS", "isAutoSelect": True},
          "style": {"type": "EMS_VECTOR_TILE"}},
-        {"id": "incidents", "type": "GEOJSON_VECTOR", "label": "Incidents", "visible": True,
+        {"id": label.lower(), "type": "GEOJSON_VECTOR", "label": label, "visible": True,
          "alpha": 0.8, "minZoom": 0, "maxZoom": 24, "joins": [],
          "sourceDescriptor": {
              "type": "ES_SEARCH", "id": "incidents-source", "geoField": "geo",
              "scalingType": "LIMIT", "sortField": "date", "sortOrder": "desc",
-             "tooltipProperties": ["event_type", "sub_event_type", "location", "country",
-                                   "fatalities", "date", "article_title", "article_url"],
+             "tooltipProperties": tips,
              "indexPatternRefName": "layer_1_source_index_pattern", "applyGlobalQuery": True,
              "applyGlobalTime": True},
          "style": {"type": "VECTOR", "isTimeAware": True, "properties": {
@@ -155,7 +162,7 @@ def incident_map(map_id: str, title: str, view_id: str) -> dict:
     return {
         "type": "map", "id": map_id, "coreMigrationVersion": CORE,
         "typeMigrationVersion": "8.4.0", "managed": False,
-        "attributes": {"title": title, "description": "Incidents by geo, coloured by event type",
+        "attributes": {"title": title, "description": f"{label} by geo, coloured by event type",
                        "layerListJSON": _js(layers), "mapStateJSON": _js(state),
                        "uiStateJSON": _js({"isLayerTOCOpen": True, "openTOCDetails": []})},
         "references": [{"type": "index-pattern", "id": view_id,
@@ -191,8 +198,30 @@ def dashboard(dash_id: str, title: str, description: str,
 
 def objects() -> list[dict]:
     inc, art, feeds = "newswatch-incidents", "newswatch-articles", "newswatch-feeds"
+    ev = "newswatch-events"
     return [
-        data_view(art), data_view(inc), data_view(feeds),
+        data_view(art), data_view(inc), data_view(feeds), data_view(ev),
+        saved_search("newswatch-latest-events", "Latest events (merged across reports)", ev,
+                     ["event_type", "sub_event_type", "location", "admin1", "country",
+                      "fatalities", "source_count", "report_count", "first_reported"],
+                     [["date", "desc"]]),
+        lens_xy("newswatch-events-over-time", "Events over time by event type", ev,
+                x=_column("date_histogram", "date", label="Date"),
+                y=_column("count", label="Events"),
+                split=_column("terms", "event_type", label="Event type", size=6)),
+        lens_xy("newswatch-events-by-event-type", "Events by event type", ev,
+                x=_column("terms", "event_type", label="Event type", size=6),
+                y=_column("count", label="Events"), series="bar_horizontal"),
+        lens_xy("newswatch-events-top-countries", "Events by country", ev,
+                x=_column("terms", "country", label="Country", size=15),
+                y=_column("count", label="Events"), series="bar_horizontal"),
+        lens_xy("newswatch-events-fatalities-by-country", "Fatalities by country (events)", ev,
+                x=_column("terms", "country", label="Country", size=15),
+                y=_column("sum", "fatalities", label="Fatalities"), series="bar_horizontal"),
+        lens_xy("newswatch-events-by-source-count", "Events by number of sources", ev,
+                x=_column("terms", "source_count", label="Independent sources", size=10),
+                y=_column("count", label="Events")),
+        incident_map("newswatch-events-map", "Events map", ev, label="Events", tips=EVENT_TIPS),
         saved_search("newswatch-latest-incidents", "Latest incidents", inc,
                      ["event_type", "sub_event_type", "location", "admin1", "country",
                       "fatalities", "actors", "article_title", "article_url"],
@@ -232,15 +261,18 @@ def objects() -> list[dict]:
                                                 label="Consecutive failures"),
                             "entries": _column("max", "entries_seen", label="Entries seen")}),
         incident_map("newswatch-incidents-map", "Incidents map", inc),
-        dashboard("newswatch-incidents-dashboard", "Incidents",
-                  "Incidents extracted from the news: over time, where, who, how many killed", [
-                      ("lens", "newswatch-incidents-over-time", 0, 0, 32, 14),
-                      ("lens", "newswatch-incidents-by-event-type", 32, 0, 16, 14),
-                      ("map", "newswatch-incidents-map", 0, 14, 32, 20),
-                      ("lens", "newswatch-top-countries", 32, 14, 16, 10),
-                      ("lens", "newswatch-fatalities-by-country", 32, 24, 16, 10),
-                      ("lens", "newswatch-top-actors", 0, 34, 16, 14),
-                      ("search", "newswatch-latest-incidents", 16, 34, 32, 14),
+        dashboard("newswatch-incidents-dashboard", "Events",
+                  "Events merged from every report (counts are events, not coverage): over "
+                  "time, where, who, how many killed, how many sources; incidents below", [
+                      ("lens", "newswatch-events-over-time", 0, 0, 32, 14),
+                      ("lens", "newswatch-events-by-event-type", 32, 0, 16, 14),
+                      ("map", "newswatch-events-map", 0, 14, 32, 20),
+                      ("lens", "newswatch-events-top-countries", 32, 14, 16, 10),
+                      ("lens", "newswatch-events-fatalities-by-country", 32, 24, 16, 10),
+                      ("lens", "newswatch-events-by-source-count", 0, 34, 16, 14),
+                      ("search", "newswatch-latest-events", 16, 34, 32, 14),
+                      ("lens", "newswatch-top-actors", 0, 48, 16, 14),
+                      ("search", "newswatch-latest-incidents", 16, 48, 32, 14),
                   ]),
         dashboard("newswatch-feed-health-dashboard", "Feed health",
                   "Which feeds fail, why, and how many entries they yield", [

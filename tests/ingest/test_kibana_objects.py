@@ -143,17 +143,21 @@ def test_every_referenced_field_exists_in_the_live_mapping(es_client, es_setting
 
 @pytest.mark.parametrize(("view", "time_field"), [
     ("newswatch-articles", "published"), ("newswatch-incidents", "date"),
-    ("newswatch-feeds", "last_polled")])
+    ("newswatch-feeds", "last_polled"), ("newswatch-events", "date")])
 def test_data_views_name_their_time_fields(view, time_field):
     by_id = {o["id"]: o for o in _objects()}
     assert by_id[view]["attributes"]["timeFieldName"] == time_field
 
 
-def test_incidents_dashboard_has_the_panels_users_expect():
+def test_main_dashboard_counts_events_and_keeps_incidents_one_click_away():
     by_id = {o["id"]: o for o in _objects()}
     board = by_id["newswatch-incidents-dashboard"]
     kinds = {ref["type"] for ref in board["references"]}
     assert kinds == {"lens", "map", "search"}
     titles = {by_id[ref["id"]]["attributes"]["title"] for ref in board["references"]}
-    assert {"Incidents map", "Latest incidents", "Top actors", "Fatalities by country",
-            "Incidents over time by event type", "Top countries"} <= titles
+    assert {"Events map", "Events over time by event type", "Events by country",
+            "Fatalities by country (events)", "Events by number of sources",
+            "Latest events (merged across reports)", "Latest incidents", "Top actors"} <= titles
+    counted = [ref["id"] for ref in board["references"] if ref["type"] in ("lens", "map")
+               and by_id[ref["id"]]["references"][0]["id"] == "newswatch-events"]
+    assert len(counted) >= 5
