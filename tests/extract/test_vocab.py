@@ -56,6 +56,8 @@ def test_every_cue_tag_is_used_by_a_rule_or_refines_one(tag):
     # only refine a protest's type, or tell that nothing political happened
     # not_event masks cue words that tell of no event ("shell casings")
     refining = {"intervention", "excessive", "nonviolent", "disaster", "sports", "not_event"}
-    facts = Facts(frozenset({tag}), "people gathered demanding jobs")
-    assert tag in refining or any(rule.when(facts) for rule in RULES), \
+    # (a change to a group or its activity needs an armed group to change)
+    probes = [Facts(frozenset({tag}), t) for t in ("people gathered demanding jobs",
+                                                    "army units gathered demanding jobs")]
+    assert tag in refining or any(rule.when(f) for f in probes for rule in RULES), \
         f"cue tag {tag!r} never leads to an event type"
