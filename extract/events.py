@@ -186,7 +186,8 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         gov = next((r for s, e, r in spans
                     if ((e <= h.start + 1 and h.start - e <= _WINDOW) or s <= h.start < e)
                     and not _aside_closed(sentence, s, e, h.start)
-                    and not _LATER_DAY.match(sentence, e, h.start)), None)
+                    and not (r is NotEvent.BACKGROUND
+                             and _LATER_DAY.match(sentence, e, h.start))), None)
         if gov is not None:
             why = why or gov
             continue

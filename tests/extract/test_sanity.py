@@ -129,3 +129,14 @@ def test_a_day_told_of_what_followed_the_event_is_not_its_day():
 def test_a_region_named_with_its_country_is_not_another_countrys(text):
     kept, _gone = sanity.real_places(text, find_places(text))
     assert {m.country_code for m in kept} == {"IQ"}
+
+
+@pytest.mark.parametrize("text", [
+    "Any attack on our ships will be met with a crushing response, the group warned on Sunday.",
+    "Hezbollah threatened on Sunday to fire rockets at Haifa unless Israel halts its air "
+    "strikes on Gaza.",
+    "The group said on Sunday it would keep targeting vessels until the war ends and the "
+    "air strikes stop.",
+])
+def test_a_conditional_threat_is_no_incident(text):
+    assert extract_incidents("SANAA, July 21 (Reuters) - " + text, published="2025-07-21") == []
