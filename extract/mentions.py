@@ -114,7 +114,7 @@ def body(text: str) -> str:
 # a wire dateline: where and when the report was filed, not where and when anything happened
 # ("OUAGADOUGOU, March 10 (Reuters) -", "PORT SUDAN, Sudan (AP) —", "KINSHASA (AFP) -")
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+)*(?:, [A-Z][\w.\-]+(?: [A-Z][\w.\-]+)*)?"
+    r"^[A-Z][A-Z'.\-/]+(?: [A-Z][A-Z'.\-/]+)*(?:, [A-Z][\w.\-]+(?: [A-Z][\w.\-]+)*)?"
     r"(?:,? (?:Jan|Feb|March|Mar|April|Apr|May|June|Jun|July|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
     r"[a-z]*\.? \d{1,2}(?:, \d{4})?)?"
     r"(?: ?\([^()\n]{2,40}\))? ?[-\u2013\u2014]+ ?")

@@ -140,3 +140,9 @@ def test_a_region_named_with_its_country_is_not_another_countrys(text):
 ])
 def test_a_conditional_threat_is_no_incident(text):
     assert extract_incidents("SANAA, July 21 (Reuters) - " + text, published="2025-07-21") == []
+
+
+def test_a_dateline_of_two_cities_names_no_date_of_the_event():
+    text = ("WASHINGTON/BAGHDAD, Feb 3 (Reuters) - U.S. forces carried out air strikes on Friday "
+            "against militia targets near the town of Al-Qaim in western Iraq, killing 16.")
+    assert [i.date for i in extract_incidents(text, published="2024-02-03")] == ["2024-02-02"]
