@@ -137,32 +137,13 @@ def real_places(text: str, mentions: list[PlaceMention]) -> tuple[list[PlaceMent
     for m in mentions:
         if m.country_code:
             countries[m.country_code] = countries.get(m.country_code, 0) + 1
-    named = {m.start: m.country_code for m in mentions if m.kind == "country"}
     kept: list[PlaceMention] = []
     for m in mentions:
-        if _not_a_place(text, m, countries) or _other_countrys(text, m, named):
+        if _not_a_place(text, m, countries):
             continue
         kept.append(m)
     return kept, len(mentions) - len(kept)
 
-
-_REGION_OF_COUNTRY = re.compile(r"\s+(?:region|province|state|governorate|district|area)\s+of\s+"
-                                r"(?:the\s+)?")
-_COUNTRYS_BEFORE = re.compile(r"\b[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)?(?:'s|\u2019s)\s+$")
-
-
-def _other_countrys(text: str, m: PlaceMention, named: dict[int, str | None]) -> bool:
-    """A namesake in another country than the one the text places it in: "the Kurdistan region
-    of Iraq" is not Iran's Kurdistan province, "Iraq's Kurdistan" neither."""
-    if m.kind == "country":
-        return False
-    after = _REGION_OF_COUNTRY.match(text, m.end, m.end + 40)
-    if after and after.end() in named:
-        return named[after.end()] != m.country_code
-    before = _COUNTRYS_BEFORE.search(text, max(0, m.start - 40), m.start)
-    if before and before.start() in named:
-        return named[before.start()] != m.country_code
-    return False
 
 
 def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int]) -> bool:

@@ -58,12 +58,15 @@ _NATIONAL_TOWN = re.compile(r"\b([A-Z][a-z]+)\s+(?:border\s+)?(?:town|village|ci
                             r"region|province|camp|port)\s+of\s+$")
 
 
+_REGION_OF = re.compile(r"^\s+(?:region|province|state|governorate|district|area)\s+of\s+"
+                        r"(?:the\s+)?$", re.I)
 _POSSESSIVE = re.compile(r"^['\u2019]s\s+(?:(?:north|south|east|west|central)[a-z]*\s+)?$", re.I)
 
 
 def _owned_by_country(p: PlaceMention, d: Draft) -> PlaceMention:
-    """"Iraq's Kurdistan region": the place is in that country, even when the gazetteer only
-    knows a namesake elsewhere (Iran's Kurdistan Province); then only the country is sure."""
+    """"Iraq's Kurdistan region", "the Kurdistan region of Iraq": the place is in that country,
+    even when the gazetteer only knows a namesake elsewhere (Iran's Kurdistan Province); then
+    only the country is sure."""
     for x in d.sents:
         if not any(m is p for m in x.places):
             continue
@@ -72,7 +75,10 @@ def _owned_by_country(p: PlaceMention, d: Draft) -> PlaceMention:
                     and m.end <= p.start
                     # "Congo's Ituri": the name also fits the place's own country (DR Congo)
                     and m.name.casefold() not in (p.country or "").casefold()
-                    and _POSSESSIVE.match(x.s.text[m.end - x.s.start:p.start - x.s.start])):
+                    and _POSSESSIVE.match(x.s.text[m.end - x.s.start:p.start - x.s.start])
+                    or (m.kind == "country" and m.country_code
+                        and m.country_code != p.country_code and m.start >= p.end
+                        and _REGION_OF.match(x.s.text[p.end - x.s.start:m.start - x.s.start]))):
                 home = country_place(m.country_code)
                 if home is None:
                     return p
