@@ -98,6 +98,9 @@ _DAY = re.compile(
     r"this morning|last night)\b|\b(?:jan|feb|march|mar|april|apr|may|june|jun|july|jul|aug|"
     r"sept?|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (?:jan|feb|march|april|may|june|july|"
     r"aug|sept?|oct|nov|dec)[a-z]*\b", re.I)
+# A link to another story left in the text ("[Related: ...]", "Read more: ..."): not this one's.
+_TEASER = re.compile(r"\W{0,3}(?:related|read more|read also|also read|see also|more on this|"
+                     r"recommended|watch|listen)\b[^:\n]{0,30}:", re.I)
 _SEGMENT = re.compile(r"[^a-z0-9\-]+")
 
 
@@ -264,7 +267,7 @@ def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
     actor_starts = [a for a, _k in actors]
     for n, sent in enumerate(sentences.split(text)):
         i = bisect.bisect_left(cue_starts, sent.start)
-        if i == len(cue_starts) or cue_starts[i] >= sent.end:
+        if i == len(cue_starts) or cue_starts[i] >= sent.end or _TEASER.match(sent.text):
             continue
         strength, tags = _live(sent.text, v)
         if not tags:

@@ -161,3 +161,10 @@ def test_who_acts_makes_an_event_told_in_passing_political(told):
 ])
 def test_the_same_words_without_a_political_actor_are_not(told):
     assert relevance.score(FILLER + told, title="Council budget") < relevance.THRESHOLD
+
+
+def test_a_link_to_another_story_is_not_an_event_told_in_passing():
+    teaser = "[Related: Protesters block the keynote as police arrest 20 in Gaza City]"
+    assert relevance.score(FILLER + teaser, title="Council budget") < relevance.THRESHOLD
+    told = "Protesters blocked the keynote on Tuesday as police arrested 20 in Gaza City."
+    assert relevance.score(FILLER + told, title="Council budget") >= relevance.THRESHOLD
