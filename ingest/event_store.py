@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 
 MERGER_VERSION = "1"
 BATCH = 200  # unassigned incidents handled per round (one multi-search, two bulks)
-CANDIDATES = 20  # events fetched per incident
+CANDIDATES = 10  # events fetched per incident, nearest and same-admin1 first
+# event fields that summarise() derives from the reports: not fetched with candidates
+_DERIVED = ("evidence", "tolls", "members", "incident_ids", "article_ids", "sources", "words")
 COPY_WINDOW_DAYS = 7  # a syndicated copy appears within days of its original
 MAX_WRITE_TRIES = 5
 _INCIDENT_FIELDS = ("incident_id", "article_id", "event_type", "sub_event_type", "date",
@@ -204,7 +206,8 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
             stored.setdefault(ev["event_id"], ev)
             local.setdefault(ev["event_id"], ev)
         pool = {e["event_id"]: local[e["event_id"]] for e in found}
-        pool.update({k: v for k, v in local.items() if k not in stored})
+        pool.update({k: v for k, v in local.items() if k not in stored and
+                     v.get("country_code") == rep.get("country_code")})
         chosen, _ = best_event(rep, pool.values(), rules)
         event = fold(chosen, rep)
         local[event["event_id"]] = event
@@ -214,8 +217,8 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
     for _, rep, eid in decided:
         if rep["incident_id"] in claimed:
             by_event.setdefault(eid, []).append(rep)
-    for eid, reps in by_event.items():
-        _write_event(client, settings, eid, stored.get(eid), reps, report)
+    _write_events(client, settings, {eid: (stored.get(eid), reps)
+                                     for eid, reps in by_event.items()}, report)
     return {h["_id"] for h, _, _ in decided if h["_id"] not in claimed}
 
 
@@ -302,6 +305,7 @@ def _candidates(client: Elasticsearch, settings: Settings, reports: Sequence[dic
     for rep in reports:
         searches.append({"index": settings.index("events")})
         searches.append({"size": CANDIDATES, "seq_no_primary_term": True,
+                         "track_total_hits": False, "_source": {"excludes": list(_DERIVED)},
                          "query": candidate_query(rep, rules)})
     answer = client.msearch(searches=searches)
     out: list[list[dict]] = []
@@ -375,6 +379,54 @@ def _claim(client: Elasticsearch, settings: Settings, decided: Sequence[tuple[di
     return claimed
 
 
+def _folded(event_id: str, current: Mapping[str, Any] | None,
+            reports: Sequence[dict]) -> dict:
+    event = dict(current) if current else None
+    for rep in sorted(reports, key=report_key):
+        event = fold(event, rep) if event else {**fold(None, rep), "event_id": event_id}
+    assert event is not None
+    event["event_id"] = event_id
+    return event
+
+
+def _write_events(client: Elasticsearch, settings: Settings,
+                  plans: Mapping[str, tuple[Mapping[str, Any] | None, Sequence[dict]]],
+                  report: ReconcileReport) -> None:
+    """Write every event of a batch in one bulk request (create for a new id, if_seq_no for
+    a stored one); the few that conflict are written again one by one."""
+    if not plans:
+        return
+    alias = settings.index("events")
+    operations: list[dict] = []
+    for eid, (current, reps) in plans.items():
+        doc = _stamped(_folded(eid, current, reps))
+        if current is None:
+            operations.append({"create": {"_index": alias, "_id": eid}})
+        else:
+            operations.append({"index": {"_index": alias, "_id": eid,
+                                         "if_seq_no": current["_seq_no"],
+                                         "if_primary_term": current["_primary_term"]}})
+        operations.append(doc)
+    answer = client.bulk(operations=operations, require_alias=True)
+    for item in answer["items"]:
+        op, info = next(iter(item.items()))
+        status = info.get("status", 500)
+        if 200 <= status < 300:
+            if op == "create":
+                report.events_created += 1
+            else:
+                report.events_updated += 1
+        elif status == 409:
+            report.conflicts += 1
+            hit = _get(client, alias, info["_id"])
+            current = ({**hit["_source"], "_seq_no": hit["_seq_no"],
+                        "_primary_term": hit["_primary_term"]} if hit else None)
+            _write_event(client, settings, info["_id"], current, plans[info["_id"]][1], report)
+        else:
+            log.warning("reconcile: event %s not written (%s); its reports are assigned and "
+                        "folded in when it is next written", info["_id"], info.get("error"))
+
+
 def _write_event(client: Elasticsearch, settings: Settings, event_id: str,
                  stored: Mapping[str, Any] | None, reports: Sequence[dict],
                  report: ReconcileReport) -> None:
@@ -383,11 +435,7 @@ def _write_event(client: Elasticsearch, settings: Settings, event_id: str,
     alias = settings.index("events")
     current = dict(stored) if stored else None
     for _ in range(MAX_WRITE_TRIES):
-        event = current
-        for rep in sorted(reports, key=report_key):
-            event = fold(event, rep) if event else {**fold(None, rep), "event_id": event_id}
-        assert event is not None
-        event["event_id"] = event_id
+        event = _folded(event_id, current, reports)
         try:
             if current is None:
                 client.create(index=alias, id=event_id, document=_stamped(event))

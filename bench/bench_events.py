@@ -1,0 +1,132 @@
+"""Event merging against a large events index on the local node: milliseconds per incident.
+
+Bulk-loads `--events` synthetic events (default 100,000; 2 years, 40 countries, 400 places,
+6 event types) under a throwaway prefix, then indexes `--incidents` unassigned incidents (half
+new reports of stored events, half new events) and times one `event_store.reconcile` over
+them: candidates by multi-search, scoring, claims and event writes. Everything made is
+deleted afterwards.
+
+    .venv/bin/python bench/bench_events.py [--events 100000] [--incidents 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from elasticsearch import helpers  # noqa: E402
+
+from extract.merge import best_event, report_of, summarise  # noqa: E402
+from ingest import event_store, schema  # noqa: E402
+from ingest.config import Settings  # noqa: E402
+from ingest.es import connect  # noqa: E402
+
+TYPES = [("Battles", "Armed clash"), ("Protests", "Peaceful protest"),
+         ("Explosions/Remote violence", "Air/drone strike"), ("Riots", "Violent demonstration"),
+         ("Violence against civilians", "Attack"),
+         ("Explosions/Remote violence", "Shelling/artillery/missile attack")]
+WORDS = ("gunmen militants village market police convoy checkpoint drones shelling rockets "
+         "protesters traders students farmers soldiers camp district road bridge mosque church "
+         "school hospital clinic port airport base bombing raid ambush clash march").split()
+
+
+def _places(rng: random.Random) -> list[tuple[str, str, str, float, float]]:
+    places = []
+    for c in range(40):
+        clat, clon = rng.uniform(-30, 50), rng.uniform(-20, 120)
+        for p in range(10):
+            places.append((f"C{c:02d}", f"C{c:02d}-R{p % 4}", f"Town {c}-{p}",
+                           clat + rng.uniform(-3, 3), clon + rng.uniform(-3, 3)))
+    return places
+
+
+def _incident(rng: random.Random, place, day: date, kind) -> dict:
+    country, admin1, town, lat, lon = place
+    words = rng.sample(WORDS, 8)
+    return {"event_type": kind[0], "sub_event_type": kind[1], "date": day.isoformat(),
+            "date_precision": "day", "country_code": country, "country": country,
+            "admin1": admin1, "location": town, "lat": lat, "lon": lon, "geo_precision": 1,
+            "actors": [], "fatalities": rng.randint(0, 20), "injured": 0, "confidence": 0.9,
+            "evidence": f"In {town}, " + " ".join(words) + "."}
+
+
+def _events(rng: random.Random, places, count: int, start: date):
+    for n in range(count):
+        place, kind = rng.choice(places), rng.choice(TYPES)
+        day = start + timedelta(days=rng.randrange(730))
+        rep = report_of(_incident(rng, place, day, kind), incident_id=f"seed-{n}-0",
+                        article_id=f"seed-{n}", source=f"outlet{n % 50}",
+                        published=f"{day.isoformat()}T12:00:00Z")
+        yield summarise([rep])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--incidents", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    prefix = f"nwbench-events-{uuid.uuid4().hex[:8]}"
+    settings = Settings.from_env(index_prefix=prefix)
+    client = connect(settings, request_timeout=120)
+    places, start = _places(rng), date(2024, 1, 1)
+    try:
+        schema.setup(client, settings)
+        t0 = time.perf_counter()
+        stored = list(_events(rng, places, args.events, start))
+        helpers.bulk(client, ({"_index": settings.index("events"), "_id": e["event_id"],
+                               "_source": {**e, "merger_version": "bench"}} for e in stored),
+                     chunk_size=2000)
+        client.indices.refresh(index=settings.index("events"))
+        load_s = time.perf_counter() - t0
+        incidents = []
+        for n in range(args.incidents):
+            if n % 2:  # another report of a stored event
+                base = rng.choice(stored)["reports"][0]
+                place = (base["country_code"], base["admin1"], base["location"], base["lat"],
+                         base["lon"])
+                kind = (base["event_type"], base["sub_event_type"])
+                day = date.fromisoformat(base["date"])
+            else:
+                place, kind = rng.choice(places), rng.choice(TYPES)
+                day = start + timedelta(days=rng.randrange(730))
+            inc = _incident(rng, place, day, kind)
+            inc["geo"] = {"lat": inc.pop("lat"), "lon": inc.pop("lon")}
+            incidents.append({**inc, "incident_id": f"bench-{n}-0", "article_id": f"bench-{n}",
+                              "published": f"{day.isoformat()}T18:00:00Z"})
+        helpers.bulk(client, ({"_index": settings.index("incidents"), "_id": i["incident_id"],
+                               "_source": i} for i in incidents), refresh="wait_for")
+        t1 = time.perf_counter()
+        done = event_store.reconcile(client, settings)
+        merge_s = time.perf_counter() - t1
+        # the pure part alone: scoring one report against 20 candidates
+        reps = [report_of({**i, "lat": i["geo"]["lat"], "lon": i["geo"]["lon"]},
+                          incident_id=i["incident_id"], article_id=i["article_id"])
+                for i in incidents]
+        pool = stored[:20]
+        t2 = time.perf_counter()
+        for rep in reps:
+            best_event(rep, pool)
+        score_s = time.perf_counter() - t2
+        n = max(1, done.incidents_assigned)
+        print(f"events index: {args.events} events loaded in {load_s:.1f} s")
+        print(f"reconcile: {done.incidents_assigned} incidents, {done.events_created} events "
+              f"created, {done.events_updated} updated, {merge_s:.2f} s "
+              f"= {1000 * merge_s / n:.2f} ms per incident")
+        print(f"pure scoring against 20 candidates: {1000 * score_s / len(reps):.3f} ms "
+              "per incident")
+    finally:
+        schema.drop_everything(client, prefix)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
