@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from ingest.bounds import valid_strings
+
 PROGRESS_EVERY = 1000
 NO_TEXT = "no \"text\" or \"html\" field"
 
@@ -52,7 +54,7 @@ def _process_line(line: str) -> tuple[dict | None, str]:
     from extract.article import extract_record
 
     try:
-        row = json.loads(line)
+        row = valid_strings(json.loads(line))   # a lone surrogate must not stop the file
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON ({exc.msg} at column {exc.colno})"
     if not isinstance(row, dict):

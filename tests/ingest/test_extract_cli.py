@@ -131,3 +131,14 @@ def test_the_summary_counts_skipped_articles_by_reason(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "3 articles" in err and "1 bad lines" in err
     assert "skipped: language_de 1, rejected_too_short 1" in err
+
+
+def test_a_lone_surrogate_is_made_valid_and_the_rest_goes_on(tmp_path):
+    # json.dumps escapes the surrogate as \ud800, which json.loads turns back into one
+    bad = dict(ARTICLE, id="bad\ud800id", title="Gunmen \ud800 kill two")
+    src = _write(tmp_path / "in.jsonl", [json.dumps(bad), json.dumps(dict(ARTICLE, id="a2"))])
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", "--input", str(src), "--output", str(out)]) == 0
+    rows = _rows(out)
+    assert [r["id"] for r in rows] == ["bad\ufffdid", "a2"]
+    assert rows[0]["incidents"] and rows[1]["incidents"]
