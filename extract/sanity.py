@@ -159,9 +159,9 @@ def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int]) -> bool:
     if first and fold_key(first.group(1)) not in _NOT_FIRST_NAMES \
             and m.kind == "city" and (_POSSESSIVE_AFTER.match(after) or _SPEAKS_AFTER.match(after)):
         return True            # "Alex Garland's", "Lloyd Austin said": a person
-    if m.kind not in ("city",) or m.population >= SMALL_TOWN:
-        return False
-    if _LOCATIVE.search(before) or _INTRODUCED_AFTER.match(after):
+    if m.kind != "city" or _LOCATIVE.search(before) or _INTRODUCED_AFTER.match(after):
         return False
     others = countries.get(m.country_code or "", 0) - 1
+    if m.population >= SMALL_TOWN:   # "Rest assured, ...": a word, unless its country is named
+        return others <= 0 and bool(_SENTENCE_START.search(before))
     return bool(_SENTENCE_START.search(before)) or others <= 0
