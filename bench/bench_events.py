@@ -12,6 +12,7 @@ deleted afterwards.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -104,9 +105,9 @@ def main() -> int:
                               "published": f"{day.isoformat()}T18:00:00Z"})
         helpers.bulk(client, ({"_index": settings.index("incidents"), "_id": i["incident_id"],
                                "_source": i} for i in incidents), refresh="wait_for")
-        t1 = time.perf_counter()
+        t1, cpu1 = time.perf_counter(), time.process_time()
         done = event_store.reconcile(client, settings)
-        merge_s = time.perf_counter() - t1
+        merge_s, merge_cpu = time.perf_counter() - t1, time.process_time() - cpu1
         # the pure part alone: scoring one report against 20 candidates
         reps = [report_of({**i, "lat": i["geo"]["lat"], "lon": i["geo"]["lon"]},
                           incident_id=i["incident_id"], article_id=i["article_id"])
@@ -120,7 +121,9 @@ def main() -> int:
         print(f"events index: {args.events} events loaded in {load_s:.1f} s")
         print(f"reconcile: {done.incidents_assigned} incidents, {done.events_created} events "
               f"created, {done.events_updated} updated, {merge_s:.2f} s "
-              f"= {1000 * merge_s / n:.2f} ms per incident")
+              f"= {1000 * merge_s / n:.2f} ms per incident "
+              f"({1000 * merge_cpu / n:.2f} ms of it CPU in this process; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         print(f"pure scoring against 20 candidates: {1000 * score_s / len(reps):.3f} ms "
               "per incident")
     finally:

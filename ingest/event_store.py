@@ -164,17 +164,18 @@ def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileRepo
     query = {"bool": {"must_not": [{"exists": {"field": "event_id"}}],
                       "filter": _since("indexed", since)}}
     skipped: set[str] = set()
+    after: list | None = None  # a cursor on the arrival order: no refresh between batches
     while True:
-        hits = client.search(index=incidents, query=_excluding(query, skipped), size=batch,
+        page = {"search_after": after} if after else {}
+        hits = client.search(index=incidents, query=query, size=batch,
                              seq_no_primary_term=True,
                              sort=[{"published": {"order": "asc", "missing": "_last"}},
                                    {"incident_id": "asc"}],
-                             source_includes=list(_INCIDENT_FIELDS))["hits"]["hits"]
+                             source_includes=list(_INCIDENT_FIELDS), **page)["hits"]["hits"]
         if not hits:
             break
-        left = _assign_batch(client, settings, hits, report, rules)
-        skipped.update(left)
-        client.indices.refresh(index=incidents)
+        after = hits[-1]["sort"]
+        skipped.update(_assign_batch(client, settings, hits, report, rules))
     report.skipped = sorted(skipped)
 
 
