@@ -117,6 +117,10 @@ _COMPANY_AFTER = re.compile(
     r"^(?:'s|\u2019s)?\s+(?:Inc|Corp|Corporation|Ltd|LLC|Plc|Motor|Motors|shares|stock|CEO|"
     r"chief executive|executives|spokes(?:man|woman|person)|employees|engineers|headquarters|"
     r"app|search|cloud|store|products|users|customers)\b")
+# a lower-case word after a sentence's first word that no place name is followed by
+_WORD_AFTER = re.compile(r"^\s+(?!(?:is|was|has|had|have|are|were|said|says|will|would|remains|"
+                         r"remained|police|officials|residents|authorities|city|town|and|on|in)\b)"
+                         r"[a-z]+\b")
 _FIRST_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
 _POSSESSIVE_AFTER = re.compile(r"^(?:'s|\u2019s)\b")
 _SPEAKS_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|warned|announced|stated|wrote|"
@@ -163,5 +167,6 @@ def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int]) -> bool:
         return False
     others = countries.get(m.country_code or "", 0) - 1
     if m.population >= SMALL_TOWN:   # "Rest assured, ...": a word, unless its country is named
-        return others <= 0 and bool(_SENTENCE_START.search(before))
+        return others <= 0 and bool(_SENTENCE_START.search(before)) \
+            and bool(_WORD_AFTER.match(after))
     return bool(_SENTENCE_START.search(before)) or others <= 0
