@@ -162,7 +162,8 @@ def summarise(reports: Sequence[Mapping[str, Any]], *,
               "incident_id": r["incident_id"], "published": r.get("published")}
              for r in ordered if isinstance(r.get("fatalities"), int)]
     originals = [r for r in ordered if not r.get("duplicate_of")]
-    sources = sorted({_source(r) for r in originals})
+    # a copy's outlet counts only when the event has no report of the original
+    sources = sorted({_source(r) for r in originals or ordered})
     words: Counter[str] = Counter()
     for r in ordered:
         words.update(r.get("words") or [])
