@@ -44,10 +44,12 @@ class ArticleMemory:
         self.retries.pop(article_id, None)
         self.refused = {article_id: None, **self.refused}  # newest first
 
-    def failed(self, article_id: str, now: datetime) -> bool:
-        """Count a failure that may pass; True when that was the last try (now refused)."""
+    def failed(self, article_id: str, now: datetime, *, may_give_up: bool = True) -> bool:
+        """Count a failure that may pass; True when that was the last try (now refused).
+        may_give_up=False: the article waits (backing off) however often it fails, e.g. while
+        its host's robots.txt is unreachable (RFC 9309: disallowed for now, not for good)."""
         failures = int((self.retries.get(article_id) or [0])[0]) + 1
-        if failures >= self.max_attempts:
+        if may_give_up and failures >= self.max_attempts:
             self.refuse(article_id)
             return True
         # the next pass tries again at once; after that 10 min, 20, 40... (at most 6 h)

@@ -227,7 +227,8 @@ def _article_item(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, fetched_
     if not fetch.ok:
         rejected[f"fetch:{_value(fetch.reason)}"] += 1
         if _retryable(fetch):
-            if memory.failed(entry.article_id, now):
+            if memory.failed(entry.article_id, now,
+                             may_give_up=fetch.reason is not FetchReason.ROBOTS_UNAVAILABLE):
                 rejected["gave_up"] += 1
             else:
                 outcome.deferred += 1

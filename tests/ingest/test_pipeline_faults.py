@@ -82,15 +82,22 @@ def test_a_robots_txt_outage_defers_the_articles_and_the_next_pass_indexes_them(
     names = [f"a{i}.html" for i in range(5)]
     _pages(http_server, names)
     http_server.route("/robots.txt", status=503, body=b"busy")
-    settings = demo_settings(es_settings, _feed(http_server, tmp_path, names, etag='"v1"'))
+    settings = replace(demo_settings(es_settings, _feed(http_server, tmp_path, names,
+                                                        etag='"v1"')), max_article_attempts=2)
 
     first = pipeline.run_once(settings, client=client)[0]
     assert first["rejected"] == {"fetch:robots_unavailable": 5} and first["deferred"] == 5
     state = _state(client, prefix)
     assert state.get("rejected_ids") in (None, []) and state.get("etag") is None
+    for days in (1, 2, 3):  # an outage longer than the give-up count never refuses a page
+        later = pipeline.ingest_feed(settings, "desk", client=client,
+                                     now=datetime.now(UTC) + timedelta(days=days))
+        assert later["deferred"] == 5 and "gave_up" not in later["rejected"]
+    assert _state(client, prefix).get("rejected_ids") in (None, [])
 
     http_server.route("/robots.txt", status=404, body=b"none")
-    second = pipeline.run_once(settings, client=client)[0]
+    second = pipeline.ingest_feed(settings, "desk", client=client,
+                                  now=datetime.now(UTC) + timedelta(days=4))
     assert second["articles_indexed"] == 5, str(second)
     assert _count(client, f"{prefix}-articles") == 5
 
