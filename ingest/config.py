@@ -67,7 +67,7 @@ class Settings:
     max_articles_per_feed: int = 0
     # seconds one feed's pass may take; what is left waits for the next pass (0 = no limit)
     feed_pass_deadline_s: float = 900.0
-    # retryable failures (timeout, 5xx, robots.txt unreachable) before an article is given up
+    # failures that may pass (timeout, 5xx) before an article is given up
     max_article_attempts: int = 5
     # hosts/networks the SSRF guard lets through, e.g. "127.0.0.1" in tests and the demo
     allow_private_hosts: tuple[str, ...] = ()
