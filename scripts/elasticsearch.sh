@@ -12,6 +12,14 @@
 #   NEWSWATCH_ES_HEAP  JVM heap (default 768m)
 #   NEWSWATCH_ES_USER  user that runs Elasticsearch when started as root (default newswatch-es)
 #   ES_JAVA_HOME       JDK to use (default: newest JDK >= 21 under /usr/lib/jvm)
+# To run one node of a multi-node cluster on loopback (scripts/cluster.sh does this):
+#   NEWSWATCH_ES_CLUSTER         cluster name (default newswatch-dev)
+#   NEWSWATCH_ES_NODE_NAME       node name (default newswatch-local)
+#   NEWSWATCH_ES_TRANSPORT_PORT  transport port (default: HTTP port + 100)
+#   NEWSWATCH_ES_SEED_HOSTS      host:transport-port of every node, comma-separated; when set the
+#                                node discovers these instead of running single-node
+#   NEWSWATCH_ES_MASTER_NODES    node names that bootstrap the cluster (cluster.initial_master_nodes)
+#   NEWSWATCH_ES_WAIT            seconds to wait for health (default 180; 0: return once it runs)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +30,11 @@ ES_USER="${NEWSWATCH_ES_USER:-newswatch-es}"
 CACHE="${NEWSWATCH_CACHE:-$REPO/.cache}"
 ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ES_VERSION}:zip"
 WAIT_SECONDS="${NEWSWATCH_ES_WAIT:-180}"
+CLUSTER_NAME="${NEWSWATCH_ES_CLUSTER:-newswatch-dev}"
+NODE_NAME="${NEWSWATCH_ES_NODE_NAME:-newswatch-local}"
+TRANSPORT_PORT="${NEWSWATCH_ES_TRANSPORT_PORT:-$((PORT + 100))}"
+SEED_HOSTS="${NEWSWATCH_ES_SEED_HOSTS:-}"
+MASTER_NODES="${NEWSWATCH_ES_MASTER_NODES:-$NODE_NAME}"
 
 die() { echo "elasticsearch.sh: $*" >&2; exit 1; }
 say() { echo "elasticsearch.sh: $*" >&2; }
@@ -115,19 +128,23 @@ start() {
     [ -d "$RUN_DIR/config" ] || cp -r "$ES_HOME/config" "$RUN_DIR/config"
     [ "$(id -u)" = 0 ] && chown -R "$ES_USER" "$RUN_DIR"
     rm -f "$PID_FILE"
+    local discovery=(-E discovery.type=single-node)
+    [ -n "$SEED_HOSTS" ] && discovery=(-E discovery.seed_hosts="$SEED_HOSTS"
+                                       -E cluster.initial_master_nodes="$MASTER_NODES")
     say "starting Elasticsearch $ES_VERSION as $(run_user) with $ES_JAVA_HOME on $(url) (heap $HEAP)"
     local t0=$SECONDS
     as_es env ES_JAVA_HOME="$ES_JAVA_HOME" ES_TMPDIR="$RUN_DIR/tmp" ES_PATH_CONF="$RUN_DIR/config" \
         ES_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP" \
         "$ES_HOME/bin/elasticsearch" -d -p "$PID_FILE" \
-        -E cluster.name=newswatch-dev -E node.name=newswatch-local \
-        -E discovery.type=single-node -E network.host=127.0.0.1 -E http.port="$PORT" \
-        -E transport.port=$((PORT + 100)) \
+        -E cluster.name="$CLUSTER_NAME" -E node.name="$NODE_NAME" \
+        "${discovery[@]}" -E network.host=127.0.0.1 -E http.port="$PORT" \
+        -E transport.port="$TRANSPORT_PORT" \
         -E xpack.security.enabled=false -E xpack.ml.enabled=false \
         -E cluster.routing.allocation.disk.threshold_enabled=false \
         -E path.data="$RUN_DIR/data" -E path.logs="$RUN_DIR/logs" \
         > "$RUN_DIR/logs/startup.out" 2>&1 \
         || { tail -30 "$RUN_DIR/logs/startup.out" >&2; die "Elasticsearch failed to start (see $RUN_DIR/logs)"; }
+    if [ "$WAIT_SECONDS" = 0 ]; then say "started (pid $(cat "$PID_FILE")); not waiting for health"; return 0; fi
     while [ $((SECONDS - t0)) -lt "$WAIT_SECONDS" ]; do
         if health | grep -qE '"status":"(yellow|green)"'; then
             say "ready in $((SECONDS - t0)) s (pid $(cat "$PID_FILE"))"
@@ -136,7 +153,7 @@ start() {
         if [ -f "$PID_FILE" ] && ! pid_alive; then break; fi
         sleep 1
     done
-    tail -40 "$RUN_DIR/logs/newswatch-dev.log" >&2 2>/dev/null || tail -40 "$RUN_DIR/logs/startup.out" >&2
+    tail -40 "$RUN_DIR/logs/$CLUSTER_NAME.log" >&2 2>/dev/null || tail -40 "$RUN_DIR/logs/startup.out" >&2
     die "Elasticsearch did not become healthy within ${WAIT_SECONDS}s (logs: $RUN_DIR/logs)"
 }
 
