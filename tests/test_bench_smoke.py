@@ -15,6 +15,7 @@ sys.path.insert(0, str(BENCH))
 import bench_freshness  # noqa: E402
 import bench_scaling  # noqa: E402
 import bench_stages  # noqa: E402
+import bench_text_length  # noqa: E402
 import corpus  # noqa: E402
 import harness  # noqa: E402
 
@@ -51,6 +52,15 @@ def test_generated_incidents_are_found_by_the_extractor():
         found += len(extract_incidents(cleaned.text, title=cleaned.title,
                                        published=art.published.isoformat()))
     assert written and found >= 0.8 * written
+
+
+def test_bench_text_length_smoke(tmp_path):
+    out = tmp_path / "length.json"
+    assert bench_text_length.main(["--sizes", "0.02,0.04", "--json", str(out)]) == 0
+    sizes = json.loads(out.read_text())["sizes"]
+    assert [r["mb"] for r in sizes] == [0.02, 0.04]
+    assert all(r["cpu_s"] > 0 and r["incidents"] > 0 and r["chars"] >= r["mb"] * 900_000
+               for r in sizes)
 
 
 @pytest.mark.es
