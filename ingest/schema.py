@@ -402,7 +402,8 @@ def setup(client: Elasticsearch, settings: Settings) -> dict:
 
     Returns {"english": bool, kind: {"templates": {name: status}, "index": name,
     "index_status": "created"|"existed", "alias_status": "created"|"existed",
-    "mapping_status": "current"|"updated"|"needs-migration: <reason>"}}.
+    "mapping_status": "current"|"updated"|"needs-migration: <reason>",
+    "replicas_status": "current"|"updated"}}.
     """
     english = has_analysis_common(client)
     report: dict[str, Any] = {"english": english}
@@ -426,7 +427,8 @@ def _setup_kind(client: Elasticsearch, settings: Settings, kind: str, english: b
         index = current_index(client, settings, kind)
         mapping_status = _update_mapping(client, kind, index, settings, english)
         return {"templates": templates, "index": index, "index_status": "existed",
-                "alias_status": "existed", "mapping_status": mapping_status}
+                "alias_status": "existed", "mapping_status": mapping_status,
+                "replicas_status": _apply_replicas(client, index, settings)}
     versions = _versions(client, settings, kind)
     if versions:  # versioned indices exist but the alias is gone: point it at the newest
         index = versions[max(versions)]
@@ -438,7 +440,23 @@ def _setup_kind(client: Elasticsearch, settings: Settings, kind: str, english: b
         actions=[{"add": {"index": index, "alias": alias, "is_write_index": True}}]
     ))
     return {"templates": templates, "index": index, "index_status": index_status,
-            "alias_status": "created", "mapping_status": "current"}
+            "alias_status": "created", "mapping_status": "current",
+            "replicas_status": _apply_replicas(client, index, settings)}
+
+
+def _apply_replicas(client: Elasticsearch, index: str, settings: Settings) -> str:
+    """Give an existing index the configured replica count (a node added later: 0 -> 1).
+
+    Replicas are a dynamic setting; the templates only reach indices created after them.
+    The shard count cannot change in place (that is a migration)."""
+    have = _call(lambda: client.indices.get_settings(
+        index=index, name="index.number_of_replicas")).body
+    current = _lookup(have.get(index, {}).get("settings", {}), "number_of_replicas")
+    if _same(current, settings.index_replicas):
+        return "current"
+    _call(lambda: client.indices.put_settings(
+        index=index, settings={"index": {"number_of_replicas": settings.index_replicas}}))
+    return "updated"
 
 
 def _create(client: Elasticsearch, index: str) -> bool:
