@@ -313,6 +313,7 @@ def index_articles(
                       if inc["incident_id"] in failed}
         refused_incidents = {inc["article_id"] for _, incs in built for inc in incs
                              if _refused_for_good(failed.get(inc["incident_id"]))}
+        _withhold(dead, built, refused_incidents, failed, articles_index, incidents_index)
         # 2. the articles whose incidents are all written
         ready = [article for article, _ in built if article["article_id"] not in incomplete]
         failed_articles = writer.write(
@@ -348,6 +349,23 @@ def index_articles(
         unwritten_articles=unwritten,
         dead_letters_unsaved=dead.unsaved,
     )
+
+
+def _withhold(dead: _DeadLetters, built: Sequence[tuple[dict, list[dict]]],
+              refused_incidents: set[str], failed: Mapping[str, Any],
+              articles_index: str, incidents_index: str) -> None:
+    """An article held back because one of its incidents was refused goes to the dead letters
+    whole (the article and its other incidents, which are removed from the index), so that
+    `newswatch dead-letters replay` after a mapping fix restores all of it, not the incident
+    alone."""
+    why = {"type": "withheld", "reason": "an incident of this article was refused"}
+    for article, incs in built:
+        if article["article_id"] not in refused_incidents:
+            continue
+        dead.add(articles_index, article["article_id"], "index", None, why, article)
+        for inc in incs:
+            if inc["incident_id"] not in failed:
+                dead.add(incidents_index, inc["incident_id"], "index", None, why, inc)
 
 
 def _refused_for_good(status: Any) -> bool:

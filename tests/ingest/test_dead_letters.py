@@ -172,3 +172,28 @@ def test_purge_older_than_keeps_recent_letters(tmp_path):
     assert [letter.record["id"] for letter in dead_letters.read_letters(tmp_path)] == ["1"]
     with pytest.raises(ValueError, match="unit"):
         dead_letters.parse_age("a week")
+
+
+def test_an_article_held_back_by_a_refused_incident_is_replayed_whole(ready, monkeypatch,
+                                                                       capsys):
+    client, settings = ready
+    monkeypatch.setenv("NEWSWATCH_INDEX_PREFIX", settings.index_prefix)
+    monkeypatch.setenv("NEWSWATCH_DEAD_LETTER_DIR", str(settings.dead_letter_dir))
+    article = _article("http://a.test/two-incidents")
+    good = {"event_type": "Battles", "sub_event_type": "Armed clash", "date": "2024-04-21",
+            "evidence": "Clashes were reported."}
+    odd = {**good, "fatalities": "many"}   # refused: not a number
+    articles, incidents = settings.index("articles"), settings.index("incidents")
+    report = index_articles(client, settings, [(article, [good, odd])], now=NOW)
+    assert report.refused_articles == [article["article_id"]]
+    client.indices.refresh(index=[articles, incidents])
+    assert client.count(index=incidents)["count"] == 0    # no incident without its article
+
+    # the operator's fix: malformed counts are kept (and not indexed) rather than refused
+    client.indices.put_mapping(index=incidents, properties={
+        "fatalities": {"type": "integer", "ignore_malformed": True}})
+    status, out, _ = _run(["dead-letters", "replay", "--json"], capsys)
+    assert status == 0, out
+    client.indices.refresh(index=[articles, incidents])
+    assert client.exists(index=articles, id=article["article_id"])
+    assert client.count(index=incidents)["count"] == 2
