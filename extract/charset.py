@@ -87,6 +87,13 @@ def decode_html(data: bytes, declared_charset: str | None = None) -> tuple[str, 
     return None
 
 
+def decode_text(data: bytes, declared_charset: str | None = None) -> tuple[str, str]:
+    """decode_html that always gives text: bytes no encoding reads are read as UTF-8 with
+    replacement characters (for robots.txt and other text where a few lost characters do not
+    matter)."""
+    return decode_html(data, declared_charset) or (data.decode("utf-8", "replace"), "utf_8")
+
+
 # What browsers fall back to for a page in this language (WHATWG's locale defaults, abridged).
 _LEGACY_BY_LANGUAGE: dict[str, str] = {
     **dict.fromkeys(("pl", "cs", "sk", "hu", "sl", "hr", "bs", "ro", "sq"), "cp1250"),

@@ -1,12 +1,20 @@
-"""The `newswatch` command: a thin dispatcher over one module per sub-command."""
+"""The `newswatch` command: a thin dispatcher over one module per sub-command.
+
+Exit status, the same for every command: 0 all went well, 1 some inputs failed (the others
+were processed), 2 a usage or configuration error (nothing was done). Logs go to stderr
+(warnings by default; -v info, -vv debug, -q errors only) so JSON on stdout stays clean.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 
+from ingest.commands import USAGE_ERROR
 from ingest.config import SettingsError, configure_extract
 
 
@@ -36,30 +44,68 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def _load(command: Command):
+def package_version() -> str:
+    """The installed distribution's version (pyproject.toml), as pip knows it."""
     try:
-        return importlib.import_module(command.module)
-    except ModuleNotFoundError as exc:
-        if exc.name == command.module:
-            return None
-        raise
+        return version("newswatch")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed: pip install -e .)"
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     parser = argparse.ArgumentParser(
         prog="newswatch",
         description="Streaming news ingest: feeds -> articles -> incidents -> Elasticsearch.",
+        epilog="Exit status: 0 ok, 1 some inputs failed, 2 usage or configuration error.",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {package_version()}")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-v", "--verbose", action="count", default=0,
+                          help="log to stderr what is fetched, skipped and why "
+                               "(-v info, -vv debug)")
+    loudness.add_argument("-q", "--quiet-logs", dest="quiet_logs", action="store_true",
+                          help="log errors only")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, object] = {}
     for command in COMMANDS:
-        module = _load(command)
-        help_text = command.help if module else f"{command.help} (not built yet)"
-        sub = subparsers.add_parser(command.name, help=help_text, description=help_text)
-        if module is not None:
-            module.add_arguments(sub)  # type: ignore[attr-defined]
+        module = importlib.import_module(command.module)
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
+        module.add_arguments(sub)  # type: ignore[attr-defined]
         modules[command.name] = module
     return parser, modules
+
+
+def log_level(verbose: int, quiet: bool) -> int:
+    if quiet:
+        return logging.ERROR
+    return {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (a test or a caller may swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def configure_logging(level: int) -> None:
+    """Our loggers (ingest.*, extract.*) at `level` on stderr. Other libraries stay at warning,
+    and the chatty ones (trafilatura warns about every page it discards; our results carry the
+    reason) at error, unless debug is asked."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    debug = level <= logging.DEBUG
+    root.setLevel(logging.DEBUG if debug else max(level, logging.WARNING))
+    for name in ("ingest", "extract"):
+        logging.getLogger(name).setLevel(level)
+    for name in ("trafilatura", "htmldate", "elastic_transport", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(level if debug else max(level, logging.ERROR))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,17 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
-        return 2
-    module = modules[args.command]
-    if module is None:
-        print(f"newswatch {args.command}: not built yet in this version", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
+    configure_logging(log_level(args.verbose, args.quiet_logs))
     configure_extract()  # NEWSWATCH_SEEDS / NEWSWATCH_CACHE_DIR, also for extract-only commands
     try:
-        return int(module.run(args) or 0)  # type: ignore[attr-defined]
+        return int(modules[args.command].run(args) or 0)  # type: ignore[attr-defined]
     except SettingsError as exc:  # a command that read settings itself: same one line
         print(f"newswatch {args.command}: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import functools
 import ipaddress
-import re
+import logging
 import socket
 import ssl
 import threading
@@ -21,9 +21,10 @@ from urllib.parse import urljoin, urlsplit
 import certifi
 import httpcore
 import httpx
-from charset_normalizer import from_bytes
 
 from ingest.config import Settings
+
+log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -369,10 +370,17 @@ async def fetch_url_async(
 
     def result(reason: FetchReason, detail: str, **kw) -> FetchResult:
         ok = reason in (FetchReason.OK, FetchReason.NOT_MODIFIED)
-        return FetchResult(url=url, final_url=state["current"],
-                           status=kw.pop("status", state["status"]), ok=ok, reason=reason,
-                           detail=detail, elapsed_s=time.monotonic() - start,
-                           redirects=tuple(hops), **kw)
+        fetched = FetchResult(url=url, final_url=state["current"],
+                              status=kw.pop("status", state["status"]), ok=ok, reason=reason,
+                              detail=detail, elapsed_s=time.monotonic() - start,
+                              redirects=tuple(hops), **kw)
+        if ok:
+            log.debug("GET %s: %s, HTTP %s, %d bytes, %.2f s%s", url, reason.value,
+                      fetched.status, len(fetched.content), fetched.elapsed_s,
+                      f" (via {len(hops)} redirects)" if hops else "")
+        else:
+            log.info("GET %s failed: %s: %s", url, reason.value, detail)
+        return fetched
 
     pins = _PINNED.set({})  # this fetch's checked addresses, filled hop by hop
     try:
@@ -476,36 +484,3 @@ def fetch_url(
     """fetch_url_async for synchronous callers (one request; its own connection)."""
     return run_sync(fetch_url_async(url, settings, headers=headers, accept=accept,
                                     accept_header=accept_header))
-
-
-def decode_text(content: bytes, declared: str | None = None) -> tuple[str, str]:
-    """(text, encoding used) of a body whose declared charset may lie.
-
-    Valid UTF-8 wins (other encodings rarely validate as UTF-8), then the declared charset,
-    then an HTML <meta charset>, then detection from the bytes.
-    """
-    meta = _META_CHARSET.search(content[:4096])
-    candidates = ["utf-8", declared, meta.group(1).decode("ascii", "ignore") if meta else None]
-    for candidate in candidates:
-        if not candidate:
-            continue
-        try:
-            return content.decode(candidate), candidate.lower()
-        except (LookupError, UnicodeDecodeError):
-            continue
-    matches = from_bytes(content[:200_000])
-    best = matches.best()
-    if best is not None and best.encoding:
-        encoding = best.encoding
-        # on a tie (short texts), prefer windows-1252, the web's most common mislabel
-        if any("cp1252" in m.could_be_from_charset for m in matches
-               if (m.chaos, m.coherence) == (best.chaos, best.coherence)):
-            encoding = "cp1252"
-        try:
-            return content.decode(encoding), encoding
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return content.decode("utf-8", errors="replace"), "utf-8"
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)

@@ -11,6 +11,7 @@ refused) and the failure is cached only briefly. Rules are matched by the longes
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
@@ -18,8 +19,11 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
+from extract.charset import decode_text
 from ingest.config import Settings
-from ingest.http import FetchReason, decode_text, fetch_url_async, run_sync
+from ingest.http import FetchReason, fetch_url_async, run_sync
+
+log = logging.getLogger(__name__)
 
 CACHE_TTL_S = 6 * 3600
 FAILURE_TTL_S = 300  # an unreachable robots.txt is asked again after this long
@@ -80,6 +84,7 @@ class RobotsCache:
         delay = self._crawl_delay(entry.rules, agent)
         if entry.rules.can_fetch(url, agent):
             return RobotsVerdict(True, crawl_delay_s=delay)
+        log.info("robots.txt of %s disallows %s", origin, url)
         return RobotsVerdict(False, f"robots.txt of {origin} disallows {url}",
                              crawl_delay_s=delay)
 
@@ -100,6 +105,8 @@ class RobotsCache:
             if entry is None or entry.expires < time.monotonic():
                 entry = await self._load(origin, client)
                 self._entries[origin] = entry
+                log.debug("robots.txt of %s: %s", origin,
+                          "rules" if entry.rules else entry.unreachable or "allows everything")
             return entry
 
     async def _load(self, origin: str, client: httpx.AsyncClient | None) -> _Entry:
@@ -123,6 +130,8 @@ class RobotsCache:
         if result.reason is FetchReason.TOO_LARGE:
             return _Entry(None, None, expires)
         # "unreachable" (5xx, timeout, connection error, ...): disallow all, ask again soon
+        log.info("robots.txt of %s unreachable (%s: %s): its pages wait", origin,
+                 result.reason.value, result.detail)
         return _Entry(None, f"robots.txt of {origin} unreachable ({result.reason.value}: "
                       f"{result.detail}); pages of this host wait for a later pass",
                       time.monotonic() + min(self.ttl_s, FAILURE_TTL_S))

@@ -7,6 +7,36 @@ import stat
 import sys
 from pathlib import Path
 
+# Exit status of every command (argparse's own usage errors exit 2 too).
+OK = 0
+SOME_FAILED = 1  # some inputs failed; the others were processed
+USAGE_ERROR = 2  # bad option, setting or configuration: nothing was done
+
+
+def exit_status(failed: int) -> int:
+    """OK, or SOME_FAILED when any input failed."""
+    return SOME_FAILED if failed else OK
+
+
+def error_status(exc: BaseException) -> int:
+    """USAGE_ERROR for what the user must fix before anything can run (a bad feed list, a
+    search option, an index in a state newswatch cannot use), SOME_FAILED for the rest (an
+    Elasticsearch outage, refused writes: running again later may succeed)."""
+    from ingest.config import SettingsError
+    from ingest.feedspec import FeedSpecError
+    from ingest.schema import SchemaError
+    from ingest.search import SearchError
+
+    configuration = (SettingsError, FeedSpecError, SchemaError, SearchError)
+    return USAGE_ERROR if isinstance(exc, configuration) else SOME_FAILED
+
+
+def note_stdin() -> None:
+    """A hint on stderr when a command waits for input typed at a terminal."""
+    if sys.stdin.isatty():
+        print("newswatch: reading standard input (pass --input FILE, or end with "
+              "Ctrl-D)", file=sys.stderr)
+
 
 def table_console():
     """A rich Console for tables on stdout: the terminal's width, or 160 columns when the
@@ -25,7 +55,7 @@ def load_settings(command: str, **overrides):
         return Settings.from_env(**overrides)
     except ValueError as exc:
         print(f"newswatch {command}: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise SystemExit(USAGE_ERROR) from None
 
 
 class UnreadableFile(ValueError):

@@ -15,16 +15,23 @@ from typing import IO, Any
 
 from extract.clean import CleanOptions, clean_html
 from ingest.bounds import valid_strings
-from ingest.commands import UnreadableFile, load_settings, read_regular_file
+from ingest.commands import (
+    USAGE_ERROR,
+    UnreadableFile,
+    exit_status,
+    load_settings,
+    note_stdin,
+    read_regular_file,
+)
 
 PROGRESS_EVERY = 500  # lines between progress reports on stderr
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", required=True, metavar="PAGES.jsonl",
+    parser.add_argument("--input", default="-", metavar="PAGES.jsonl",
                         help="JSON lines with 'id' and 'html' or 'path' (a file, .gz allowed; "
-                             "relative to the input's folder), optional 'url' and 'charset'; "
-                             "'-' reads stdin")
+                             "relative to the input's folder), optional 'url' and 'charset' "
+                             "(default or '-': standard input)")
     parser.add_argument("--output", metavar="CLEANED.jsonl", default="-",
                         help="where the JSON lines go (default: stdout)")
     parser.add_argument("--min-chars", type=int, default=None, metavar="N",
@@ -94,10 +101,11 @@ def run(args: argparse.Namespace) -> int:
     if args.min_chars is not None:
         if args.min_chars < 0:
             print("newswatch clean: --min-chars must be 0 or more", file=sys.stderr)
-            return 2
+            return USAGE_ERROR
         options = dataclasses.replace(options, min_text_chars=args.min_chars)
     with ExitStack() as stack:
         if args.input == "-":
+            note_stdin()
             source: Iterable[bytes] = getattr(sys.stdin, "buffer", None) or _encoded(sys.stdin)
             base_dir, name = Path.cwd(), "<stdin>"
         else:
@@ -107,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 print(f"newswatch clean: cannot read {input_path}: {exc.strerror or exc} "
                       "(pass an existing JSON lines file, or - for stdin)", file=sys.stderr)
-                return 2
+                return USAGE_ERROR
             base_dir, name = input_path.resolve().parent, str(input_path)
         if args.output == "-":
             sink: IO[str] = sys.stdout
@@ -119,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 print(f"newswatch clean: cannot write {output_path}: {exc.strerror or exc}",
                       file=sys.stderr)
-                return 2
+                return USAGE_ERROR
         return _clean_all(source, sink, base_dir, name, options, max_bytes=max_bytes,
                           quiet=args.quiet)
 
@@ -166,5 +174,4 @@ def _clean_all(source: Iterable[bytes], sink: IO[str], base_dir: Path, name: str
     if malformed:
         print(f"newswatch clean: {malformed} malformed input line(s) in {name}: fix them and "
               "run again (the other lines were cleaned)", file=sys.stderr)
-        return 1
-    return 0
+    return exit_status(malformed)

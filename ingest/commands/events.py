@@ -21,9 +21,9 @@ _INTERNAL = ("reports", "words")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", required=True,
+    parser.add_argument("--input", default="-",
                         help="articles as JSON lines (id, title, text or html, published, url, "
-                             "source); '-' reads standard input")
+                             "source) (default or '-': standard input)")
     parser.add_argument("--output", default="-",
                         help="where to write one event a line (default: standard output)")
     parser.add_argument("--articles", metavar="PATH",

@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import IO
 
 from ingest.bounds import valid_strings
+from ingest.commands import USAGE_ERROR, exit_status, note_stdin
 
 PROGRESS_EVERY = 1000
 NO_TEXT = "no \"text\" or \"html\" field"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", required=True,
+    parser.add_argument("--input", default="-",
                         help="articles as JSON lines (id, title, text or html, published or "
-                             "date, url, language), e.g. what `newswatch clean` writes; "
-                             "'-' reads standard input")
+                             "date, url, language), e.g. what `newswatch clean` writes "
+                             "(default or '-': standard input)")
     parser.add_argument("--output", default="-",
                         help="where to write {id, incidents, language, incident_relevance, "
                              "skipped} JSON lines (default: standard output)")
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 @contextmanager
 def _open_in(path: str) -> Iterator[IO[str]]:
     if path == "-":
+        note_stdin()
         yield sys.stdin
         return
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.input != "-" and not Path(args.input).is_file():
         print(f"newswatch extract: input file {args.input} not found: pass --input PATH or -",
               file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     t0 = time.perf_counter()
     incidents.load()
     language.load()
@@ -102,9 +104,9 @@ def run(args: argparse.Namespace) -> int:
                           file=sys.stderr, end=end, flush=True)
     except OSError as exc:
         print(f"newswatch extract: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     if not args.quiet and (done >= PROGRESS_EVERY or failed):
         why = ", ".join(f"{reason} {n}" for reason, n in sorted(skipped.items()) if reason)
         print(f"extract: {done} articles, {found} incidents, {failed} bad lines"
               + (f"; skipped: {why}" if why else ""), file=sys.stderr)
-    return 1 if failed else 0
+    return exit_status(failed)

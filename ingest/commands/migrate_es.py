@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ingest.commands import load_settings
+from ingest.commands import error_status, load_settings
 from ingest.es import NewswatchError, connect
 from ingest.schema import KINDS, migrate
 
@@ -27,5 +27,5 @@ def run(args: argparse.Namespace) -> int:
                   f"alias {report.alias} now points at {report.new_index}")
     except NewswatchError as exc:
         print(f"newswatch migrate-es: {exc}", file=sys.stderr)
-        return 1
+        return error_status(exc)
     return 0

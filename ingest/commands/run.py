@@ -7,7 +7,16 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.commands import load_settings, table_console
+from rich.markup import escape
+
+from ingest.commands import (
+    SOME_FAILED,
+    USAGE_ERROR,
+    error_status,
+    exit_status,
+    load_settings,
+    table_console,
+)
 from ingest.es import NewswatchError
 
 
@@ -29,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.limit is not None and args.limit < 0:
         print("newswatch run: --limit must be 0 (all) or more", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     overrides: dict = {}
     if args.feeds:
         overrides["feeds_file"] = args.feeds
@@ -40,12 +49,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         if not settings.feeds_path.is_file():
             err.print(f"[red]no feed list at {settings.feeds_path}[/] — pass --feeds FILE")
-            return 2
+            return USAGE_ERROR
         enabled = pipeline.feeds_by_id(settings)
         unknown = _unknown_feeds(args.feed_ids or [], enabled, settings.feeds_path)
         if unknown:
             err.print(f"[red]newswatch run:[/] {unknown}", highlight=False)
-            return 2
+            return USAGE_ERROR
         total = len(enabled) if not args.feed_ids else len(args.feed_ids)
         with err.status(f"polling {total} feeds …") as status:
             done: list[dict] = []
@@ -57,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
             outcomes = pipeline.run_once(settings, feed_ids=args.feed_ids, on_feed=progress)
     except (NewswatchError, ValueError, KeyError) as exc:
-        err.print(f"[red]newswatch run failed:[/] {exc}")
-        return 1
+        err.print(f"[red]newswatch run failed:[/] {escape(str(exc))}", highlight=False)
+        return error_status(exc)
     summary = pipeline.summarise(outcomes)
     if args.json:
         json.dump({"summary": summary, "feeds": outcomes}, sys.stdout, indent=2, default=str)
@@ -68,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
     if summary.get("write_failures"):  # not written for a reason that may pass: tried again
         err.print(f"[red]newswatch run:[/] {summary['write_failures']} article(s) could not be "
                   "written to Elasticsearch; they are tried again on the next run", highlight=False)
-        return 1
-    return 1 if outcomes and summary["feeds_failed"] == len(outcomes) else 0
+        return SOME_FAILED
+    return exit_status(summary["feeds_failed"])
 
 
 def _unknown_feeds(feed_ids: list[str], enabled: dict, feeds_path: Path) -> str | None:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ingest.commands import load_settings, table_console
+from ingest.commands import USAGE_ERROR, error_status, load_settings, table_console
 from ingest.es import NewswatchError, connect
 from ingest.search import (
     SearchError,
@@ -98,7 +98,7 @@ def _filters(pairs: list[str]) -> dict[str, list[str]]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise NewswatchError(f"--filter {pair!r}: expected NAME=VALUE")
+            raise SearchError(f"--filter {pair!r}: expected NAME=VALUE")
         filters.setdefault(name.strip(), []).append(value.strip())
     return filters
 
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         check_query((args.query or "").strip())
     except SearchError as exc:
         print(f"newswatch search: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     try:
         result = search(
             connect(settings), settings, args.query, target=target,
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except NewswatchError as exc:
         print(f"newswatch search: {exc}", file=sys.stderr)
-        return 1
+        return error_status(exc)
     if args.json:
         print(json.dumps(_as_json(result), ensure_ascii=False, default=str))
     else:

@@ -8,7 +8,7 @@ import sys
 
 from rich.table import Table
 
-from ingest.commands import load_settings, table_console
+from ingest.commands import error_status, load_settings, table_console
 from ingest.es import NewswatchError, connect
 from ingest.schema import KINDS, setup
 
@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         report = setup(connect(settings), settings)
     except NewswatchError as exc:
         print(f"newswatch setup-es: {exc}", file=sys.stderr)
-        return 1
+        return error_status(exc)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0

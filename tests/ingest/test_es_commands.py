@@ -49,10 +49,10 @@ def test_setup_migrate_and_search_commands(es_prefix, tmp_path, monkeypatch, cap
 
 def test_search_errors_are_one_line_without_traceback(es_prefix, tmp_path, monkeypatch, capsys):
     _env(monkeypatch, es_prefix, tmp_path)
-    assert main(["search", "x", "--facet", "colour"]) == 1
+    assert main(["search", "x", "--facet", "colour"]) == 2  # a usage error
     err = capsys.readouterr().err
     assert err.startswith("newswatch search: unknown facet 'colour'") and "Traceback" not in err
-    assert main(["search", "x"]) == 1
+    assert main(["search", "x"]) == 2  # no index yet: a configuration error
     assert "setup-es" in capsys.readouterr().err
     monkeypatch.setenv("NEWSWATCH_ES_URL", "http://127.0.0.1:9")
     assert main(["search", "x"]) == 1

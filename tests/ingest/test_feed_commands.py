@@ -34,7 +34,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def test_every_corpus_feed_goes_through_without_a_crash():
     files = corpus_files()
     proc = run_cli("feed", *map(str, files))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # some files are broken feeds: each says why
     assert "Traceback" not in proc.stderr
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     sources = {line["source"] for line in lines}
@@ -55,7 +55,7 @@ def test_feed_command_over_http_and_failures(http_server, capsys, monkeypatch):
     monkeypatch.setenv("NEWSWATCH_ALLOW_PRIVATE_HOSTS", "127.0.0.1")
     good = http_server.route("/rss", body=RSS, content_type="application/rss+xml")
     bad = http_server.route("/broken", status=500)
-    assert main(["feed", good, bad, "/no/such/file.xml"]) == 0
+    assert main(["feed", good, bad, "/no/such/file.xml"]) == 1  # some inputs failed
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x.get("canonical_url") for x in lines[:2]] == ["https://e.example/a",
                                                          "https://e.example/b"]
@@ -70,7 +70,7 @@ def test_feeds_check(tmp_path):
     bad = tmp_path / "feeds.yaml"
     bad.write_text("feeds:\n  - {id: x1, name: X, url: 'gopher://x.example/', language: en}\n")
     proc = run_cli("feeds", "check", "--file", str(bad))
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr  # a configuration error
     assert "x1" in proc.stderr and "http" in proc.stderr
 
 
@@ -85,12 +85,14 @@ def test_poll_without_elasticsearch(http_server, tmp_path):
                      " enabled: false}\n")
     proc = run_cli("poll", "--feeds", str(feeds), "--no-es", "--json",
                    env={"NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "COLUMNS": "200"})
-    assert proc.returncode == 0, proc.stderr
-    assert "2 feeds polled: 1 ok, 0 not modified, 1 failed; 2 new entries" in proc.stdout
-    assert "not_a_feed" in proc.stdout
-    entries = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
-    assert [e["link"] for e in entries] == ["https://e.example/a?utm_source=x",
-                                            "https://e.example/b"]
+    assert proc.returncode == 1, proc.stderr  # one of the feeds failed
+    assert "2 feeds polled: 1 ok, 0 not modified, 1 failed; 2 new entries" in proc.stderr
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]  # nothing but JSON on stdout
+    failures = [line for line in lines if "error" in line]
+    assert [(f["feed_id"], f["error"]) for f in failures] == [("html", "not_a_feed")]
+    assert failures[0]["detail"]
+    assert [e["link"] for e in lines if "error" not in e] == ["https://e.example/a?utm_source=x",
+                                                               "https://e.example/b"]
 
 
 def test_poll_reads_state_but_never_advances_it(http_server, tmp_path, es_client, es_settings):
@@ -116,7 +118,7 @@ def test_feed_files_are_regular_files_read_up_to_the_body_cap(tmp_path, capsys, 
     small.write_bytes(RSS)
     big = tmp_path / "big.xml"
     big.write_bytes(RSS.replace(b"<title>Desk</title>", b"<title>" + b"D" * 4096 + b"</title>"))
-    assert main(["feed", str(small), str(big), "/dev/zero"]) == 0  # one input parsed
+    assert main(["feed", str(small), str(big), "/dev/zero"]) == 1  # two of three failed
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line.get("title") for line in lines[:2]] == ["A", "B"]
     errors = {line["source"]: line["detail"] for line in lines if "error" in line}
