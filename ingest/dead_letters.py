@@ -283,12 +283,10 @@ def _action(letter: Letter) -> dict:
 
 def _index_kinds(client, names: Iterable[str]) -> dict[str, str]:
     """name -> 'alias', 'index' or 'missing' (a missing name must not be auto-created)."""
-    from elasticsearch import TransportError
-
-    from ingest.index import _unavailable
+    from ingest.es import es_errors
 
     kinds: dict[str, str] = {}
-    try:
+    with es_errors("looking up the dead letters' indices"):
         for name in names:
             if client.indices.exists_alias(name=name):
                 kinds[name] = "alias"
@@ -296,6 +294,4 @@ def _index_kinds(client, names: Iterable[str]) -> dict[str, str]:
                 kinds[name] = "index"
             else:
                 kinds[name] = "missing"
-    except TransportError as exc:
-        raise _unavailable(exc) from exc
     return kinds

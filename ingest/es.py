@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from elasticsearch import Elasticsearch
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from elasticsearch import Elasticsearch, TransportError
 
 from ingest.config import Settings
 
@@ -12,7 +15,24 @@ class NewswatchError(Exception):
 
 
 class ElasticsearchUnavailable(NewswatchError):
-    pass
+    """The node did not answer (refused, timed out, TLS failure): retrying later may work."""
+
+
+START_HINT = ("start it with `scripts/elasticsearch.sh start` or check NEWSWATCH_ES_URL")
+
+
+@contextmanager
+def es_errors(doing: str, then: str = START_HINT) -> Iterator[None]:
+    """The one translation of the client's transport failures into ElasticsearchUnavailable,
+    as a context manager or a decorator: `with es_errors("searching"): ...`. The message says
+    what was being done and, in `then`, what to do. Answers with an HTTP status (ApiError)
+    pass through: they are the caller's to interpret."""
+    try:
+        yield
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(
+            f"Elasticsearch did not answer while {doing} ({type(exc).__name__}: {exc}); {then}"
+        ) from exc
 
 
 def make_client(settings: Settings, *, request_timeout: float = 30.0) -> Elasticsearch:

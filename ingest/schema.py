@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import ApiError, Elasticsearch, helpers
 
 from ingest.bounds import valid_strings
 from ingest.config import Settings
-from ingest.es import ElasticsearchUnavailable, NewswatchError
+from ingest.es import NewswatchError, es_errors
 
 KINDS = ("articles", "incidents", "feeds", "events")
 
@@ -303,13 +303,8 @@ def has_analysis_common(client: Elasticsearch) -> bool:
 
 def _call(fn):
     """Run one request; a transport failure becomes ElasticsearchUnavailable."""
-    try:
+    with es_errors("setting up or reading the schema"):
         return fn()
-    except TransportError as exc:
-        raise ElasticsearchUnavailable(
-            f"Elasticsearch did not answer ({type(exc).__name__}: {exc}); "
-            "start it with `scripts/elasticsearch.sh start` or check NEWSWATCH_ES_URL"
-        ) from exc
 
 
 def _versions(client: Elasticsearch, settings: Settings, kind: str) -> dict[int, str]:

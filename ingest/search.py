@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch import ApiError, Elasticsearch
 
 from ingest.config import Settings
-from ingest.es import ElasticsearchUnavailable, NewswatchError
+from ingest.es import NewswatchError, es_errors
 
 TARGETS = ("articles", "incidents", "events")
 SORTS = ("relevance", "date")
@@ -346,12 +346,8 @@ def search(
     # one try: a search that timed out would time out again, four times as long in all
     once = client.options(max_retries=0, retry_on_timeout=False)
     try:
-        response = once.search(index=index, **body).body
-    except TransportError as exc:
-        raise ElasticsearchUnavailable(
-            f"Elasticsearch did not answer the search ({type(exc).__name__}: {exc}); start it "
-            "with `scripts/elasticsearch.sh start` or check NEWSWATCH_ES_URL"
-        ) from exc
+        with es_errors("searching"):
+            response = once.search(index=index, **body).body
     except ApiError as exc:
         if exc.status_code == 404:
             raise SearchError(f"{index} does not exist; run `newswatch setup-es`") from exc
