@@ -18,8 +18,9 @@ from trafilatura.utils import load_html
 from extract.charset import decode_html
 from extract.sniff import SNIFF_BYTES, gunzip, looks_like_html, not_html_reason
 
-# trafilatura logs every discarded page as a warning; our results carry the reason instead.
-logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+# trafilatura warns about every page it discards; our results carry the reason instead, and
+# `newswatch` (ingest/cli.py) sets trafilatura's level under its own logging configuration.
+log = logging.getLogger(__name__)
 
 
 class RejectReason(StrEnum):
@@ -281,9 +282,16 @@ def clean_html(
     """
     options = options or DEFAULT_OPTIONS
     try:
-        return _clean(html, url, declared_charset, options)
+        result = _clean(html, url, declared_charset, options)
     except Exception as exc:  # noqa: BLE001 - outside input must never stop a run
+        log.warning("cleaning %s failed: %s: %s", url or "a page", type(exc).__name__, exc)
         return _reject(RejectReason.EXTRACTION_ERROR, f"{type(exc).__name__}: {exc}"[:300], url)
+    if result.ok:
+        log.debug("cleaned %s: %d characters, date %s", url or "a page", len(result.text),
+                  result.date)
+    else:
+        log.debug("rejected %s: %s (%s)", url or "a page", result.reason, result.detail)
+    return result
 
 
 def _clean(html: str | bytes, url: str | None, declared_charset: str | None,
