@@ -13,9 +13,11 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from ingest.times import iso, parse_iso
 
 FILE_PATTERN = "bulk-*.jsonl"
 
@@ -86,11 +88,7 @@ class Letter:
 
     @property
     def time(self) -> datetime | None:
-        try:
-            parsed = datetime.fromisoformat(str((self.record or {}).get("time")))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parse_iso((self.record or {}).get("time"))
 
 
 def read_letters(directory: Path) -> list[Letter]:
@@ -194,8 +192,8 @@ def summarise(letters: Sequence[Letter]) -> Summary:
         by_error=dict(sorted(by_error.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_index_and_error=sorted(((i, e, n) for (i, e), n in pairs.items()),
                                   key=lambda row: (row[0], -row[2], row[1])),
-        oldest=times[0].isoformat() if times else None,
-        newest=times[-1].isoformat() if times else None,
+        oldest=iso(times[0]) if times else None,
+        newest=iso(times[-1]) if times else None,
         unreadable=[{"file": str(letter.path), "line": letter.line, "problem": letter.problem}
                     for letter in letters if letter.record is None],
     )

@@ -17,5 +17,7 @@ def parse_iso(text: str | None) -> datetime | None:
 
 
 def iso(moment: datetime) -> str:
-    """UTC, to the second, with a 'Z' (the form stored in Elasticsearch)."""
+    """UTC, to the second, with a 'Z': the one form newswatch writes (a naive time is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
