@@ -68,6 +68,24 @@ def _events(rng: random.Random, places, count: int, start: date):
         yield summarise([rep])
 
 
+def _time_phases() -> dict[str, float]:
+    """Wall seconds spent in each step of reconcile (filled as it runs)."""
+    spent: dict[str, float] = {}
+    for name in ("mark_copies", "_article_facts", "_detach", "_candidates", "_claim",
+                 "_write_events"):
+        inner = getattr(event_store, name)
+
+        def timed(*args, _inner=inner, _name=name.strip("_"), **kwargs):
+            start = time.perf_counter()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - start
+
+        setattr(event_store, name, timed)
+    return spent
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=100_000)
@@ -87,6 +105,9 @@ def main() -> int:
                                "_source": {**e, "merger_version": "bench"}} for e in stored),
                      chunk_size=2000)
         client.indices.refresh(index=settings.index("events"))
+        # a live index merges its segments over time: measure that state, not a fresh load
+        client.options(request_timeout=600).indices.forcemerge(
+            index=settings.index("events"), max_num_segments=1)
         load_s = time.perf_counter() - t0
         incidents = []
         for n in range(args.incidents):
@@ -105,6 +126,7 @@ def main() -> int:
                               "published": f"{day.isoformat()}T18:00:00Z"})
         helpers.bulk(client, ({"_index": settings.index("incidents"), "_id": i["incident_id"],
                                "_source": i} for i in incidents), refresh="wait_for")
+        phases = _time_phases()
         t1, cpu1 = time.perf_counter(), time.process_time()
         done = event_store.reconcile(client, settings)
         merge_s, merge_cpu = time.perf_counter() - t1, time.process_time() - cpu1
@@ -118,12 +140,14 @@ def main() -> int:
             best_event(rep, pool)
         score_s = time.perf_counter() - t2
         n = max(1, done.incidents_assigned)
-        print(f"events index: {args.events} events loaded in {load_s:.1f} s")
+        print(f"events index: {args.events} events loaded and merged in {load_s:.1f} s")
         print(f"reconcile: {done.incidents_assigned} incidents, {done.events_created} events "
               f"created, {done.events_updated} updated, {merge_s:.2f} s "
               f"= {1000 * merge_s / n:.2f} ms per incident "
               f"({1000 * merge_cpu / n:.2f} ms of it CPU in this process; load average "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print("per phase, ms per incident: " + ", ".join(
+            f"{name} {1000 * seconds / n:.2f}" for name, seconds in phases.items()))
         print(f"pure scoring against 20 candidates: {1000 * score_s / len(reps):.3f} ms "
               "per incident")
     finally:

@@ -40,8 +40,10 @@ log = logging.getLogger(__name__)
 MERGER_VERSION = "1"
 BATCH = 200  # unassigned incidents handled per round (one multi-search, two bulks)
 CANDIDATES = 10  # events fetched per incident, nearest and same-admin1 first
-# event fields that summarise() derives from the reports: not fetched with candidates
-_DERIVED = ("evidence", "tolls", "members", "incident_ids", "article_ids", "sources", "words")
+# not fetched with candidates (scoring needs none of them): what summarise() derives from the
+# reports, and the reports' sentences; an event that is written is read whole first
+_DERIVED = ("evidence", "tolls", "members", "incident_ids", "article_ids", "sources", "words",
+            "reports.evidence")
 COPY_WINDOW_DAYS = 7  # a syndicated copy appears within days of its original
 MAX_WRITE_TRIES = 5
 _INCIDENT_FIELDS = ("incident_id", "article_id", "event_type", "sub_event_type", "date",
@@ -218,9 +220,20 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
     for _, rep, eid in decided:
         if rep["incident_id"] in claimed:
             by_event.setdefault(eid, []).append(rep)
-    _write_events(client, settings, {eid: (stored.get(eid), reps)
+    whole = _whole(client, settings, [eid for eid in by_event if eid in stored])
+    _write_events(client, settings, {eid: (whole.get(eid), reps)
                                      for eid, reps in by_event.items()}, report)
     return {h["_id"] for h, _, _ in decided if h["_id"] not in claimed}
+
+
+def _whole(client: Elasticsearch, settings: Settings, ids: Sequence[str]) -> dict[str, dict]:
+    """Stored events in full with their _seq_no/_primary_term (real-time, one request)."""
+    if not ids:
+        return {}
+    got = client.options(ignore_status=404).mget(index=settings.index("events"), ids=list(ids))
+    return {d["_id"]: {**d["_source"], "_seq_no": d["_seq_no"],
+                       "_primary_term": d["_primary_term"]}
+            for d in got.body.get("docs", []) if d.get("found")}
 
 
 def _article_facts(client: Elasticsearch, settings: Settings, ids: Iterable[str]
@@ -345,12 +358,12 @@ def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -
         ranking.append({"constant_score": {"boost": 2, "filter": {
             "term": {"admin1": rep["admin1"]}}}})
     precise = isinstance(rep.get("geo_precision"), int) and rep["geo_precision"] <= 2
-    if precise and ranking:
-        filters.append({"bool": {"should": [*ranking, {"range": {"geo_precision": {"gte": 3}}},
-                                            {"bool": {"must_not": {"exists": {"field": "geo"}}}}],
-                                 "minimum_should_match": 1}})
     query: dict[str, Any] = {"filter": filters}
-    if ranking:
+    if precise and ranking:  # one scored clause both ranks and narrows (evaluated once)
+        query["must"] = [{"bool": {"should": [
+            *ranking, {"range": {"geo_precision": {"gte": 3}}},
+            {"bool": {"must_not": {"exists": {"field": "geo"}}}}], "minimum_should_match": 1}}]
+    elif ranking:
         query["should"] = ranking
     return {"bool": query}
 
