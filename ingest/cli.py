@@ -38,6 +38,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("search", "ingest.commands.search", "full-text and faceted search"),
     Command("setup-es", "ingest.commands.setup_es", "create templates, indices and aliases"),
     Command("migrate-es", "ingest.commands.migrate_es", "reindex into a new version, swap alias"),
+    Command("kibana-objects", "ingest.commands.kibana_objects",
+            "the Kibana saved objects for this index prefix (NDJSON to import)"),
     Command("es", "ingest.commands.es", "start|stop|status the local Elasticsearch node"),
     Command("dead-letters", "ingest.commands.dead_letters",
             "list|replay|purge the documents Elasticsearch refused"),
