@@ -244,8 +244,7 @@ class Gazetteer:
             self._region_index = {k: array("i", v) for k, v in idx.items()}
         return self._region_index.get((cc, admin1), array("i"))
 
-    def near_spelling(self, name: str, cc: str, admin1: str | None = None,
-                      *, exact_only: bool = False) -> Entry | None:
+    def near_spelling(self, name: str, cc: str, admin1: str | None = None) -> Entry | None:
         """The city of a region (or country) whose name is `name` transliterated another way
         ("Doura" ~ Dura, "Atareb" ~ Al Atarib, "Muda Serraca" ~ Muda Serracao), or None when
         no single place is close enough."""
@@ -259,7 +258,7 @@ class Gazetteer:
         exact = [i for k, i in cache if k == target]
         if exact:
             return self.entry(max(exact, key=lambda i: self.pop[i]))
-        if exact_only or len(target) < 6:
+        if len(target) < 6:
             return None
         sm = difflib.SequenceMatcher(None, "", target)
         scored: list[tuple[float, int]] = []
