@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
+from clean_eval import CorpusPage, CorpusScore, iter_failures, load_corpus, score_corpus
 
 from extract.clean import CleanOptions, clean_html
-from extract.clean_eval import CorpusPage, CorpusScore, iter_failures, load_corpus, score_corpus
 
 _SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT_CORPUS = (_SHARED if _SHARED.exists() else Path("/work/shared")) / "corpora" / "html"

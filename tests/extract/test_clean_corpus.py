@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 import trafilatura
 
 from extract.clean import clean_html
-from extract.clean_eval import iter_failures, load_corpus, score_corpus
 from tests.support.shared import shared_path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from clean_eval import iter_failures, load_corpus, score_corpus  # noqa: E402 - bench/, not a package
 
 _EXPECTED = shared_path("corpora", "html", "expected.json")
 CORPUS = _EXPECTED.parent if _EXPECTED else None
