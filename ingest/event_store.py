@@ -80,6 +80,9 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
                                               ("articles", "incidents", "events")))
         mark_copies(client, settings, report, since=since)
         _assign_all(client, settings, report, since=since, rules=rules, batch=batch)
+        if report.incidents_assigned or report.events_deleted:  # searchable when it returns
+            client.indices.refresh(index=",".join(settings.index(k) for k in
+                                                  ("incidents", "events")))
     except TransportError as exc:
         raise ElasticsearchUnavailable(
             f"Elasticsearch failed while merging events ({type(exc).__name__}: {exc}); "
