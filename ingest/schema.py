@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from elasticsearch import ApiError, Elasticsearch, helpers
 from ingest.bounds import valid_strings
 from ingest.config import Settings
 from ingest.es import NewswatchError, es_errors
+
+log = logging.getLogger(__name__)
 
 KINDS = ("articles", "incidents", "feeds", "events")
 
@@ -404,6 +407,9 @@ def setup(client: Elasticsearch, settings: Settings) -> dict:
     report: dict[str, Any] = {"english": english}
     for kind in KINDS:
         report[kind] = _setup_kind(client, settings, kind, english)
+        log.info("%s: index %s %s, alias %s %s, mapping %s", kind, report[kind]["index"],
+                 report[kind]["index_status"], settings.index(kind),
+                 report[kind]["alias_status"], report[kind]["mapping_status"])
     return report
 
 
@@ -503,12 +509,14 @@ def swap_alias(client: Elasticsearch, settings: Settings, kind: str, new_index: 
     ]
     actions.append({"add": {"index": new_index, "alias": alias, "is_write_index": True}})
     _call(lambda: client.indices.update_aliases(actions=actions))
+    log.info("alias %s now points at %s", alias, new_index)
 
 
 def migrate(client: Elasticsearch, settings: Settings, kind: str) -> MigrationReport:
     """Create the next version, copy every document into it (scan + bulk), verify, swap alias."""
     old = current_index(client, settings, kind)
     new = create_next_version(client, settings, kind)
+    log.info("migrating %s: copying %s into %s", kind, old, new)
     try:
         _call(lambda: client.indices.refresh(index=old))
         # helpers.reindex first asks whether the target is a data stream; a node without the

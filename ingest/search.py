@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -13,6 +15,8 @@ from elasticsearch import ApiError, Elasticsearch
 
 from ingest.config import Settings
 from ingest.es import NewswatchError, es_errors
+
+log = logging.getLogger(__name__)
 
 TARGETS = ("articles", "incidents", "events")
 SORTS = ("relevance", "date")
@@ -345,13 +349,17 @@ def search(
     index = settings.index(target)
     # one try: a search that timed out would time out again, four times as long in all
     once = client.options(max_retries=0, retry_on_timeout=False)
+    log.debug("search %s: %s", index, json.dumps(body, default=str))
     try:
         with es_errors("searching"):
             response = once.search(index=index, **body).body
     except ApiError as exc:
+        log.info("search %s refused: HTTP %s", index, exc.status_code)
         if exc.status_code == 404:
             raise SearchError(f"{index} does not exist; run `newswatch setup-es`") from exc
         raise SearchError(f"Elasticsearch refused the search: {_root_cause(exc)}") from exc
+    log.info("search %s: %s matches in %s ms", index, response["hits"]["total"]["value"],
+             response.get("took"))
 
     hits: list[dict] = []
     for hit in response["hits"]["hits"]:
