@@ -1,4 +1,7 @@
-"""Feed state and health in the newswatch-feeds index: conditional-GET validators and back-off."""
+"""Feed state and health in the newswatch-feeds index: conditional-GET validators and back-off.
+
+Saving is optimistic (if_seq_no/if_primary_term): two writers of one feed (overlapping runs,
+tasks on two workers) never overwrite each other; the later one merges what the other saved."""
 
 from __future__ import annotations
 
@@ -18,11 +21,26 @@ from ingest.schema import fit_document
 from ingest.times import iso, parse_iso
 
 BACKOFF_BASE = timedelta(minutes=10)
+SAVE_ATTEMPTS = 10  # a save that keeps meeting newer writes gives up (FeedStateConflict)
 BACKOFF_CAP = timedelta(hours=6)
 
 
 class FeedStoreError(NewswatchError):
     """Elasticsearch refused to read or write feed state."""
+
+
+class FeedStateConflict(FeedStoreError):
+    """Other writers kept saving the same feed's state first; the task may be retried."""
+
+
+@dataclass
+class StoredVersion:
+    """Where a state's document stood when it was read or last saved (_seq_no, _primary_term;
+    None: not stored yet). The states derived from one read share it and each save moves it
+    on, so a writer's next save only succeeds if nobody else wrote in between."""
+
+    seq_no: int | None = None
+    primary_term: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,8 @@ class FeedState:
     rejected_ids: tuple[str, ...] = ()
     # articles that failed for a reason that may pass: id -> [failures, next try (ISO 8601)]
     retries: dict[str, list] = field(default_factory=dict)
+    # not part of the document: the version this state was read at (see StoredVersion)
+    stored: StoredVersion = field(default_factory=StoredVersion, compare=False, repr=False)
 
 
 def backoff(failures: int) -> timedelta:
@@ -94,7 +114,26 @@ def is_due(state: FeedState | None, now: datetime) -> bool:
 
 # ---------------------------------------------------------------- Elasticsearch
 
-_STATE_FIELDS = tuple(f.name for f in fields(FeedState))
+_STATE_FIELDS = tuple(f.name for f in fields(FeedState) if f.name != "stored")
+
+
+def merge_states(mine: FeedState, theirs: FeedState) -> FeedState:
+    """One feed's state saved by two writers, so neither loses what it learnt: refused ids
+    and retries are joined (the higher failure count wins), the rest comes from the later
+    poll (mine on a tie). Validators survive only if both kept them: a writer that dropped
+    them has articles left over, and one full fetch too many costs little."""
+    newer = theirs if (theirs.last_polled or "") > (mine.last_polled or "") else mine
+    rejected = tuple(dict.fromkeys(mine.rejected_ids + theirs.rejected_ids))
+    refused = set(rejected)
+    retries = {aid: list(entry) for aid, entry in theirs.retries.items()}
+    for aid, entry in mine.retries.items():
+        if aid not in retries or int(entry[0]) >= int(retries[aid][0]):
+            retries[aid] = list(entry)
+    both_kept = (mine.etag or mine.last_modified) and (theirs.etag or theirs.last_modified)
+    return replace(newer, rejected_ids=rejected, stored=mine.stored,
+                   retries={aid: v for aid, v in retries.items() if aid not in refused},
+                   etag=newer.etag if both_kept else None,
+                   last_modified=newer.last_modified if both_kept else None)
 
 
 def state_from_doc(doc: Mapping[str, Any]) -> FeedState:
@@ -117,7 +156,7 @@ def feed_document(spec: FeedSpec, state: FeedState) -> dict[str, Any]:
     """The newswatch-feeds document of one feed (its id is the feed id)."""
     doc = {"feed_id": spec.id, "name": spec.name, "url": spec.url, "language": spec.language,
            "country": spec.country, "region": spec.region, "tags": list(spec.tags)}
-    doc.update(asdict(state))
+    doc.update({name: value for name, value in asdict(state).items() if name != "stored"})
     return fit_document("feeds", doc)
 
 
@@ -135,30 +174,76 @@ def load_states(client: Elasticsearch, settings: Settings,
     states: dict[str, FeedState] = {}
     for doc in answer.body.get("docs", []) if isinstance(answer.body, dict) else []:
         if doc.get("found") and isinstance(doc.get("_source"), dict):
-            states[doc["_id"]] = state_from_doc(doc["_source"])
+            states[doc["_id"]] = replace(state_from_doc(doc["_source"]), stored=StoredVersion(
+                doc.get("_seq_no"), doc.get("_primary_term")))
     return states
 
 
 def save_states(client: Elasticsearch, settings: Settings,
                 items: Mapping[str, tuple[FeedSpec, FeedState]], *,
                 refresh: bool | str = False) -> int:
-    """Upsert each feed's document in one bulk request; returns how many were written."""
+    """Write each feed's document in one bulk request; returns how many were written.
+
+    A document is written only if nobody saved it since this state was read (a new one only
+    if none exists); otherwise the stored state is read again, merged (merge_states) and
+    saved again. Raises FeedStateConflict after SAVE_ATTEMPTS rounds, FeedStoreError when
+    Elasticsearch refuses a write."""
     index = settings.index("feeds")
-    actions = [
-        {"_op_type": "update", "_index": index, "_id": feed_id,
-         "doc": feed_document(spec, state), "doc_as_upsert": True}
-        for feed_id, (spec, state) in items.items()
-    ]
-    if not actions:
-        return 0
+    pending = dict(items)
+    written = 0
+    for _ in range(SAVE_ATTEMPTS):
+        if not pending:
+            return written
+        conflicts = _write_states(client, index, pending, refresh)
+        written += len(pending) - len(conflicts)
+        if not conflicts:
+            return written
+        stored = load_states(client, settings, conflicts)
+        pending = {}
+        for feed_id in conflicts:
+            spec, mine = items[feed_id]
+            theirs = stored.get(feed_id)
+            mine.stored.seq_no, mine.stored.primary_term = (
+                (theirs.stored.seq_no, theirs.stored.primary_term) if theirs else (None, None))
+            pending[feed_id] = (spec, merge_states(mine, theirs) if theirs else mine)
+    raise FeedStateConflict(f"feed state of {', '.join(pending)} in {index} kept changing "
+                            f"under {SAVE_ATTEMPTS} attempts to save it; run the feed again")
+
+
+def _write_states(client: Elasticsearch, index: str,
+                  items: Mapping[str, tuple[FeedSpec, FeedState]],
+                  refresh: bool | str) -> list[str]:
+    """One bulk request of conditional writes; the ids refused for a version conflict.
+    Each written state's StoredVersion moves on to the version just saved."""
+    actions = []
+    for feed_id, (spec, state) in items.items():
+        action: dict[str, Any] = {"_index": index, "_id": feed_id}
+        if state.stored.seq_no is None:
+            action.update({"_op_type": "create", "_source": feed_document(spec, state)})
+        else:
+            action.update({"_op_type": "update", "doc": feed_document(spec, state),
+                           "if_seq_no": state.stored.seq_no,
+                           "if_primary_term": state.stored.primary_term})
+        actions.append(action)
+    conflicts: list[str] = []
+    errors: list[dict] = []
     try:
-        written, errors = helpers.bulk(client, actions, raise_on_error=False,
-                                       refresh=refresh, stats_only=False)
+        for ok, item in helpers.streaming_bulk(client, actions, raise_on_error=False,
+                                               refresh=refresh):
+            result = next(iter(item.values()))
+            feed_id = str(result.get("_id"))
+            if ok:
+                version = items[feed_id][1].stored
+                version.seq_no, version.primary_term = (result.get("_seq_no"),
+                                                        result.get("_primary_term"))
+            elif result.get("status") == 409:
+                conflicts.append(feed_id)
+            else:
+                errors.append(item)
     except Exception as exc:
         raise FeedStoreError(f"cannot save feed state to {index}: "
                              f"{type(exc).__name__}: {exc}") from exc
-    if isinstance(errors, list) and errors:
-        first = errors[0]
+    if errors:
         raise FeedStoreError(f"{len(errors)} feed state document(s) not saved to {index}, "
-                             f"first: {first}")
-    return written
+                             f"first: {errors[0]}")
+    return conflicts
