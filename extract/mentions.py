@@ -19,6 +19,9 @@ MIN_STRENGTH = 0.5         # weakest cue weight that starts an incident
 # incidents looked back at for the one a sentence points back to: an article tells a handful,
 # and a bound keeps a huge text linear (each sentence is compared with so many at most)
 LOOKBACK = 50
+# characters of an incident's opening read to tell its kind of event when a sentence says
+# "separately" (told incidents run to 2,000; a bound keeps a huge incident linear)
+KIND_CHARS = 5000
 
 
 @dataclass
@@ -76,6 +79,16 @@ class Draft:
     @property
     def folded(self) -> str:
         return " ".join(x.folded for x in self.sents)
+
+    def opening(self, limit: int) -> str:
+        """Its text up to `limit` characters (all of it when shorter), joined only that far."""
+        parts, size = [], -1
+        for x in self.sents:
+            parts.append(x.s.text)
+            size += len(x.s.text) + 1
+            if size >= limit:
+                break
+        return " ".join(parts)[:limit]
 
 
 _COMMENTS = re.compile(   # one line on its own; [ \t] so blank-line runs are not rescanned
@@ -445,7 +458,7 @@ def group(sents: list[Mention]) -> list[Draft]:
             new = True
         if cur is not None and not new and _SEPARATE.search(x.s.text):
             mine = events.classify(x.cues.tags, x.s.text)
-            theirs = events.classify(cur.tags, cur.text)
+            theirs = events.classify(cur.tags, cur.opening(KIND_CHARS))
             if mine and theirs and mine != theirs:
                 new = True
         if not new and cur is not None and own is None:
