@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -49,17 +50,26 @@ class Draft:
     _tags: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
     _towns: list[PlaceMention] = field(default_factory=list, init=False, repr=False,
                                        compare=False)
+    _places: _TownIndex = field(default_factory=lambda: _TownIndex(), init=False, repr=False,
+                                compare=False)
 
     def _catch_up(self) -> None:
         """Fold in the sentences appended since last asked (sentences are only appended), so
         asking after every sentence does not rescan the whole draft."""
         n = self._seen
         if n > len(self.sents):   # (not appended to: start again)
-            n, self._tags, self._towns = 0, frozenset(), []
+            n, self._tags, self._towns, self._places = 0, frozenset(), [], _TownIndex()
         for x in self.sents[n:]:
             self._tags = self._tags | x.cues.tags
-            self._towns.extend(_towns(x))
+            for t in _towns(x):
+                self._towns.append(t)
+                self._places.add(t)
         self._seen = len(self.sents)
+
+    def has_town(self, m: PlaceMention) -> bool:
+        """Whether one of its towns is the same place as m (_same_place)."""
+        self._catch_up()
+        return self._places.holds(m)
 
     @property
     def tags(self) -> frozenset[str]:
@@ -296,6 +306,47 @@ def _same_place(a: PlaceMention, b: PlaceMention) -> bool:
     return km is not None and km <= NEAR_KM
 
 
+class _TownIndex:
+    """Towns by folded name and by map cell: whether a place is one of them (_same_place: the
+    same name, or within NEAR_KM) is a look-up and a few distances, not a comparison with each
+    town. Cells are 0.1 degrees; within 70 degrees of the equator a town within NEAR_KM is in
+    a neighbouring cell (3 km is under 0.08 degrees of longitude there); beyond, and for odd
+    coordinates, the towns are compared one by one."""
+
+    _CELL = 0.1
+    _LON_CELLS = 3600
+
+    def __init__(self) -> None:
+        self._names: set[str] = set()
+        self._cells: dict[tuple[int, int], list[PlaceMention]] = defaultdict(list)
+        self._each: list[PlaceMention] = []
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / self._CELL), math.floor(lon / self._CELL) % self._LON_CELLS
+
+    def add(self, t: PlaceMention) -> None:
+        self._names.add(fold_text(t.location or t.name))
+        if t.lat is None or t.lon is None:
+            return
+        if math.isfinite(t.lat) and math.isfinite(t.lon) and abs(t.lat) <= 70:
+            self._cells[self._cell(t.lat, t.lon)].append(t)
+        else:
+            self._each.append(t)
+
+    def holds(self, m: PlaceMention) -> bool:
+        if fold_text(m.location or m.name) in self._names:
+            return True
+        if m.lat is None or m.lon is None:
+            return False
+        if any(_same_place(m, t) for t in self._each):
+            return True
+        if not (math.isfinite(m.lat) and math.isfinite(m.lon)):
+            return any(_same_place(m, t) for ts in self._cells.values() for t in ts)
+        la, lo = self._cell(m.lat, m.lon)
+        return any(_same_place(m, t) for dla in (-1, 0, 1) for dlo in (-1, 0, 1)
+                   for t in self._cells.get((la + dla, (lo + dlo) % self._LON_CELLS), ()))
+
+
 _AFTERMATH = frozenset({"looting", "harm", "disrupted", "intervention"})
 
 
@@ -320,7 +371,7 @@ def _elsewhere(x: Mention, cur: Draft) -> bool:
             cur.summary = True    # "six killed in Bangladesh ... In Dhaka, two were shot dead"
             return True
         return False
-    return any(not any(_same_place(m, t) for t in theirs) for m in mine)
+    return any(not cur.has_town(m) for m in mine)
 
 
 def is_roundup(d: Draft) -> bool:
@@ -338,7 +389,7 @@ def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None
     mine = _precise_places(x)
     if mine:
         for d in _recent(drafts):
-            if any(_same_place(m, t) for m in mine for t in d.towns):
+            if any(d.has_town(m) for m in mine):
                 return d
         return None
     return cur     # "The toll rose to 23 on Sunday"
@@ -359,9 +410,7 @@ def _told_before(x: Mention, own: dates.DateMention, drafts: list[Draft], cur: D
             continue
         if d is not cur and d.date.value == own.value:
             return d
-        theirs = d.towns
-        if abs((d.date.value - own.value).days) <= 1 and \
-                any(_same_place(m, t) for m in mine for t in theirs):
+        if abs((d.date.value - own.value).days) <= 1 and any(d.has_town(m) for m in mine):
             return d      # "bodies recovered after the fighting in Tripoli, which ended Tuesday"
     return None
 
@@ -376,7 +425,7 @@ def _earlier_in_its_town(x: Mention, drafts: list[Draft], cur: Draft) -> Draft |
         return None
 
     def here(d: Draft) -> bool:
-        return any(_same_place(m, t) for m in mine for t in d.towns)
+        return any(d.has_town(m) for m in mine)
 
     if here(cur):
         return None
