@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ingest import dead_letters
-from ingest.commands import load_settings, table_console
+from ingest.commands import error_status, exit_status, load_settings, table_console
 from ingest.es import NewswatchError, connect
 
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         report = dead_letters.replay(connect(settings), letters)
     except (NewswatchError, OSError) as exc:
         print(f"newswatch dead-letters: {exc}", file=sys.stderr)
-        return 1
+        return error_status(exc)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  still refused ({count}): {reason}")
         for why, count in sorted(report.skipped.items()):
             print(f"  not sent ({count}): {why}")
-    return 1 if report.failed else 0
+    return exit_status(sum(report.failed.values()))
 
 
 def _list(letters: list[dead_letters.Letter], directory, *, as_json: bool) -> int:

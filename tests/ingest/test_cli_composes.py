@@ -146,3 +146,19 @@ def test_poll_creates_no_index_or_template(http_server, tmp_path, es_client, es_
     assert dict(indices.body) == {}
     templates = es_client.options(ignore_status=404).indices.get_index_template(name=f"{prefix}*")
     assert templates.body.get("index_templates", []) == []
+
+
+def test_es_status_of_a_node_that_is_not_running_exits_one(es_client, monkeypatch, capsys):
+    assert main(["es", "status"]) == 0  # the shared node on 9200
+    monkeypatch.setenv("NEWSWATCH_ES_PORT", "9251")  # no node there (the script's own code is 3)
+    assert main(["es", "status"]) == 1
+
+
+def test_dead_letter_replay_without_elasticsearch_exits_one(tmp_path, monkeypatch, capsys):
+    (tmp_path / "bulk-1.jsonl").write_text(
+        '{"time": "2024-01-01T00:00:00Z", "index": "x-articles", "id": "a", "op": "index", '
+        '"document": {}, "error": "refused"}\n', encoding="utf-8")
+    monkeypatch.setenv("NEWSWATCH_DEAD_LETTER_DIR", str(tmp_path))
+    monkeypatch.setenv("NEWSWATCH_ES_URL", "http://127.0.0.1:9")
+    assert main(["dead-letters", "replay"]) == 1  # may work later: not a usage error
+    assert "no Elasticsearch answers" in capsys.readouterr().err
