@@ -257,11 +257,10 @@ _BLAST_AT_GATHERING = re.compile(
 _CRIMINAL = re.compile(r"\b(?:narcotics|drug (?:investigation|dealers?|dealing|trafficking|charges|"
                        r"possession|bust|raid)|fraud|theft|burglar\w*|shoplift\w*|drunk|dui|"
                        r"traffic stop|stolen (?:car|vehicle)s?|robber(?:y|ies))\b", re.I)
-# who moves, joins, leaves or deploys in a change to a group or its activity
-_ARMED_WORDS = re.compile(r"\b(?:forces?|fighters|soldiers|troops|military|army|armed|militia\w*|"
-                          r"rebels?|militants?|police|insurgents?|jihadists?|reinforcements|"
-                          r"battalions?|brigades?|units?|convoys?|patrols?|arms|mutiny|"
-                          r"combatants)\b", re.I)
+# who moves, joins, leaves or deploys in a change to a group or its activity (besides the
+# armed sides of _ARMED_SIDE)
+_ARMED_UNITS = re.compile(r"\b(?:reinforcements|battalions?|brigades?|units?|convoys?|patrols?|"
+                          r"arms|mutiny|combatants|jihadists?)\b", re.I)
 _POLICE_FIRED = re.compile(r"\b(?:police|security forces|soldiers|troops)\s+(?:\w+\s+)?"
                            r"(?:opened fire|fired|shot)\b", re.I)
 
@@ -359,7 +358,8 @@ RULES: tuple[Rule, ...] = (
     Rule(lambda f: "arrests" in f.tags and not _CRIMINAL.search(f.text), SD, "Arrests"),
     Rule(_has("agreement"), SD, "Agreement"),
     Rule(_has("headquarters"), SD, "Headquarters or base established"),
-    Rule(lambda f: "change_group" in f.tags and bool(_ARMED_WORDS.search(f.text)), SD,
+    Rule(lambda f: "change_group" in f.tags and bool(_ARMED_SIDE.search(f.text)
+                                                     or _ARMED_UNITS.search(f.text)), SD,
          "Change to group/activity"),
     Rule(_has("displacement"), SD, "Other"),
 )
