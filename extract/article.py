@@ -8,6 +8,7 @@ article's path reads as one line: text cap -> language -> relevance -> incidents
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -29,7 +30,9 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s")
 @dataclass(frozen=True)
 class ArticleResult:
     """What the extractor made of one article. `skipped` says why there are no incidents when
-    extraction did not run ("no_text", "language_de", "not_relevant", "rejected_<reason>")."""
+    extraction did not run ("no_text", "language_de", "not_relevant", "rejected_<reason>").
+    `dropped` counts the candidates extraction left out, by reason (`sanity.Dropped` values:
+    "other_field", "not_an_event", "background", "not_a_place", "implausible_count")."""
 
     incidents: list[Incident] = field(default_factory=list)
     language: str | None = None
@@ -38,10 +41,11 @@ class ArticleResult:
     skipped: str | None = None
     text_truncated: bool = False
     chars_cut: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """JSON-ready: the incidents, the language and relevance, and `skipped` or
-        `text_truncated` only when they say something."""
+        """JSON-ready: the incidents, the language and relevance, and `skipped`,
+        `text_truncated` or `dropped` only when they say something."""
         out: dict = {"incidents": [i.to_dict() for i in self.incidents],
                      "language": self.language,
                      "incident_relevance": self.incident_relevance}
@@ -50,6 +54,8 @@ class ArticleResult:
         if self.text_truncated:
             out["text_truncated"] = True
             out["chars_cut"] = self.chars_cut
+        if self.dropped:
+            out["dropped"] = dict(self.dropped)
         return out
 
 
@@ -88,8 +94,11 @@ def extract_article(text: str | None, *, title: str | None = None,
     score = relevance.score(body, title=title, url=url, categories=categories)
     if score < relevance.THRESHOLD:
         return replace(base, incident_relevance=score, skipped="not_relevant")
-    incidents = extract_incidents(body, title=title, published=published, url=url)
-    return replace(base, incidents=incidents, incident_relevance=score)
+    dropped: Counter[str] = Counter()
+    incidents = extract_incidents(body, title=title, published=published, url=url,
+                                  dropped=dropped)
+    return replace(base, incidents=incidents, incident_relevance=score,
+                   dropped=dict(sorted(dropped.items())))
 
 
 def extract_record(row: Mapping) -> ArticleResult:

@@ -246,7 +246,7 @@ def _article_item(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, fetched_
         return None
     outcome.cleaned += 1
     doc = article_document(spec, entry, fetch, cleaned, fetched_at)
-    incidents, skipped = extract_into(doc)
+    incidents, skipped = extract_into(doc, rejected)
     if skipped:  # indexed, no incidents: counted by reason
         rejected["extract:" + ("skipped_" if skipped.startswith("language_") else "")
                  + skipped] += 1
@@ -275,11 +275,16 @@ def _index_batch(settings: Settings, client: Elasticsearch, batch: list[tuple[di
             memory.succeeded(doc["article_id"])
 
 
-def extract_into(article: dict) -> tuple[list[dict], str | None]:
+def extract_into(article: dict, counts: Counter[str] | None = None
+                 ) -> tuple[list[dict], str | None]:
     """The incidents of a stored or new article (as indexed) and why it has none, from the
     one extraction entry point; sets the article's language (told from its text) and its
-    incident_relevance."""
+    incident_relevance. `counts` gets the candidates extraction dropped, by reason
+    ("extract:dropped_<reason>")."""
     result = extract_record(article)
+    if counts is not None:
+        for reason, n in result.dropped.items():
+            counts[f"extract:dropped_{reason}"] += n
     if result.text_truncated:
         log.info("article %s: extraction read its first %d characters (%d more cut)",
                  article.get("article_id"), len(article.get("text") or "") - result.chars_cut,

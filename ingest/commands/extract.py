@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default or '-': standard input)")
     parser.add_argument("--output", default="-",
                         help="where to write {id, incidents, language, incident_relevance, "
-                             "skipped} JSON lines (default: standard output)")
+                             "skipped, dropped} JSON lines (default: standard output)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     relevance.load()
     failed = done = found = 0
     skipped: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()     # candidates left out, by reason (sanity.Dropped)
     tty = sys.stderr.isatty() and not args.quiet
     try:
         with _open_in(args.input) as src, _open_out(args.output) as dst:
@@ -97,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
                 done += 1
                 found += len(out["incidents"])
                 skipped[out.get("skipped") or ""] += 1
+                dropped.update(out.get("dropped") or {})
                 if not args.quiet and done % PROGRESS_EVERY == 0:
                     rate = done / max(1e-9, time.perf_counter() - t0)
                     end = "\r" if tty else "\n"
@@ -107,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     if not args.quiet and (done >= PROGRESS_EVERY or failed):
         why = ", ".join(f"{reason} {n}" for reason, n in sorted(skipped.items()) if reason)
+        left = ", ".join(f"{reason} {n}" for reason, n in sorted(dropped.items()))
         print(f"extract: {done} articles, {found} incidents, {failed} bad lines"
-              + (f"; skipped: {why}" if why else ""), file=sys.stderr)
+              + (f"; skipped: {why}" if why else "")
+              + (f"; candidates dropped: {left}" if left else ""), file=sys.stderr)
     return exit_status(failed)

@@ -99,6 +99,19 @@ def test_a_short_event_note_is_all_lead():
     assert relevance.score(note) >= relevance.THRESHOLD
 
 
+WITH_HISTORY = (RAID + "\n\nIn March 2019, gunmen killed 30 people in a raid on the nearby "
+                "town of Gubio.")
+
+
+def test_dropped_candidates_come_back_by_reason():
+    result = extract_article(WITH_HISTORY, title="Gunmen kill seven in Borno",
+                             published="2024-05-08")
+    assert len(result.incidents) == 1 and result.dropped == {"background": 1}
+    assert result.to_dict()["dropped"] == {"background": 1}
+    kept = extract_article(RAID, title="Gunmen kill seven in Borno", published="2024-05-08")
+    assert kept.dropped == {} and "dropped" not in kept.to_dict()
+
+
 def test_no_text_is_a_reason():
     assert extract_article("   ", title="x").skipped == "no_text"
     assert extract_article(None).skipped == "no_text"

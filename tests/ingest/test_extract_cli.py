@@ -133,6 +133,18 @@ def test_the_summary_counts_skipped_articles_by_reason(tmp_path, capsys):
     assert "skipped: language_de 1, rejected_too_short 1" in err
 
 
+def test_the_summary_counts_dropped_candidates_by_reason(tmp_path, capsys):
+    history = dict(ARTICLE, id="h", text=ARTICLE["text"] + "\n\nIn March 2019, gunmen killed "
+                   "30 people in a raid on the nearby town of Mandera.")
+    src = _write(tmp_path / "in.jsonl", [json.dumps(ARTICLE), json.dumps(history), "{not json"])
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", "--input", str(src), "--output", str(out)]) == 1
+    plain, told = _rows(out)
+    assert "dropped" not in plain and told["dropped"] == {"background": 1}
+    assert len(told["incidents"]) == 1
+    assert "candidates dropped: background 1" in capsys.readouterr().err
+
+
 def test_a_lone_surrogate_is_made_valid_and_the_rest_goes_on(tmp_path):
     # json.dumps escapes the surrogate as \ud800, which json.loads turns back into one
     bad = dict(ARTICLE, id="bad\ud800id", title="Gunmen \ud800 kill two")

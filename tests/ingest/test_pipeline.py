@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -215,6 +216,17 @@ def test_language_is_told_from_the_text_and_only_english_is_extracted():
     incidents, skipped = pipeline.extract_into(sport)
     assert incidents == [] and skipped == "not_relevant"
     assert 0 <= sport["incident_relevance"] < 0.5
+
+
+def test_dropped_candidates_are_counted_by_reason():
+    article = {"title": "Gunmen kill seven in Borno", "published": "2024-05-08",
+               "text": "Gunmen killed seven villagers in an attack on Kutemba village in Borno "
+                       "state on Tuesday, police said.\n\nIn March 2019, gunmen killed 30 "
+                       "people in a raid on the nearby town of Gubio."}
+    counts: Counter[str] = Counter()
+    incidents, skipped = pipeline.extract_into(article, counts)
+    assert len(incidents) == 1 and skipped is None
+    assert counts == {"extract:dropped_background": 1}
 
 
 RAID_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
