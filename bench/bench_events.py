@@ -72,7 +72,7 @@ def _time_phases() -> dict[str, float]:
     """Wall seconds spent in each step of reconcile (filled as it runs)."""
     spent: dict[str, float] = {}
     for name in ("mark_copies", "_article_facts", "_detach", "_candidates", "_claim",
-                 "_write_events"):
+                 "_write_events", "_converge"):
         inner = getattr(event_store, name)
 
         def timed(*args, _inner=inner, _name=name.strip("_"), **kwargs):

@@ -46,6 +46,9 @@ _DERIVED = ("evidence", "tolls", "members", "incident_ids", "article_ids", "sour
             "reports.evidence")
 COPY_WINDOW_DAYS = 7  # a syndicated copy appears within days of its original
 MAX_WRITE_TRIES = 5
+# another run's event written this long before our start may still have been unsearchable
+CONVERGE_MARGIN = timedelta(seconds=120)
+MAX_IDS_IN_QUERY = 10_000  # past this, the cheap "anything new from others?" check is skipped
 _INCIDENT_FIELDS = ("incident_id", "article_id", "event_type", "sub_event_type", "date",
                     "date_precision", "country_code", "country", "admin1", "location", "geo",
                     "geo_precision", "actors", "fatalities", "injured", "confidence",
@@ -63,6 +66,7 @@ class ReconcileReport:
     events_updated: int = 0
     events_deleted: int = 0
     conflicts: int = 0  # claims or writes another run made first (retried or skipped)
+    events_merged: int = 0  # opened here while another run's event was not yet searchable
     skipped: list[str] = field(default_factory=list)  # incident ids left for the next run
 
     def as_dict(self) -> dict:
@@ -75,11 +79,13 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
     (indexed at or after `since`, when given) into an event. Safe to repeat and to run twice
     at once; returns what it did."""
     report = ReconcileReport()
+    started = datetime.now(UTC)
     try:  # what was just indexed (a pass, a swapped-in version) must be searchable
         client.indices.refresh(index=",".join(settings.index(k) for k in
                                               ("articles", "incidents", "events")))
         mark_copies(client, settings, report, since=since)
-        _assign_all(client, settings, report, since=since, rules=rules, batch=batch)
+        _assign_all(client, settings, report, since=since, rules=rules, batch=batch,
+                    started=started)
         if report.incidents_assigned or report.events_deleted:  # searchable when it returns
             client.indices.refresh(index=",".join(settings.index(k) for k in
                                                   ("incidents", "events")))
@@ -164,11 +170,14 @@ def _original_of(client: Elasticsearch, alias: str, article_id: str, src: Mappin
 
 
 def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
-                since: str | datetime | None, rules: MergeRules, batch: int) -> None:
+                since: str | datetime | None, rules: MergeRules, batch: int,
+                started: datetime) -> None:
     incidents = settings.index("incidents")
     query = {"bool": {"must_not": [{"exists": {"field": "event_id"}}],
                       "filter": _since("indexed", since)}}
     skipped: set[str] = set()
+    seen: set[str] = set()  # stored events that were candidates (judged here)
+    opened: set[str] = set()  # events this run created
     after: list | None = None  # a cursor on the arrival order: no refresh between batches
     while True:
         page = {"search_after": after} if after else {}
@@ -180,13 +189,17 @@ def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileRepo
         if not hits:
             break
         after = hits[-1]["sort"]
-        skipped.update(_assign_batch(client, settings, hits, report, rules))
+        skipped.update(_assign_batch(client, settings, hits, report, rules, seen, opened))
+    _converge(client, settings, opened, seen, report, rules,
+              written_after=(started - CONVERGE_MARGIN).isoformat())
     report.skipped = sorted(skipped)
 
 
 def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
-                  report: ReconcileReport, rules: MergeRules) -> set[str]:
-    """Assign one batch; returns the incident ids to leave for another run."""
+                  report: ReconcileReport, rules: MergeRules, seen: set[str],
+                  opened: set[str]) -> set[str]:
+    """Assign one batch; returns the incident ids to leave for another run. Adds the stored
+    events it judged to `seen` and the events it created to `opened`."""
     articles = _article_facts(client, settings, {h["_source"]["article_id"] for h in hits})
     reports = []
     for hit in hits:
@@ -223,10 +236,79 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
     for _, rep, eid in decided:
         if rep["incident_id"] in claimed:
             by_event.setdefault(eid, []).append(rep)
+    seen.update(stored)
+    opened.update(eid for eid in by_event if eid not in stored)
     whole = _whole(client, settings, [eid for eid in by_event if eid in stored])
     _write_events(client, settings, {eid: (whole.get(eid), reps)
                                      for eid, reps in by_event.items()}, report)
     return {h["_id"] for h, _, _ in decided if h["_id"] not in claimed}
+
+
+def _converge(client: Elasticsearch, settings: Settings, opened: set[str], seen: set[str],
+              report: ReconcileReport, rules: MergeRules, *, written_after: str) -> None:
+    """Two runs at once can each open an event for one real event when neither sees the
+    other's yet. Once everything is written, each event this run opened is matched against
+    stored events it never judged; a match folds the younger event into the older one, so
+    whichever run looks last merges them and both agree on which survives."""
+    if not opened:
+        return
+    alias = settings.index("events")
+    client.indices.refresh(index=alias)
+    # only an event another run wrote about the time we searched can have been missed
+    judged = sorted(opened | seen)
+    if len(judged) <= MAX_IDS_IN_QUERY and not client.count(index=alias, query={"bool": {
+            "filter": [{"range": {"indexed": {"gte": written_after}}}],
+            "must_not": [{"ids": {"values": judged}}]}})["count"]:
+        return
+    mine = _whole(client, settings, sorted(opened))
+    seeds = [(eid, min(ev["reports"], key=report_key)) for eid, ev in mine.items()
+             if ev.get("reports")]
+    found = _candidates(client, settings, [seed for _, seed in seeds], rules)
+    for (eid, seed), candidates in zip(seeds, found, strict=True):
+        others = [e for e in candidates if e["event_id"] not in opened | seen
+                  and str(e.get("indexed") or "") >= written_after]
+        target, _ = best_event(seed, others, rules)
+        if target is None:
+            continue
+        young, old = sorted([mine[eid], target], reverse=True,
+                            key=lambda e: (e.get("first_reported") or "", e["event_id"]))
+        _move(client, settings, young["event_id"], old["event_id"], report)
+
+
+def _move(client: Elasticsearch, settings: Settings, young_id: str, old_id: str,
+          report: ReconcileReport) -> None:
+    """Every report of event `young_id` into event `old_id`; `young_id` is deleted."""
+    alias = settings.index("events")
+    for _ in range(MAX_WRITE_TRIES):
+        young = _whole(client, settings, [young_id]).get(young_id)
+        if young is None:
+            return
+        reports = young.get("reports") or []
+        got = client.options(ignore_status=404).mget(
+            index=settings.index("incidents"), ids=[r["incident_id"] for r in reports],
+            source_includes=["event_id"])
+        operations: list[dict] = []
+        for doc in got.body.get("docs", []):
+            if doc.get("found") and (doc.get("_source") or {}).get("event_id") == young_id:
+                operations.append({"update": {"_index": doc["_index"], "_id": doc["_id"],
+                                              "if_seq_no": doc["_seq_no"],
+                                              "if_primary_term": doc["_primary_term"]}})
+                operations.append({"doc": {"event_id": old_id}})
+        if operations:
+            client.bulk(operations=operations)
+        _write_events(client, settings, {old_id: (
+            _whole(client, settings, [old_id]).get(old_id), reports)}, report)
+        try:
+            client.delete(index=alias, id=young_id, if_seq_no=young["_seq_no"],
+                          if_primary_term=young["_primary_term"])
+        except ConflictError:  # it took another report meanwhile: move that one too
+            report.conflicts += 1
+            continue
+        except NotFoundError:
+            return
+        report.events_deleted += 1
+        report.events_merged += 1
+        return
 
 
 def _whole(client: Elasticsearch, settings: Settings, ids: Sequence[str]) -> dict[str, dict]:

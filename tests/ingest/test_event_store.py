@@ -169,3 +169,29 @@ def test_events_are_searched_with_the_incident_facets_and_source_count(es_client
         h["source_count"] >= 2 for h in several.hits)
     with pytest.raises(SearchError, match="source_count"):
         build_request(target="incidents", facets=["source_count"])
+
+
+@pytest.mark.es
+def test_an_event_opened_while_another_runs_event_was_not_yet_searchable_is_folded_in(
+        es_client, es_settings, monkeypatch):
+    """The race of two runs at once, made deterministic: the second run's candidate search
+    misses the first run's event (not yet searchable), so it opens another for the same
+    real event; once written, it finds the older one and folds its own into it."""
+    _index(es_client, es_settings, ARTICLES[:2])
+    event_store.reconcile(es_client, es_settings)
+    first = _events(es_client, es_settings)
+    _index(es_client, es_settings, [ARTICLES[2]])
+    real = event_store._candidates
+    calls = []
+
+    def stale_first(*args, **kwargs):
+        found = real(*args, **kwargs)
+        calls.append(len(found))
+        return [[] for _ in found] if len(calls) == 1 else found
+
+    monkeypatch.setattr(event_store, "_candidates", stale_first)
+    done = event_store.reconcile(es_client, es_settings)
+    assert len(calls) == 2 and done.events_merged == 1
+    events = _assert_consistent(es_client, es_settings)
+    (eid, ids), = first.items()
+    assert events == {eid: sorted([*ids, "k3-0"])}
