@@ -35,8 +35,10 @@ class Incident:
     lon: float | None
     geo_precision: int | None
     actors: tuple[str, ...] = ()
-    fatalities: int | None = None
-    injured: int | None = None
+    fatalities: int = 0          # ACLED's convention: 0 when no death is reported
+    injured: int = 0
+    fatalities_reported: bool = False   # the text tells a count of the dead (or that none died)
+    injured_reported: bool = False
     weapons: tuple[str, ...] = ()
     evidence: str = ""
     confidence: float = 0.0
@@ -63,7 +65,10 @@ def _actor_country(d: Draft) -> str | None:
     return None
 
 
-_ALSO_KILLED = re.compile(r"\balso\s+(?:\w+\s+){0,2}?(?:killed|died|dead|slain)\b", re.I)
+# "A soldier was also killed", "three more died in hospital", "a third member was found dead":
+# more dead, not a recount ("more than" is a qualifier, not an addition)
+_ALSO_KILLED = re.compile(r"\b(?:also|more(?!\s+than)|another|further|additional|third|fourth)\s+"
+                          r"(?:\w+\s+){0,3}?(?:killed|died|dead|slain|succumbed)\b", re.I)
 
 
 _OTHER_ESTIMATE = re.compile(r"\b(?:put|puts|putting|gave|gives|estimated?|estimates)\s+"
@@ -114,12 +119,6 @@ def _casualties(d: Draft) -> tuple[int | None, int | None]:
         if c.injured is not None:
             injured = c.injured if injured is None else max(injured, c.injured)
     return killed, injured
-
-
-_NON_LETHAL = {events.PROTESTS, events.RIOTS, events.SD}
-# (a town taken with no toll told: ACLED codes 0, as for any event without reported deaths)
-_NON_LETHAL_SUBS = {"Abduction/forced disappearance", "Sexual violence",
-                    "Non-state actor overtakes territory", "Government regains territory"}
 
 
 _HEDGED = re.compile(r"\b(?:reportedly|allegedly|claimed|claims|unconfirmed|rumou?rs?|"
@@ -193,10 +192,10 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
             where = replace(where, country_code=cc, country=places.country_name(cc))
     folded = d.folded
     who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded)
-    if killed is None and (injured is not None or event_type in _NON_LETHAL
-                           or sub in _NON_LETHAL_SUBS
-                           or casualties.outcome_without_deaths(_told_with(d, sents))):
-        killed = 0          # casualties accounted for, or an event that kills nobody by kind
+    # a toll told is "reported"; otherwise 0 all the same (ACLED's convention), so that sums
+    # and filters need no null case, while the flag keeps "unknown toll" apart
+    killed_told = killed is not None or casualties.outcome_without_deaths(_told_with(d, sents))
+    injured_told = injured is not None
     weapons: list[str] = []
     for h in vocab.get().weapons.find(d.text, folded):
         if events.NEGATED.search(d.text[max(0, h.start - 100):h.start]):
@@ -217,7 +216,8 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         location=wh.plain(where.location) if where else (places.country_name(cc) if cc else None),
         lat=where.lat if where else None, lon=where.lon if where else None,
         geo_precision=where.geo_precision if where else (3 if cc else None),
-        actors=tuple(who), fatalities=killed, injured=injured, weapons=tuple(weapons),
+        actors=tuple(who), fatalities=killed or 0, injured=injured or 0,
+        fatalities_reported=killed_told, injured_reported=injured_told, weapons=tuple(weapons),
         evidence=evidence, confidence=_confidence(d, where, who),
     )
 

@@ -14,7 +14,8 @@ SEED_PAGE = REPO / "seeds" / "demo" / "articles" / "seed-article.html"
 
 SCHEMA_KEYS = {"event_type", "sub_event_type", "date", "date_precision", "country_code",
                "country", "admin1", "location", "lat", "lon", "geo_precision", "actors",
-               "fatalities", "injured", "weapons", "evidence", "confidence"}
+               "fatalities", "injured", "fatalities_reported", "injured_reported", "weapons",
+               "evidence", "confidence"}
 
 
 def check_seed_incidents(found: list[Incident]) -> None:
@@ -70,6 +71,7 @@ def test_mentions_of_one_incident_are_merged():
     found = extract_incidents(text, published="2024-04-22")
     assert len(found) == 1
     assert found[0].fatalities == 0 and found[0].injured == 0
+    assert found[0].fatalities_reported and found[0].injured_reported   # "caused no injuries"
     assert "no injuries" in found[0].evidence
 
 
@@ -104,10 +106,22 @@ def test_reader_comments_are_ignored():
     assert len(found) == 1 and found[0].event_type == "Protests"
 
 
-def test_silence_leaves_fatalities_unknown():
+def test_silence_counts_zero_but_not_reported():
+    """ACLED's convention: 0 when no death is told; the flags keep "unknown toll" apart."""
     found = extract_incidents("Militants attacked an army base in Kirkuk, Iraq, on Sunday.",
                               published="2024-04-22")
-    assert found[0].fatalities is None and found[0].injured is None
+    assert (found[0].fatalities, found[0].injured) == (0, 0)
+    assert not found[0].fatalities_reported and not found[0].injured_reported
+
+
+def test_deaths_told_in_later_sentences_are_added_not_recounted():
+    text = ("On Monday, gunmen attacked a police post in Kaduna, Nigeria. Two officers were killed. "
+            "Three more died in hospital on Tuesday, a police spokesman said.")
+    inc = extract_incidents(text, published="2024-04-23")[0]
+    assert inc.fatalities == 5 and inc.fatalities_reported
+    recount = ("On Monday, gunmen attacked a police post in Kaduna, Nigeria, killing two officers. "
+               "The two officers were killed at the gate, a police spokesman said.")
+    assert extract_incidents(recount, published="2024-04-23")[0].fatalities == 2
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "a" * 10000, "On 99/99/9999 ...",
