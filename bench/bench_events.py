@@ -73,9 +73,9 @@ def _time_phases() -> dict[str, float]:
     spent: dict[str, float] = {}
     for name in ("mark_copies", "_article_facts", "_detach", "_candidates", "_claim",
                  "_write_events", "_converge"):
-        inner = getattr(event_store, name)
+        inner, label = getattr(event_store, name), name.strip("_")
 
-        def timed(*args, _inner=inner, _name=name.strip("_"), **kwargs):
+        def timed(*args, _inner=inner, _name=label, **kwargs):
             start = time.perf_counter()
             try:
                 return _inner(*args, **kwargs)

@@ -145,12 +145,13 @@ def summarise(reports: Sequence[Mapping[str, Any]], *,
     """The event told by these reports (one document of the events index)."""
     ordered = sorted(reports, key=report_key)
     seed = ordered[0]
-    votes: Counter[str] = Counter()
-    subs: Counter[str] = Counter()
+    votes: dict[Any, float] = {}
+    subs: dict[tuple[Any, Any], float] = {}
     for r in ordered:
-        votes[r.get("event_type")] += 1.0 + float(r.get("confidence") or 0)
-        subs[(r.get("event_type"), r.get("sub_event_type"))] += 1.0 + float(
-            r.get("confidence") or 0)
+        weight = 1.0 + float(r.get("confidence") or 0)
+        votes[r.get("event_type")] = votes.get(r.get("event_type"), 0.0) + weight
+        key = (r.get("event_type"), r.get("sub_event_type"))
+        subs[key] = subs.get(key, 0.0) + weight
     event_type = max(votes, key=lambda t: (votes[t], -_first_index(ordered, "event_type", t)))
     sub_type = max((s for s in subs if s[0] == event_type), key=lambda s: subs[s])[1]
     dates = [r["date"] for r in ordered if r.get("date")]
@@ -290,7 +291,7 @@ def _type_fit(report: Mapping[str, Any], event: Mapping[str, Any]) -> float:
     if a == b:
         same_sub = report.get("sub_event_type") == event.get("sub_event_type")
         return 1.0 if same_sub else 0.7
-    fa, fb = FAMILIES.get(a), FAMILIES.get(b)
+    fa, fb = FAMILIES.get(str(a)), FAMILIES.get(str(b))
     if "strategic_developments" in (fa, fb):
         return 0.0
     if fa != fb:
@@ -354,9 +355,10 @@ def _km(report: Mapping[str, Any], event: Mapping[str, Any]) -> float | None:
     lat1, lon1 = report.get("lat"), report.get("lon")
     geo = event.get("geo") or {}
     lat2, lon2 = geo.get("lat", event.get("lat")), geo.get("lon", event.get("lon"))
-    if not all(isinstance(v, int | float) for v in (lat1, lon1, lat2, lon2)):
+    points = (lat1, lon1, lat2, lon2)
+    if not all(isinstance(v, int | float) for v in points):
         return None
-    return haversine_km(lat1, lon1, lat2, lon2)
+    return haversine_km(*(float(v) for v in points))  # type: ignore[arg-type]
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

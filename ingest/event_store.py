@@ -29,7 +29,13 @@ from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError,
 
 from extract.fingerprint import BANDS, Fingerprint, fingerprint, is_copy
 from extract.merge import (
-    DEFAULT_RULES, FAMILIES, MergeRules, best_event, event_id_for, fold, report_key, report_of,
+    DEFAULT_RULES,
+    FAMILIES,
+    MergeRules,
+    best_event,
+    fold,
+    report_key,
+    report_of,
     without,
 )
 from ingest.config import Settings
@@ -180,12 +186,11 @@ def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileRepo
     opened: set[str] = set()  # events this run created
     after: list | None = None  # a cursor on the arrival order: no refresh between batches
     while True:
-        page = {"search_after": after} if after else {}
         hits = client.search(index=incidents, query=query, size=batch,
-                             seq_no_primary_term=True,
+                             seq_no_primary_term=True, search_after=after,
                              sort=[{"published": {"order": "asc", "missing": "_last"}},
                                    {"incident_id": "asc"}],
-                             source_includes=list(_INCIDENT_FIELDS), **page)["hits"]["hits"]
+                             source_includes=list(_INCIDENT_FIELDS))["hits"]["hits"]
         if not hits:
             break
         after = hits[-1]["sort"]
@@ -424,7 +429,7 @@ def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -
     filters: list[dict] = []
     if rep.get("country_code"):
         filters.append({"term": {"country_code": rep["country_code"]}})
-    family = FAMILIES.get(rep.get("event_type"))
+    family = FAMILIES.get(str(rep.get("event_type")))
     if family:
         filters.append({"terms": {"event_type": sorted(
             t for t, f in FAMILIES.items() if f == family)}})

@@ -6,7 +6,12 @@ from __future__ import annotations
 import random
 
 from extract.fingerprint import (
-    MAX_DISTANCE, CopyFinder, bands_of, distance, fingerprint, is_copy,
+    MAX_DISTANCE,
+    CopyFinder,
+    bands_of,
+    distance,
+    fingerprint,
+    is_copy,
 )
 
 WIRE = (

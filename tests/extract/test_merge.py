@@ -6,7 +6,14 @@ from __future__ import annotations
 import random
 
 from extract.merge import (
-    DEFAULT_RULES, MergeRules, best_event, fold, merge_batch, report_of, score, summarise,
+    DEFAULT_RULES,
+    MergeRules,
+    best_event,
+    fold,
+    merge_batch,
+    report_of,
+    score,
+    summarise,
 )
 
 KHARKIV = (49.9935, 36.2304)
