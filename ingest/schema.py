@@ -37,6 +37,7 @@ _DATE = {"type": "date"}
 _INT = {"type": "integer"}
 _FLOAT = {"type": "float"}
 _GEO = {"type": "geo_point"}
+_BOOL = {"type": "boolean"}
 _TEXT = {"type": "text"}
 
 
@@ -107,8 +108,10 @@ INCIDENT_FIELDS: dict[str, dict] = {
     "geo": _GEO,
     "geo_precision": _INT,
     "actors": _KEYWORD,
-    "fatalities": _INT,
+    "fatalities": _INT,                # 0 when none is told (ACLED's convention)
     "injured": _INT,
+    "fatalities_reported": _BOOL,      # whether the text told a toll: tells 0 from unknown
+    "injured_reported": _BOOL,
     "weapons": _KEYWORD,
     "evidence": _TEXT,
     "confidence": _FLOAT,

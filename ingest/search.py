@@ -61,6 +61,8 @@ FIELDS: dict[str, Field] = {
     "weapon": Field(None, "weapons"),
     "date_precision": Field(None, "date_precision"),
     "geo_precision": Field(None, "geo_precision"),
+    "fatalities_reported": Field(None, "fatalities_reported"),
+    "injured_reported": Field(None, "injured_reported"),
 }
 
 # Events (newswatch-events) have the incidents' names, over their own fields, plus source_count.

@@ -22,7 +22,8 @@ def _inc(event_type, sub, country, code, admin1, location, lat, lon, actors, fat
             "country_code": code, "admin1": admin1, "location": location, "lat": lat, "lon": lon,
             "actors": list(actors), "fatalities": fatalities, "date": date,
             "weapons": list(weapons), "geo_precision": precision,
-            "date_precision": date_precision,
+            "date_precision": date_precision, "fatalities_reported": fatalities is not None,
+            "injured_reported": False,
             "evidence": f"{event_type} reported in {location}.", "confidence": 0.7}
 
 
@@ -109,6 +110,8 @@ FILTER_CASES = [
     ("incidents", "weapon", "rifles", {"a3-0"}),
     ("incidents", "date_precision", "week", {"a3-0"}),
     ("incidents", "geo_precision", "2", {"a3-0"}),
+    ("incidents", "fatalities_reported", "false", {"a2-0"}),
+    ("incidents", "injured_reported", "false", {"a1-0", "a1-1", "a2-0", "a3-0"}),
 ]
 
 
@@ -264,7 +267,7 @@ def test_bad_requests_list_the_valid_choices(kwargs, message):
         build_request("x", **kwargs)
 
 
-def test_all_filter_fields_exist_in_the_mapping_as_keywords_or_numbers():
+def test_all_filter_fields_exist_in_the_mapping_as_keywords_numbers_or_booleans():
     settings = Settings(index_prefix="nw")
     for target in ("articles", "incidents"):
         built = schema.build_templates(target, settings, english=False)
@@ -273,4 +276,4 @@ def test_all_filter_fields_exist_in_the_mapping_as_keywords_or_numbers():
         for name, spec in FIELDS.items():
             es_field = getattr(spec, target)
             if es_field:
-                assert props[es_field]["type"] in {"keyword", "integer"}, (target, name)
+                assert props[es_field]["type"] in {"keyword", "integer", "boolean"}, (target, name)
