@@ -119,7 +119,7 @@ def report_of(incident: Mapping[str, Any], *, incident_id: str, article_id: str,
         **{key: incident.get(key) for key in (
             "event_type", "sub_event_type", "date", "date_precision", "country_code",
             "country", "admin1", "location", "lat", "lon", "geo_precision", "fatalities",
-            "injured", "confidence")},
+            "fatalities_reported", "injured", "confidence")},
         "actors": list(incident.get("actors") or []),
         "evidence": str(incident.get("evidence") or "")[:EVIDENCE_CHARS] or None,
         "words": sorted(words, key=lambda w: (-words[w], w))[:60],
@@ -159,9 +159,11 @@ def summarise(reports: Sequence[Mapping[str, Any]], *,
                  r.get("date_precision") in (None, "day")] or dates
     place = min(ordered, key=lambda r: (_precision(r), -_place_votes(ordered, r),
                                         report_key(r)))
+    # a report that told no toll (fatalities 0 by ACLED's convention) gives no toll
     tolls = [{"fatalities": r["fatalities"], "article_id": r["article_id"],
               "incident_id": r["incident_id"], "published": r.get("published")}
-             for r in ordered if isinstance(r.get("fatalities"), int)]
+             for r in ordered if isinstance(r.get("fatalities"), int)
+             and r.get("fatalities_reported") is not False]
     originals = [r for r in ordered if not r.get("duplicate_of")]
     # a copy's outlet counts only when the event has no report of the original
     sources = sorted({_source(r) for r in originals or ordered})

@@ -57,8 +57,8 @@ CONVERGE_MARGIN = timedelta(seconds=120)
 MAX_IDS_IN_QUERY = 10_000  # past this, the cheap "anything new from others?" check is skipped
 _INCIDENT_FIELDS = ("incident_id", "article_id", "event_type", "sub_event_type", "date",
                     "date_precision", "country_code", "country", "admin1", "location", "geo",
-                    "geo_precision", "actors", "fatalities", "injured", "confidence",
-                    "evidence", "source", "published")
+                    "geo_precision", "actors", "fatalities", "fatalities_reported", "injured",
+                    "confidence", "evidence", "source", "published")
 
 
 @dataclass

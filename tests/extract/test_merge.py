@@ -155,6 +155,13 @@ def test_follow_ups_spelling_variants_and_copies_join_one_event_with_independent
     assert event["first_reported"] == "2025-02-11T21:40Z"
 
 
+def test_a_report_that_told_no_toll_adds_none():
+    told = missile("t1", "2025-03-10T15:00Z", 3, fatalities_reported=True)
+    untold = missile("t2", "2025-03-10T16:00Z", 0, fatalities_reported=False)
+    (event,) = merge_batch([told, untold])
+    assert [t["fatalities"] for t in event["tolls"]] == [3] and event["report_count"] == 2
+
+
 def test_an_article_never_tells_one_event_twice():
     first = missile("f1", "2025-03-10T15:00Z", 3)
     second = missile("f1", "2025-03-10T15:00Z", 3)
