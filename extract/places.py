@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from extract import gazetteer
+from extract import gazetteer, vocab
 from extract.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Entry, fold_key, fold_text
 
 
@@ -356,9 +356,13 @@ def _mark_parens(text: str, spans: list[_Span]) -> None:
 _FROM_BEFORE = _Ending(r"(?:\s+eht)?\s+morf(?!\w)")   # from \s+ (the \s+)? <end>
 
 
-def _context(text: str, spans: list[_Span],
+ACTOR_VOTE = 1.0
+
+
+def _context(text: str, folded: str, spans: list[_Span],
              ) -> tuple[dict[str, float], set[tuple[str, str]], dict[str, float]]:
-    """Country votes (named countries, demonyms) and admin1 regions named in the text."""
+    """Country votes (named countries, demonyms, armed groups' home countries) and admin1
+    regions named in the text."""
     gz = gazetteer.get()
     votes: dict[str, float] = defaultdict(float)
     for word in _CAP_WORD.findall(text):
@@ -384,6 +388,11 @@ def _context(text: str, spans: list[_Span],
         for e in gz.abbreviated_admin1(m.group(1)):
             rvotes[e.country_code] += 1.5
             regions.add((e.country_code, e.name))
+    # the home country of each named armed group ("Houthi", "al-Shabaab"): where the text is
+    v = vocab.get()
+    for cc in {v.actor_country[h.label] for h in v.actors.find(text, folded)
+               if h.label in v.actor_country}:
+        votes[cc] += ACTOR_VOTE
     return votes, regions, rvotes
 
 
@@ -427,10 +436,10 @@ def _kind_fit(gword: str, e: Entry) -> float:
     return 0.0
 
 
-def _resolve(text: str, spans: list[_Span],
+def _resolve(text: str, folded: str, spans: list[_Span],
              ) -> tuple[list[tuple[Entry, bool] | None], str | None]:
     gz = gazetteer.get()
-    votes, regions, rvotes = _context(text, spans)
+    votes, regions, rvotes = _context(text, folded, spans)
     # the country that explains the most mentions
     cvote: dict[str, float] = defaultdict(float, {cc: 2 * v for cc, v in votes.items()})
     for cc, v in rvotes.items():
@@ -919,7 +928,7 @@ def find_places(text: str) -> list[PlaceMention]:
         held = _inside_longer(intro)
         spans = [sp for sp in spans if not held(sp.start, sp.end)]
     _mark_parens(text, spans)
-    chosen, doc_cc = _resolve(text, spans)
+    chosen, doc_cc = _resolve(text, folded, spans)
     mentions = [_mention(text, sp, c[0], c[1]) for sp, c in zip(spans, chosen, strict=True)
                 if c is not None]
     ccs: dict[str, int] = defaultdict(int)
