@@ -14,7 +14,7 @@ from extract import where as wh
 from extract.mentions import Draft, Mention
 from extract.places import PlaceMention
 
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 MAX_EVIDENCE_CHARS = 700
 
@@ -241,15 +241,67 @@ def _undated(pub: date | None) -> dates.DateMention | None:
 
 
 def _merge_same(incidents: list[Incident]) -> list[Incident]:
-    """The first of the incidents of one kind, day and place; the later ones are retellings."""
+    """The first of the incidents of one kind, day and place; the later ones are retellings.
+    An incident placed only in a region or country and one of the same type in a town of it,
+    a day or two apart with counts that agree, are one event told at two scales (_one_event)."""
     out: list[Incident] = []
     seen: set[tuple[str, str | None, str | None]] = set()
     for inc in incidents:
         key = (inc.sub_event_type, inc.date, inc.location)
-        if key not in seen:
-            seen.add(key)
+        if key in seen:
+            continue
+        seen.add(key)
+        k = next((k for k, o in enumerate(out) if _one_event(o, inc)), None)
+        if k is None:
             out.append(inc)
+        else:
+            out[k] = _at_finer_scale(out[k], inc)
     return out
+
+
+# an event told first in a region and again in one of its towns is dated by report or by its
+# aftermath ("buried on Monday", "had taken the town by Wednesday") up to this many days later
+SCALE_DAYS = 2
+
+
+def _coarse(inc: Incident) -> bool:
+    return inc.geo_precision in (None, 3)
+
+
+def _one_event(a: Incident, b: Incident) -> bool:
+    """The same event told at two scales: one placed in a region or country only, the other
+    in a town of that region (or country), the same event type, dates at most SCALE_DAYS
+    apart, and no two different death tolls ("gunmen killed 21 in Zamfara State on Saturday"
+    ... "on Monday, residents of Kaura Namoda buried 21 people killed when gunmen ...")."""
+    if a.event_type != b.event_type or a.country_code is None or \
+            a.country_code != b.country_code or _coarse(a) == _coarse(b):
+        return False
+    if a.sub_event_type != b.sub_event_type and a.event_type != events.BATTLES:
+        return False     # (a clash and the town it won are one battle; a looting and a
+        #                   change of command are two strategic developments)
+    region, town = (a, b) if _coarse(a) else (b, a)
+    if region.admin1 is not None and region.admin1 != town.admin1:
+        return False
+    if a.date is None or b.date is None or \
+            abs((date.fromisoformat(a.date) - date.fromisoformat(b.date)).days) > SCALE_DAYS:
+        return False
+    return not (a.fatalities and b.fatalities and a.fatalities != b.fatalities)
+
+
+def _at_finer_scale(a: Incident, b: Incident) -> Incident:
+    """One event from its two tellings: the town's place and kind, the earlier day (a later
+    one is the day it was reported or its aftermath), the larger counts, both sides' actors
+    and weapons, the first telling's evidence."""
+    town = b if _coarse(a) else a
+    first = min(a, b, key=lambda i: i.date or "")
+    return replace(town, date=first.date, date_precision=first.date_precision,
+                   fatalities=max(a.fatalities, b.fatalities),
+                   injured=max(a.injured, b.injured),
+                   fatalities_reported=a.fatalities_reported or b.fatalities_reported,
+                   injured_reported=a.injured_reported or b.injured_reported,
+                   actors=tuple(dict.fromkeys(a.actors + b.actors)),
+                   weapons=tuple(dict.fromkeys(a.weapons + b.weapons)),
+                   evidence=a.evidence, confidence=max(a.confidence, b.confidence))
 
 
 def extract_incidents(text: str, *, title: str | None = None,

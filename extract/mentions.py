@@ -111,8 +111,10 @@ _BOILERPLATE = re.compile(r"^(?:photo|file photo|image|video|read more|related|a
 _SEPARATE = re.compile(r"\b(?:retaliat\w*|in response|in a separate|separately|another "
                        r"(?:attack|incident|strike|clash)|meanwhile|elsewhere|in retaliation|"
                        r"follows? (?:a|an)\b|following (?:a|an)\b|earlier,|later,)", re.I)
+# ("the latest in a wave of attacks" puts one event in its background: not a round-up)
 _ROUNDUP = re.compile(r"\b(?:across|throughout|nationwide|separate (?:attacks|incidents)|"
-                      r"a series of|a wave of|several (?:attacks|incidents))\b", re.I)
+                      r"(?<!latest in )(?<!latest of )(?:a series of|a wave of)|"
+                      r"several (?:attacks|incidents))\b", re.I)
 # where the wounded were taken, not where it happened: "taken to hospitals in Makurdi"
 CARE_PLACE = re.compile(r"\b(?:taken|rushed|evacuated|airlifted|transferred|admitted|brought)\s+"
                         r"(?:\w+\s+)?to\b[^.;]{0,50}$|\btreated (?:at|in)\b[^.;]{0,40}$", re.I)

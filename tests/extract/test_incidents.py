@@ -115,8 +115,9 @@ def test_silence_counts_zero_but_not_reported():
 
 
 def test_deaths_told_in_later_sentences_are_added_not_recounted():
-    text = ("On Monday, gunmen attacked a police post in Kaduna, Nigeria. Two officers were killed. "
-            "Three more died in hospital on Tuesday, a police spokesman said.")
+    text = ("On Monday, gunmen attacked a police post in Kaduna, Nigeria. "
+            "Two officers were killed. Three more died in hospital on Tuesday, a police "
+            "spokesman said.")
     inc = extract_incidents(text, published="2024-04-23")[0]
     assert inc.fatalities == 5 and inc.fatalities_reported
     recount = ("On Monday, gunmen attacked a police post in Kaduna, Nigeria, killing two officers. "
@@ -250,3 +251,26 @@ def test_violence_in_a_disaster_area_is_still_an_incident():
     (riot,) = extract_incidents("Fans clashed with police after the match in Cairo on Sunday.",
                                 published="2024-04-22")
     assert riot.event_type == "Riots"
+
+
+TWO_SCALES = ("Armed bandits killed at least 21 people in Nigeria's northwestern Zamfara State on "
+              "Saturday, police said, the latest in a wave of attacks on rural communities.\n\n"
+              "On Monday, residents of Kaura Namoda buried {n} people killed when gunmen on "
+              "motorcycles opened fire on traders in the town's market.")
+
+
+def test_one_event_told_in_its_region_then_its_town_is_one_incident():
+    (inc,) = extract_incidents(TWO_SCALES.format(n=21), published="2025-06-17")
+    assert (inc.date, inc.location, inc.fatalities) == ("2025-06-14", "Kaura Namoda", 21)
+
+
+def test_another_toll_in_the_town_is_another_incident():
+    found = extract_incidents(TWO_SCALES.format(n=9), published="2025-06-17")
+    assert [(i.date, i.fatalities) for i in found] == [("2025-06-14", 21), ("2025-06-16", 9)]
+
+
+def test_a_place_plagued_for_years_is_no_event():
+    text = ("Gunmen killed five farmers in Faskari, Katsina State, on Sunday, police said.\n\n"
+            "Zamfara and Katsina have been plagued by kidnapping gangs for years.")
+    (inc,) = extract_incidents(text, published="2025-06-17")
+    assert inc.location == "Faskari"
