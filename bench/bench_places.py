@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(a.scorer.parent))
     from score_incidents import dist_km, place_match  # type: ignore[import-not-found]
 
-    from extract import places
+    from extract import places, where
 
     t0 = time.perf_counter()
     places.load()
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         g = r["gold"]
         ms = places.find_places(r["text"])
-        p = places.primary_place(ms, r["text"])
+        p = where.primary_place(ms, r["text"])
         pred = {} if p is None else {"country_code": p.country_code, "location": p.location,
                                      "admin1": p.admin1, "lat": p.lat, "lon": p.lon}
         c = str(pred.get("country_code") or "").upper() == g["country_code"].upper()

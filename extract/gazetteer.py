@@ -22,7 +22,7 @@ from typing import NamedTuple
 import ahocorasick
 import yaml
 
-from extract import paths
+from extract import admin_units, paths
 
 CACHE_VERSION = "9"
 
@@ -35,10 +35,7 @@ ARABIC_CC = frozenset(
 )
 ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "an ", "at ", "az ", "ash ", "ad ")
 # Generic words after a region's proper name: "Wajir County", "Lara state".
-REGION_SUFFIXES = (
-    " county", " governorate", " province", " region", " state", " department", " district",
-    " oblast", " prefecture", " division", " municipality", " territory", " muhafazah",
-)
+REGION_SUFFIXES = admin_units.REGION_NAME_SUFFIXES
 MIN_CITY_POP_FOR_ALTS = 1000   # smaller places keep only their main name's spellings
 MAX_ALTS_SMALL = 2
 
@@ -185,7 +182,23 @@ class Entry(NamedTuple):
         return KIND_NAMES[self.kind]
 
 
-_new_tuple = tuple.__new__
+
+
+FUZZY_ADMIN1_MIN = 0.82
+
+
+class _Admin1Keys:
+    """Every admin1 spelling as a key without spaces: all of them, by country, by skeleton."""
+
+    def __init__(self, admin1_entry: dict[tuple[str, str], int]) -> None:
+        self.all: list[tuple[str, int]] = []
+        self.by_cc: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.by_skeleton: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for (cc, k), i in admin1_entry.items():
+            key = k.replace(" ", "")
+            self.all.append((key, i))
+            self.by_cc[cc].append((key, i))
+            self.by_skeleton[skeleton(key)].append((cc, i))
 
 
 class Gazetteer:
@@ -208,13 +221,15 @@ class Gazetteer:
         self.admin1_abbrev: dict[str, list[int]] = data["admin1_abbrev"]
         self.common: frozenset[str] = data["common"]
         self.automaton = automaton
+        # lookup tables built on first use (run_once extracts in threads: built under a lock)
+        self._lazy_lock = threading.Lock()
         self._region_index: dict[tuple[str, str | None], array] | None = None
         self._skeletons: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
+        self._admin1_keys: _Admin1Keys | None = None
 
     def entry(self, i: int) -> Entry:
-        # tuple.__new__ straight away: the named tuple's own __new__ costs a call more
-        return _new_tuple(Entry, (i, self.names[i], self.cc[i], self.admin1[i], self.lat[i],
-                                  self.lon[i], self.pop[i], self.kind[i]))
+        return Entry(i, self.names[i], self.cc[i], self.admin1[i], self.lat[i], self.lon[i],
+                     self.pop[i], self.kind[i])
 
     def lookup(self, name: str) -> list[tuple[Entry, bool]]:
         """Candidates for an exact name (folded), each with whether it matched an alternate name."""
@@ -235,14 +250,45 @@ class Gazetteer:
     def cities_in(self, cc: str, admin1: str | None) -> array:
         """Ids of the cities and villages of a region (of the country when admin1 is None)."""
         if self._region_index is None:
-            idx: dict[tuple[str, str | None], list[int]] = defaultdict(list)
-            kinds = self.kind
-            for i, (c, a) in enumerate(zip(self.cc, self.admin1, strict=True)):
-                if kinds[i] == KIND_CITY:
-                    idx[(c, a)].append(i)
-                    idx[(c, None)].append(i)
-            self._region_index = {k: array("i", v) for k, v in idx.items()}
+            with self._lazy_lock:
+                if self._region_index is None:
+                    idx: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+                    kinds = self.kind
+                    for i, (c, a) in enumerate(zip(self.cc, self.admin1, strict=True)):
+                        if kinds[i] == KIND_CITY:
+                            idx[(c, a)].append(i)
+                            idx[(c, None)].append(i)
+                    self._region_index = {k: array("i", v) for k, v in idx.items()}
         return self._region_index.get((cc, admin1), array("i"))
+
+    def fuzzy_admin1(self, name: str, hint_cc: str | None) -> Entry | None:
+        """An admin1 region whose name is spelt a little differently ("Hiraan" ~ "Hiiraan",
+        "Idleb" ~ Idlib), in hint_cc first, then anywhere."""
+        if self._admin1_keys is None:
+            with self._lazy_lock:
+                if self._admin1_keys is None:
+                    self._admin1_keys = _Admin1Keys(self.admin1_entry)
+        keys = self._admin1_keys
+        target = fold_key(name).replace("'", "").replace(" ", "")
+        if len(target) < 4:
+            return None
+        same = {i for cc, i in keys.by_skeleton.get(skeleton(name), ())
+                if hint_cc is None or cc == hint_cc}
+        if len(same) == 1:
+            return self.entry(same.pop())
+        best, best_r = None, 0.0
+        for k, i in (keys.all if not hint_cc else keys.by_cc.get(hint_cc, [])):
+            if abs(len(k) - len(target)) > 3 or k[:1] != target[:1]:
+                continue
+            sm = difflib.SequenceMatcher(None, target, k)
+            if sm.real_quick_ratio() <= best_r or sm.quick_ratio() <= best_r:
+                continue   # bounds of the ratio: it cannot beat the best one
+            r = sm.ratio()
+            if r > best_r:
+                best, best_r = i, r
+        if best is None or best_r < FUZZY_ADMIN1_MIN:
+            return None if hint_cc is None else self.fuzzy_admin1(name, None)
+        return self.entry(best)
 
     def near_spelling(self, name: str, cc: str, admin1: str | None = None) -> Entry | None:
         """The city of a region (or country) whose name is `name` transliterated another way

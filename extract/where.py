@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
-from extract import gazetteer, places, vocab
+from extract import admin_units, gazetteer, places, vocab
 from extract.mentions import CARE_PLACE, FROM_PLACE, Draft
+from extract.place_candidates import AFTER
 from extract.places import PlaceMention
 
 
@@ -36,7 +38,7 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     if precise and not_origin and len(not_origin) < len(precise):
         origin_ids = {id(m) for m in precise if m not in not_origin}
         pool = [m for m in ms if id(m) not in origin_ids]
-    return _in_named_country(places.primary_place(pool, text), d)
+    return _in_named_country(primary_place(pool, text), d)
 
 
 _PRECISE = ("city", "unknown", "admin2")
@@ -58,8 +60,8 @@ _NATIONAL_TOWN = re.compile(r"\b([A-Z][a-z]+)\s+(?:border\s+)?(?:town|village|ci
                             r"region|province|camp|port)\s+of\s+$")
 
 
-_REGION_OF = re.compile(r"^\s+(?:region|province|state|governorate|district|area)\s+of\s+"
-                        r"(?:the\s+)?$", re.I)
+_REGION_OF = re.compile(r"^\s+" + admin_units.alternation(admin_units.REGIONS + ("area",))
+                        + r"\s+of\s+(?:the\s+)?$", re.I)
 _POSSESSIVE = re.compile(r"^['\u2019]s\s+(?:(?:north|south|east|west|central)[a-z]*\s+)?$", re.I)
 
 
@@ -208,7 +210,72 @@ def title_place(title: str | None) -> PlaceMention | None:
     if not title or not title.strip():
         return None
     ms = places.find_places(title)
-    p = places.primary_place(ms, title) if ms else None
+    p = primary_place(ms, title) if ms else None
     return p if p is not None and p.kind != "country" else None
 
 
+# ----------------------------------------------------------------------------- primary place
+
+_SENT_END = re.compile(r"(?<=[a-z0-9)\]\"'][.!?])\s+(?=[A-Z\"'])")
+_CITY_OF = r"(?:the\s+)?(?:city\s+of\s+)?$"
+_PART_OF = re.compile(r"^\s+" + admin_units.alternation(admin_units.CITY_PARTS)
+                      + r"\s+of\s+" + _CITY_OF, re.I)
+_UNKNOWN_PART_OF = re.compile(
+    r"^\s+" + admin_units.alternation(admin_units.NEIGHBOURHOODS) + r"\s+(?:of|in)\s+"
+    r"(?:the\s+)?(?:(?:north|south|east|west|centre|center)\w*\s+of\s+)?" + _CITY_OF, re.I)
+# "the Kharkiv region village of Kupiansk": the first names the region the second lies in
+_REGION_VILLAGE_OF = re.compile(
+    r"^(?:'s)?\s+" + admin_units.alternation(admin_units.REGIONS)
+    + r"(?:'s)?\s+(?:border\s+|frontline\s+|front-line\s+)?"
+    + admin_units.alternation(admin_units.TOWNS + ("settlement", "hamlet")) + r"\s+of\s+$", re.I)
+
+
+@functools.lru_cache(maxsize=8)   # primary_place asks again for each incident of one text
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    out, last = [], 0
+    for m in _SENT_END.finditer(text):
+        out.append((last, m.start()))
+        last = m.end()
+    out.append((last, len(text)))
+    return tuple(out)
+
+
+def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | None:
+    """The most likely location of a single-incident text: the first precise place it leads with."""
+    if not mentions:
+        return None
+    own = [m for m in mentions if not m.in_parens]
+    # "Din Daeng district of Bangkok": the container names where the known part lies
+    inner = [(a, b) for a, b in zip(own, own[1:], strict=False)
+             if a.kind in ("city", "admin2") and _PART_OF.match(text[a.end:b.start])]
+    inner += [(b, a) for a, b in zip(own, own[1:], strict=False)
+              if a.kind in ("admin1", "admin2", "city")
+              and _REGION_VILLAGE_OF.match(text[a.end:b.start])]
+    if inner:
+        containers = {id(b) for _, b in inner}
+        own = [m for m in own if id(m) not in containers]
+    # "the Socio Vivienda neighbourhood in the north of Guayaquil": a part the gazetteer lacks
+    # is coded as the town it lies in
+    parts = {id(a) for a, b in zip(own, own[1:], strict=False)
+             if a.kind == "unknown" and b.kind == "city"
+             and _UNKNOWN_PART_OF.match(text[a.end:b.start])}
+    own = [m for m in own if id(m) not in parts] or own
+    sents = _sentences(text)
+    first_end = sents[0][1] if sents else len(text)
+    for pool in ([m for m in own if m.start < first_end], own):
+        precise = [m for m in pool if m.kind in ("city", "unknown", "admin2")]
+        for m in precise:   # ACLED's "X (district, region)"
+            if re.match(r"^(?:\s+(?:village|town|city|area|district))?\s*[(\[]",
+                        text[m.end:m.end + AFTER]):
+                return m
+        for m in precise:   # a place after "in/at/near" beats one after "from"
+            if re.search(r"\b(?:in|at|near|outside|of)\s+(?:the\s+)?(?:village\s+|town\s+)?$",
+                         text[max(0, m.start - 40):m.start]):
+                return m
+        if precise:
+            return precise[0]
+        regions = [m for m in pool if m.kind == "admin1"]
+        if regions:
+            return regions[0]
+    countries = [m for m in mentions if m.kind == "country"]
+    return countries[0] if countries else mentions[0]

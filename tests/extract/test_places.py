@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.places import PlaceMention, find_places, primary_place
+from extract.places import PlaceMention, find_places
+from extract.where import primary_place
 
 _SEED_NAME = "seeds/000_9efb2086bf8b23b0.txt"
 _SHARED = [Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")]
@@ -182,9 +183,9 @@ def test_countries_people_come_from_do_not_move_the_camp():
 
 
 def test_region_holding_the_named_district_wins_among_namesakes():
-    from extract.places import _region_from_parts
+    from extract.unknown_places import region_from_parts
 
-    town, admin1 = _region_from_parts(["Ketou", "Plateau"], None)
+    town, admin1 = region_from_parts(["Ketou", "Plateau"], None)
     assert admin1 is not None and admin1.country_code == "BJ"
     assert town is not None and town.admin1 == admin1.name
 
@@ -233,62 +234,22 @@ def test_region_named_before_its_village_is_not_the_place(text, place):
     assert primary_place(find_places(text), text).name == place
 
 
-def test_patterns_matched_backwards_agree_with_their_forward_form():
-    import itertools
-    import re
-
-    from extract import places
-
-    forward = {
-        places._CUE_BEFORE: r"\b(?:in|at|near|from|to|into|outside|inside|around|toward|towards|"
-        r"of|between|and|across|through|reach|reached|entered|via|village|town|city|area|"
-        r"district|locality)\s+(?:the\s+)?(?:[a-z]+\s+)?$",
-        places._STRICT_CUE: r"\b(?:in|at|near|from|to|towards?|into|outside)\s+$",
-        places._THE_BEFORE: r"\bthe\s+$",
-        places._FROM_BEFORE: r"\bfrom\s+(?:the\s+)?$",
-        places._TITLE_BEFORE: r"\b(?:President|Mr|Gen|spokesman|St)\.?\s+(?:[A-Z][a-z]+\s+)?$",
-    }
-    words = ["in", "the", "from", "Xin", "in_", "Mr", "St.", "spokesman", "Abdi", "of", "-", "(",
-             "é", "village"]
-    seps = [" ", "\n", "", "  "]
-    windows = ["".join(p) for n in range(1, 4)
-               for p in itertools.product(words, seps, repeat=n)]
-    for pattern, regex in forward.items():
-        rx = re.compile(regex)
-        for w in windows:
-            assert pattern.search(w) == bool(rx.search(w)), (regex, w)
-    prev = re.compile(r"([A-Za-z][\w\-\.]*)\s$")
-    for w in windows + [w + "\n" for w in windows]:
-        m = prev.search(w)
-        assert places._prev_word(w, len(w)) == (m.group(1) if m else ""), w
-
-
 def test_bracket_pattern_tried_on_runs_finds_every_match():
-    from extract import places
+    from extract import unknown_places as places
 
     text = ("Fighting in Kaya (Sanmatenga, Centre-Nord) and at Djibo village [Soum], then near "
             "the Bama camp (Borno); no bracket here, and Mora (Extreme-Nord) (again) [x] (")
-    slow = [(m.span(), m.span(1)) for m in places._UNKNOWN_PATTERNS[0].finditer(text)]
-    assert [(m.span(), m.span(1)) for m in places._bracket_matches(text)] == slow
+    slow = [(m.span(), m.span(1)) for m in places.PATTERNS[places.BRACKETED].finditer(text)]
+    assert [(m.span(), m.span(1)) for m in places.bracket_matches(text)] == slow
     assert len(slow) >= 4
 
 
-def test_mentions_made_without_init_have_every_field():
-    import dataclasses
-
-    found = find_places("Clashes in Kaya (Sanmatenga, Centre-Nord), Burkina Faso.")
-    assert found
-    for m in found:
-        assert dataclasses.replace(m) == m   # reads every field through __init__ again
-        assert set(vars(m)) == {f.name for f in dataclasses.fields(PlaceMention)}
-
-
 def test_place_of_pattern_tried_after_its_words_finds_every_match():
-    from extract import places
+    from extract import unknown_places as places
 
     text = ("Gunmen entered the village of Kalkou and the town of\n  Sebba; residents of Djibo, "
             "the district  of Bama (Borno), a villageof X, subvillage of Y, Village of Z, the area "
             "of the market, the city of Ras al Ain of Hasakah; county of Ouaga of Kadiogo.")
-    slow = [(m.span(), m.span(1)) for m in places._UNKNOWN_PATTERNS[1].finditer(text)]
-    assert [(m.span(), m.span(1)) for m in places._place_of_matches(text)] == slow
+    slow = [(m.span(), m.span(1)) for m in places.PATTERNS[places.PLACE_OF].finditer(text)]
+    assert [(m.span(), m.span(1)) for m in places.place_of_matches(text)] == slow
     assert len(slow) >= 4

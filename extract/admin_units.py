@@ -1,0 +1,55 @@
+"""The words for administrative units and settlements ("X district", "the village of Y"), in one
+place: candidates, unknown places, the primary place and the gazetteer's region names all read
+them from here, so that a unit added for one country is known everywhere."""
+
+from __future__ import annotations
+
+import re
+
+# first-level regions
+ADMIN1 = ("province", "region", "state", "governorate", "department", "oblast", "prefecture",
+          "territory", "muhafazah")
+# second- and third-level units ("Kericho West sub-county", "Gwoza LGA", "Hpapun district")
+ADMIN2 = ("district", "sub-district", "county", "sub-county", "subcounty", "municipality",
+          "commune", "division", "raion", "township", "LGA", "upazila", "woreda", "tehsil",
+          "payam", "boma", "kebele", "barangay", "chiefdom", "ward")
+# named places below them
+TOWNS = ("village", "town", "city")
+SETTLEMENTS = TOWNS + ("settlement", "hamlet", "locality", "area",
+               "neighbourhood", "neighborhood", "suburb", "quarter", "camp", "refugee camp")
+# named sites that locate an event like a settlement ("Kafr Nabl junction", "Wadi Doum airbase")
+SITES = ("market", "hill", "hills", "airbase", "airport", "base", "checkpoint", "junction",
+         "crossing", "bridge", "front")
+
+# parts of a city: a neighbourhood the gazetteer lacks is coded as its city ("Kibera slum in
+# Nairobi"); a district is coded as itself ("Akdeniz district of Mersin")
+NEIGHBOURHOODS = ("neighbourhood", "neighborhood", "suburb", "quarter", "slum", "township")
+CITY_PARTS = NEIGHBOURHOODS + ("district", "sub-district", "area", "ward")
+
+REGIONS = ADMIN1 + ADMIN2
+ANY = REGIONS + SETTLEMENTS
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    """`(?:w1|w2|...)`, longest first so that "refugee camp" wins over "camp"."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def capitalised(words: tuple[str, ...]) -> str:
+    """The alternation of the words as written in a name's tail ("Sub-County", "LGA")."""
+    return alternation(tuple(w if w.isupper() else "-".join(p.capitalize() for p in w.split("-"))
+                             for w in words))
+
+
+def is_region_word(word: str) -> bool:
+    """Whether a generic word after a name makes it a region rather than a settlement."""
+    return word.lower() in _REGIONS_LOWER
+
+
+_REGIONS_LOWER = frozenset(w.lower() for w in REGIONS)
+
+# what follows a region's proper name in the gazetteer's keys ("Wajir County", "Lara State")
+REGION_NAME_SUFFIXES = tuple(" " + w for w in ("county", "governorate", "province", "region",
+                                               "state", "department", "district", "oblast",
+                                               "prefecture", "division", "municipality",
+                                               "territory", "muhafazah"))

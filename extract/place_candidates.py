@@ -1,0 +1,297 @@
+"""Candidate place names in a text: the gazetteer's automaton over the text, then the filters
+that drop what is a word, a person's name or a piece of an organisation's name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract import admin_units, gazetteer
+from extract.gazetteer import KIND_CITY, KIND_COUNTRY, Entry, fold_key
+
+AFTER = 240   # the look-ahead window after a name: every pattern applied there fits in it
+_BEFORE = 40  # the look-behind window before a name
+
+
+def _words(words: str | tuple[str, ...]) -> str:
+    return admin_units.alternation(tuple(words.split()) if isinstance(words, str) else words)
+
+
+# the words before a name that say what it is, read from the last few words before it
+_CUES = frozenset("in at near from to into outside inside around toward towards of between and "
+                  "across through reach reached entered via village town city area district "
+                  "locality".split())   # "in (the) (northern) X", "village X"
+_STRICT_CUES = frozenset("in at near from to toward towards into outside".split())
+_PLACE_OF_WORDS = frozenset(w for unit in admin_units.ANY for w in unit.lower().split())
+_TITLES = frozenset("President Minister Mr Mrs Ms Dr Gen General Colonel Col Sheikh Imam "
+                    "Governor Mayor Senator spokesman spokesperson leader King Prince Emir Pope "
+                    "Saint St".split())
+_LOWER = re.compile(r"[a-z]+")
+_FIRST_NAME = re.compile(r"[A-Z][a-z]+")
+
+
+@dataclass(frozen=True)
+class Before:
+    """The last words before a name (when whitespace parts them from it), and what they say."""
+
+    words: tuple[str, ...]
+
+    @classmethod
+    def at(cls, text: str, start: int) -> Before:
+        window = text[max(0, start - _BEFORE):start]
+        if not window[-1:].isspace():
+            return cls(())
+        words = window.split()
+        if start > _BEFORE and len(words) > 1:
+            words = words[1:]    # the first may be cut by the window
+        return cls(tuple(words[-3:]))
+
+    def _word(self, k: int) -> str:
+        return self.words[-k] if len(self.words) >= k else ""
+
+    def cue(self) -> bool:
+        """"in X", "in the X", "in northern X", "in the northern X", "village X"."""
+        w1, w2, w3 = self._word(1), self._word(2), self._word(3)
+        return (w1 in _CUES or (w2 in _CUES and (w1 == "the" or _LOWER.fullmatch(w1) is not None))
+                or (w3 in _CUES and w2 == "the" and _LOWER.fullmatch(w1) is not None))
+
+    def strict_cue(self) -> bool:
+        """A preposition right before: what makes a common word ("Rest", "Deal") worth a look."""
+        return self._word(1) in _STRICT_CUES
+
+    def place_of(self) -> bool:
+        """"the village of X", "the District of Y"."""
+        return self._word(1).lower() == "of" and self._word(2).lower() in _PLACE_OF_WORDS
+
+    def the(self) -> bool:
+        return self._word(1) == "the"
+
+    def origin(self) -> bool:
+        """"from X", "from the X": where someone comes from, not where things happen."""
+        return self._word(1) == "from" or (self._word(2) == "from" and self._word(1) == "the")
+
+    def title(self) -> bool:
+        """"spokesman Abdifatah Aden", "Gen. X": a title, maybe a first name, then the name."""
+        w1, w2 = self._word(1), self._word(2)
+        return w1.rstrip(".") in _TITLES or (
+            w2.rstrip(".") in _TITLES and _FIRST_NAME.fullmatch(w1) is not None)
+
+
+# "Amara city", "Wajir County": the generic word after a name
+GENERIC_AFTER = re.compile(r"^\s+" + _words(admin_units.ANY) + r"\b", re.I)
+# the generic words and sites between a name and its "(district, region)"
+GENERIC_PLACE = _words(admin_units.ADMIN2 + admin_units.SETTLEMENTS + admin_units.SITES)
+_PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
+ALIAS = r"(?:\s*\[[^\[\]()]{1,60}\](?=\s*\())?"   # "Kangara [Kangara Peulh] (Karimama, ...)"
+_PAREN_AFTER = re.compile(r"^(?:\s+" + GENERIC_PLACE + r")?" + ALIAS
+                          + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
+PAREN_NEAR = re.compile(r"^[^()\[\]]{0,40}?" + ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
+
+_ABBR_CAPS = re.compile(r"^[A-Z]{1,5}$")
+# name prefixes ("Al Jah", "Kafr Nassij") that are no place on their own
+PREFIX_WORDS = frozenset(
+    "al el ar as ad an at az ash abu bin ibn wadi jabal jebel tell tal kafr ain ein bir ras umm "
+    "beit bayt deir dar wa sidi san santa sao la le los las ayn bab khan qasr hay souq suq jisr "
+    "nahr khirbet mazraat tel".split()
+)
+_ARTICLE_WORDS = frozenset("al el ar as ad an at az ash la le los las".split())
+# words that end an organisation's name begun by a place ("Luhansk People's Militia")
+_ORG_AFTER = frozenset(
+    "people's peoples militia army forces police government company corporation ministry "
+    "university bank council party front movement brigade brigades battalion regiment "
+    "liberation defence defense electricity airways airlines club hospital school college "
+    "church mosque hotel stadium prison palace".split()
+)
+
+
+@dataclass
+class Span:
+    """A stretch of text the automaton matched, and the gazetteer places it may name."""
+
+    start: int
+    end: int
+    key_id: int
+    cands: list[tuple[Entry, bool]]
+    cue: bool = False
+    paren_of: int | None = None    # index of the span this one locates, when in "(Y, Z)"
+    paren_parts: list[str] | None = None
+
+
+# a lower-case word of 4+ letters, but "upon" (a joiner in names); its first letter comes
+# before the look-behind so that the engine only tries the look-behind at letters
+_LOWER_WORD = re.compile(r"([a-z](?<![\w'\u2019-][a-z])(?!(?<=u)pon(?![\w'\u2019]))"
+                         r"[a-z'\u2019]{3,}(?![\w'\u2019]))")
+
+
+def _mask_lower_words(text: str) -> str:
+    """Folded text with lower-case words of 4+ letters blanked: place names start upper-case
+    and keep only short lower-case joiners (de, al, of), so the automaton reports far fewer
+    matches that would be dropped anyway."""
+    parts = _LOWER_WORD.split(text)    # words at the odd places
+    parts[1::2] = [" " * len(w) for w in parts[1::2]]
+    return gazetteer.fold_uncached("".join(parts))
+
+
+def raw_spans(text: str, folded: str) -> list[Span]:
+    """The longest gazetteer names in the text, left to right, not overlapping."""
+    gz = gazetteer.get()
+    n = len(folded)
+    kl = gz.key_len
+    # a name starts upper-case and neither starts nor ends inside a word
+    found = [(s, end + 1, kid) for end, kid in gz.automaton.iter(_mask_lower_words(text))
+             if text[(s := end - kl[kid] + 1)].isupper()
+             and not (s > 0 and folded[s - 1].isalnum())
+             and not (end + 1 < n and folded[end + 1].isalnum())]
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    spans: list[Span] = []
+    last_end = -1
+    for s, e, kid in found:
+        if s >= last_end:
+            spans.append(Span(s, e, kid, []))   # candidates: once the cheap checks pass
+            last_end = e
+    return spans
+
+
+def is_sentence_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t\"'\u201c(":
+        j -= 1
+    return j < 0 or text[j] in ".!?:\n"
+
+
+_NEXT_WORD = re.compile(r"\s([A-Za-z][\w\-]*)")
+_PREV_WORD = re.compile(r"([A-Za-z][\w\-\.]*)\s$")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_NEXT_CAPS = re.compile(r"((?:\s+[A-Z][\w'\u2019\-]*){1,4})")
+# a capitalised word (hyphenated pairs whole: "Al-Qaeda")
+CAP_WORD = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def _next_word(text: str, end: int) -> str:
+    m = _NEXT_WORD.match(text, end, end + 40)
+    return m.group(1) if m else ""
+
+
+def prev_word(text: str, start: int) -> str:
+    m = _PREV_WORD.search(text, max(0, start - _BEFORE), start)
+    return m.group(1) if m else ""
+
+
+def _prev_name_word(text: str, start: int) -> str:
+    """The word before a name, looking past an article joined to it ("Jabal al-Zawiya")."""
+    words = _LETTERS.findall(text[max(0, start - _BEFORE):start])
+    while words and words[-1].lower() in _ARTICLE_WORDS:
+        words.pop()
+    if not words or start == 0 or not (text[start - 1].isspace() or text[start - 1] == "-"):
+        return ""
+    return words[-1]
+
+
+def _in_org_name(text: str, end: int) -> bool:
+    """The name starts an organisation's name ("Luhansk People's Militia", "Kerman Coal Mine
+    Company"): up to four capitalised words follow and one of them is an organisation word."""
+    words = _NEXT_CAPS.match(text, end, end + 80)
+    if not words:
+        return False
+    return any(fold_key(w) in _ORG_AFTER for w in words.group(1).split())
+
+
+def _is_person_family_name(text: str, sp: Span) -> bool:
+    """"Mark Jordan": a capitalised word (not a demonym, prefix or sentence start) before it."""
+    gz = gazetteer.get()
+    prv = prev_word(text, sp.start)
+    pk = fold_key(prv)
+    return (prv[:1].isupper() and not is_sentence_start(text, sp.start)
+            and pk not in gz.common and pk not in gz.demonyms
+            and pk not in PREFIX_WORDS and prv != "The")
+
+
+def _inside_longer_name(text: str, sp: Span) -> bool:
+    """A capitalised word right after or before (not a demonym): "Kakuma Mission", "Port X"."""
+    gz = gazetteer.get()
+    nxt, prv = _next_word(text, sp.end), prev_word(text, sp.start)
+    return (nxt[:1].isupper() and fold_key(nxt) not in gz.demonyms) or (
+        prv[:1].isupper() and not is_sentence_start(text, sp.start)
+        and fold_key(prv) not in gz.demonyms and prv not in ("The",))
+
+
+def filter_spans(text: str, spans: list[Span]) -> list[Span]:
+    """Drop matches that are words, person names or pieces of organisation names; set each
+    kept span's candidates and whether a cue introduces it as a place."""
+    gz = gazetteer.get()
+    out = []
+    for sp in spans:
+        surface = text[sp.start:sp.end]
+        key = fold_key(surface)
+        before = Before.at(text, sp.start)
+        abbr = _ABBR_CAPS.match(surface)
+        if key in PREFIX_WORDS or (len(key) <= 2 and not abbr):
+            continue
+        if (key in gz.common or key in gz.demonyms) and not before.strict_cue():
+            continue
+        cands = sp.cands or list(gz.candidates(sp.key_id))
+        if abbr:   # "NASA", "PM", "UN": only countries' short forms
+            cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY and "." not in surface
+                     and len(surface) >= 2]
+            if not cands:
+                continue
+        after_text = text[sp.end:sp.end + AFTER]
+        named_after = bool(_PAREN.match(after_text) or GENERIC_AFTER.match(after_text))
+        sp.cue = before.cue() or before.place_of() or named_after
+        after = text[sp.end:sp.end + 2]
+        if len(after) == 2 and after[0] == "-" and after[1].islower():
+            continue   # "Gaya-gaya": a piece of a longer word
+        if before.the() and not named_after:
+            # "the Kakuma refugee camp" stays
+            cands = [(e, a) for e, a in cands if e.kind != KIND_CITY or e.population >= 100_000]
+            if not cands:
+                continue
+        prv = _prev_name_word(text, sp.start)
+        if fold_key(prv) in PREFIX_WORDS - _ARTICLE_WORDS and prv[:1].isupper():
+            continue   # "Jabal Zawiya", "Kafr Nabl": the name of another place
+        if any(e.kind == KIND_COUNTRY for e, _ in cands) and _is_person_family_name(text, sp):
+            continue
+        if before.title():
+            cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
+        if _in_org_name(text, sp.end):
+            cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
+            if not cands:
+                continue
+        big = max((e.population for e, _ in cands), default=0)
+        has_region = any(e.kind != KIND_CITY for e, _ in cands)
+        if not has_region and not sp.cue and big < 100_000 and (
+                _inside_longer_name(text, sp) or len(key) <= 3):
+            continue
+        if not cands:
+            continue
+        sp.cands = cands
+        out.append(sp)
+    return out
+
+
+def mark_parens(text: str, spans: list[Span]) -> None:
+    """Spans inside "(Y, Z)" right after a place name locate that place."""
+    for i, sp in enumerate(spans):
+        m = _PAREN_AFTER.match(text[sp.end:sp.end + AFTER])
+        if not m:
+            continue
+        parts = [p.strip() for p in m.group(1).split(",") if p.strip()]
+        sp.paren_parts = parts
+        lo, hi = sp.end + m.start(1), sp.end + m.end(1)
+        for j in range(i + 1, len(spans)):
+            if spans[j].start >= hi:
+                break
+            if spans[j].start >= lo:
+                spans[j].paren_of = i
+
+
+def generic_word(text: str, sp: Span) -> str:
+    """The generic word after a name ("city" in "Amara city"), lower case, or ""."""
+    gm = GENERIC_AFTER.match(text[sp.end:sp.end + AFTER])
+    if gm:
+        return gm.group(0).strip().lower()
+    # "in central Maputo", "downtown Kinshasa": the city, not its province
+    return "city" if _CITY_CENTRE_BEFORE.search(text, max(0, sp.start - 16), sp.start) else ""
+
+
+_CITY_CENTRE_BEFORE = re.compile(r"\b(?:central|downtown|centre of|center of)\s+$", re.I)

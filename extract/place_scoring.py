@@ -1,0 +1,266 @@
+"""Which gazetteer place each candidate name means: the whole text's countries and regions
+(named places, demonyms, armed groups' home countries, "(district, region)" notes) weighed
+against each place's size, the way geoparsers rank candidates by document context."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from extract import admin_units, gazetteer, vocab
+from extract.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Entry, fold_key
+from extract.place_candidates import CAP_WORD, Before, Span, generic_word
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Every number of the ranking, named. Scores are in log10(population) units."""
+
+    # evidence of the text's country
+    country_named: float = 3.0          # "Kenya"
+    country_alt_named: float = 1.5      # a country by another of its names
+    demonym: float = 2.0                # "Kenyan"
+    actor_home: float = 1.0             # "al-Shabaab": Somalia, Kenya
+    region_named: float = 1.5           # an admin1 region of the country, shared between namesakes
+    abbreviated_region: float = 1.5     # "(Ketou, OU)"
+    origin_discount: float = 0.3        # "refugees from South Sudan" counts this much
+    # a place's prior
+    country_prior: float = 3.0
+    region_prior: float = 0.5
+    alt_name_penalty: float = 1.5       # a match on an alternate name, not the main one
+    # the name itself
+    cue: float = 2.0                    # "in X", "the village of X"
+    town_word_fit: float = 2.5          # "X town" and a city
+    region_word_fit: float = 1.5        # "X province" and a region
+    # each candidate in context
+    region_of_country_named: float = 1.5   # its country only through a region named
+    country_of_text: float = 3.0
+    per_vote: float = 0.3
+    max_votes: float = 6.0
+    text_country: float = 2.5           # the country explaining the most names
+    region_of_text: float = 2.0         # a town in a region the text names
+    paren_region: float = 6.0           # a town in the region of its "(district, region)"
+    paren_country: float = 1.0
+    paren_elsewhere: float = -4.0
+    paren_town_near: float = 3.0        # near a town of its "(district, region)"
+    paren_town_km: float = 60.0
+    # what a country gains from a name: up to this much, less as its place is less likely
+    share_cap: float = 3.0
+    # how small a place needs support, and how far a namesake must be to be another place
+    small_town: int = 50_000
+    town: int = 100_000
+    confident_country: float = 6.0      # votes that settle the text's country
+    alt_margin: float = 3.0
+    far_km: float = 3000.0
+
+
+WEIGHTS = Weights()
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = math.radians
+    a = (math.sin(r(lat2 - lat1) / 2) ** 2
+         + math.cos(r(lat1)) * math.cos(r(lat2)) * math.sin(r(lon2 - lon1) / 2) ** 2)
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def prior(e: Entry, alt: bool, w: Weights = WEIGHTS) -> float:
+    """How likely a place is before the text is read: its size and kind."""
+    s = math.log10(e.population + 10)
+    if e.kind == KIND_COUNTRY:
+        s += w.country_prior
+    elif e.kind == KIND_ADMIN1:
+        s += w.region_prior
+    if alt:
+        s -= w.alt_name_penalty
+    return s
+
+
+def _kind_fit(gword: str, e: Entry, w: Weights) -> float:
+    """How well a candidate fits the generic word after its name ("X city", "Y province")."""
+    if gword in admin_units.TOWNS and e.kind == KIND_CITY:
+        return w.town_word_fit
+    if gword in admin_units.ADMIN1 and e.kind == KIND_ADMIN1:
+        return w.region_word_fit
+    return 0.0
+
+
+@dataclass
+class Context:
+    """What the whole text says about where it is."""
+
+    votes: dict[str, float]            # country -> named countries, demonyms, actors' homes
+    regions: set[tuple[str, str]]      # (country, folded admin1 name) named in the text
+    region_votes: dict[str, float]     # country -> its admin1 regions named
+
+
+def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> Context:
+    gz = gazetteer.get()
+    votes: dict[str, float] = defaultdict(float)
+    for word in CAP_WORD.findall(text):
+        cc = gz.demonyms.get(fold_key(word))
+        if cc:
+            votes[cc] += w.demonym
+    regions: set[tuple[str, str]] = set()
+    rvotes: dict[str, float] = defaultdict(float)
+    for sp in spans:
+        # "refugees from South Sudan": an origin says less about where things happen
+        weight = w.origin_discount if Before.at(text, sp.start).origin() else 1.0
+        for e, alt in sp.cands:
+            if e.kind == KIND_COUNTRY:
+                votes[e.country_code] += (w.country_alt_named if alt else w.country_named) * weight
+            elif e.kind == KIND_ADMIN1:
+                regions.add((e.country_code, fold_key(e.name)))
+        a1cc = {e.country_code for e, alt in sp.cands if e.kind == KIND_ADMIN1 and not alt}
+        for cc in a1cc:
+            rvotes[cc] += w.region_named / len(a1cc)
+    for m in re.finditer(r"[(,]\s*([A-Z&]{2,4})\s*[),]", text):
+        for e in gz.abbreviated_admin1(m.group(1)):
+            rvotes[e.country_code] += w.abbreviated_region
+            regions.add((e.country_code, fold_key(e.name)))
+    # the home country of each named armed group ("Houthi", "al-Shabaab"): where the text is
+    v = vocab.get()
+    for cc in {v.actor_country[h.label] for h in v.actors.find(text, folded)
+               if h.label in v.actor_country}:
+        votes[cc] += w.actor_home
+    return Context(votes, regions, rvotes)
+
+
+def _far_from(e: Entry, countries: dict[str, float], w: Weights) -> bool:
+    """True when the place lies far from the reference point of every named country."""
+    gz = gazetteer.get()
+    refs = [gz.entry(gz.country_entry[cc]) for cc in countries if cc in gz.country_entry]
+    return bool(refs) and all(km(e.lat, e.lon, r.lat, r.lon) > w.far_km for r in refs)
+
+
+def _text_country(spans: list[Span], ctx: Context, fits: list[list[tuple[float, float]]],
+                  w: Weights) -> dict[str, float]:
+    """Each country's vote for being the text's country: what is named outright, then a share
+    of each name, as far as that country's place for it is among the likeliest."""
+    cvote: dict[str, float] = defaultdict(float, {cc: 2 * v for cc, v in ctx.votes.items()})
+    for cc, v in ctx.region_votes.items():
+        cvote[cc] += v
+    for sp, sp_fits in zip(spans, fits, strict=True):
+        best: dict[str, float] = {}
+        for (e, alt), (base, fit) in zip(sp.cands, sp_fits, strict=True):
+            s = base + (w.cue if sp.cue else 0.0) + fit
+            if alt and ctx.votes and e.country_code not in ctx.votes:
+                s = 0.0   # a foreign exonym ("Bethlehem" for Belem) is no evidence
+            best[e.country_code] = max(best.get(e.country_code, -9.0), s)
+        top = max(best.values(), default=0.0)
+        for cc, s in best.items():
+            share = max(0.0, min(s, w.share_cap - (top - s)))
+            cvote[cc] += share / max(1.0, math.sqrt(len(best)))
+    return cvote
+
+
+def _paren_context(sp: Span, inside: list[Span]) -> tuple[set[tuple[str, str]], list[Entry]]:
+    """The regions and towns of the "(Y, Z)" after a name."""
+    gz = gazetteer.get()
+    paren_regions: set[tuple[str, str]] = set()
+    paren_cities: list[Entry] = []
+    for part in sp.paren_parts or []:
+        for e in gz.abbreviated_admin1(part):
+            paren_regions.add((e.country_code, fold_key(e.name)))
+    for other in inside:
+        for e, _ in other.cands:
+            if e.kind == KIND_ADMIN1:
+                paren_regions.add((e.country_code, fold_key(e.name)))
+            elif e.kind == KIND_CITY:
+                paren_cities.append(e)
+    return paren_regions, paren_cities
+
+
+def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
+            ) -> tuple[list[tuple[Entry, bool] | None], str | None]:
+    """The place each span names (None: none fits well enough), and the text's country."""
+    ctx = context(text, folded, spans, w)
+    votes, region_names = ctx.votes, ctx.regions
+    # each candidate's prior and how it fits the generic word after its name: used twice
+    fits = [[(prior(e, alt, w), _kind_fit(gword, e, w)) for e, alt in sp.cands]
+            for sp, gword in ((sp, generic_word(text, sp)) for sp in spans)]
+    cvote = _text_country(spans, ctx, fits, w)
+    doc_cc = max(cvote, key=lambda c: cvote[c]) if cvote else None
+
+    chosen: list[tuple[Entry, bool] | None] = [None] * len(spans)
+    inside: dict[int, list[Span]] = defaultdict(list)   # spans in the "(Y, Z)" of each span
+    for other in spans:
+        if other.paren_of is not None:
+            inside[other.paren_of].append(other)
+    for idx, sp in enumerate(spans):
+        paren_regions, paren_cities = _paren_context(sp, inside.get(idx, []))
+        scored = []
+        for (e, alt), (base, fit) in zip(sp.cands, fits[idx], strict=True):
+            s = base + fit
+            if ctx.region_votes.get(e.country_code) and not votes.get(e.country_code):
+                s += w.region_of_country_named
+            if votes.get(e.country_code):
+                s += w.country_of_text + min(votes[e.country_code], w.max_votes) * w.per_vote
+            if e.country_code == doc_cc:
+                s += w.text_country
+            a1 = (e.country_code, fold_key(e.admin1 or ""))
+            if e.admin1 and a1 in region_names and e.kind == KIND_CITY:
+                s += w.region_of_text
+            if paren_regions:
+                if e.admin1 and a1 in paren_regions:
+                    s += w.paren_region
+                elif any(cc == e.country_code for cc, _ in paren_regions):
+                    s += w.paren_country
+                else:
+                    s += w.paren_elsewhere
+            if paren_cities and e.kind == KIND_CITY:
+                if min(km(e.lat, e.lon, c.lat, c.lon) for c in paren_cities) < w.paren_town_km:
+                    s += w.paren_town_near
+            scored.append((s, e, alt))
+        _, e, alt = max(scored, key=lambda t: t[0])
+        if _acceptable(text, sp, e, alt, ctx, cvote, doc_cc, paren_regions, w):
+            chosen[idx] = (e, alt)
+    return chosen, doc_cc
+
+
+def _acceptable(text: str, sp: Span, e: Entry, alt: bool, ctx: Context,
+                cvote: dict[str, float], doc_cc: str | None,
+                paren_regions: set[tuple[str, str]], w: Weights) -> bool:
+    """Whether the best place for a name has the support it needs: a small place a cue or
+    the text's country; a place abroad positive evidence for that country."""
+    votes, region_names = ctx.votes, ctx.regions
+    in_named_region = (e.country_code, fold_key(e.admin1 or "")) in region_names
+    supported = (sp.cue or e.kind != KIND_CITY or e.population >= w.small_town
+                 or votes.get(e.country_code)
+                 or (e.country_code == doc_cc and cvote[doc_cc] >= w.confident_country)
+                 or in_named_region)
+    if not supported or e.kind != KIND_CITY:
+        return bool(supported)
+    if (doc_cc and e.country_code != doc_cc and not votes.get(e.country_code)
+            and ((e.population < w.town and cvote[doc_cc] >= w.confident_country)
+                 or (alt and cvote[doc_cc] - 2 * votes.get(doc_cc, 0.0) >= w.alt_margin))):
+        return False   # abroad, while the text plainly is at home
+    if (votes and e.country_code not in votes and (alt or e.population < w.town)
+            and _far_from(e, votes, w)):
+        return False   # a namesake far from every country the text names
+    if _in_other_countrys_region(text, sp, e, region_names):
+        return False   # "the town of Kani in Sagaing region": not the Kani of another country
+    if paren_regions and (e.country_code, fold_key(e.admin1 or "")) not in paren_regions:
+        same_cc = any(cc == e.country_code for cc, _ in paren_regions)
+        named_again = any(fold_key(p) == fold_key(e.name) or fold_key(p) == fold_key(
+            text[sp.start:sp.end]) for p in (sp.paren_parts or []))
+        if not (same_cc and (e.population >= w.small_town or named_again)):
+            return False   # same name elsewhere: the text's place is not this one
+    return True
+
+
+_IN_REGION_AFTER = re.compile(r"\s+in\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?)\s+"
+                              + admin_units.alternation(admin_units.REGIONS) + r"\b")
+
+
+def _in_other_countrys_region(text: str, sp: Span, e: Entry,
+                              region_names: set[tuple[str, str]]) -> bool:
+    """The name is placed in a region the text names, and that region is another country's."""
+    m = _IN_REGION_AFTER.match(text, sp.end, sp.end + 60)
+    if not m:
+        return False
+    name = fold_key(m.group(1))
+    ccs = {cc for cc, n in region_names if n == name or n.startswith(name + " ")}
+    return bool(ccs) and e.country_code not in ccs

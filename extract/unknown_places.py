@@ -1,0 +1,307 @@
+"""Places the gazetteer lacks but the text introduces as places ("the village of X",
+"in X (district, region)", "in X area", "in X, Region"): located by the town, district or
+region named beside them, or by another spelling of a town there, else by the text's country;
+the name stays as written."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from extract import admin_units, gazetteer
+from extract.gazetteer import KIND_ADMIN1, KIND_CITY, Entry, fold_key
+from extract.place_candidates import ALIAS, GENERIC_PLACE, PREFIX_WORDS
+from extract.place_mention import PlaceMention, of_entry
+from extract.place_scoring import km, prior
+
+_WORD = r"[A-Z][\w'\u2019\-]*"
+_JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
+NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
+
+# (settlements and second-level units: "the district of X"; a region is rarely unknown)
+_PLACE_OF_WORDS = admin_units.SETTLEMENTS + admin_units.ADMIN2
+_INTRO_WORDS = admin_units.alternation(admin_units.SETTLEMENTS + admin_units.ADMIN2 + ("front",))
+# the ways a text introduces a place, in the order they are trusted
+BRACKETED, PLACE_OF, GENERIC_AFTER, REGION_AFTER = range(4)
+PATTERNS = [
+    # "in X (Y, Z)", "at X village (Y)"
+    re.compile(r"(?:\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?)?(?<![\w'\-])("
+               + NAME + r")(?:\s+" + GENERIC_PLACE + r")?\s*[(\[]"),
+    # "the village of X"
+    re.compile(r"\b" + admin_units.alternation(_PLACE_OF_WORDS) + r"\s+of\s+(" + NAME + r")"),
+    # "in X village", "in X area"
+    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME + r")\s+" + _INTRO_WORDS + r"\b"),
+    # "in X, Region" (the region is checked to resolve)
+    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
+]
+_NESTED_PAREN = re.compile(r"^[^()]{0,40}?\(((?:[^()]|\([^()]{0,40}\)){1,120})\)")
+_INNER_PAREN = re.compile(r"\s*\([^()]*\)")
+_PAREN_OF_UNKNOWN = re.compile(r"^[^()]{0,40}?" + ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
+_REGION_AFTER_NAME = re.compile(r"^[A-Za-z ]{0,12}?(?:,\s+|\s+in\s+)(" + NAME
+                                + r"(?:,\s+" + NAME + r"){0,3})")
+# a unit's word after its proper name, dropped from the name ("Kericho West Sub-County")
+_UNIT_TAIL = re.compile(r"\s+" + admin_units.alternation(admin_units.REGIONS) + r"$", re.I)
+_NAME_TAIL = re.compile(r"\s+" + admin_units.capitalised(admin_units.ANY) + r"$")
+# words that make a capitalised run an organisation's name, not a place's
+_ORG_WORDS = frozenset(
+    "court ministry movement party forces army police council hospital school university "
+    "brigade brigades group front union committee office bank company agency directorate "
+    "militia state church mosque station prison house palace media news".split()
+)
+
+
+def region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | None, Entry | None]:
+    """(town or district, admin1) entries named by the parts of "(Y, Z)" or ", Z"."""
+    gz = gazetteer.get()
+    admin1 = town = None
+    parts = [_UNIT_TAIL.sub("", p.strip()) for p in parts]
+    for part in reversed(parts):
+        abbr = gz.abbreviated_admin1(part)
+        if abbr:
+            admin1 = abbr[0]
+            break
+        found = sorted((t for t in gz.lookup(part) if t[0].kind == KIND_ADMIN1),
+                       key=lambda t: (t[0].country_code != hint_cc, -prior(*t)))
+        if found:
+            admin1 = found[0][0]
+            others = [q for q in parts if q is not part]
+            for cand, _ in found:   # "(Ketou, Plateau)": the Plateau that holds Ketou
+                if any(e.kind == KIND_CITY and e.country_code == cand.country_code
+                       and e.admin1 == cand.name for q in others for e, _ in gz.lookup(q)):
+                    admin1 = cand
+                    break
+            break
+    if admin1 is None:
+        for part in reversed(parts):
+            admin1 = gz.fuzzy_admin1(part, hint_cc)
+            if admin1 is not None:
+                break
+    for part in parts:
+        cands = [e for e, _ in gz.lookup(part) if e.kind == KIND_CITY]
+        if admin1 is not None:
+            cands = [e for e in cands
+                     if e.country_code == admin1.country_code and e.admin1 == admin1.name]
+        elif hint_cc:
+            cands = [e for e in cands if e.country_code == hint_cc]
+        if cands:
+            town = max(cands, key=lambda e: e.population)
+            break
+    if town is None and admin1 is not None:   # the district's town spelt another way
+        for part in parts[:-1]:
+            town = gz.near_spelling(part, admin1.country_code, admin1.name)
+            if town is not None:
+                break
+    return town, admin1
+
+
+def _town_in_name(name: str, admin1: Entry | None, hint_cc: str | None) -> Entry | None:
+    """A known town inside a compound name ("Mogadishu-Hodan", "Tezpur-Kundurabari")."""
+    gz = gazetteer.get()
+    cc = admin1.country_code if admin1 is not None else hint_cc
+    if cc is None:
+        return None
+    for piece in re.split(r"[\s\-]+", name):
+        if len(piece) < 4 or fold_key(piece) in PREFIX_WORDS:
+            continue
+        cands = [e for e, _ in gz.lookup(piece) if e.kind == KIND_CITY and e.country_code == cc
+                 and (admin1 is None or e.admin1 == admin1.name)]
+        if cands:
+            return max(cands, key=lambda e: e.population)
+    return None
+
+
+def _near_spelling(name: str, town: Entry | None, admin1: Entry | None,
+                   known: list[PlaceMention], end: int, text: str, how: int) -> Entry | None:
+    """The gazetteer town that an unknown name spells another way, looked for only in the
+    region the text places it in ("(District, Region)", "in X, Region", "village of X in Y")."""
+    gz = gazetteer.get()
+    if admin1 is not None:
+        cc, a1 = admin1.country_code, admin1.name
+    elif town is not None:
+        cc, a1 = town.country_code, town.admin1 or ""
+    elif how in (PLACE_OF, GENERIC_AFTER) and (nxt := _following_place(known, end, text)):
+        if not nxt.country_code or not nxt.admin1:
+            return None
+        cc, a1 = nxt.country_code, nxt.admin1 or ""
+    else:
+        return None
+    near = gz.near_spelling(name, cc, a1)
+    if near is None or (town is not None and km(near.lat, near.lon, town.lat, town.lon) > 80):
+        return None   # a namesake far from the district named beside it is another place
+    return near
+
+
+def _start(m: PlaceMention) -> int:
+    return m.start
+
+
+def _following_place(known: list[PlaceMention], end: int, text: str) -> PlaceMention | None:
+    """The next known city or region in the same sentence ("village of X in Jabal Y, Idleb");
+    `known` is in text order, so only the mentions of the next 120 characters are looked at."""
+    stop = text.find(". ", end, end + 122)
+    stop = end + 120 if stop < 0 else min(stop, end + 120)
+    for k in range(bisect.bisect_left(known, end, key=_start), len(known)):
+        m = known[k]
+        if m.start >= stop:
+            break
+        if m.kind in ("city", "admin1", "admin2"):
+            return m
+    return None
+
+
+class _Taken:
+    """Text ranges already named as places. Whether a new one overlaps any is asked of the
+    ranges that start near it only (none reaches further than the longest one), so each
+    question costs the same however long the text."""
+
+    _STEP = 256
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self._at: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self._longest = 0
+        for a, b in ranges:
+            self.add(a, b)
+
+    def add(self, a: int, b: int) -> None:
+        self._at[a // self._STEP].append((a, b))
+        self._longest = max(self._longest, b - a)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        for k in range((s - self._longest) // self._STEP, (e - 1) // self._STEP + 1):
+            if any(a < e and b > s for a, b in self._at.get(k, ())):
+                return True
+        return False
+
+
+def _region_parts(text: str, end: int, how: int) -> list[str]:
+    """The names that locate an unknown place: its "(Y, Z)", or the ", Region" after it."""
+    rest = text[end:]
+    if how == BRACKETED:
+        pm = _PAREN_OF_UNKNOWN.match(rest) or _NESTED_PAREN.match(rest)
+        if pm:
+            inner = _INNER_PAREN.sub("", pm.group(1))   # "(A (a), B)" -> "A, B"
+            return [p.strip() for p in inner.split(",") if p.strip()]
+    elif how == REGION_AFTER:
+        nm = _REGION_AFTER_NAME.match(rest)
+        if nm:
+            return [p.strip() for p in nm.group(1).split(",")]
+    return []
+
+
+def _not_a_place_name(name: str) -> bool:
+    gz = gazetteer.get()
+    key = fold_key(name)
+    words = key.split()
+    first = fold_key(name.split()[0]) if name.split() else ""
+    return (not words or re.match(r"^[A-Z]{2,}", name) is not None or key in gz.common
+            or first in gz.demonyms or first in gz.common or any(w in _ORG_WORDS for w in words))
+
+
+def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
+         known: list[PlaceMention], found: list[list[re.Match[str]]] | None = None
+         ) -> list[PlaceMention]:
+    """Places the gazetteer lacks but the text introduces as places (found: intro_matches)."""
+    gz = gazetteer.get()
+    out: list[PlaceMention] = []
+    if found is None:
+        found = intro_matches(text)
+    index = _Taken(taken)
+    for how, matches in enumerate(found):
+        for m in matches:
+            s, e = m.start(1), m.end(1)
+            if index.overlaps(s, e):
+                continue
+            name = _NAME_TAIL.sub("", m.group(1))
+            e = s + len(name)
+            if _not_a_place_name(name):
+                continue
+            parts = _region_parts(text, e, how)
+            town, admin1 = region_from_parts(parts, doc_cc) if parts else (None, None)
+            if how == REGION_AFTER and admin1 is None:
+                continue
+            near = _near_spelling(name, town, admin1, known, e, text, how)
+            if near is not None:
+                # letters swapped for others: another transliteration; a letter more or
+                # less: a slip in the text
+                same = len(gazetteer.skeleton(name)) == len(gazetteer.skeleton(near.name))
+                spelled = of_entry(text, s, e, near)
+                out.append(replace(spelled, name=name, location=name if same else near.name))
+                index.add(s, e)
+                continue
+            if town is None:
+                town = _town_in_name(name, admin1, doc_cc)
+            ref: Entry | PlaceMention | None = None
+            if town is not None:
+                ref, prec = town, 2
+            elif admin1 is not None:
+                ref, prec = admin1, 3
+            elif how in (PLACE_OF, GENERIC_AFTER) and (
+                    nxt := _following_place(known, e, text)) is not None:
+                ref, prec = nxt, (2 if nxt.kind != "admin1" else 3)
+            elif doc_cc and doc_cc in gz.country_entry and (
+                    how in (PLACE_OF, GENERIC_AFTER) or (how == BRACKETED and m.group(0) != name)):
+                ref, prec = gz.entry(gz.country_entry[doc_cc]), 3
+            if ref is None and how in (PLACE_OF, GENERIC_AFTER):
+                # introduced as a place but nowhere known: its name is still worth reporting
+                out.append(PlaceMention(name=name, start=s, end=e, location=name,
+                                        country_code=None, country=None, admin1=None, lat=None,
+                                        lon=None, geo_precision=3, kind="unknown"))
+                index.add(s, e)
+                continue
+            if ref is None:
+                continue
+            cc = ref.country_code
+            out.append(PlaceMention(
+                name=name, start=s, end=e, location=name, country_code=cc,
+                country=gz.country_names.get(cc or ""),
+                admin1=(admin1.name if admin1 else ref.admin1),
+                lat=None if ref.lat is None else round(ref.lat, 5),
+                lon=None if ref.lon is None else round(ref.lon, 5),
+                geo_precision=prec, kind="unknown", population=0,
+            ))
+            index.add(s, e)
+    return out
+
+
+# a run of the characters a match of PATTERNS[BRACKETED] is made of, up to the bracket that
+# ends it: each such match lies in one run, and each run holds at most one match
+_BRACKET_RUN = re.compile(r"(?<![\w\s'\u2019\-])[\w\s'\u2019\-]*[(\[]")
+
+
+def bracket_matches(text: str) -> list[re.Match[str]]:
+    """PATTERNS[BRACKETED].finditer(text), trying only the runs that end at a bracket."""
+    if "(" not in text and "[" not in text:
+        return []
+    search = PATTERNS[BRACKETED].search
+    found = (search(text, run.start(), run.end()) for run in _BRACKET_RUN.finditer(text))
+    return [m for m in found if m is not None]
+
+
+# "of" between whitespace, and the word of _PLACE_OF_WORDS right before it
+_OF = re.compile(r"(?<=\s)of(?=\s)")
+_PLACE_WORD_BEFORE = re.compile(r"\b" + admin_units.alternation(_PLACE_OF_WORDS) + r"\s+$")
+
+
+def place_of_matches(text: str) -> list[re.Match[str]]:
+    """PATTERNS[PLACE_OF].finditer(text), tried only where a place word and "of" start one:
+    each of its matches starts with such a word, whitespace and "of"."""
+    match = PATTERNS[PLACE_OF].match
+    out: list[re.Match[str]] = []
+    last = 0
+    for of in _OF.finditer(text):
+        w = _PLACE_WORD_BEFORE.search(text, max(last, of.start() - 40), of.start())
+        if w is None:
+            continue
+        m = match(text, w.start())
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
+
+
+def intro_matches(text: str) -> list[list[re.Match[str]]]:
+    """Matches of each of PATTERNS, in their order (BRACKETED, PLACE_OF, ...)."""
+    return [bracket_matches(text), place_of_matches(text)] + [
+        list(pat.finditer(text)) for pat in PATTERNS[GENERIC_AFTER:]]
