@@ -47,6 +47,12 @@ def is_region_word(word: str) -> bool:
 
 
 _REGIONS_LOWER = frozenset(w.lower() for w in REGIONS)
+_ANY_LOWER = frozenset(w.lower() for w in ANY + SITES)
+
+
+def is_unit_word(word: str) -> bool:
+    """Whether a word is a unit, settlement or site word ("town", "County", "junction")."""
+    return word.lower() in _ANY_LOWER
 
 # what follows a region's proper name in the gazetteer's keys ("Wajir County", "Lara State")
 REGION_NAME_SUFFIXES = tuple(" " + w for w in ("county", "governorate", "province", "region",

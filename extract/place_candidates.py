@@ -115,6 +115,7 @@ class Span:
     cue: bool = False
     paren_of: int | None = None    # index of the span this one locates, when in "(Y, Z)"
     paren_parts: list[str] | None = None
+    run_end: int | None = None     # the end of the longer name this one begins ("Mai Mahiu")
 
 
 # a lower-case word of 4+ letters, but "upon" (a joiner in names); its first letter comes
@@ -215,12 +216,40 @@ def _inside_longer_name(text: str, sp: Span) -> bool:
         and fold_key(prv) not in gz.demonyms and prv not in ("The",))
 
 
+# capitalised words after a name that do not lengthen it
+_NOT_NAME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december".split())
+_CAPITALISED_RUN = re.compile(r"(?: [A-Z][a-z'\u2019\-]+)+")
+
+
+def longer_name_end(text: str, end: int) -> int | None:
+    """Where the longer name ends that a match begins ("Mai" of "Mai Mahiu", "Trans" of "Trans
+    Mara"): capitalised words follow in the same phrase that are no weekday, month, demonym,
+    organisation or generic word ("Embu Town"); None when none does."""
+    gz = gazetteer.get()
+    run = _CAPITALISED_RUN.match(text, end, end + 60)
+    if run is None:
+        return None
+    stop = end
+    for word in run.group().split():
+        key = fold_key(word)
+        if (key in _NOT_NAME_WORDS or key in gz.demonyms or key in _ORG_AFTER or key in gz.common
+                or admin_units.is_unit_word(key)):
+            break
+        stop = text.index(word, stop) + len(word)
+    return stop if stop > end else None
+
+
 def filter_spans(text: str, spans: list[Span]) -> list[Span]:
     """Drop matches that are words, person names or pieces of organisation names; set each
     kept span's candidates and whether a cue introduces it as a place."""
     gz = gazetteer.get()
     out = []
+    run_end = -1   # the end of the longer name the last kept match begins
     for sp in spans:
+        if sp.start < run_end:
+            continue   # "Mara" of "Trans Mara": a word of a longer name begun before
         surface = text[sp.start:sp.end]
         key = fold_key(surface)
         before = Before.at(text, sp.start)
@@ -264,6 +293,9 @@ def filter_spans(text: str, spans: list[Span]) -> list[Span]:
             continue
         if not cands:
             continue
+        if not has_region and not named_after and big < 100_000:
+            sp.run_end = longer_name_end(text, sp.end)
+            run_end = sp.run_end or -1
         sp.cands = cands
         out.append(sp)
     return out

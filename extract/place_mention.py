@@ -32,10 +32,19 @@ _PRECISION = {KIND_CITY: 1, KIND_ADMIN1: 3, KIND_COUNTRY: 3}
 
 
 def of_entry(text: str, start: int, end: int, e: Entry, alt: bool = False,
-             in_parens: bool = False) -> PlaceMention:
+             in_parens: bool = False, run_end: int | None = None) -> PlaceMention:
     """The mention of text[start:end] as the gazetteer place e. A town named with a region's
-    word ("Hpapun district", "Gwoza LGA") stands for that unit: precision 2, kind admin2."""
+    word ("Hpapun district", "Gwoza LGA") stands for that unit: precision 2, kind admin2. A
+    town whose name begins a longer one (run_end: "Mai" of "Mai Mahiu") is named as written,
+    placed where the town is, at precision 2."""
     kind, prec = e.kind_name, _PRECISION[e.kind]
+    if run_end is not None:
+        return PlaceMention(
+            name=text[start:run_end], start=start, end=run_end, location=text[start:run_end],
+            country_code=e.country_code,
+            country=gazetteer.get().country_names.get(e.country_code), admin1=e.admin1,
+            lat=round(e.lat, 5), lon=round(e.lon, 5), geo_precision=2, kind="unknown",
+            in_parens=in_parens)
     if e.kind == KIND_CITY:
         gm = GENERIC_AFTER.match(text[end:end + AFTER])
         if gm and admin_units.is_region_word(gm.group(0).strip()):

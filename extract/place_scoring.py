@@ -233,6 +233,8 @@ def _acceptable(text: str, sp: Span, e: Entry, alt: bool, ctx: Context,
                  or in_named_region)
     if not supported or e.kind != KIND_CITY:
         return bool(supported)
+    if sp.run_end is not None and (alt or e.country_code != doc_cc):
+        return False   # the first word of a longer name, abroad or by another of its names
     if (doc_cc and e.country_code != doc_cc and not votes.get(e.country_code)
             and ((e.population < w.town and cvote[doc_cc] >= w.confident_country)
                  or (alt and cvote[doc_cc] - 2 * votes.get(doc_cc, 0.0) >= w.alt_margin))):

@@ -69,7 +69,8 @@ def find_places(text: str) -> list[PlaceMention]:
         spans = [sp for sp in spans if not held(sp.start, sp.end)]
     mark_parens(text, spans)
     chosen, doc_cc = resolve(text, folded, spans)
-    mentions = [of_entry(text, sp.start, sp.end, c[0], c[1], in_parens=sp.paren_of is not None)
+    mentions = [of_entry(text, sp.start, sp.end, c[0], c[1], in_parens=sp.paren_of is not None,
+                         run_end=sp.run_end)
                 for sp, c in zip(spans, chosen, strict=True) if c is not None]
     ccs = Counter(m.country_code for m in mentions if m.country_code)
     if ccs and doc_cc not in ccs:

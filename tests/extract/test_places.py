@@ -253,3 +253,22 @@ def test_place_of_pattern_tried_after_its_words_finds_every_match():
     slow = [(m.span(), m.span(1)) for m in places.PATTERNS[places.PLACE_OF].finditer(text)]
     assert [(m.span(), m.span(1)) for m in places.place_of_matches(text)] == slow
     assert len(slow) >= 4
+
+
+def test_a_name_the_gazetteer_knows_only_by_its_first_word_is_kept_whole():
+    text = "Residents of Mai Mahiu blocked the Nairobi-Naivasha highway in Kenya on Monday."
+    m = next(m for m in find_places(text) if m.name.startswith("Mai"))
+    assert (m.name, m.location, m.country_code, m.geo_precision) == ("Mai Mahiu", "Mai Mahiu",
+                                                                     "KE", 2)
+
+
+def test_no_word_of_a_longer_unknown_name_is_placed_abroad():
+    text = "Gunmen attacked Esoit village in Trans Mara on Monday, killing two people."
+    assert not [m for m in find_places(text) if m.name in ("Trans", "Mara")]
+
+
+def test_a_weekday_or_a_generic_word_after_a_town_does_not_lengthen_it():
+    found = find_places("Traders protested in Embu Town Wednesday over new levies, in Kenya.")
+    assert [m.location for m in found if m.kind != "country"] == ["Embu"]
+    found = find_places("Police dispersed a crowd in Garissa Wednesday, Kenyan media said.")
+    assert [m.location for m in found] == ["Garissa"]
