@@ -7,8 +7,9 @@ import calendar
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
@@ -23,7 +24,7 @@ import httpx
 from ingest.bounds import bounded_seconds, plausible_time, valid_strings
 from ingest.config import Settings
 from ingest.http import FEED_ACCEPT, FetchReason, fetch_url_async, make_client, run_sync
-from ingest.ids import article_id
+from ingest.ids import article_id, feed_entry_id
 from ingest.times import parse_iso
 
 if TYPE_CHECKING:
@@ -40,13 +41,27 @@ class FeedReason(StrEnum):
     MALFORMED = "malformed"  # broken XML/JSON from which nothing could be read
 
 
+class DropReason(StrEnum):
+    """Why a feed item gave no entry."""
+
+    NO_LINK_OR_TEXT = "no_link_or_text"  # nothing to fetch and nothing to read
+    DUPLICATE = "duplicate"  # the same article as an earlier item of the feed
+
+
+# a feed-only entry's text is read up to this many characters (the extractor reads 100,000)
+MAX_FEED_TEXT_CHARS = 100_000
+
+
 @dataclass(frozen=True)
 class FeedEntry:
-    """One normalised feed item; `article_id` is the hash of `canonical_url`."""
+    """One normalised feed item. `article_id` is the hash of `canonical_url`; an item with
+    no usable link but with text of its own (summary/content) is a feed-only entry: no link,
+    its article id from its guid (else source + title + text), and its text in `text`, so it
+    becomes an article without any page being fetched."""
 
     source: str  # the feed id, or the path/URL given on the command line
-    link: str
-    canonical_url: str
+    link: str | None
+    canonical_url: str | None
     article_id: str
     guid: str | None
     title: str | None
@@ -56,6 +71,12 @@ class FeedEntry:
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     language: str | None = None
+    text: str | None = None  # the item's own text, kept for feed-only entries only
+
+    @property
+    def feed_only(self) -> bool:
+        """True when the article is the feed's own text: nothing is fetched for it."""
+        return self.link is None
 
     def to_dict(self) -> dict[str, Any]:
         return {name: list(v) if isinstance(v, tuple) else v
@@ -71,7 +92,8 @@ class ParsedFeed:
     entries: tuple[FeedEntry, ...] = ()
     version: str | None = None  # feedparser's format name (rss20, atom10, json1, ...)
     bozo: bool = False  # the body was broken but something was read
-    dropped: int = 0  # entries without a usable link, or duplicates of an earlier entry
+    dropped: int = 0  # items that gave no entry (see dropped_by_reason)
+    dropped_by_reason: Mapping[str, int] = field(default_factory=dict)  # DropReason -> count
 
 
 @dataclass(frozen=True)
@@ -88,6 +110,7 @@ class PollResult:
     title: str | None = None  # the feed's own title
     final_url: str | None = None
     retry_after_s: float | None = None  # a 429/503 answer's Retry-After, in seconds
+    dropped_by_reason: Mapping[str, int] = field(default_factory=dict)  # items with no entry
 
     @property
     def failed(self) -> bool:
@@ -190,6 +213,25 @@ def _plain(text: Any, limit: int = 2000) -> str | None:
     return cleaned[:limit] or None
 
 
+_BREAKS = re.compile(r"<br\s*/?>|</(p|div|li|h[1-6]|blockquote|tr)\s*>", re.I)
+_LINE_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+def _body_text(*candidates: Any) -> str | None:
+    """The longest of the item's texts (HTML or plain) as plain text with its paragraphs on
+    their own lines (sentence and paragraph ends matter to extraction), or None."""
+    best: str | None = None
+    for html in candidates:
+        if not isinstance(html, str) or not html.strip():
+            continue
+        text = unescape(_TAGS.sub(" ", _BREAKS.sub("\n", _SCRIPTS.sub(" ", html))))
+        text = _BLANK_LINES.sub("\n\n", _LINE_SPACES.sub(" ", text)).strip()
+        if text and (best is None or len(text) > len(best)):
+            best = text
+    return best[:MAX_FEED_TEXT_CHARS] if best else None
+
+
 # ---------------------------------------------------------------- parsing
 
 
@@ -220,6 +262,8 @@ def _json_entries(doc: dict, source: str, base_url: str | None,
             "authors": names,
             "tags": tuple(str(t) for t in item.get("tags") or [] if isinstance(t, str | int)),
             "language": item.get("language") if isinstance(item.get("language"), str) else lang,
+            "text": _body_text(item.get("content_text"), item.get("content_html"),
+                               item.get("summary")),
             "base": base,
         })
     return raw, _plain(doc.get("title"), 500)
@@ -266,6 +310,9 @@ def _feedparser_entries(parsed: Any, language: str | None) -> list[dict[str, Any
             "authors": authors,
             "tags": tags,
             "language": detail.get("language") or feed_lang,
+            "text": _body_text(entry.get("summary"),
+                               *(c.get("value") for c in entry.get("content") or []
+                                 if isinstance(c, dict))),
             "base": None,
         })
     return raw
@@ -275,28 +322,36 @@ def _finish(raw: Iterable[dict[str, Any]], source: str, title: str | None,
             version: str | None, bozo: bool, detail: str) -> ParsedFeed:
     entries: list[FeedEntry] = []
     seen: set[str] = set()
-    dropped = 0
+    dropped: Counter[str] = Counter()
     for item in raw:
         item = valid_strings(item)  # e.g. a JSON "\ud800" escape: not encodable as UTF-8
-        link = item.pop("link")
-        base = item.pop("base")
-        if not isinstance(link, str) or not link.strip():
-            dropped += 1
-            continue
-        link = urljoin(base, link.strip()) if base else link.strip()
-        if not link.startswith(("http://", "https://")):
-            dropped += 1
-            continue
-        canonical = canonical_link(link)
-        key = article_id(canonical)
-        if key in seen:
-            dropped += 1
-            continue
-        seen.add(key)
-        entries.append(FeedEntry(source=source, link=link, canonical_url=canonical,
-                                 article_id=key, **item))
+        entry = _entry(source, item)
+        if entry is None:
+            dropped[DropReason.NO_LINK_OR_TEXT] += 1
+        elif entry.article_id in seen:
+            dropped[DropReason.DUPLICATE] += 1
+        else:
+            seen.add(entry.article_id)
+            entries.append(entry)
     return ParsedFeed(True, FeedReason.OK, detail, valid_strings(title), tuple(entries), version,
-                      bozo, dropped)
+                      bozo, sum(dropped.values()), {str(k): n for k, n in dropped.items()})
+
+
+def _entry(source: str, item: dict[str, Any]) -> FeedEntry | None:
+    """The entry of one raw item: its http(s) link to fetch, else its own text (a feed-only
+    entry), else None."""
+    link, base, text = item.pop("link"), item.pop("base"), item.pop("text")
+    if isinstance(link, str) and link.strip():
+        link = urljoin(base, link.strip()) if base else link.strip()
+        if link.startswith(("http://", "https://")):
+            canonical = canonical_link(link)
+            return FeedEntry(source=source, link=link, canonical_url=canonical,
+                             article_id=article_id(canonical), **item)
+    if not text:
+        return None
+    key = feed_entry_id(source, guid=item.get("guid"), title=item.get("title"), text=text)
+    return FeedEntry(source=source, link=None, canonical_url=None, article_id=key, text=text,
+                     **item)
 
 
 def parse_feed(data: bytes, source: str, *, base_url: str | None = None,
@@ -403,6 +458,7 @@ async def poll_feed_async(spec: FeedSpec, state: FeedState | None, settings: Set
                           etag=fetched.etag or kept[0],
                           last_modified=fetched.last_modified or kept[1],
                           entries=parsed.entries, title=parsed.title,
+                          dropped_by_reason=parsed.dropped_by_reason,
                           elapsed_s=time.monotonic() - start, **common)
     except Exception as exc:  # fetch and parse do not raise; this guards against bugs only
         return PollResult(spec.id, "failed", FetchReason.CONNECTION_ERROR.value,

@@ -41,7 +41,7 @@ _FROM_ARTICLE = ("source", "feed_id", "language", "published", "extractor_versio
 DEFAULT_ARTICLE_FIELDS = (
     "article_id", "url", "canonical_url", "feed_id", "source", "domain", "title", "text",
     "description", "authors", "language", "tags", "published", "updated", "fetched",
-    "indexed", "ingest_lag_s", "content_hash", "word_count", "extractor_version",
+    "indexed", "ingest_lag_s", "content_hash", "word_count", "extractor_version", "text_source",
 )
 
 

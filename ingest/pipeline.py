@@ -34,7 +34,7 @@ from ingest import event_store, feed_store, index, schema
 from ingest.article_memory import ArticleMemory
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError, connect
-from ingest.feeds import FeedEntry, poll_feed
+from ingest.feeds import DropReason, FeedEntry, poll_feed
 from ingest.feedspec import FeedSpec, load_feeds
 from ingest.fetch import iter_fetched
 from ingest.http import FetchReason, FetchResult
@@ -67,6 +67,7 @@ class FeedOutcome:
     new: int = 0
     fetched: int = 0
     cleaned: int = 0
+    from_feed: int = 0  # articles made of a feed item's own text (no link): never fetched
     articles_indexed: int = 0
     incidents_indexed: int = 0
     stale_incidents_removed: int = 0
@@ -153,6 +154,9 @@ def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | Non
                 feed_store.save_states(client, settings, {
                     feed_id: (spec, memory.into(_without_validators(new_state)))})
 
+            for reason, count in polled.dropped_by_reason.items():
+                if reason != DropReason.DUPLICATE:  # a duplicate's article is the earlier one
+                    outcome.rejected[f"feed:{reason}"] = count
             _ingest_entries(settings, client, spec, polled.entries, outcome,
                             claims or ArticleClaims(), memory, now, save_progress)
             unfinished = outcome.deferred > 0 or outcome.write_failures > 0
@@ -192,9 +196,17 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
                 if settings.feed_pass_deadline_s > 0 else None)
     rejected: Counter[str] = Counter(outcome.rejected)
     batch: list[tuple[dict, list[dict]]] = []
-    taken = 0
     fetched_at = datetime.now(UTC)
-    stream = iter_fetched([e.link for e in due], settings)
+    for entry in (e for e in due if e.feed_only):  # the feed's own text: nothing to fetch
+        batch.append(_feed_item(spec, entry, fetched_at, rejected))
+        outcome.from_feed += 1
+        if len(batch) >= INDEX_BATCH:
+            _index_batch(settings, client, batch, outcome, rejected, memory, now)
+            batch = []
+            save_progress()
+    due = [e for e in due if not e.feed_only]
+    taken = 0
+    stream = iter_fetched([e.link or "" for e in due], settings)
     try:
         for position, fetch in stream:
             taken += 1
@@ -246,11 +258,23 @@ def _article_item(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, fetched_
         return None
     outcome.cleaned += 1
     doc = article_document(spec, entry, fetch, cleaned, fetched_at)
+    return doc, _extracted(doc, rejected)
+
+
+def _feed_item(spec: FeedSpec, entry: FeedEntry, read_at: datetime,
+               rejected: Counter[str]) -> tuple[dict, list[dict]]:
+    """The (article, incidents) of a feed-only entry: its own text, extracted like a page's."""
+    doc = feed_article_document(spec, entry, read_at)
+    return doc, _extracted(doc, rejected)
+
+
+def _extracted(doc: dict, rejected: Counter[str]) -> list[dict]:
+    """The article's incidents; why it has none, when it has none, counted by reason."""
     incidents, skipped = extract_into(doc, rejected)
     if skipped:  # indexed, no incidents: counted by reason
         rejected["extract:" + ("skipped_" if skipped.startswith("language_") else "")
                  + skipped] += 1
-    return doc, incidents
+    return incidents
 
 
 def _index_batch(settings: Settings, client: Elasticsearch, batch: list[tuple[dict, list]],
@@ -323,6 +347,34 @@ def article_document(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, clean
         "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "word_count": len(text.split()),
         "extractor_version": EXTRACTOR_VERSION,
+        "text_source": "page",
+    }
+
+
+def feed_article_document(spec: FeedSpec, entry: FeedEntry, read_at: datetime) -> dict:
+    """A feed-only entry as stored: the feed's own text, no URL (there is none); its domain is
+    the feed's host."""
+    text = entry.text or ""
+    return {
+        "article_id": entry.article_id,
+        "url": None,
+        "canonical_url": None,
+        "feed_id": spec.id,
+        "source": spec.name,
+        "domain": urlsplit(spec.url).hostname or "",
+        "title": entry.title or "",
+        "text": text,
+        "description": entry.summary or None,
+        "authors": list(entry.authors),
+        "language": entry.language or spec.language,
+        "tags": sorted(set(entry.tags)),
+        "published": entry.published,
+        "updated": entry.updated,
+        "fetched": read_at.isoformat(),
+        "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "word_count": len(text.split()),
+        "extractor_version": EXTRACTOR_VERSION,
+        "text_source": "feed",
     }
 
 
@@ -356,9 +408,9 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
 
 def summarise(outcomes: Sequence[dict]) -> dict:
     """Totals over feed outcomes: counts by stage, rejections by reason, lag percentiles."""
-    keys = ("entries", "new", "fetched", "cleaned", "articles_indexed", "incidents_indexed",
-            "stale_incidents_removed", "index_failures", "write_failures", "deferred",
-            "dead_letters_unsaved")
+    keys = ("entries", "new", "fetched", "cleaned", "from_feed", "articles_indexed",
+            "incidents_indexed", "stale_incidents_removed", "index_failures", "write_failures",
+            "deferred", "dead_letters_unsaved")
     totals = {key: sum(o.get(key, 0) for o in outcomes) for key in keys}
     totals["feeds"] = len(outcomes)
     totals["feeds_failed"] = sum(o["status"] == "failed" for o in outcomes)

@@ -73,6 +73,7 @@ ARTICLE_FIELDS: dict[str, dict] = {
     "content_hash": _KEYWORD,
     "word_count": _INT,
     "extractor_version": _KEYWORD,
+    "text_source": _KEYWORD,  # "page" (fetched and cleaned) or "feed" (a feed item's own text)
     "incident_relevance": _FLOAT,   # does it report a current event at all (0..1)
     # near-duplicates (extract/fingerprint.py): SimHash hex ("" when the text is too short),
     # its bands for candidate lookup, and the article this one is a syndicated copy of

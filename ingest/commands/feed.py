@@ -61,6 +61,9 @@ def _lines(source: str, settings: Settings, language: str | None) -> tuple[list[
                         language=language)
     if not parsed.ok:
         return [{"source": source, "error": parsed.reason.value, "detail": parsed.detail}], True
+    if parsed.dropped:
+        log.info("%s: items left out, by reason: %s", source,
+                 ", ".join(f"{reason} {n}" for reason, n in parsed.dropped_by_reason.items()))
     return [entry.to_dict() for entry in parsed.entries], False
 
 

@@ -11,7 +11,7 @@ from ingest.config import Settings
 from ingest.feed_store import FeedState
 from ingest.feeds import FeedReason, canonical_link, parse_feed, poll_feed
 from ingest.feedspec import FeedSpec
-from ingest.ids import article_id
+from ingest.ids import article_id, feed_entry_id
 from ingest.times import iso
 
 pytestmark = pytest.mark.timeout(60)
@@ -90,9 +90,10 @@ def test_json_feed():
            "items": [{"id": "1", "url": "/posts/1", "title": "One",
                       "date_published": "2024-04-21T10:00:00+03:00",
                       "authors": [{"name": "A"}], "content_html": "<p>x</p><script>y</script>"},
-                     {"id": "2", "content_text": "no url"}]}
+                     {"id": "3", "title": "a title is not text"}]}
     parsed = parse_feed(json.dumps(doc).encode(), "j")
     assert parsed.ok and parsed.version == "json1.1" and parsed.dropped == 1
+    assert parsed.dropped_by_reason == {"no_link_or_text": 1}
     (entry,) = parsed.entries
     assert entry.link == "https://j.example/posts/1" and entry.published == "2024-04-21T07:00:00Z"
     assert entry.authors == ("A",) and entry.summary == "x" and entry.language == "en"
@@ -188,3 +189,42 @@ def test_poll_feed_with_lying_charset_header(http_server, settings):
                             content_type="application/rss+xml; charset=utf-8")
     result = poll_feed(spec_for(url), None, settings)
     assert result.status == "ok" and result.entries[0].title == title
+
+
+ATOM_NO_LINKS = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>
+<entry><id>urn:wire:1</id><title>Clash in Goma</title>
+<content type="html">&lt;p&gt;Fighting broke out.&lt;/p&gt;&lt;p&gt;Five died.&lt;/p&gt;</content>
+<summary>Fighting in Goma</summary></entry>
+<entry><title>Untitled note</title><summary>Only a summary here.</summary></entry>
+<entry><id>urn:wire:3</id><title>Nothing to read</title></entry>
+<entry><link href="mailto:desk@example.org"/><title>Mail link, no text</title></entry>
+</feed>"""
+
+
+def test_items_without_a_link_but_with_text_are_feed_only_entries():
+    parsed = parse_feed(ATOM_NO_LINKS.encode(), "wire")
+    first, second = parsed.entries
+    assert first.feed_only and first.link is None and first.canonical_url is None
+    # the longest of the item's texts, its paragraphs kept apart for extraction
+    assert first.text == "Fighting broke out.\n\nFive died."
+    assert first.article_id == feed_entry_id("wire", guid="urn:wire:1", title=None, text="")
+    assert second.text == "Only a summary here." and second.guid is None
+    assert second.article_id == feed_entry_id("wire", guid=None, title="Untitled note",
+                                              text="Only a summary here.")
+    assert parsed.dropped_by_reason == {"no_link_or_text": 2} and parsed.dropped == 2
+    assert first.to_dict()["text"] == first.text  # `newswatch feed` prints the text
+
+
+def test_feed_only_ids_are_stable_and_scoped_to_their_feed():
+    once = parse_feed(ATOM_NO_LINKS.encode(), "wire").entries
+    again = parse_feed(ATOM_NO_LINKS.encode(), "wire").entries
+    elsewhere = parse_feed(ATOM_NO_LINKS.encode(), "other").entries
+    assert [e.article_id for e in once] == [e.article_id for e in again]
+    assert not {e.article_id for e in once} & {e.article_id for e in elsewhere}
+    assert len({e.article_id for e in once}) == 2
+
+
+def test_entries_with_a_link_carry_no_text():
+    (entry,) = parse_feed(rss([{"link": "https://news.example.org/a"}]).encode(), "d").entries
+    assert not entry.feed_only and entry.text is None
