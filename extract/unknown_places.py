@@ -24,7 +24,7 @@ NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
 _PLACE_OF_WORDS = admin_units.SETTLEMENTS + admin_units.ADMIN2
 _INTRO_WORDS = admin_units.alternation(admin_units.SETTLEMENTS + admin_units.ADMIN2 + ("front",))
 # the ways a text introduces a place, in the order they are trusted
-BRACKETED, PLACE_OF, GENERIC_AFTER, REGION_AFTER = range(4)
+BRACKETED, PLACE_OF, GENERIC_AFTER, REGION_AFTER, NAMED_PART_OF = range(5)
 PATTERNS = [
     # "in X (Y, Z)", "at X village (Y)"
     re.compile(r"(?:\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?)?(?<![\w'\-])("
@@ -35,6 +35,10 @@ PATTERNS = [
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME + r")\s+" + _INTRO_WORDS + r"\b"),
     # "in X, Region" (the region is checked to resolve)
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
+    # "Kiptule area of Kericho West", "Naikara village of Narok" (the second locates the first)
+    re.compile(r"(?<![\w'\-])(" + NAME + r")\s+"
+               + admin_units.alternation(admin_units.SETTLEMENTS + admin_units.NEIGHBOURHOODS)
+               + r"\s+of\s+(?:the\s+)?(" + NAME + r")"),
 ]
 _NESTED_PAREN = re.compile(r"^[^()]{0,40}?\(((?:[^()]|\([^()]{0,40}\)){1,120})\)")
 _INNER_PAREN = re.compile(r"\s*\([^()]*\)")
@@ -75,7 +79,7 @@ def region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | No
             break
     if admin1 is None:
         for part in reversed(parts):
-            admin1 = gz.fuzzy_admin1(part, hint_cc)
+            admin1 = gz.fuzzy_admin1(part, hint_cc) or _region_in_name(part, hint_cc)
             if admin1 is not None:
                 break
     for part in parts:
@@ -96,10 +100,15 @@ def region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | No
     return town, admin1
 
 
-def _town_in_name(name: str, admin1: Entry | None, hint_cc: str | None) -> Entry | None:
-    """A known town inside a compound name ("Mogadishu-Hodan", "Tezpur-Kundurabari")."""
+def _town_in_name(name: str, admin1: Entry | None, hint_cc: str | None,
+                  within: PlaceMention | None = None) -> Entry | None:
+    """A known town inside a compound name ("Mogadishu-Hodan", "Tezpur-Kundurabari"), in the
+    region named for it, else in that of the place named next ("X area of Y, Lahij")."""
     gz = gazetteer.get()
     cc = admin1.country_code if admin1 is not None else hint_cc
+    if admin1 is None and within is not None and within.admin1 and within.country_code:
+        cc = within.country_code
+        admin1 = gz.admin1_of(cc, within.admin1)
     if cc is None:
         return None
     for piece in re.split(r"[\s\-]+", name):
@@ -109,6 +118,20 @@ def _town_in_name(name: str, admin1: Entry | None, hint_cc: str | None) -> Entry
                  and (admin1 is None or e.admin1 == admin1.name)]
         if cands:
             return max(cands, key=lambda e: e.population)
+    return None
+
+
+def _region_in_name(name: str, hint_cc: str | None) -> Entry | None:
+    """The first-level region a unit's name is made from ("Kericho West", "North Kivu
+    Highlands"): its leading words name one region, of the text's country when it has one."""
+    gz = gazetteer.get()
+    words = name.split()
+    for n in range(len(words) - 1, 0, -1):
+        regions = {e.id: e for e, alt in gz.lookup(" ".join(words[:n]))
+                   if e.kind == KIND_ADMIN1 and not alt
+                   and (hint_cc is None or e.country_code == hint_cc)}
+        if len(regions) == 1:
+            return next(iter(regions.values()))
     return None
 
 
@@ -175,8 +198,11 @@ class _Taken:
         return False
 
 
-def _region_parts(text: str, end: int, how: int) -> list[str]:
-    """The names that locate an unknown place: its "(Y, Z)", or the ", Region" after it."""
+def _region_parts(text: str, m: re.Match[str], end: int, how: int) -> list[str]:
+    """The names that locate an unknown place: its "(Y, Z)", the ", Region" after it, the Y
+    of "X area of Y"."""
+    if how == NAMED_PART_OF:
+        return [m.group(2)]
     rest = text[end:]
     if how == BRACKETED:
         pm = _PAREN_OF_UNKNOWN.match(rest) or _NESTED_PAREN.match(rest)
@@ -217,9 +243,9 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             e = s + len(name)
             if _not_a_place_name(name):
                 continue
-            parts = _region_parts(text, e, how)
+            parts = _region_parts(text, m, e, how)
             town, admin1 = region_from_parts(parts, doc_cc) if parts else (None, None)
-            if how == REGION_AFTER and admin1 is None:
+            if how in (REGION_AFTER, NAMED_PART_OF) and admin1 is None:
                 continue
             near = _near_spelling(name, town, admin1, known, e, text, how)
             if near is not None:
@@ -231,7 +257,9 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 index.add(s, e)
                 continue
             if town is None:
-                town = _town_in_name(name, admin1, doc_cc)
+                nxt = _following_place(known, e, text) if how in (PLACE_OF, GENERIC_AFTER) \
+                    else None
+                town = _town_in_name(name, admin1, doc_cc, nxt)
             ref: Entry | PlaceMention | None = None
             if town is not None:
                 ref, prec = town, 2
@@ -240,6 +268,8 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             elif how in (PLACE_OF, GENERIC_AFTER) and (
                     nxt := _following_place(known, e, text)) is not None:
                 ref, prec = nxt, (2 if nxt.kind != "admin1" else 3)
+            elif (region := _region_in_name(name, doc_cc)) is not None:
+                ref, prec, admin1 = region, 3, region   # "Kericho West": in Kericho County
             elif doc_cc and doc_cc in gz.country_entry and (
                     how in (PLACE_OF, GENERIC_AFTER) or (how == BRACKETED and m.group(0) != name)):
                 ref, prec = gz.entry(gz.country_entry[doc_cc]), 3

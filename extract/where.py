@@ -245,9 +245,11 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
     if not mentions:
         return None
     own = [m for m in mentions if not m.in_parens]
-    # "Din Daeng district of Bangkok": the container names where the known part lies
+    # "Din Daeng district of Bangkok", "Kiptule area of Kericho West": the container names
+    # where the part lies
     inner = [(a, b) for a, b in zip(own, own[1:], strict=False)
-             if a.kind in ("city", "admin2") and _PART_OF.match(text[a.end:b.start])]
+             if (a.kind in ("city", "admin2") or a.kind == b.kind == "unknown")
+             and _PART_OF.match(text[a.end:b.start])]
     inner += [(b, a) for a, b in zip(own, own[1:], strict=False)
               if a.kind in ("admin1", "admin2", "city")
               and _REGION_VILLAGE_OF.match(text[a.end:b.start])]

@@ -272,3 +272,11 @@ def test_a_weekday_or_a_generic_word_after_a_town_does_not_lengthen_it():
     assert [m.location for m in found if m.kind != "country"] == ["Embu"]
     found = find_places("Police dispersed a crowd in Garissa Wednesday, Kenyan media said.")
     assert [m.location for m in found] == ["Garissa"]
+
+
+def test_a_place_the_gazetteer_lacks_falls_back_to_the_region_its_unit_is_named_after():
+    text = "Two herders were killed when raiders attacked Kiptule area of Kericho West subcounty."
+    p = primary_place(find_places(text), text)
+    assert (p.location, p.country_code, p.admin1, p.geo_precision) == (
+        "Kiptule", "KE", "Kericho County", 3)
+    assert p.lat is not None and abs(p.lat - (-0.37)) < 0.3
