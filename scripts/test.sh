@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`make test`): install what is missing, start the local Elasticsearch,
-# run pytest, stop Elasticsearch again (also on failure) and return pytest's status.
+# run pytest, stop Elasticsearch again (also on failure) and return pytest's status; then the
+# fault tests on the local cluster (see below).
 set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -19,4 +20,12 @@ mkdir -p test-artifacts
 .venv/bin/python -m pytest "$@"
 status=$?
 [ "$status" = 5 ] && { echo "test.sh: pytest collected no tests" >&2; }
+
+# After the whole suite (no arguments), the fault tests on the local cluster (tests/cluster,
+# about 10 minutes): they start scripts/cluster.sh with test settings and stop it again.
+# NEWSWATCH_SKIP_CLUSTER_TESTS=1 leaves them out.
+if [ "$status" = 0 ] && [ $# = 0 ] && [ "${NEWSWATCH_SKIP_CLUSTER_TESTS:-0}" != 1 ]; then
+    NEWSWATCH_CLUSTER_TESTS=1 .venv/bin/python -m pytest -m cluster tests/cluster
+    status=$?
+fi
 exit "$status"
