@@ -51,6 +51,7 @@ class Weights:
     # how small a place needs support, and how far a namesake must be to be another place
     small_town: int = 50_000
     town: int = 100_000
+    big_city: int = 1_000_000           # known abroad without a word for its country
     confident_country: float = 6.0      # votes that settle the text's country
     alt_margin: float = 3.0
     far_km: float = 3000.0
@@ -239,6 +240,9 @@ def _acceptable(text: str, sp: Span, e: Entry, alt: bool, ctx: Context,
             and ((e.population < w.town and cvote[doc_cc] >= w.confident_country)
                  or (alt and cvote[doc_cc] - 2 * votes.get(doc_cc, 0.0) >= w.alt_margin))):
         return False   # abroad, while the text plainly is at home
+    if (ctx.region_votes and not sp.cue and e.population < w.big_city
+            and not votes.get(e.country_code) and not ctx.region_votes.get(e.country_code)):
+        return False   # the text names regions, none of this place's country, nor the country
     if (votes and e.country_code not in votes and (alt or e.population < w.town)
             and _far_from(e, votes, w)):
         return False   # a namesake far from every country the text names

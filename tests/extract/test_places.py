@@ -280,3 +280,9 @@ def test_a_place_the_gazetteer_lacks_falls_back_to_the_region_its_unit_is_named_
     assert (p.location, p.country_code, p.admin1, p.geo_precision) == (
         "Kiptule", "KE", "Kericho County", 3)
     assert p.lat is not None and abs(p.lat - (-0.37)) < 0.3
+
+
+def test_a_namesake_abroad_needs_a_word_for_its_country_when_the_text_names_regions():
+    text = ("A herder was killed near the Maasai Mau forest on Friday. The killing sparked two "
+            "days of violence in Narok county.")
+    assert {m.country_code for m in find_places(text)} == {"KE"}
