@@ -14,6 +14,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from ingest import dead_letters
+from ingest.article import Article
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError
 from ingest.ids import article_id as make_article_id
@@ -116,13 +117,16 @@ def _geo(incident: Mapping[str, Any]) -> dict | None:
 
 
 def build_documents(
-    doc: Mapping[str, Any],
+    doc: Article | Mapping[str, Any],
     incidents: Sequence[Mapping[str, Any]],
     *,
     now: datetime,
     keep_indexed: bool = False,
 ) -> tuple[dict, list[dict]]:
-    """The article document (with derived facets) and its incident documents (pure)."""
+    """The article document (with derived facets) and its incident documents (pure). `doc` is
+    a new Article or a stored article's source (re-extraction, dead-letter replay)."""
+    if isinstance(doc, Article):
+        doc = doc.to_document()
     article: dict[str, Any] = {key: _iso(value) for key, value in doc.items()}
     aid = article.get("article_id") or make_article_id(
         article.get("canonical_url") or article.get("url") or ""
@@ -259,7 +263,7 @@ class _DeadLetters:
 def index_articles(
     client: Elasticsearch,
     settings: Settings,
-    items: Iterable[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    items: Iterable[tuple[Article | Mapping[str, Any], Sequence[Mapping[str, Any]]]],
     *,
     now: datetime | None = None,
     targets: Mapping[str, str] | None = None,
@@ -448,7 +452,7 @@ def index_incidents_into(
     client: Elasticsearch,
     settings: Settings,
     index_name: str,
-    items: Iterable[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    items: Iterable[tuple[Article | Mapping[str, Any], Sequence[Mapping[str, Any]]]],
     *,
     articles_index: str | None = None,
     now: datetime | None = None,

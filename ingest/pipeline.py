@@ -11,13 +11,12 @@ crash or kill at any point loses nothing and duplicates nothing.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import statistics
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -27,10 +26,11 @@ from urllib.parse import urlsplit
 from elasticsearch import Elasticsearch
 from elasticsearch import exceptions as es_exceptions
 
-from extract.article import extract_record
+from extract.article import ArticleResult, extract_record
 from extract.clean import clean_html
 from extract.incidents import EXTRACTOR_VERSION
 from ingest import event_store, feed_store, index, schema
+from ingest.article import Article
 from ingest.article_memory import ArticleMemory
 from ingest.config import Settings
 from ingest.es import ElasticsearchUnavailable, NewswatchError, connect
@@ -195,7 +195,7 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
     deadline = (time.monotonic() + settings.feed_pass_deadline_s
                 if settings.feed_pass_deadline_s > 0 else None)
     rejected: Counter[str] = Counter(outcome.rejected)
-    batch: list[tuple[dict, list[dict]]] = []
+    batch: list[tuple[Article, list[dict]]] = []
     fetched_at = datetime.now(UTC)
     for entry in (e for e in due if e.feed_only):  # the feed's own text: nothing to fetch
         batch.append(_feed_item(spec, entry, fetched_at, rejected))
@@ -234,7 +234,7 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
 
 def _article_item(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, fetched_at: datetime,
                   rejected: Counter[str], outcome: FeedOutcome, memory: ArticleMemory,
-                  now: datetime) -> tuple[dict, list[dict]] | None:
+                  now: datetime) -> tuple[Article, list[dict]] | None:
     """The (article, incidents) of one fetched page, or None with the reason counted."""
     if not fetch.ok:
         rejected[f"fetch:{_value(fetch.reason)}"] += 1
@@ -257,27 +257,29 @@ def _article_item(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, fetched_
         memory.refuse(entry.article_id)
         return None
     outcome.cleaned += 1
-    doc = article_document(spec, entry, fetch, cleaned, fetched_at)
-    return doc, _extracted(doc, rejected)
+    return _extracted(article_document(spec, entry, fetch, cleaned, fetched_at), rejected)
 
 
 def _feed_item(spec: FeedSpec, entry: FeedEntry, read_at: datetime,
-               rejected: Counter[str]) -> tuple[dict, list[dict]]:
+               rejected: Counter[str]) -> tuple[Article, list[dict]]:
     """The (article, incidents) of a feed-only entry: its own text, extracted like a page's."""
-    doc = feed_article_document(spec, entry, read_at)
-    return doc, _extracted(doc, rejected)
+    return _extracted(feed_article_document(spec, entry, read_at), rejected)
 
 
-def _extracted(doc: dict, rejected: Counter[str]) -> list[dict]:
-    """The article's incidents; why it has none, when it has none, counted by reason."""
-    incidents, skipped = extract_into(doc, rejected)
+def _extracted(article: Article, rejected: Counter[str]) -> tuple[Article, list[dict]]:
+    """The article with what extraction told (language, relevance) and its incidents; why it
+    has none, when it has none, counted by reason."""
+    result = _extraction(article.to_document(), rejected)
+    skipped = result.skipped
     if skipped:  # indexed, no incidents: counted by reason
         rejected["extract:" + ("skipped_" if skipped.startswith("language_") else "")
                  + skipped] += 1
-    return incidents
+    return (article.extracted(result.language, result.incident_relevance),
+            [incident.to_dict() for incident in result.incidents])
 
 
-def _index_batch(settings: Settings, client: Elasticsearch, batch: list[tuple[dict, list]],
+def _index_batch(settings: Settings, client: Elasticsearch,
+                 batch: list[tuple[Article, list[dict]]],
                  outcome: FeedOutcome, rejected: Counter[str], memory: ArticleMemory,
                  now: datetime) -> None:
     report = index.index_articles(client, settings, batch)
@@ -294,9 +296,9 @@ def _index_batch(settings: Settings, client: Elasticsearch, batch: list[tuple[di
     # until Elasticsearch takes it, never given up; the run fails meanwhile
     outcome.write_failures += len(report.unwritten_articles)
     failed = set(report.refused_articles) | set(report.unwritten_articles)
-    for doc, _ in batch:
-        if doc["article_id"] not in failed:
-            memory.succeeded(doc["article_id"])
+    for article, _ in batch:
+        if article.article_id not in failed:
+            memory.succeeded(article.article_id)
 
 
 def extract_into(article: dict, counts: Counter[str] | None = None
@@ -305,17 +307,24 @@ def extract_into(article: dict, counts: Counter[str] | None = None
     one extraction entry point; sets the article's language (told from its text) and its
     incident_relevance. `counts` gets the candidates extraction dropped, by reason
     ("extract:dropped_<reason>")."""
-    result = extract_record(article)
+    result = _extraction(article, counts)
+    article["language"] = result.language or article.get("language")
+    article["incident_relevance"] = result.incident_relevance
+    return [incident.to_dict() for incident in result.incidents], result.skipped
+
+
+def _extraction(record: Mapping, counts: Counter[str] | None) -> ArticleResult:
+    """The one extraction entry point over an article as indexed; dropped candidates counted,
+    a cut text logged."""
+    result = extract_record(record)
     if counts is not None:
         for reason, n in result.dropped.items():
             counts[f"extract:dropped_{reason}"] += n
     if result.text_truncated:
         log.info("article %s: extraction read its first %d characters (%d more cut)",
-                 article.get("article_id"), len(article.get("text") or "") - result.chars_cut,
+                 record.get("article_id"), len(record.get("text") or "") - result.chars_cut,
                  result.chars_cut)
-    article["language"] = result.language or article.get("language")
-    article["incident_relevance"] = result.incident_relevance
-    return [incident.to_dict() for incident in result.incidents], result.skipped
+    return result
 
 
 def incidents_of(article: dict) -> list[dict]:
@@ -324,58 +333,53 @@ def incidents_of(article: dict) -> list[dict]:
 
 
 def article_document(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, cleaned,
-                     fetched_at: datetime) -> dict:
-    """The article as stored: feed metadata first, what the page itself says fills the gaps."""
-    url = fetch.final_url or entry.link
-    text = cleaned.text or ""
-    return {
-        "article_id": entry.article_id,
-        "url": url,
-        "canonical_url": cleaned.canonical_url or entry.canonical_url,
-        "feed_id": spec.id,
-        "source": cleaned.sitename or spec.name,
-        "domain": urlsplit(url).hostname or "",
-        "title": entry.title or cleaned.title or "",
-        "text": text,
-        "description": cleaned.description or entry.summary or None,
-        "authors": list(entry.authors or cleaned.authors or []),
-        "language": cleaned.language or entry.language or spec.language,
-        "tags": sorted(set(entry.tags or []) | set(cleaned.tags or [])),
-        "published": entry.published or cleaned.date or None,
-        "updated": entry.updated,
-        "fetched": fetched_at.isoformat(),
-        "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "word_count": len(text.split()),
-        "extractor_version": EXTRACTOR_VERSION,
-        "text_source": "page",
-    }
+                     fetched_at: datetime) -> Article:
+    """The article of a fetched page: feed metadata first, what the page itself says fills
+    the gaps."""
+    url = fetch.final_url or entry.link or ""
+    return Article.of_text(
+        cleaned.text or "",
+        article_id=entry.article_id,
+        url=url,
+        canonical_url=cleaned.canonical_url or entry.canonical_url,
+        feed_id=spec.id,
+        source=cleaned.sitename or spec.name,
+        domain=urlsplit(url).hostname or "",
+        title=entry.title or cleaned.title or "",
+        description=cleaned.description or entry.summary or None,
+        authors=entry.authors or cleaned.authors or (),
+        language=cleaned.language or entry.language or spec.language,
+        tags=set(entry.tags or ()) | set(cleaned.tags or ()),
+        published=entry.published or cleaned.date or None,
+        updated=entry.updated,
+        fetched=fetched_at.isoformat(),
+        extractor_version=EXTRACTOR_VERSION,
+        text_source="page",
+    )
 
 
-def feed_article_document(spec: FeedSpec, entry: FeedEntry, read_at: datetime) -> dict:
-    """A feed-only entry as stored: the feed's own text, no URL (there is none); its domain is
-    the feed's host."""
-    text = entry.text or ""
-    return {
-        "article_id": entry.article_id,
-        "url": None,
-        "canonical_url": None,
-        "feed_id": spec.id,
-        "source": spec.name,
-        "domain": urlsplit(spec.url).hostname or "",
-        "title": entry.title or "",
-        "text": text,
-        "description": entry.summary or None,
-        "authors": list(entry.authors),
-        "language": entry.language or spec.language,
-        "tags": sorted(set(entry.tags)),
-        "published": entry.published,
-        "updated": entry.updated,
-        "fetched": read_at.isoformat(),
-        "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "word_count": len(text.split()),
-        "extractor_version": EXTRACTOR_VERSION,
-        "text_source": "feed",
-    }
+def feed_article_document(spec: FeedSpec, entry: FeedEntry, read_at: datetime) -> Article:
+    """The article of a feed-only entry: the feed's own text, no URL (there is none); its
+    domain is the feed's host."""
+    return Article.of_text(
+        entry.text or "",
+        article_id=entry.article_id,
+        url=None,
+        canonical_url=None,
+        feed_id=spec.id,
+        source=spec.name,
+        domain=urlsplit(spec.url).hostname or "",
+        title=entry.title or "",
+        description=entry.summary or None,
+        authors=entry.authors,
+        language=entry.language or spec.language,
+        tags=entry.tags,
+        published=entry.published,
+        updated=entry.updated,
+        fetched=read_at.isoformat(),
+        extractor_version=EXTRACTOR_VERSION,
+        text_source="feed",
+    )
 
 
 def run_once(settings: Settings, *, client: Elasticsearch | None = None,
