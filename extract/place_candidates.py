@@ -293,7 +293,9 @@ def filter_spans(text: str, spans: list[Span]) -> list[Span]:
             continue
         if not cands:
             continue
-        if not has_region and not named_after and big < 100_000:
+        # (a big town by its main name stays itself: "Mogadishu Mayor", "Nairobi Expressway")
+        if not has_region and not named_after and (
+                big < 100_000 or all(alt for _, alt in cands)):
             sp.run_end = longer_name_end(text, sp.end)
             run_end = sp.run_end or -1
         sp.cands = cands

@@ -286,3 +286,9 @@ def test_a_namesake_abroad_needs_a_word_for_its_country_when_the_text_names_regi
     text = ("A herder was killed near the Maasai Mau forest on Friday. The killing sparked two "
             "days of violence in Narok county.")
     assert {m.country_code for m in find_places(text)} == {"KE"}
+
+
+def test_a_person_whose_first_name_is_another_name_of_a_city_is_no_place():
+    text = ("Demonstrators marched in Nabatiyeh, Lebanon, condemning the governor of the "
+            "Central Bank, Riad Salameh.")
+    assert "SA" not in {m.country_code for m in find_places(text)}
