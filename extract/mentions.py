@@ -15,6 +15,9 @@ from extract.gazetteer import fold_text
 from extract.places import PlaceMention
 
 NEAR_KM = 3               # towns closer than this are one place (names differ in spelling)
+# days after an event in which a sentence naming its town and pointing back at it ("buried the
+# victims of the attack on Monday") tells its aftermath, not a new event
+AFTERMATH_DAYS = 2
 BACKGROUND_DAYS = 8        # older than this before publication = background, unless the lead
 MIN_STRENGTH = 0.5         # weakest cue weight that starts an incident
 # incidents looked back at for the one a sentence points back to: an article tells a handful,
@@ -401,20 +404,37 @@ def _told_before(x: Mention, own: dates.DateMention, drafts: list[Draft], cur: D
                  ) -> Draft | None:
     """An incident told before that the sentence points back at with a definite reference and
     the same kind of event: an earlier one of the same day ("the rockets fired on Wednesday"),
-    or one in the same town a day apart (an event over a night)."""
+    or one in the same town a day apart (an event over a night); or a deadly one in the same
+    town up to AFTERMATH_DAYS before, whose aftermath the sentence tells ("on Sunday residents
+    of Ouallam buried the victims of the attack")."""
     if own.precision != dates.DAY or not _ANAPHORA.search(x.s.text) or \
             _SEPARATE.search(x.s.text):
         return None
     kinds = x.cues.tags - _AFTERMATH
     mine = _precise_places(x)
     for d in _recent(drafts):
-        if d.date is None or not kinds & d.tags:
+        if d.date is None:
             continue
-        if d is not cur and d.date.value == own.value:
+        later = (own.value - d.date.value).days
+        if kinds & d.tags:
+            if d is not cur and later == 0:
+                return d
+            if abs(later) <= 1 and any(d.has_town(m) for m in mine):
+                return d  # "bodies recovered after the fighting in Tripoli, which ended Tuesday"
+        if 1 < later <= AFTERMATH_DAYS and (kinds & d.tags or
+                                             ("attack" in kinds and "harm" in d.tags)) and \
+                _aftermath_of(x, d) and any(d.has_town(m) for m in mine):
             return d
-        if abs((d.date.value - own.value).days) <= 1 and any(d.has_town(m) for m in mine):
-            return d      # "bodies recovered after the fighting in Tripoli, which ended Tuesday"
     return None
+
+
+_AGAIN = re.compile(r"\b(?:again|returned|another|new|fresh|more|second|renewed)\b", re.I)
+
+
+def _aftermath_of(x: Mention, d: Draft) -> bool:
+    """The sentence tells what followed the incident (no new deed, no toll of its own)."""
+    told = {y.cas.killed for y in d.sents if y.cas.killed is not None}
+    return not _AGAIN.search(x.s.text) and (x.cas.killed is None or x.cas.killed in told)
 
 
 def _earlier_in_its_town(x: Mention, drafts: list[Draft], cur: Draft) -> Draft | None:

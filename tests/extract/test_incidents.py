@@ -274,3 +274,23 @@ def test_a_place_plagued_for_years_is_no_event():
             "Zamfara and Katsina have been plagued by kidnapping gangs for years.")
     (inc,) = extract_incidents(text, published="2025-06-17")
     assert inc.location == "Faskari"
+
+
+AFTER_A_RAID = ("Gunmen on motorcycles killed 21 people in Kaura Namoda in Nigeria's northwestern "
+                "Zamfara State on Saturday, police said.\n\n{then}")
+
+
+def test_the_burial_of_its_victims_two_days_later_is_the_same_incident():
+    then = ("Residents of Kaura Namoda on Monday buried the 21 victims of the attack, a local "
+            "councillor said.")
+    (inc,) = extract_incidents(AFTER_A_RAID.format(then=then), published="2025-06-17")
+    assert (inc.date, inc.fatalities) == ("2025-06-14", 21)
+
+
+@pytest.mark.parametrize("then", [
+    "On Monday, the attackers returned to Kaura Namoda and killed five more people.",
+    "On Monday, the gunmen killed five people in Kaura Namoda, residents said.",
+])
+def test_a_new_deed_in_the_same_town_two_days_later_is_another_incident(then):
+    found = extract_incidents(AFTER_A_RAID.format(then=then), published="2025-06-17")
+    assert [(i.date, i.fatalities) for i in found] == [("2025-06-14", 21), ("2025-06-16", 5)]
