@@ -80,6 +80,12 @@ _BODY_FOUND = re.compile(r"\b(?:a|an|the)\s+(?:[\w\-]+(?:'s|\u2019s)\s+)?(?:dead
 _KILL_PAIR = re.compile(r"\b" + NUM.format(g="n") + r"\s+(?:[\w\-]+\s+){0,2}?and\s+"
                         + NUM.format(g="n2") + r"\s+" + _FILLER + _AUX + _KILL_V + r"\b", re.I)
 _HURT_SUBJ = _subject_pat(_HURT_V)
+# "between five and seven soldiers were killed", "zero, one or two persons were killed", "10 to
+# 15 died": a range or alternatives, of which ACLED codes the lowest
+_KILL_RANGE = re.compile(
+    r"\b(?:between\s+" + NUM.format(g="lo") + r"\s+and|" + NUM.format(g="lo2")
+    + r"(?:\s*,\s*(?:" + _NUM_WORD + r"|\d+))*(?:\s*,?\s+(?:or|to)|(?<=\d)\s*[-\u2013]))\s*"
+    + NUM.format(g="hi") + r"\s+" + _FILLER + _AUX + _KILL_V + r"\b", re.I)
 _KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|assassinated|assassinating|"
                         r"claimed the lives of|claiming the lives of|shot dead|shooting dead|"
                         r"shot and killed|"
@@ -270,6 +276,9 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         pass
     elif toll and number(toll.group("n")) is not None:
         killed = number(toll.group("n"))
+    elif rng := _KILL_RANGE.search(sentence):
+        counts = [number(rng.group(g)) for g in ("lo", "lo2", "hi") if rng.group(g)]
+        killed = min((n for n in counts if n is not None), default=None)
     else:
         killed = _collect([(_KILL_PAIR, _KILL_VERB), (_KILL_OBJ, None),
                            (_KILL_SUBJ, _KILL_VERB)], sentence)

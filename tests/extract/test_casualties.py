@@ -49,3 +49,13 @@ def test_number_words(word, n):
 def test_no_immediate_reports_of_casualties_is_zero():
     c = find("There were no immediate reports of casualties.")
     assert (c.killed, c.injured) == (0, 0)
+
+
+@pytest.mark.parametrize("sentence,killed", [
+    ("Between five and seven soldiers were killed in the ambush.", 5),
+    ("Conflicting reports stated that zero, one or two persons were killed.", 0),
+    ("Two or three people were killed, residents said.", 2),
+    ("Nine soldiers and five militia members were killed.", 14),   # two groups: a sum
+])
+def test_a_range_or_alternatives_count_their_lowest(sentence, killed):
+    assert find(sentence).killed == killed
