@@ -82,6 +82,7 @@ _KILL_PAIR = re.compile(r"\b" + NUM.format(g="n") + r"\s+(?:[\w\-]+\s+){0,2}?and
 _HURT_SUBJ = _subject_pat(_HURT_V)
 # "between five and seven soldiers were killed", "zero, one or two persons were killed", "10 to
 # 15 died": a range or alternatives, of which ACLED codes the lowest
+_RANGE_HINT = re.compile(r"\b(?:between|or)\b|\d\s*(?:to|-|\u2013)\s*\d", re.I)   # cheap first
 _KILL_RANGE = re.compile(
     r"\b(?:between\s+" + NUM.format(g="lo") + r"\s+and|" + NUM.format(g="lo2")
     + r"(?:\s*,\s*(?:" + _NUM_WORD + r"|\d+))*(?:\s*,?\s+(?:or|to)|(?<=\d)\s*[-\u2013]))\s*"
@@ -276,7 +277,7 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         pass
     elif toll and number(toll.group("n")) is not None:
         killed = number(toll.group("n"))
-    elif rng := _KILL_RANGE.search(sentence):
+    elif _RANGE_HINT.search(sentence) and (rng := _KILL_RANGE.search(sentence)):
         counts = [number(rng.group(g)) for g in ("lo", "lo2", "hi") if rng.group(g)]
         killed = min((n for n in counts if n is not None), default=None)
     else:
