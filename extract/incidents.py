@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -246,13 +246,18 @@ def _merge_same(incidents: list[Incident]) -> list[Incident]:
     a day or two apart with counts that agree, are one event told at two scales (_one_event)."""
     out: list[Incident] = []
     seen: set[tuple[str, str | None, str | None]] = set()
+    # out's incidents by country and type, the last mentions.LOOKBACK of each looked at (a
+    # huge text of thousands of incidents stays linear)
+    kin: dict[tuple[str | None, str], list[int]] = defaultdict(list)
     for inc in incidents:
         key = (inc.sub_event_type, inc.date, inc.location)
         if key in seen:
             continue
         seen.add(key)
-        k = next((k for k, o in enumerate(out) if _one_event(o, inc)), None)
+        same = kin[(inc.country_code, inc.event_type)]
+        k = next((k for k in same[-mentions.LOOKBACK:] if _one_event(out[k], inc)), None)
         if k is None:
+            same.append(len(out))
             out.append(inc)
         else:
             out[k] = _at_finer_scale(out[k], inc)
