@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ingest.commands import USAGE_ERROR
 from ingest.config import SettingsError, configure_extract
+from ingest.log_levels import quiet_chatty_loggers
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,7 @@ def configure_logging(level: int) -> None:
     root.setLevel(logging.DEBUG if debug else max(level, logging.WARNING))
     for name in ("ingest", "extract"):
         logging.getLogger(name).setLevel(level)
-    for name in ("trafilatura", "htmldate", "elastic_transport", "httpx", "httpcore"):
-        logging.getLogger(name).setLevel(level if debug else max(level, logging.ERROR))
+    quiet_chatty_loggers(level)
 
 
 def main(argv: list[str] | None = None) -> int:

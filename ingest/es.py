@@ -30,9 +30,14 @@ def es_errors(doing: str, then: str = START_HINT) -> Iterator[None]:
     try:
         yield
     except TransportError as exc:
-        raise ElasticsearchUnavailable(
-            f"Elasticsearch did not answer while {doing} ({type(exc).__name__}: {exc}); {then}"
-        ) from exc
+        raise unavailable(doing, exc, then) from exc
+
+
+def unavailable(doing: str, exc: Exception, then: str = START_HINT) -> ElasticsearchUnavailable:
+    """The error es_errors raises, for a caller that reads some answers with a status as an
+    outage too (a bulk request answered 429 or 5xx after its retries)."""
+    return ElasticsearchUnavailable(
+        f"Elasticsearch did not answer while {doing} ({type(exc).__name__}: {exc}); {then}")
 
 
 def make_client(settings: Settings, *, request_timeout: float = 30.0) -> Elasticsearch:

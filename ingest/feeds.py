@@ -25,7 +25,7 @@ from ingest.bounds import bounded_seconds, plausible_time, valid_strings
 from ingest.config import Settings
 from ingest.http import FEED_ACCEPT, FetchReason, fetch_url_async, make_client, run_sync
 from ingest.ids import article_id, feed_entry_id
-from ingest.times import parse_iso
+from ingest.times import iso, parse_iso
 
 if TYPE_CHECKING:
     from ingest.feed_store import FeedState
@@ -186,7 +186,7 @@ def _iso(struct: time.struct_time | None) -> str | None:
         moment = plausible_time(datetime.fromtimestamp(calendar.timegm(struct), UTC))
     except (OverflowError, ValueError, OSError):
         return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    return iso(moment) if moment else None
 
 
 def _iso_text(text: Any) -> str | None:
@@ -203,7 +203,7 @@ def _iso_text(text: Any) -> str | None:
         plausible = plausible_time(moment.astimezone(UTC))
     except (OverflowError, ValueError):
         return None
-    return plausible.strftime("%Y-%m-%dT%H:%M:%SZ") if plausible else None
+    return iso(plausible) if plausible else None
 
 
 def _plain(text: Any, limit: int = 2000) -> str | None:

@@ -11,15 +11,16 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import ApiError, Elasticsearch, helpers
 
 from ingest import dead_letters
 from ingest.article import Article
 from ingest.config import Settings
-from ingest.es import ElasticsearchUnavailable, NewswatchError
+from ingest.es import START_HINT, NewswatchError, es_errors, unavailable
 from ingest.ids import article_id as make_article_id
 from ingest.ids import incident_id as make_incident_id
 from ingest.schema import INCIDENT_FIELDS, SchemaError, fit_document
+from ingest.times import iso
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +67,14 @@ class IndexReport:
     dead_letters_unsaved: int = 0
 
 
-def _unavailable(exc: Exception) -> ElasticsearchUnavailable:
-    return ElasticsearchUnavailable(
-        f"Elasticsearch failed during indexing ({type(exc).__name__}: {exc}); nothing after "
-        "this point was indexed - retry the run once the node answers "
-        "(`scripts/elasticsearch.sh start`, NEWSWATCH_ES_URL)"
-    )
+# what es_errors says to do when the node goes away here
+_RETRY = ("nothing after this point was indexed: run again once it answers ("
+          f"{START_HINT})")
 
 
 def _iso(value: Any) -> str | None:
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return iso(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -133,7 +131,7 @@ def build_documents(
     )
     article["article_id"] = aid
     if not (keep_indexed and article.get("indexed")):
-        article["indexed"] = now.isoformat()
+        article["indexed"] = iso(now)
         published = _parse_time(doc.get("published"))
         article["ingest_lag_s"] = (now - published).total_seconds() if published else None
     indexed = article["indexed"]
@@ -179,10 +177,8 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 
 def _require(client: Elasticsearch, names: Iterable[str]) -> None:
     for name in names:
-        try:
+        with es_errors("checking the indices", _RETRY):
             exists = client.indices.exists(index=name)
-        except TransportError as exc:
-            raise _unavailable(exc) from exc
         if not exists:
             raise SchemaError(f"{name} does not exist; run `newswatch setup-es` first")
 
@@ -241,7 +237,7 @@ class _DeadLetters:
 
     def add(self, index: str, doc_id: str, op: str, status: Any, error: Any, document: Any):
         self.lines.append(dead_letters.encode_line({
-            "time": self.now.isoformat(), "index": index, "id": doc_id, "op": op,
+            "time": iso(self.now), "index": index, "id": doc_id, "op": op,
             "status": status, "error": error, "reason": _reason(error), "document": document,
         }))
 
@@ -302,10 +298,8 @@ def index_articles(
         built = [build_documents(doc, incs, now=now, keep_indexed=keep_indexed)
                  for doc, incs in chunk]
         new_counts = {article["article_id"]: len(incs) for article, incs in built}
-        try:
+        with es_errors("looking up stale incidents", _RETRY):
             stale = _stale_incident_ids(client, articles_index, incidents_index, new_counts)
-        except TransportError as exc:
-            raise _unavailable(exc) from exc
         # 1. incidents first (and stale ones removed): the article document is the commit
         # marker, written only once all its incidents are, so a failure or a kill between
         # two bulk requests never leaves an article with part of its incidents
@@ -432,19 +426,18 @@ def _bulk(client: Elasticsearch, actions: list[dict], *, require_alias: bool,
     if refresh:
         extra["refresh"] = refresh
     try:
-        for ok, item in helpers.streaming_bulk(
-            client, actions, chunk_size=500, max_chunk_bytes=20 * 1024 * 1024,
-            raise_on_error=False, raise_on_exception=True, max_retries=max_retries,
-            initial_backoff=initial_backoff, max_backoff=max_backoff,
-            retry_on_status=RETRY_STATUS, **extra,
-        ):
-            op, info = next(iter(item.items()))
-            yield ok, op, info
-    except TransportError as exc:
-        raise _unavailable(exc) from exc
+        with es_errors("indexing", _RETRY):
+            for ok, item in helpers.streaming_bulk(
+                client, actions, chunk_size=500, max_chunk_bytes=20 * 1024 * 1024,
+                raise_on_error=False, raise_on_exception=True, max_retries=max_retries,
+                initial_backoff=initial_backoff, max_backoff=max_backoff,
+                retry_on_status=RETRY_STATUS, **extra,
+            ):
+                op, info = next(iter(item.items()))
+                yield ok, op, info
     except ApiError as exc:
         if exc.status_code in RETRY_STATUS or exc.status_code >= 500:
-            raise _unavailable(exc) from exc
+            raise unavailable("indexing", exc, _RETRY) from exc
         raise NewswatchError(f"Elasticsearch refused a bulk request: {exc}") from exc
 
 
@@ -480,9 +473,8 @@ def stored_articles(
     for start in range(0, len(unique), chunk):
         part = unique[start:start + chunk]
         try:
-            got = client.mget(index=alias, ids=part, source_includes=list(_STORED_FIELDS))
-        except TransportError as exc:
-            raise _unavailable(exc) from exc
+            with es_errors("reading stored articles", _RETRY):
+                got = client.mget(index=alias, ids=part, source_includes=list(_STORED_FIELDS))
         except ApiError as exc:
             if exc.status_code == 404:
                 raise SchemaError(f"{alias} does not exist; run `newswatch setup-es`") from exc
@@ -524,11 +516,9 @@ def incomplete_articles(client: Elasticsearch, settings: Settings,
     ids = list(wanted)
     quiet = client.options(ignore_status=404)
     for start in range(0, len(ids), chunk):
-        try:
+        with es_errors("reading stored incidents", _RETRY):
             got = quiet.mget(index=alias, ids=ids[start:start + chunk],
                              source_includes=["extractor_version"])
-        except TransportError as exc:
-            raise _unavailable(exc) from exc
         for doc in got.body.get("docs", []):
             aid, version = wanted[doc["_id"]]
             found = doc.get("found") and (
@@ -548,7 +538,7 @@ def iter_articles(
     batch: int = 500,
 ) -> Iterator[dict]:
     """Every stored article (scroll), as its source with `article_id`; fields=None: all."""
-    try:
+    with es_errors("reading stored articles", _RETRY):
         for hit in helpers.scan(
             client,
             index=index or settings.index("articles"),
@@ -557,5 +547,3 @@ def iter_articles(
             size=batch,
         ):
             yield {**hit.get("_source", {}), "article_id": hit["_id"]}
-    except TransportError as exc:
-        raise _unavailable(exc) from exc

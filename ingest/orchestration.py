@@ -14,6 +14,7 @@ from typing import Any
 from ingest.config import Number, Settings, SettingsError
 from ingest.es import NewswatchError
 from ingest.feedspec import FeedSpecError
+from ingest.log_levels import quiet_chatty_loggers
 from ingest.schema import SchemaError
 
 log = logging.getLogger(__name__)
@@ -127,8 +128,12 @@ def alert_on_failure(context: Mapping[str, Any]) -> None:
 
 
 def ingest_listed_feed(settings: Settings, feed_id: str) -> dict:
-    """pipeline.ingest_feed for a feed still in the feed list; FeedNotListed otherwise."""
+    """pipeline.ingest_feed for a feed still in the feed list; FeedNotListed otherwise. The
+    chatty libraries are quieted first, as the CLI does: Airflow's task log shows warnings,
+    and trafilatura would warn about every page it discards."""
     from ingest import pipeline
+
+    quiet_chatty_loggers()
 
     specs = pipeline.feeds_by_id(settings)
     if feed_id not in specs:

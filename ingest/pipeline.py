@@ -16,15 +16,13 @@ import statistics
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch
-from elasticsearch import exceptions as es_exceptions
 
 from extract.article import ArticleResult, extract_record
 from extract.clean import clean_html
@@ -33,14 +31,19 @@ from ingest import event_store, feed_store, index, schema
 from ingest.article import Article
 from ingest.article_memory import ArticleMemory
 from ingest.config import Settings
-from ingest.es import ElasticsearchUnavailable, NewswatchError, connect
+from ingest.es import START_HINT, NewswatchError, connect, es_errors
 from ingest.feeds import DropReason, FeedEntry, poll_feed
 from ingest.feedspec import FeedSpec, load_feeds
 from ingest.fetch import iter_fetched
 from ingest.http import FetchReason, FetchResult
 from ingest.newness import select_new
+from ingest.times import iso
 
 log = logging.getLogger(__name__)
+
+# what to do when Elasticsearch goes away during a pass
+_NOTHING_MARKED_DONE = ("what was not written is not marked done: run again once it answers ("
+                        f"{START_HINT})")
 
 # articles indexed together; the feed's progress is saved after each batch
 INDEX_BATCH = 50
@@ -93,7 +96,7 @@ def due_feed_ids(settings: Settings, *, client: Elasticsearch | None = None,
     client = client or connect(settings)
     now = now or datetime.now(UTC)
     specs = feeds_by_id(settings)
-    with _es_errors(settings):
+    with es_errors("reading feed state"):
         states = feed_store.load_states(client, settings, list(specs))
     return [fid for fid in specs if fid not in states or feed_store.is_due(states[fid], now)]
 
@@ -139,7 +142,7 @@ def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | Non
     spec = spec or feeds_by_id(settings)[feed_id]
     now = now or datetime.now(UTC)
     outcome = FeedOutcome(feed_id=feed_id)
-    with _es_errors(settings):
+    with es_errors(f"ingesting feed {feed_id}", _NOTHING_MARKED_DONE):
         state = feed_store.load_states(client, settings, [feed_id]).get(feed_id)
         polled = poll_feed(spec, state, settings)
         outcome.status, outcome.entries = polled.status, len(polled.entries)
@@ -352,7 +355,7 @@ def article_document(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, clean
         tags=set(entry.tags or ()) | set(cleaned.tags or ()),
         published=entry.published or cleaned.date or None,
         updated=entry.updated,
-        fetched=fetched_at.isoformat(),
+        fetched=iso(fetched_at),
         extractor_version=EXTRACTOR_VERSION,
         text_source="page",
     )
@@ -376,7 +379,7 @@ def feed_article_document(spec: FeedSpec, entry: FeedEntry, read_at: datetime) -
         tags=entry.tags,
         published=entry.published,
         updated=entry.updated,
-        fetched=read_at.isoformat(),
+        fetched=iso(read_at),
         extractor_version=EXTRACTOR_VERSION,
         text_source="feed",
     )
@@ -387,7 +390,7 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
              on_feed: Callable[[dict], None] | None = None) -> list[dict]:
     """Every due feed once (a few at a time); schema set up first. Returns the outcomes."""
     client = client or connect(settings)
-    with _es_errors(settings):
+    with es_errors("setting up the schema"):
         schema.setup(client, settings)
     specs = feeds_by_id(settings)
     ids = list(feed_ids) if feed_ids is not None else due_feed_ids(settings, client=client)
@@ -405,7 +408,8 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
             outcomes.append(outcome)
             if on_feed:
                 on_feed(outcome)
-    with _es_errors(settings):  # this pass's incidents (and any left over) merged into events
+    # this pass's incidents (and any left over) merged into events
+    with es_errors("merging incidents into events", _NOTHING_MARKED_DONE):
         event_store.reconcile(client, settings)
     return sorted(outcomes, key=lambda o: ids.index(o["feed_id"]))
 
@@ -445,14 +449,3 @@ def _without_validators(state: feed_store.FeedState) -> feed_store.FeedState:
 def _value(reason) -> str | None:
     return getattr(reason, "value", reason)
 
-
-@contextmanager
-def _es_errors(settings: Settings) -> Iterator[None]:
-    """Turn the client's connection errors into ElasticsearchUnavailable (one clear message)."""
-    try:
-        yield
-    except (es_exceptions.ConnectionError, es_exceptions.ConnectionTimeout) as exc:
-        raise ElasticsearchUnavailable(
-            f"Elasticsearch at {settings.es_url} stopped answering ({exc}); "
-            "nothing of this feed was marked done — run again when it is back"
-        ) from exc

@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch
 from extract.incidents import EXTRACTOR_VERSION
 from ingest import event_store, index, pipeline, schema
 from ingest.config import Settings
+from ingest.times import iso
 
 
 def start(client: Elasticsearch, settings: Settings) -> dict:
@@ -23,7 +24,7 @@ def start(client: Elasticsearch, settings: Settings) -> dict:
     schema.setup(client, settings)
     client.indices.refresh(index=settings.index("articles"))  # every article stored so far
     return {"index": schema.create_next_version(client, settings, "incidents"),
-            "started": datetime.now(UTC).isoformat()}
+            "started": iso(datetime.now(UTC))}
 
 
 def _reextracted(client: Elasticsearch, settings: Settings, query: dict | None = None, *,
@@ -82,7 +83,7 @@ def start_version(client: Elasticsearch, settings: Settings, version: int | None
         raise schema.SchemaError(f"{name} is the live incidents index; leave `version` empty "
                                  "to re-extract into a new version")
     client.indices.refresh(index=settings.index("articles"))
-    return {"index": name, "started": datetime.now(UTC).isoformat()}
+    return {"index": name, "started": iso(datetime.now(UTC))}
 
 
 def article_batches(client: Elasticsearch, settings: Settings, batch_size: int, *,

@@ -19,6 +19,7 @@ from ingest.index import (
     iter_articles,
     known_articles,
 )
+from ingest.times import iso
 
 NOW = datetime(2024, 4, 22, 12, 0, tzinfo=UTC)
 
@@ -74,7 +75,7 @@ def test_documents_carry_ids_facets_geo_and_lag():
     assert article["actors"] == ["Kataib Hezbollah", "U.S.-led coalition"]
     assert (article["fatalities_total"], article["injured_total"]) == (2, 3)
     assert article["incident_count"] == 2 and article["geo"] == docs[0]["geo"]
-    assert article["indexed"] == NOW.isoformat() and article["ingest_lag_s"] == 7200.0
+    assert article["indexed"] == iso(NOW) and article["ingest_lag_s"] == 7200.0
     bare, _ = build_documents({"article_id": "x", "url": "u"}, [], now=NOW)
     assert bare["ingest_lag_s"] is None and bare["fatalities_total"] is None
     assert bare["incident_count"] == 0 and bare["geo"] is None
@@ -190,7 +191,7 @@ def test_index_incidents_into_a_new_version(ready):
     assert _count(client, settings, "incidents") == 1
     article = client.get(index=settings.index("articles"), id=doc["article_id"])["_source"]
     assert article["event_types"] == ["Riots"]
-    assert article["indexed"] == NOW.isoformat()  # the original indexing time is kept
+    assert article["indexed"] == iso(NOW)  # the original indexing time is kept
 
 
 def test_indexing_before_setup_says_what_to_do(es_client, es_settings):

@@ -4,6 +4,7 @@ retried, the failure alert, Settings from a connection."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -97,6 +98,17 @@ def test_a_feed_removed_from_the_list_is_not_retried(tmp_path):
                      "url: 'https://example.org/feed.xml'}\n", encoding="utf-8")
     with pytest.raises(FeedNotListed, match="'removed'"):
         ingest_listed_feed(Settings(feeds_file=feeds), "removed")
+
+
+def test_a_feed_task_quiets_trafilatura_as_the_cli_does(tmp_path, monkeypatch):
+    """clean.py no longer silences trafilatura at import: the task sets its level itself."""
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds: []\n", encoding="utf-8")
+    chatty = logging.getLogger("trafilatura")
+    monkeypatch.setattr(chatty, "level", logging.NOTSET)  # restored after the test
+    with pytest.raises(FeedNotListed):
+        ingest_listed_feed(Settings(feeds_file=feeds), "any")
+    assert chatty.level == logging.ERROR
 
 
 def test_the_alert_posts_what_failed(alert_server, monkeypatch):
