@@ -2,7 +2,7 @@
 
 The index adds what is derived when it writes (`indexed`, `ingest_lag_s`, the incident
 facets: ingest.index.build_documents) and event merging adds the fingerprint fields later
-(ingest.event_store); tests/ingest/test_article.py checks the three against the mapping.
+(ingest.event_store); tests/ingest/test_article_fields.py checks the three against the mapping.
 """
 
 from __future__ import annotations
