@@ -14,7 +14,7 @@ from extract import where as wh
 from extract.mentions import Draft, Mention
 from extract.places import PlaceMention
 
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"  # bump whenever output changes: the reprocess DAG re-extracts older articles
 
 MAX_EVIDENCE_CHARS = 700
 
