@@ -14,7 +14,8 @@ from extract import where as wh
 from extract.mentions import Draft, Mention
 from extract.places import PlaceMention
 
-EXTRACTOR_VERSION = "7"  # bump whenever output changes: the reprocess DAG re-extracts older articles
+# bump whenever the output changes: the reprocess DAG re-extracts articles of older versions
+EXTRACTOR_VERSION = "7"
 
 MAX_EVIDENCE_CHARS = 700
 

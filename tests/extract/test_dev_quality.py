@@ -19,7 +19,7 @@ MAX_INCIDENTS_PER_ROW = 1.3
 @pytest.mark.slow
 @pytest.mark.skipif(EVAL is None, reason="../shared/eval/acled_dev.jsonl is absent")
 def test_dev_set_floors(tmp_path):
-    from extract.article import extract_record   # the entry point: language and relevance too
+    from extract.article import extract_record  # the entry point: language and relevance too
 
     assert EVAL is not None
     pred = tmp_path / "pred.jsonl"

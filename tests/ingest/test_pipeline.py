@@ -229,7 +229,7 @@ def test_dropped_candidates_are_counted_by_reason():
     assert counts == {"extract:dropped_background": 1}
 
 
-RAID_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+RAID_PAGE = b"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
 <title>Gunmen kill seven in Borno village</title></head><body><article>
 <h1>Gunmen kill seven in Borno village</h1>
 <p>Gunmen killed seven villagers and burned houses in an attack on Kutemba village in Borno
@@ -237,8 +237,8 @@ state on Tuesday, police and local officials said.</p>
 <p>Boko Haram fighters arrived on motorcycles at dawn and opened fire on residents, the police
 spokesman said. Several people were missing after the attack, residents said.</p>
 <p>The army said troops had been sent to the area to pursue the attackers.</p>
-</article></body></html>""".encode()
-MATCH_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+</article></body></html>"""
+MATCH_PAGE = b"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Wild beat Sabres 4-1 as Parise scores twice</title></head><body><article>
 <h1>Wild beat Sabres 4-1 as Parise scores twice</h1>
 <p>The Wild beat the Sabres 4-1 on Tuesday night as Zach Parise scored twice and the
@@ -246,7 +246,7 @@ goalkeeper made 30 saves in front of the home fans at the stadium.</p>
 <p>Parise's shot in the second period was a dagger, the coach said after the match. The
 players have won three straight games this season and attack well on the power play.</p>
 <p>The team plays Chicago on Thursday in the second game of a four-game homestand.</p>
-</article></body></html>""".encode()
+</article></body></html>"""
 
 
 def test_language_comes_from_the_text_and_irrelevant_articles_are_counted(
