@@ -304,7 +304,7 @@ def _type_fit(report: Mapping[str, Any], event: Mapping[str, Any]) -> float:
 
 def date_gap(report: Mapping[str, Any], event: Mapping[str, Any]) -> int | None:
     """Days between the report's date and the event's, or None when one is unknown."""
-    a, b = _day(report.get("date")), _day(event.get("date"))
+    a, b = day_of(report.get("date")), day_of(event.get("date"))
     if a is None or b is None:
         return None
     return abs((a - b).days)
@@ -400,7 +400,8 @@ def _actors_fit(report: Mapping[str, Any], event: Mapping[str, Any]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _day(value: Any) -> date | None:
+def day_of(value: Any) -> date | None:
+    """The day of a date or an ISO string ("2025-03-02T..." too); None when there is none."""
     if isinstance(value, date):
         return value
     if isinstance(value, str) and len(value) >= 10:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, TransportError
@@ -33,6 +33,7 @@ from extract.merge import (
     FAMILIES,
     MergeRules,
     best_event,
+    day_of,
     fold,
     report_key,
     report_of,
@@ -151,7 +152,7 @@ def _original_of(client: Elasticsearch, alias: str, article_id: str, src: Mappin
                  fp: Fingerprint) -> str | None:
     """The earliest stored article this one is a copy of, or None."""
     filters: list[dict] = [{"terms": {"simhash_bands": list(fp.bands)}}]
-    published = _parse_day(src.get("published"))
+    published = day_of(src.get("published"))
     if published:
         filters.append({"range": {"published": {
             "gte": (published - timedelta(days=COPY_WINDOW_DAYS)).isoformat(),
@@ -433,7 +434,7 @@ def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -
     if family:
         filters.append({"terms": {"event_type": sorted(
             t for t, f in FAMILIES.items() if f == family)}})
-    day = _parse_day(rep.get("date"))
+    day = day_of(rep.get("date"))
     if day:
         span = rules.month_window if rep.get("date_precision") in ("month", "year") else \
             rules.week_window
@@ -586,15 +587,6 @@ def _excluding(query: dict, ids: set[str]) -> dict:
     inner = dict(query["bool"])
     inner["must_not"] = [*inner.get("must_not", []), {"ids": {"values": sorted(ids)}}]
     return {"bool": inner}
-
-
-def _parse_day(value: Any) -> date | None:
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def events_of(client: Elasticsearch, settings: Settings) -> list[dict]:
