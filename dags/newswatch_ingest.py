@@ -92,9 +92,11 @@ def newswatch_ingest():
     @task
     def summarise(outcomes: list[dict]) -> dict:
         """Totals by stage and rejection reason, ingest lag p50/p95 (in the task's XCom)."""
-        from ingest import pipeline
+        from ingest import orchestration, pipeline
 
-        return pipeline.summarise(list(outcomes))
+        totals = pipeline.summarise(list(outcomes))
+        orchestration.log.info("%s", orchestration.describe(totals))
+        return totals
 
     @task
     def merge_events(summary: dict) -> dict:

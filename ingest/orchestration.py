@@ -139,7 +139,21 @@ def ingest_listed_feed(settings: Settings, feed_id: str) -> dict:
     if feed_id not in specs:
         raise FeedNotListed(f"feed {feed_id!r} is no longer an enabled feed of "
                             f"{settings.feeds_path}; it is left out from the next run on")
-    return pipeline.ingest_feed(settings, feed_id, spec=specs[feed_id])
+    outcome = pipeline.ingest_feed(settings, feed_id, spec=specs[feed_id])
+    log.info("%s", describe(outcome))   # the task log's one-line account of the feed
+    return outcome
+
+
+def describe(counts: Mapping[str, Any]) -> str:
+    """One line for a task log: what a feed (or a whole run's summary) did, by stage, with
+    rejections by reason and dead letters that could not be kept."""
+    head = f"feed {counts['feed_id']} {counts.get('status', 'ok')}" if "feed_id" in counts \
+        else f"{counts.get('feeds', 0)} feeds ({counts.get('feeds_failed', 0)} failed)"
+    stages = ", ".join(f"{key.replace('_', ' ')} {counts.get(key, 0)}" for key in (
+        "entries", "new", "fetched", "from_feed", "articles_indexed", "incidents_indexed",
+        "deferred", "index_failures", "dead_letters_unsaved"))
+    rejected = ", ".join(f"{why} {n}" for why, n in sorted((counts.get("rejected") or {}).items()))
+    return f"{head}: {stages}; rejected: {rejected or 'none'}"
 
 
 def reprocess_params(params: Mapping[str, Any], settings: DagSettings) -> dict:

@@ -159,3 +159,31 @@ def test_reprocess_params_and_counts():
                             defaults) == {"version": 3, "index": "old-articles", "batch_size": 10}
     assert add_counts([{"articles": 2, "failed": 0}, {"articles": 3, "failed": 1}]) == {
         "articles": 5, "failed": 1}
+
+
+def test_a_task_log_line_says_what_a_feed_and_a_run_did():
+    from ingest.orchestration import describe
+
+    feed = {"feed_id": "wire", "status": "ok", "entries": 12, "new": 3, "fetched": 2,
+            "articles_indexed": 2, "incidents_indexed": 1, "dead_letters_unsaved": 1,
+            "rejected": {"fetch:http_error": 1, "extract:not_relevant": 1}}
+    line = describe(feed)
+    assert line.startswith("feed wire ok: entries 12, new 3, fetched 2")
+    assert "incidents indexed 1" in line and "dead letters unsaved 1" in line
+    assert line.endswith("rejected: extract:not_relevant 1, fetch:http_error 1")
+    run = describe({"feeds": 4, "feeds_failed": 1, "entries": 40, "rejected": {}})
+    assert run.startswith("4 feeds (1 failed): entries 40") and run.endswith("rejected: none")
+
+
+def test_a_feed_task_logs_its_account(es_settings, tmp_path, caplog):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - {id: closed, name: Closed, language: en, region: global, "
+                     "url: 'http://127.0.0.1:9/feed.xml'}\n", encoding="utf-8")
+    settings = es_settings.__class__.from_env({}, index_prefix=es_settings.index_prefix,
+                                              feeds_file=feeds,
+                                              dead_letter_dir=es_settings.dead_letter_dir)
+    with caplog.at_level(logging.INFO, logger="ingest.orchestration"):
+        outcome = ingest_listed_feed(settings, "closed")
+    assert outcome["status"] == "failed"
+    assert any(r.getMessage().startswith("feed closed failed: entries 0")
+               for r in caplog.records)
