@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
 from extract.fingerprint import BANDS, Fingerprint, fingerprint, is_copy
 from extract.merge import (
@@ -40,7 +40,8 @@ from extract.merge import (
     without,
 )
 from ingest.config import Settings
-from ingest.es import ElasticsearchUnavailable
+from ingest.es import es_errors
+from ingest.times import iso
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,9 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
     at once; returns what it did."""
     report = ReconcileReport()
     started = datetime.now(UTC)
-    try:  # what was just indexed (a pass, a swapped-in version) must be searchable
+    with es_errors("merging events", then="what was merged stays; run the reconcile again "
+                   "once the node answers"):
+        # what was just indexed (a pass, a swapped-in version) must be searchable
         client.indices.refresh(index=",".join(settings.index(k) for k in
                                               ("articles", "incidents", "events")))
         mark_copies(client, settings, report, since=since)
@@ -96,10 +99,6 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
         if report.incidents_assigned or report.events_deleted:  # searchable when it returns
             client.indices.refresh(index=",".join(settings.index(k) for k in
                                                   ("incidents", "events")))
-    except TransportError as exc:
-        raise ElasticsearchUnavailable(
-            f"Elasticsearch failed while merging events ({type(exc).__name__}: {exc}); "
-            "what was merged stays; run the reconcile again once the node answers") from exc
     log.info("reconcile: %s", report.as_dict())
     return report
 
@@ -570,7 +569,7 @@ def _get(client: Elasticsearch, index: str, doc_id: str) -> dict | None:
 def _stamped(event: Mapping[str, Any]) -> dict:
     doc = {k: v for k, v in event.items() if not k.startswith("_")}
     doc["merger_version"] = MERGER_VERSION
-    doc["indexed"] = datetime.now(UTC).isoformat()
+    doc["indexed"] = iso(datetime.now(UTC))
     return doc
 
 
