@@ -210,10 +210,6 @@ _ARMED_TARGET = re.compile(
     r"commander|militiamen|guards?|forces)\b|"
     r"\b(?:soldiers?|troops|policem[ae]n|police officers?|guards?|militants|fighters|gendarmes)\s+"
     r"(?:\w+\s+){0,2}?(?:was|were)\s+(?:\w+\s+)?(?:killed|wounded|injured|shot)\b", re.I)
-_CIVILIAN_VICTIM = re.compile(
-    r"\b(?:civilians?|villagers|residents|farmers?|teachers?|students?|wom[ae]n|child(?:ren)?|"
-    r"boys?|girls?|journalists?|traders?|drivers?|worshippers|passengers|people|man|men|family)\b",
-    re.I)
 _STRUCK_BY_CROWD = re.compile(
     r"\b(?:by|of) (?:a |an )?(?:angry |irate )?(?:mob|crowd|residents|villagers|youths)\b|"
     r"\b(?:citizens|residents|villagers|youths?|students|crowd|mob|locals)\s+(?:\w+\s+){0,2}?"
