@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import ahocorasick
@@ -164,6 +166,7 @@ _FIRST_WORDS.make_automaton()
 _DIGIT_START = re.compile(r"(?<![\w.,])\d")
 
 
+@functools.lru_cache(maxsize=1)   # the kill and hurt patterns read the same sentence in turn
 def _number_starts(text: str) -> list[int]:
     """Where a count (a digit, a number word, "at least" ...) can start, in text order."""
     low = text.lower()
@@ -176,11 +179,40 @@ def _number_starts(text: str) -> list[int]:
     return sorted(starts)
 
 
+# the words an object pattern's verb starts with (lower case): it is tried only where one does
+_OBJECT_VERB_STARTS = ahocorasick.Automaton()
+for _w in ("death", "kill", "assassinat", "claim", "shot", "murder", "execut",
+           "massacr", "behead", "lynch", "stabbing", "hacking", "bodies",   # _KILL_OBJ
+           "injur", "wound", "hurt", "leaving"):                              # _HURT_OBJ
+    _OBJECT_VERB_STARTS.add_word(_w, len(_w))
+_OBJECT_VERB_STARTS.make_automaton()
+# characters re.IGNORECASE matches to an ASCII letter that str.lower() does not turn into it
+_ODD_CASE = ("\u0130", "\u0131", "\u017f")
+
+
+def _object_matches(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """pat.finditer(text) for a pattern that starts with a verb of _OBJECT_VERB_STARTS, tried
+    only where such a word starts rather than at every character."""
+    if any(c in text for c in _ODD_CASE):
+        yield from pat.finditer(text)
+        return
+    starts = sorted({end - length + 1
+                     for end, length in _OBJECT_VERB_STARTS.iter(text.lower())})
+    last = 0
+    for st in starts:
+        if st < last:
+            continue
+        m = pat.match(text, st)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
 def _matches(pat: re.Pattern[str], text: str, verb: re.Pattern[str] | None):
     """Matches of a pattern; subject patterns end at a verb and start at a count, so they are
     tried only at count positions shortly before a verb."""
-    if verb is None:     # object patterns start with their verb: the regex engine finds them
-        for m in pat.finditer(text):
+    if verb is None:     # object patterns start with their verb
+        for m in _object_matches(pat, text):
             if m.start() == 0 or text[m.start() - 1] not in "'\u2019-":
                 yield m     # at a word start ("self-killing" is no count)
         return
