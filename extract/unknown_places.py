@@ -16,9 +16,14 @@ from extract.place_candidates import ALIAS, GENERIC_PLACE, PREFIX_WORDS
 from extract.place_mention import PlaceMention, of_entry
 from extract.place_scoring import km, prior
 
-_WORD = r"[A-Z][\w'\u2019\-]*"
+_WORD_REST = r"[\w'\u2019\-]*"
+_WORD = r"[A-Z]" + _WORD_REST
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
-NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
+_MORE_WORDS = r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
+NAME = _WORD + _MORE_WORDS
+# NAME not right after a word character; its capital comes before the look-behind so that the
+# engine looks behind only at capitals
+_NAME_AT_WORD_START = r"[A-Z](?<![\w'\-][A-Z])" + _WORD_REST + _MORE_WORDS
 
 # (settlements and second-level units: "the district of X"; a region is rarely unknown)
 _PLACE_OF_WORDS = admin_units.SETTLEMENTS + admin_units.ADMIN2
@@ -36,7 +41,7 @@ PATTERNS = [
     # "in X, Region" (the region is checked to resolve)
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
     # "Kiptule area of Kericho West", "Naikara village of Narok" (the second locates the first)
-    re.compile(r"(?<![\w'\-])(" + NAME + r")\s+"
+    re.compile(r"(" + _NAME_AT_WORD_START + r")\s+"
                + admin_units.alternation(admin_units.SETTLEMENTS + admin_units.NEIGHBOURHOODS)
                + r"\s+of\s+(?:the\s+)?(" + NAME + r")"),
 ]
