@@ -227,6 +227,12 @@ _SAME_AREA = re.compile(r"\b(?:in|near|around) the same (?:area|town|village|cit
                         r"region|place|locality|mountains|spot)\b", re.I)
 
 
+def _in_same_area(text: str) -> bool:
+    """_SAME_AREA.search(text), read only when "same" is there (casefold() folds every letter
+    re.IGNORECASE takes for one of its letters)."""
+    return "same" in text.casefold() and _SAME_AREA.search(text) is not None
+
+
 def _placed_like(inc: Incident, before: Incident) -> Incident:
     """An incident "in the same area" as the one told before it is placed where that one is."""
     return replace(inc, country_code=before.country_code, country=before.country,
@@ -378,7 +384,7 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
         if inc is None:
             dropped[sanity.Dropped.NOT_AN_EVENT.value] += 1
         if inc is not None and out and inc.geo_precision in (None, 3) and \
-                _SAME_AREA.search(d.text):
+                _in_same_area(d.text):
             inc = _placed_like(inc, out[-1])
         if inc is not None:
             out.append(inc)
