@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from extract import vocab
-from extract.phrases import Hit, longest_first
+from extract.phrases import Hit, Substrings, longest_first
 
 BATTLES = "Battles"
 ERV = "Explosions/Remote violence"
@@ -133,6 +133,19 @@ _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|i
                       r"oppos\w+|in support of|solidarity)\b", re.I)
 NEGATED = re.compile(r"\b(?:no|not|never|without|nor|neither)\s+(?:\w+\s+){0,2}$|"
                      r"\b(?:whether|unclear if|if)\b[^,;:]*$", re.I)
+# in ASCII text every match of NEGATED holds one of these (other text may spell them with
+# letters re.IGNORECASE equates to ASCII ones: it is always searched)
+_NEGATION_WORDS = Substrings([(w, "negation") for w in ("no", "never", "without", "neither",
+                                                        "whether", "if")])
+
+
+def negated_before(text: str, at: int) -> bool:
+    """A negation right before position `at` ("no warplanes"): NEGATED over the 100 characters
+    before it, skipped when no negation word is there."""
+    before = text[max(0, at - 100):at]
+    if before.isascii() and not _NEGATION_WORDS.any(before):
+        return False
+    return NEGATED.search(before) is not None
 
 
 # "held since 2016 were released Tuesday in a prisoner swap": the day starts a clause of its own
@@ -181,7 +194,7 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         if remembering and h.label == "gathering":
             why = why or NotEvent.COMMEMORATION   # people gathered to remember: not a protest
             continue
-        if NEGATED.search(sentence[max(0, h.start - 100):h.start]):
+        if negated_before(sentence, h.start):
             continue
         gov = next((r for s, e, r in spans
                     if ((e <= h.start + 1 and h.start - e <= _WINDOW) or s <= h.start < e)

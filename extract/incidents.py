@@ -199,7 +199,7 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     injured_told = injured is not None
     weapons: list[str] = []
     for h in vocab.get().weapons.find(d.text, folded):
-        if events.NEGATED.search(d.text[max(0, h.start - 100):h.start]):
+        if events.negated_before(d.text, h.start):
             continue
         if h.label not in weapons:
             weapons.append(h.label)
