@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from extract.phrases import Substrings
+from extract.phrases import ODD_CASE, Substrings
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
           "fifteen sixteen seventeen eighteen nineteen").split()
@@ -186,14 +186,12 @@ for _w in ("death", "kill", "assassinat", "claim", "shot", "murder", "execut",
            "injur", "wound", "hurt", "leaving"):                              # _HURT_OBJ
     _OBJECT_VERB_STARTS.add_word(_w, len(_w))
 _OBJECT_VERB_STARTS.make_automaton()
-# characters re.IGNORECASE matches to an ASCII letter that str.lower() does not turn into it
-_ODD_CASE = ("\u0130", "\u0131", "\u017f")
 
 
 def _object_matches(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """pat.finditer(text) for a pattern that starts with a verb of _OBJECT_VERB_STARTS, tried
     only where such a word starts rather than at every character."""
-    if any(c in text for c in _ODD_CASE):
+    if any(c in text for c in ODD_CASE):
         yield from pat.finditer(text)
         return
     starts = sorted({end - length + 1

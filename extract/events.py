@@ -133,8 +133,7 @@ _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|i
                       r"oppos\w+|in support of|solidarity)\b", re.I)
 NEGATED = re.compile(r"\b(?:no|not|never|without|nor|neither)\s+(?:\w+\s+){0,2}$|"
                      r"\b(?:whether|unclear if|if)\b[^,;:]*$", re.I)
-# in ASCII text every match of NEGATED holds one of these (other text may spell them with
-# letters re.IGNORECASE equates to ASCII ones: it is always searched)
+# every match of NEGATED holds one of these
 _NEGATION_WORDS = Substrings([(w, "negation") for w in ("no", "never", "without", "neither",
                                                         "whether", "if")])
 
@@ -143,9 +142,7 @@ def negated_before(text: str, at: int) -> bool:
     """A negation right before position `at` ("no warplanes"): NEGATED over the 100 characters
     before it, skipped when no negation word is there."""
     before = text[max(0, at - 100):at]
-    if before.isascii() and not _NEGATION_WORDS.any(before):
-        return False
-    return NEGATED.search(before) is not None
+    return _NEGATION_WORDS.may_match(before) and NEGATED.search(before) is not None
 
 
 # "held since 2016 were released Tuesday in a prisoner swap": the day starts a clause of its own

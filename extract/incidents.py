@@ -12,6 +12,7 @@ from extract import actors as actors_mod
 from extract import casualties, dates, events, mentions, places, sanity, vocab
 from extract import where as wh
 from extract.mentions import Draft, Mention
+from extract.phrases import Substrings
 from extract.places import PlaceMention
 
 # bump whenever the output changes: the reprocess DAG re-extracts articles of older versions
@@ -126,11 +127,17 @@ _HEDGED = re.compile(r"\b(?:reportedly|allegedly|claimed|claims|unconfirmed|rumo
                      r"social media|could not be (?:independently )?verified|unverified)\b", re.I)
 
 
+_HEDGED_QUICK = Substrings([(w, "hedged") for w in (
+    "reportedly", "allegedly", "claim", "unconfirmed", "rumo", "social media", "could not be",
+    "unverified")])
+
+
 def _confidence(d: Draft, where: PlaceMention | None, actors: list[str]) -> float:
     """How sure the extraction is: strong cues, a date and place of its own, named actors;
     less when the report itself is hedged ("reportedly", "claimed", "unverified")."""
     c = 0.25 + 0.35 * max(x.cues.strength for x in d.sents)
-    if _HEDGED.search(d.text):
+    text = d.text
+    if _HEDGED_QUICK.may_match(text) and _HEDGED.search(text):
         c -= 0.1
     if d.date is not None and not d.inherited_date:
         c += 0.15

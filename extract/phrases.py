@@ -88,6 +88,10 @@ def _hit(label: str, start: int, end: int, phrase: str) -> Hit:
     return h
 
 
+# letters that re.IGNORECASE equates to ASCII ones but str.lower() does not turn into them
+ODD_CASE = ("\u0130", "\u0131", "\u017f")
+
+
 class Substrings:
     """Which labels have one of their substrings in a text: a cheap test before costly regexes."""
 
@@ -116,6 +120,11 @@ class Substrings:
         if self._empty or not text:
             return False
         return next(self._auto.iter(text.lower()), None) is not None
+
+    def may_match(self, text: str) -> bool:
+        """False only when a re.IGNORECASE regex, each of whose matches holds one of the
+        substrings, cannot match the text: none is there, nor a letter of ODD_CASE."""
+        return self.any(text) or any(c in text for c in ODD_CASE)
 
 
 def longest_first(hits: list[Hit]) -> list[Hit]:
