@@ -20,7 +20,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
+
+from wordfreq import zipf_frequency
 
 # ACLED's six types in three families: reports of one event often disagree on the type
 # within a family (an attack on a checkpost: battle or violence against civilians?), rarely
@@ -43,22 +46,33 @@ class MergeRules:
     day_window: int = 2      # "late on Sunday" vs "overnight to Monday", slipped relative dates
     week_window: int = 7
     month_window: int = 31
-    day_gap_fit: float = 0.35  # date agreement per day apart when both dates are to the day
+    day_gap_fit: float = 0.5  # date agreement per day apart when both dates are to the day
     # places: distance at which two places still agree fully, by geo_precision (ACLED's 1-3)
     town_km: float = 10.0    # precision 1: the town itself
     district_km: float = 25.0  # precision 2: near a town / its district
     # beyond `far_factor` x that tolerance two places at precision <= 2 are different places
     far_factor: float = 2.0
+    max_conflict_km: float = 150.0  # two towns this far apart are two places, whatever else
+    # types: agreement of two reports typed differently
+    other_sub_type_fit: float = 0.7  # same type, another sub-type
+    other_type_fit: float = 0.5  # another type of political violence (battle vs attack)
+    protest_riot_fit: float = 0.3  # one gathering told two ways, or two crowds
+    riot_violence_fit: float = 0.2  # mob violence told as an attack: a conflict
+    # a follow-up (funerals, a rising toll) may be dated by its own day: a conflict
+    follow_up_days: int = 5
+    # conflicts (place, type family, follow-up date) one report may have with an event, and
+    # the share of telling words the two must have in common to overrule them
+    max_conflicts: int = 1
+    corroboration: float = 0.3
+    named_actor_bonus: float = 0.1  # a named group both tell of counts as this much words
     # weights of the agreement terms (sum 1)
-    w_type: float = 0.2
-    w_date: float = 0.3
+    w_type: float = 0.15
+    w_date: float = 0.25
     w_place: float = 0.2
-    w_words: float = 0.2
+    w_words: float = 0.3
     w_actors: float = 0.1
     # a report joins the best event at or above this score, else it opens a new one
-    join_score: float = 0.7
-    # words: a name (capitalised, not sentence-initial) counts this much more than a word
-    name_weight: float = 3.0
+    join_score: float = 0.55
     max_event_words: int = 400  # words kept per event (the most used)
 
 
@@ -81,30 +95,78 @@ afternoon evening night overnight midday week weekend month year years day days 
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
 """.split())
-EVIDENCE_CHARS = 400  # of each report's sentence(s), kept for full-text search of events
+_POSSESSIVE = re.compile(r"'s$")
+# word weights on wordfreq's Zipf scale (log10 of uses per billion words)
+COMMON_ZIPF = 6.5  # a word this common ("the", "two") tells nothing
+RARE_ZIPF = 3.0  # rarer than this: a name, compared by its spelling key
+RARE_FLOOR_ZIPF = 1.0  # the weight a spelling key gets (as a word used once per 100M)
+SKELETON_MIN_LETTERS = 5  # shorter words collide as skeletons (Bannu/Beni)
+EVIDENCE_CHARS = 400
+MAX_REPORT_WORDS = 60  # the most telling words kept per report  # of each report's sentence(s), kept for full-text search of events
 _GENERIC_ACTORS = re.compile(r"^(?:Civilians|Unidentified|Protesters|Rioters)\b")
+_STATE_FORCES = re.compile(r"^(?:Military|Police) Forces of\b")
 
 
 def words_of(text: str | None) -> dict[str, float]:
     """The report's telling words with weights: folded to ASCII lower case, function words,
-    days and months dropped (the calendar is compared as dates, not words); names weigh more."""
+    days and months dropped (the calendar is compared as dates, not words). A word weighs
+    what it tells: the rarer in English, the more (`word_weight`); a rare word is kept as its
+    spelling key, so Maiduguri/Maidugiri or Eringeti/Erengeti are one word."""
     weights: dict[str, float] = {}
     if not text:
         return weights
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
-        for n, match in enumerate(_WORD.finditer(sentence)):
-            raw = match.group()
-            word = _fold(raw).strip("'-")
-            if len(word) < 3 or word in _STOP:
-                continue
-            name = n > 0 and raw[:1].isupper() and not raw.isupper()
-            weight = DEFAULT_RULES.name_weight if name else 1.0
-            weights[word] = max(weights.get(word, 0.0), weight)
+    for match in _WORD.finditer(text):
+        for part in _parts(_fold(match.group())):
+            key = word_key(part)
+            if key:
+                weights[key] = word_weight(key)
     return weights
+
+
+def _parts(word: str) -> list[str]:
+    """A folded word without its possessive, and a hyphenated word's parts ("al-fashir")."""
+    word = _POSSESSIVE.sub("", word).strip("'-")
+    parts = [p for p in word.split("-") if p]
+    return [word, *parts] if len(parts) > 1 else [word]
+
+
+@lru_cache(maxsize=200_000)
+def word_key(word: str) -> str | None:
+    """The key a word is compared by: itself, or for a rare word (a name, mostly) its
+    consonant skeleton after the first letter, which transliterations share
+    (Kharkiv/Kharkov -> ~khrkv); None for a word that tells nothing."""
+    if len(word) < 3 or word in _STOP:
+        return None
+    if len(word) >= SKELETON_MIN_LETTERS and _zipf(word) < RARE_ZIPF:
+        skeleton = word[0] + re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouy'h]", "", word[1:]))
+        return "~" + skeleton
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def word_weight(key: str) -> float:
+    """How much sharing this word says two reports tell one event: its information in
+    English (wordfreq's Zipf scale: 'police' ~5.3 weighs little, 'Tajori' unknown weighs most)."""
+    if key.startswith("~"):
+        return COMMON_ZIPF - RARE_FLOOR_ZIPF
+    return max(0.0, COMMON_ZIPF - _zipf(key))
+
+
+def _names_place(location: Any, words: Mapping[str, float]) -> bool | None:
+    """Whether the report's sentences name its place (None: no place or no sentences)."""
+    if not location or not words:
+        return None
+    keys = {word_key(p) for m in _WORD.finditer(str(location)) for p in _parts(_fold(m.group()))}
+    keys.discard(None)
+    return bool(keys & words.keys()) if keys else None
 
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _zipf(word: str) -> float:
+    return float(zipf_frequency(word, "en"))
 
 
 def report_of(incident: Mapping[str, Any], *, incident_id: str, article_id: str,
@@ -122,8 +184,8 @@ def report_of(incident: Mapping[str, Any], *, incident_id: str, article_id: str,
             "fatalities_reported", "injured", "confidence")},
         "actors": list(incident.get("actors") or []),
         "evidence": str(incident.get("evidence") or "")[:EVIDENCE_CHARS] or None,
-        "words": sorted(words, key=lambda w: (-words[w], w))[:60],
-        "names": sorted(w for w, weight in words.items() if weight > 1.0),
+        "words": sorted(words, key=lambda w: (-words[w], w))[:MAX_REPORT_WORDS],
+        "place_named": _names_place(incident.get("location"), words),
     }
 
 
@@ -157,8 +219,10 @@ def summarise(reports: Sequence[Mapping[str, Any]], *,
     dates = [r["date"] for r in ordered if r.get("date")]
     day_dates = [r["date"] for r in ordered if r.get("date") and
                  r.get("date_precision") in (None, "day")] or dates
-    place = min(ordered, key=lambda r: (_precision(r), -_place_votes(ordered, r),
-                                        report_key(r)))
+    # the town most reports agree on, the most precise among equals: one outlet naming the
+    # hospital the wounded were taken to does not move the event
+    place = min(ordered, key=lambda r: (_precision(r) > 2, -_place_support(ordered, r),
+                                        _precision(r), report_key(r)))
     # a report that told no toll (fatalities 0 by ACLED's convention) gives no toll
     tolls = [{"fatalities": r["fatalities"], "article_id": r["article_id"],
               "incident_id": r["incident_id"], "published": r.get("published")}
@@ -229,13 +293,25 @@ def _first_index(reports: Sequence[Mapping[str, Any]], key: str, value: Any) -> 
     return next(i for i, r in enumerate(reports) if r.get(key) == value)
 
 
-def _place_votes(reports: Sequence[Mapping[str, Any]], report: Mapping[str, Any]) -> int:
-    return sum(r.get("location") == report.get("location") for r in reports)
+def _place_support(reports: Sequence[Mapping[str, Any]], report: Mapping[str, Any]) -> int:
+    """How many town- or district-level reports put the event at this report's place (the
+    same name, or within `district_km`, so spelling variants agree)."""
+    support = 0
+    for r in reports:
+        if _precision(r) > 2:
+            continue
+        km = _km(report, r)
+        support += r.get("location") == report.get("location") or (
+            km is not None and km <= DEFAULT_RULES.district_km)
+    return support
 
 
 def _precision(report: Mapping[str, Any]) -> int:
+    """ACLED's geo_precision (4: none); a place the report's own sentences never name was
+    taken from elsewhere in the article and counts as region-level only."""
     p = report.get("geo_precision")
-    return p if isinstance(p, int) else 4
+    p = p if isinstance(p, int) else 4
+    return max(p, 3) if report.get("place_named") is False else p
 
 
 def _mode_date(dates: Sequence[str]) -> str:
@@ -254,19 +330,38 @@ def _union(lists: Iterable[Iterable[str]]) -> list[str]:
 # ---------------------------------------------------------------- scoring
 
 
+@dataclass(frozen=True)
+class Fit:
+    """One term of the score: how well report and event agree on it (0..1). A `conflict` is
+    a disagreement that extraction noise explains often enough (a region-level place in the
+    wrong country, a riot told as an attack, a follow-up dated days later): shared telling
+    words may overrule it. `hard` rules the pair out whatever the words say."""
+
+    value: float
+    conflict: bool = False
+    hard: bool = False
+
+
+RULED_OUT = Fit(0.0, hard=True)
+
+
 def score(report: Mapping[str, Any], event: Mapping[str, Any],
           rules: MergeRules = DEFAULT_RULES) -> float:
-    """How well the report fits the event, 0..1; 0 when a hard limit says they differ."""
-    if report.get("country_code") and event.get("country_code") and \
-            report["country_code"] != event["country_code"]:
+    """How well the report fits the event, 0..1; 0 when a hard limit says they differ, or
+    when they disagree on type, date or place and their words do not say otherwise."""
+    fits = {"type": _type_fit(report, event, rules), "date": _date_fit(report, event, rules),
+            "place": _place_fit(report, event, rules)}
+    if any(f.hard for f in fits.values()):
         return 0.0
-    type_fit = _type_fit(report, event)
-    date_fit = _date_fit(report, event, rules)
-    place_fit = _place_fit(report, event, rules)
-    if type_fit <= 0 or date_fit <= 0 or place_fit <= 0:
+    words = _words_fit(report, event, rules)
+    conflicts = sum(f.conflict for f in fits.values())
+    if conflicts > rules.max_conflicts or (conflicts and words + rules.named_actor_bonus * (
+            _named_actors(report) & _named_actors(event) != set()) < rules.corroboration):
         return 0.0
-    total = (rules.w_type * type_fit + rules.w_date * date_fit + rules.w_place * place_fit
-             + rules.w_words * _words_fit(report, event, rules)
+    # a corroborated conflict counts as much as the words that overrule it
+    value = {name: words if f.conflict else f.value for name, f in fits.items()}
+    total = (rules.w_type * value["type"] + rules.w_date * value["date"]
+             + rules.w_place * value["place"] + rules.w_words * words
              + rules.w_actors * _actors_fit(report, event))
     return round(total, 4)
 
@@ -288,18 +383,21 @@ def best_event(report: Mapping[str, Any], candidates: Iterable[Mapping[str, Any]
     return best, best_score
 
 
-def _type_fit(report: Mapping[str, Any], event: Mapping[str, Any]) -> float:
+def _type_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> Fit:
     a, b = report.get("event_type"), event.get("event_type")
     if a == b:
         same_sub = report.get("sub_event_type") == event.get("sub_event_type")
-        return 1.0 if same_sub else 0.7
+        return Fit(1.0 if same_sub else rules.other_sub_type_fit)
     fa, fb = FAMILIES.get(str(a)), FAMILIES.get(str(b))
     if "strategic_developments" in (fa, fb):
-        return 0.0
-    if fa != fb:
-        return 0.0
-    # a protest and a riot: one gathering told two ways, or two crowds (the words decide)
-    return 0.3 if fa == "demonstrations" else 0.5
+        return RULED_OUT
+    if fa == fb:
+        # a protest and a riot: one gathering told two ways, or two crowds (the words decide)
+        return Fit(rules.protest_riot_fit if fa == "demonstrations" else rules.other_type_fit)
+    # a crowd's violence (mob violence, a riot) told by another outlet as an attack or a clash
+    if "Riots" in (a, b) and "Protests" not in (a, b):
+        return Fit(rules.riot_violence_fit, conflict=True)
+    return RULED_OUT
 
 
 def date_gap(report: Mapping[str, Any], event: Mapping[str, Any]) -> int | None:
@@ -310,16 +408,34 @@ def date_gap(report: Mapping[str, Any], event: Mapping[str, Any]) -> int | None:
     return abs((a - b).days)
 
 
-def _date_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> float:
+def _date_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> Fit:
     gap = date_gap(report, event)
     if gap is None:
-        return 0.5
+        return Fit(0.5)
     window = _window(report.get("date_precision"), event, rules)
-    if gap > window:
-        return 0.0
-    if window == rules.day_window:  # two day-precise dates: a day apart is often another event
-        return rules.day_gap_fit ** gap
-    return 1.0 - gap / (window + 1)
+    if gap <= window:
+        if window == rules.day_window:  # two day-precise dates: a day apart is often another
+            return Fit(rules.day_gap_fit ** gap)
+        return Fit(1.0 - gap / (window + 1))
+    if window == rules.day_window and gap <= rules.follow_up_days and _toll_rises(report, event):
+        return Fit(0.0, conflict=True)
+    return RULED_OUT
+
+
+def _toll_rises(report: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+    """Whether the later-dated side tells at least the toll of the earlier one (a follow-up
+    dated by its funerals or its count, not by the attack), or one side tells none."""
+    mine, theirs = _told_toll(report), _told_toll(event)
+    if mine is None or theirs is None:
+        return True
+    later = str(report.get("date")) > str(event.get("date"))
+    return mine >= theirs if later else mine <= theirs
+
+
+def _told_toll(item: Mapping[str, Any]) -> int | None:
+    if item.get("fatalities_reported") is False or not isinstance(item.get("fatalities"), int):
+        return None
+    return item["fatalities"] or None
 
 
 def _window(precision: str | None, event: Mapping[str, Any], rules: MergeRules) -> int:
@@ -332,25 +448,35 @@ def _window(precision: str | None, event: Mapping[str, Any], rules: MergeRules) 
     return rules.day_window
 
 
-def _place_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> float:
-    pa, pb = _precision(report), _precision(event)
+def _place_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> Fit:
+    pa, pb = _precision(report), _event_precision(event)
     km = _km(report, event)
+    countries = {report.get("country_code"), event.get("country_code")} - {None, ""}
+    if len(countries) > 1:  # a region-level place is the one geocoders get wrong
+        return RULED_OUT if max(pa, pb) <= 2 else Fit(0.0, conflict=True)
     if max(pa, pb) <= 2 and km is not None:
         tolerance = rules.town_km if max(pa, pb) == 1 else rules.district_km
         if km <= tolerance:
-            return 1.0
+            return Fit(1.0)
         far = tolerance * rules.far_factor
-        return 0.0 if km >= far else 1.0 - (km - tolerance) / (far - tolerance)
+        if km < far:
+            return Fit(1.0 - (km - tolerance) / (far - tolerance))
+        return RULED_OUT if km > rules.max_conflict_km else Fit(0.0, conflict=True)
     # one side knows only the region or the country
-    same_admin1 = report.get("admin1") and report.get("admin1") == event.get("admin1")
-    if same_admin1:
-        return 0.7
+    if report.get("admin1") and report.get("admin1") == event.get("admin1"):
+        return Fit(0.7)
     if km is not None and km <= rules.district_km * rules.far_factor:
-        return 0.6
+        return Fit(0.6)
     if report.get("admin1") and event.get("admin1"):
-        return 0.0 if min(pa, pb) <= 2 and max(pa, pb) <= 3 and km is not None and \
-            km > rules.district_km * 4 else 0.2
-    return 0.4
+        if min(pa, pb) <= 2 and km is not None and km > rules.district_km * 4:
+            return Fit(0.0, conflict=True)
+        return Fit(0.2)
+    return Fit(0.4)
+
+
+def _event_precision(event: Mapping[str, Any]) -> int:
+    reports = event.get("reports") or []
+    return min((_precision(r) for r in reports), default=_precision(event))
 
 
 def _km(report: Mapping[str, Any], event: Mapping[str, Any]) -> float | None:
@@ -372,7 +498,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def _words_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> float:
     """How much of the telling words the report shares with the closest report of the event
-    (names weighted; over the smaller of the two, so a short report is not penalised)."""
+    (weighted by what each word tells)."""
     best = 0.0
     for other in event.get("reports") or [event]:
         best = max(best, word_overlap(report, other, rules))
@@ -381,15 +507,24 @@ def _words_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: Merge
 
 def word_overlap(a: Mapping[str, Any], b: Mapping[str, Any],
                  rules: MergeRules = DEFAULT_RULES) -> float:
+    """Share of the telling words (by weight) two reports have in common, over the report
+    that tells less, so a short report is not penalised."""
     wa, wb = set(a.get("words") or []), set(b.get("words") or [])
     if not wa or not wb:
         return 0.0
-    names = set(a.get("names") or []) | set(b.get("names") or [])
+    smaller = min(_weight(wa), _weight(wb))
+    return _weight(wa & wb) / smaller if smaller else 0.0
 
-    def weight(words: set[str]) -> float:
-        return sum(rules.name_weight if w in names else 1.0 for w in words)
 
-    return weight(wa & wb) / min(weight(wa), weight(wb))
+def _weight(words: Iterable[str]) -> float:
+    return sum(word_weight(w) for w in words)
+
+
+def _named_actors(item: Mapping[str, Any]) -> set[str]:
+    """The actors that tell one event from another of the same place: named groups, not
+    civilians, crowds or a state's army and police."""
+    return {a for a in item.get("actors") or []
+            if not _GENERIC_ACTORS.match(a) and not _STATE_FORCES.match(a)}
 
 
 def _actors_fit(report: Mapping[str, Any], event: Mapping[str, Any]) -> float:
