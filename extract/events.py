@@ -33,6 +33,9 @@ class NotEvent(Enum):
     PROCUREMENT = "procurement"
     PERIOD = "period"
     QUESTION = "question"
+    TIMING = "timing"            # "a day after a missile struck ...": told to date this one
+    AFTERMATH = "aftermath"      # "three more of the wounded died": a toll grows, no new deed
+    CHARGE = "charge"            # "convicted of murder": a charge in court, not a deed
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,9 @@ _WORDS_ATTACKED = re.compile(
 _WINDOW = 60
 _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUESTION,
                             NotEvent.PERIOD})
+# reasons whose match spans the clause they govern: the cues inside it, none after it ("a day
+# after U.S. forces carried out an air strike" leaves "militants attacked a base" before it)
+_CLAUSE_ONLY = frozenset({NotEvent.TIMING, NotEvent.AFTERMATH, NotEvent.CHARGE})
 # (each reason with its label and reach, in the order tried; read once, not per sentence)
 _REASONS = tuple((r, r.value, r in _SENTENCE_WIDE) for r in NotEvent)
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
@@ -171,7 +177,7 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         return cues, None
     # a modal cue governs what follows it: nothing after the last event word matters
     reach = max(h.end for h in strong) + 1
-    spans: list[tuple[int, int, NotEvent]] = []
+    spans: list[tuple[int, int, NotEvent]] = []     # (start, end, reason) of modal cues
     present = v.modality_quick.labels(sentence)
     for reason, value, wide in _REASONS:
         if value not in present:
@@ -194,7 +200,8 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         if negated_before(sentence, h.start):
             continue
         gov = next((r for s, e, r in spans
-                    if ((e <= h.start + 1 and h.start - e <= _WINDOW) or s <= h.start < e)
+                    if (s <= h.start < e or (r not in _CLAUSE_ONLY and e <= h.start + 1
+                                             and h.start - e <= _WINDOW))
                     and not _aside_closed(sentence, s, e, h.start)
                     and not (r is NotEvent.BACKGROUND
                              and _LATER_DAY.match(sentence, e, h.start))), None)
