@@ -60,10 +60,37 @@ def test_acled_types(text, expected):
     ("Opposition leaders will protest next week.", NotEvent.FUTURE),
     ("This is the first such attack since early February.", NotEvent.BACKGROUND),
     ("Survivors gathered to commemorate those killed in 1994.", NotEvent.COMMEMORATION),
+    ("The attack came less than a day after a missile struck the city.", NotEvent.TIMING),
+    ("Three more of the wounded died in hospital overnight.", NotEvent.AFTERMATH),
+    ("A court convicted ten men of murder.", NotEvent.CHARGE),
+    ("Relatives still grieve for those killed in the 2014 attack.", NotEvent.BACKGROUND),
+    ("Saltivka was badly damaged by shelling in the first months of the invasion.",
+     NotEvent.PERIOD),
 ])
 def test_mentions_that_are_not_incidents(text, reason):
     cues, why = live_cues(text, sentence_cues(text))
     assert cues.tags == frozenset() and why is reason
+
+
+@pytest.mark.parametrize("text,kept,gone", [
+    # the clause that dates the incident by another governs only its own cues
+    ("Militants attacked an army post on Monday, a day after U.S. forces carried out an air "
+     "strike.", "attack", "air"),
+    ("Two days after the bombing, police arrested three suspects.", "arrests", "ied"),
+    ("A man who was shot by gunmen died in hospital.", "attack", "harm"),
+])
+def test_a_clause_governs_only_its_own_cues(text, kept, gone):
+    cues, _ = live_cues(text, sentence_cues(text))
+    assert kept in cues.tags and gone not in cues.tags
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Insurgents attacked a village, killing six, a member of a vigilante group said.",
+     ("Violence against civilians", "Attack")),
+    ("The suspect was killed by vigilantes after his release.", ("Riots", "Mob violence")),
+])
+def test_vigilantes_who_tell_and_vigilantes_who_kill(text, expected):
+    assert kind(text, harmed=True) == expected
 
 
 def test_negated_cue_is_dropped_but_the_rest_stays():
