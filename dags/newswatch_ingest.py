@@ -15,7 +15,8 @@ incidents into Elasticsearch (connection `newswatch_es`).
   then retries with exponential back-off. What no retry can fix (a bad feed list or setting,
   indices in a state newswatch cannot use, a feed removed from the list) fails at once.
   Re-runs never duplicate: ids are hashes of canonical URLs and a feed's state advances only
-  after its articles are indexed.
+  after its articles are indexed. A story listed by two feeds is claimed by one task
+  (`newswatch-claims`, ingest/claims.py); the other skips it, whatever worker each runs on.
 * **Alerts**: every failure is POSTed as JSON to `NEWSWATCH_ALERT_URL` when it is set.
 * **Events**: `merge_events` puts every incident not yet in an event into one
   (`newswatch-events`, ingest/event_store.py); it is idempotent and safe beside other runs.
@@ -100,12 +101,16 @@ def newswatch_ingest():
 
     @task
     def merge_events(summary: dict) -> dict:
-        """Incidents not yet in an event (this run's, re-extracted ones) merged into events."""
-        from ingest import event_store
+        """Incidents not yet in an event (this run's, re-extracted ones) merged into events;
+        article claims of finished passes deleted."""
+        from ingest import claims, event_store
         from ingest.es import connect
 
         config = _settings()
-        return event_store.reconcile(connect(config), config).as_dict()
+        client = connect(config)
+        merged = event_store.reconcile(client, config).as_dict()
+        claims.purge_expired(client, config)
+        return merged
 
     @task(outlets=[INCIDENTS])
     def announce_incidents(summary: dict) -> int:

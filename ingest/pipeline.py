@@ -30,6 +30,7 @@ from extract.incidents import EXTRACTOR_VERSION
 from ingest import event_store, feed_store, index, schema
 from ingest.article import Article
 from ingest.article_memory import ArticleMemory
+from ingest.claims import ArticleLeases, purge_expired
 from ingest.config import Settings
 from ingest.es import START_HINT, NewswatchError, connect, es_errors
 from ingest.feeds import DropReason, FeedEntry, poll_feed
@@ -160,8 +161,13 @@ def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | Non
             for reason, count in polled.dropped_by_reason.items():
                 if reason != DropReason.DUPLICATE:  # a duplicate's article is the earlier one
                     outcome.rejected[f"feed:{reason}"] = count
-            _ingest_entries(settings, client, spec, polled.entries, outcome,
-                            claims or ArticleClaims(), memory, now, save_progress)
+            leases = ArticleLeases(client, settings, feed_id, local=claims or ArticleClaims())
+            try:  # a story another worker's feed is fetching is left to it (ingest.claims)
+                _ingest_entries(settings, client, spec, polled.entries, outcome, leases,
+                                memory, now, save_progress)
+            finally:
+                leases.release()
+            leases.count_into(outcome)
             unfinished = outcome.deferred > 0 or outcome.write_failures > 0
             # while something is left, the next pass must see the whole feed, not a 304
             new_state = memory.into(_without_validators(new_state) if unfinished
@@ -174,7 +180,7 @@ def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | Non
 
 def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
                     entries: Sequence[FeedEntry], outcome: FeedOutcome,
-                    claims: ArticleClaims, memory: ArticleMemory, now: datetime,
+                    claims: ArticleLeases, memory: ArticleMemory, now: datetime,
                     save_progress: Callable[[], None]) -> None:
     """Fetch, clean, extract and index the feed's new entries, streaming.
 
@@ -411,6 +417,7 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
     # this pass's incidents (and any left over) merged into events
     with es_errors("merging incidents into events", _NOTHING_MARKED_DONE):
         event_store.reconcile(client, settings)
+        purge_expired(client, settings)  # article claims of finished passes
     return sorted(outcomes, key=lambda o: ids.index(o["feed_id"]))
 
 
