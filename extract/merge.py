@@ -72,7 +72,7 @@ class MergeRules:
     w_words: float = 0.3
     w_actors: float = 0.1
     # a report joins the best event at or above this score, else it opens a new one
-    join_score: float = 0.55
+    join_score: float = 0.5
     max_event_words: int = 400  # words kept per event (the most used)
 
 
@@ -222,7 +222,8 @@ def summarise(reports: Sequence[Mapping[str, Any]], *,
     # the town most reports agree on, the most precise among equals: one outlet naming the
     # hospital the wounded were taken to does not move the event
     place = min(ordered, key=lambda r: (_precision(r) > 2, -_place_support(ordered, r),
-                                        _precision(r), report_key(r)))
+                                        r.get("place_named") is False, _precision(r),
+                                        report_key(r)))
     # a report that told no toll (fatalities 0 by ACLED's convention) gives no toll
     tolls = [{"fatalities": r["fatalities"], "article_id": r["article_id"],
               "incident_id": r["incident_id"], "published": r.get("published")}
@@ -307,11 +308,9 @@ def _place_support(reports: Sequence[Mapping[str, Any]], report: Mapping[str, An
 
 
 def _precision(report: Mapping[str, Any]) -> int:
-    """ACLED's geo_precision (4: none); a place the report's own sentences never name was
-    taken from elsewhere in the article and counts as region-level only."""
+    """ACLED's geo_precision (4: none)."""
     p = report.get("geo_precision")
-    p = p if isinstance(p, int) else 4
-    return max(p, 3) if report.get("place_named") is False else p
+    return p if isinstance(p, int) else 4
 
 
 def _mode_date(dates: Sequence[str]) -> str:
@@ -335,10 +334,12 @@ class Fit:
     """One term of the score: how well report and event agree on it (0..1). A `conflict` is
     a disagreement that extraction noise explains often enough (a region-level place in the
     wrong country, a riot told as an attack, a follow-up dated days later): shared telling
-    words may overrule it. `hard` rules the pair out whatever the words say."""
+    words may overrule it. A `doubtful` agreement (two dates a day apart) holds only when
+    the words corroborate it. `hard` rules the pair out whatever the words say."""
 
     value: float
     conflict: bool = False
+    doubtful: bool = False
     hard: bool = False
 
 
@@ -355,9 +356,13 @@ def score(report: Mapping[str, Any], event: Mapping[str, Any],
         return 0.0
     words = _words_fit(report, event, rules)
     conflicts = sum(f.conflict for f in fits.values())
-    if conflicts > rules.max_conflicts or (conflicts and words + rules.named_actor_bonus * (
-            _named_actors(report) & _named_actors(event) != set()) < rules.corroboration):
+    if conflicts > rules.max_conflicts:
         return 0.0
+    if conflicts or any(f.doubtful for f in fits.values()):
+        evidence = words + rules.named_actor_bonus * bool(
+            _named_actors(report) & _named_actors(event))
+        if evidence < rules.corroboration:
+            return 0.0
     # a corroborated conflict counts as much as the words that overrule it
     value = {name: words if f.conflict else f.value for name, f in fits.items()}
     total = (rules.w_type * value["type"] + rules.w_date * value["date"]
@@ -393,7 +398,9 @@ def _type_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeR
         return RULED_OUT
     if fa == fb:
         # a protest and a riot: one gathering told two ways, or two crowds (the words decide)
-        return Fit(rules.protest_riot_fit if fa == "demonstrations" else rules.other_type_fit)
+        if fa == "demonstrations":
+            return Fit(rules.protest_riot_fit, doubtful=True)
+        return Fit(rules.other_type_fit)
     # a crowd's violence (mob violence, a riot) told by another outlet as an attack or a clash
     if "Riots" in (a, b) and "Protests" not in (a, b):
         return Fit(rules.riot_violence_fit, conflict=True)
@@ -415,7 +422,7 @@ def _date_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeR
     window = _window(report.get("date_precision"), event, rules)
     if gap <= window:
         if window == rules.day_window:  # two day-precise dates: a day apart is often another
-            return Fit(rules.day_gap_fit ** gap)
+            return Fit(rules.day_gap_fit ** gap, doubtful=gap > 0)
         return Fit(1.0 - gap / (window + 1))
     if window == rules.day_window and gap <= rules.follow_up_days and _toll_rises(report, event):
         return Fit(0.0, conflict=True)
@@ -451,9 +458,11 @@ def _window(precision: str | None, event: Mapping[str, Any], rules: MergeRules) 
 def _place_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> Fit:
     pa, pb = _precision(report), _event_precision(event)
     km = _km(report, event)
+    # two places each named in its report's own sentences, to the town or district
+    sure = _sure_place(report) and any(_sure_place(r) for r in event.get("reports") or [event])
     countries = {report.get("country_code"), event.get("country_code")} - {None, ""}
     if len(countries) > 1:  # a region-level place is the one geocoders get wrong
-        return RULED_OUT if max(pa, pb) <= 2 else Fit(0.0, conflict=True)
+        return RULED_OUT if sure else Fit(0.0, conflict=True)
     if max(pa, pb) <= 2 and km is not None:
         tolerance = rules.town_km if max(pa, pb) == 1 else rules.district_km
         if km <= tolerance:
@@ -461,7 +470,7 @@ def _place_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: Merge
         far = tolerance * rules.far_factor
         if km < far:
             return Fit(1.0 - (km - tolerance) / (far - tolerance))
-        return RULED_OUT if km > rules.max_conflict_km else Fit(0.0, conflict=True)
+        return RULED_OUT if sure and km > rules.max_conflict_km else Fit(0.0, conflict=True)
     # one side knows only the region or the country
     if report.get("admin1") and report.get("admin1") == event.get("admin1"):
         return Fit(0.7)
@@ -472,6 +481,10 @@ def _place_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: Merge
             return Fit(0.0, conflict=True)
         return Fit(0.2)
     return Fit(0.4)
+
+
+def _sure_place(report: Mapping[str, Any]) -> bool:
+    return _precision(report) <= 2 and report.get("place_named") is not False
 
 
 def _event_precision(event: Mapping[str, Any]) -> int:
