@@ -138,6 +138,8 @@ _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|i
                       r"protest\w*|slogans?|placards?|banners?|petition\w*|grievances?|complain\w*|"
                       r"oppos\w+|in support of|solidarity)\b", re.I)
 NEGATED = re.compile(r"\b(?:no|not|never|without|nor|neither)\s+(?:\w+\s+){0,2}$|"
+                     # "no reports of arrests or clashes"
+                     r"\bno (?:reports? of|signs? of|word of)\s+(?:\w+\s+(?:or|and|nor)\s+)?$|"
                      r"\b(?:whether|unclear if|if)\b[^,;:]*$", re.I)
 # every match of NEGATED holds one of these
 _NEGATION_WORDS = Substrings([(w, "negation") for w in ("no", "never", "without", "neither",
@@ -219,11 +221,14 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
 _ARMED_TARGET = re.compile(
     r"\b(?:attack(?:ed|ing)?|ambush(?:ed|ing)?|shot(?: dead| and killed)?|kill(?:ed|ing)|"
     r"target(?:ed|ing)|opened fire (?:on|at)|fired (?:on|at)|stormed|raided|assaulted)\s+"
-    r"(?!by\b)(?:(?!former\b|retired\b|ex-|civilians\b|villagers\b|residents\b|worshippers\b|"
+    r"(?!by\b|attributed\b|blamed\b|claimed\b|carried out by\b|perpetrated\b|committed\b|"
+    r"launched by\b|led by\b)"
+    r"(?:(?!former\b|retired\b|ex-|civilians\b|villagers\b|residents\b|worshippers\b|"
     r"passengers\b|people\b)[\w'\u2019\-]+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|"
     r"police (?:officers?|post|"
-    r"station|patrol|checkpoint)|gendarmes?|gendarmerie|militants|fighters|rebels|insurgents|"
-    r"positions?|checkpoints?|base|barracks|patrol|convoy|outpost|post|lieutenant|officer|"
+    r"station|patrol|checkpoint|checkpost)|gendarmes?|gendarmerie|militants|fighters|rebels|"
+    r"insurgents|positions?|checkpoints?|checkposts?|base|barracks|patrol|convoy|outpost|post|"
+    r"lieutenant|officer|"
     r"commander|militiamen|guards?|forces)\b|"
     r"\b(?:soldiers?|troops|policem[ae]n|police officers?|guards?|militants|fighters|gendarmes)\s+"
     r"(?:\w+\s+){0,2}?(?:was|were)\s+(?:\w+\s+)?(?:killed|wounded|injured|shot)\b", re.I)
@@ -252,6 +257,12 @@ _CROWD_STRIKES = re.compile(
     r"their|\d+)\b|"
     r"\battacked by (?:angry |irate )?(?:voters|residents|villagers|farmers|youths|locals|"
     r"a mob|a crowd)\b", re.I)
+# armed men as the ones who strike: herders or youths among them are an armed group, no mob
+_ARMED_DOERS = re.compile(r"\b(?:gunm[ae]n|armed (?:men|herders|youths|group\w*)|militia\w*|"
+                          r"bandits|militants|rebels|insurgents|jihadists|terrorists)\b", re.I)
+# unarmed people against the police: a riot, not a battle ("traders engaged police in running
+# battles", "youths clashed with police")
+_POLICE = re.compile(r"\b(?:police\w*|riot police|security forces|officers|anti-riot)\b", re.I)
 _GUNS = re.compile(r"\b(?:guns?|gunfire|rifles?|firearms|gunmen|gunman|shot|shooting)\b", re.I)
 # interception that was not complete, or told with the damage done
 _PARTLY_STOPPED = re.compile(
@@ -303,7 +314,7 @@ def _crowd_fight(f: Facts) -> bool:
     """A fight between unarmed groups (students, residents, communities): mob violence."""
     if "mob" in f.tags or _STRUCK_BY_CROWD.search(f.text):
         return bool({"mob", "attack", "harm", "clash"} & f.tags)
-    if _CROWD_STRIKES.search(f.text):
+    if _CROWD_STRIKES.search(f.text) and not _ARMED_DOERS.search(f.text):
         return bool({"attack", "harm", "clash"} & f.tags)
     if "clash" in f.tags and _FANS.search(f.text):
         return True     # football fans fighting each other or the police
@@ -352,6 +363,10 @@ RULES: tuple[Rule, ...] = (
                                             and bool(_DEMANDS.search(f.text))),
          PROTESTS, "Peaceful protest"),
     Rule(_crowd_fight, RIOTS, "Mob violence"),
+    Rule(lambda f: "clash" in f.tags and "small_arms" not in f.tags
+         and bool(_UNARMED_SIDES.search(f.lead or f.text))
+         and bool(_POLICE.search(f.lead or f.text)) and not _ARMED_DOERS.search(f.text),
+         RIOTS, "Violent demonstration"),
     Rule(_has("gov_regains"), BATTLES, "Government regains territory"),
     Rule(lambda f: "overtakes" in f.tags and "transfer" not in f.tags, BATTLES,
          "Non-state actor overtakes territory"),

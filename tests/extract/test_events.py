@@ -93,6 +93,34 @@ def test_vigilantes_who_tell_and_vigilantes_who_kill(text, expected):
     assert kind(text, harmed=True) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Militants attacked a police checkpost, killing two policemen.", ("Battles", "Armed clash")),
+    ("Eight civilians were killed in an attack attributed to ADF rebels.",
+     ("Violence against civilians", "Attack")),
+    ("Traders engaged police in running battles after their stalls were demolished.",
+     ("Riots", "Violent demonstration")),
+    ("Gunmen suspected to be armed herders killed five people in the village.",
+     ("Violence against civilians", "Attack")),
+    ("Doctors marched peacefully; there were no reports of arrests or clashes.",
+     ("Protests", "Peaceful protest")),
+])
+def test_who_did_it_to_whom(text, expected):
+    assert kind(text, harmed=True) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Kharkiv is regularly targeted by missiles and guided aerial bombs.",
+    "The village has been attacked by insurgents several times in recent years.",
+    "Communities have lived in fear since the Christmas Eve attacks of December 2023, in which "
+    "gunmen killed more than 100 people.",
+    "Many of the camp's residents were already displaced from elsewhere in Darfur.",
+    "Al-Fashir is home to displaced people, many of whom fled earlier fighting.",
+])
+def test_what_keeps_happening_or_happened_long_ago_is_no_incident(text):
+    cues, _ = live_cues(text, sentence_cues(text))
+    assert cues.strength < 0.5, cues.tags
+
+
 def test_negated_cue_is_dropped_but_the_rest_stays():
     text = "The army is investigating the blast, noting there were no warplanes in the sky."
     cues, _ = live_cues(text, sentence_cues(text))
