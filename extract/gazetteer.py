@@ -24,7 +24,7 @@ import yaml
 
 from extract import admin_units, paths
 
-CACHE_VERSION = "9"
+CACHE_VERSION = "10"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("city", "admin1", "country")
@@ -534,6 +534,10 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
     key_entries: list[tuple[int, ...]] = []
     key_len = array("H")
     for k, ids in b.keys.items():
+        if len(k) <= 2:   # a two-letter word names a place only as a country's short form
+            ids = [i for i in ids if b.kind[abs(i) - 1] == KIND_COUNTRY]   # ("US"; filter_spans)
+            if not ids:
+                continue
         auto.add_word(k, len(key_entries))
         key_entries.append(tuple(ids))
         key_len.append(min(len(k), 65535))

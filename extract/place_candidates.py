@@ -77,6 +77,17 @@ class Before:
             w2.rstrip(".") in _TITLES and _FIRST_NAME.fullmatch(w1) is not None)
 
 
+# after a country named as who spoke or acted, not where: "Pakistan said", "U.S. air strikes",
+# "Iranian-backed" (where.py and the text's country read them)
+SPEAKS_AFTER = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accused|blamed|"
+                          r"warned|told|stated|insisted|rejected|condemned|carried out|launched|"
+                          r"conducted|sent|deployed)\b")
+ACTING_AFTER = re.compile(r"-(?:backed|supported|sponsored|allied|aligned|armed|trained)\b|"
+                          r"\.?\s+(?:-led\s+)?(?:air ?strikes?|strikes|forces|troops|military|"
+                          r"army|soldiers|navy|air force|warplanes|jets|aircraft|drones?|"
+                          r"officials?|envoy|government|president|embassy|coalition|marines)\b",
+                          re.I)
+
 # "Amara city", "Wajir County": the generic word after a name
 GENERIC_AFTER = re.compile(r"^\s+" + _words(admin_units.ANY) + r"\b", re.I)
 # the generic words and sites between a name and its "(district, region)"

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from extract import admin_units, gazetteer, vocab
 from extract.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Entry, fold_key
-from extract.place_candidates import CAP_WORD, Before, Span, generic_word
+from extract.place_candidates import (ACTING_AFTER, CAP_WORD, SPEAKS_AFTER, Before, Span,
+                                      generic_word)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Weights:
     region_named: float = 1.5           # an admin1 region of the country, shared between namesakes
     abbreviated_region: float = 1.5     # "(Ketou, OU)"
     origin_discount: float = 0.3        # "refugees from South Sudan" counts this much
+    acting_discount: float = 0.3        # "U.S. air strikes", "Pakistan said": this much
     # a place's prior
     country_prior: float = 3.0
     region_prior: float = 0.5
@@ -95,6 +97,7 @@ class Context:
     votes: dict[str, float]            # country -> named countries, demonyms, actors' homes
     regions: set[tuple[str, str]]      # (country, folded admin1 name) named in the text
     region_votes: dict[str, float]     # country -> its admin1 regions named
+    weights: list[float]               # per span: how much it says about where the text is
 
 
 def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> Context:
@@ -106,9 +109,16 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> 
             votes[cc] += w.demonym
     regions: set[tuple[str, str]] = set()
     rvotes: dict[str, float] = defaultdict(float)
+    weights = []
     for sp in spans:
-        # "refugees from South Sudan": an origin says less about where things happen
-        weight = w.origin_discount if Before.at(text, sp.start).origin() else 1.0
+        # "refugees from South Sudan", "U.S. officials said": an origin, who acted or spoke says
+        # less about where things happen
+        weight = 1.0
+        if Before.at(text, sp.start).origin():
+            weight = w.origin_discount
+        elif ACTING_AFTER.match(text, sp.end) or SPEAKS_AFTER.match(text, sp.end):
+            weight = w.acting_discount
+        weights.append(weight)
         for e, alt in sp.cands:
             if e.kind == KIND_COUNTRY:
                 votes[e.country_code] += (w.country_alt_named if alt else w.country_named) * weight
@@ -126,7 +136,7 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> 
     for cc in {v.actor_country[h.label] for h in v.actors.find(text, folded)
                if h.label in v.actor_country}:
         votes[cc] += w.actor_home
-    return Context(votes, regions, rvotes)
+    return Context(votes, regions, rvotes, weights)
 
 
 def _far_from(e: Entry, countries: dict[str, float], w: Weights) -> bool:
@@ -143,7 +153,7 @@ def _text_country(spans: list[Span], ctx: Context, fits: list[list[tuple[float, 
     cvote: dict[str, float] = defaultdict(float, {cc: 2 * v for cc, v in ctx.votes.items()})
     for cc, v in ctx.region_votes.items():
         cvote[cc] += v
-    for sp, sp_fits in zip(spans, fits, strict=True):
+    for sp, sp_fits, weight in zip(spans, fits, ctx.weights, strict=True):
         best: dict[str, float] = {}
         for (e, alt), (base, fit) in zip(sp.cands, sp_fits, strict=True):
             s = base + (w.cue if sp.cue else 0.0) + fit
@@ -153,7 +163,7 @@ def _text_country(spans: list[Span], ctx: Context, fits: list[list[tuple[float, 
         top = max(best.values(), default=0.0)
         for cc, s in best.items():
             share = max(0.0, min(s, w.share_cap - (top - s)))
-            cvote[cc] += share / max(1.0, math.sqrt(len(best)))
+            cvote[cc] += weight * share / max(1.0, math.sqrt(len(best)))
     return cvote
 
 
@@ -218,7 +228,35 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         _, e, alt = max(scored, key=lambda t: t[0])
         if _acceptable(text, sp, e, alt, ctx, cvote, doc_cc, paren_regions, w):
             chosen[idx] = (e, alt)
+    _drop_lone_abroad(chosen, spans, ctx, doc_cc, w)
+    if doc_cc and not (ctx.votes.get(doc_cc) or ctx.region_votes.get(doc_cc)
+                       or any(c and c[0].country_code == doc_cc for c in chosen)):
+        doc_cc = None   # only names the text does not keep spoke for it ("Trans" of Trans Mara)
     return chosen, doc_cc
+
+
+def _drop_lone_abroad(chosen: list[tuple[Entry, bool] | None], spans: list[Span], ctx: Context,
+                      doc_cc: str | None, w: Weights) -> None:
+    """A town or region abroad needs positive evidence: "Raya" beside "Garissa" is not a
+    namesake in India when nothing in the text names India, an Indian or another Indian place
+    while another place is in the text's country ("Kurdistan" beside Erbil, Iraq: not Iran's).
+    A city abroad stays when it is big and its name has no namesake in the text's country."""
+    if doc_cc is None or not (ctx.votes.get(doc_cc) or ctx.region_votes.get(doc_cc)):
+        return   # (the text's country itself needs evidence beyond its towns)
+    by_cc: dict[str, set[int]] = defaultdict(set)   # country -> towns and regions in it
+    for i, c in enumerate(chosen):
+        if c is not None and c[0].kind != KIND_COUNTRY:
+            by_cc[c[0].country_code].add(i)
+    for i, c in enumerate(chosen):
+        if c is None or spans[i].paren_of is not None:
+            continue
+        e = c[0]
+        if (e.country_code != doc_cc and e.kind != KIND_COUNTRY
+                and not ctx.votes.get(e.country_code)
+                and (e.kind == KIND_ADMIN1 or e.population < w.town
+                     or any(o.country_code == doc_cc for o, _ in spans[i].cands))
+                and by_cc[e.country_code] == {i} and by_cc[doc_cc] - {i}):
+            chosen[i] = None
 
 
 def _acceptable(text: str, sp: Span, e: Entry, alt: bool, ctx: Context,

@@ -86,5 +86,8 @@ def find_places(text: str) -> list[PlaceMention]:
                            bisect.bisect_left(mentions, hi, key=_start)):
                 mentions[k] = replace(mentions[k], in_parens=True)
     mentions += unknown
+    if not mentions:   # nothing known nor introduced: a name where a place is expected
+        loose = unknown_places.last_resort(text, doc_cc)
+        return [loose] if loose else []
     mentions.sort(key=_start)
     return mentions

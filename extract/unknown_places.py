@@ -340,3 +340,29 @@ def intro_matches(text: str) -> list[list[re.Match[str]]]:
     """Matches of each of PATTERNS, in their order (BRACKETED, PLACE_OF, ...)."""
     return [bracket_matches(text), place_of_matches(text)] + [
         list(pat.finditer(text)) for pat in PATTERNS[GENERIC_AFTER:]]
+
+
+# "in X", "residents of X": a capitalised name where a place is expected, the last resort for
+# a text that names no place the gazetteer knows and introduces none the patterns above see
+_LOOSE = re.compile(r"\b(?:in|at|near|(?i:residents|villagers|inhabitants)\s+of)\s+("
+                    + _NAME_AT_WORD_START + r")")
+_NOT_A_PLACE_AFTER = re.compile(r"^['\u2019]s\b|^\s+(?:said|says|told|reported)\b")
+
+
+def last_resort(text: str, doc_cc: str | None) -> PlaceMention | None:
+    """The first name after "in", "at", "near" or "residents of" that reads as a place: kept as
+    written, placed in the text's country when it has one (geo_precision 3), else unplaced."""
+    gz = gazetteer.get()
+    for m in _LOOSE.finditer(text):
+        name = _NAME_TAIL.sub("", m.group(1))
+        s, e = m.start(1), m.start(1) + len(name)
+        if _not_a_place_name(name) or _NOT_A_PLACE_AFTER.match(text, e):
+            continue
+        ref = gz.entry(gz.country_entry[doc_cc]) if doc_cc in gz.country_entry else None
+        return PlaceMention(
+            name=name, start=s, end=e, location=name,
+            country_code=ref.country_code if ref else None,
+            country=gz.country_names.get(doc_cc or "") if ref else None, admin1=None,
+            lat=round(ref.lat, 5) if ref else None, lon=round(ref.lon, 5) if ref else None,
+            geo_precision=3, kind="unknown")
+    return None

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from extract import admin_units, gazetteer, places, vocab
 from extract.mentions import CARE_PLACE, FROM_PLACE, Draft
-from extract.place_candidates import AFTER
+from extract.place_candidates import ACTING_AFTER, AFTER, SPEAKS_AFTER
 from extract.places import PlaceMention
 
 
@@ -26,8 +26,8 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
               and not _cared_in(text, m) and not _DESCRIBES.search(m.name)] or ms
     # "Pakistan said it had targeted militants": a speaker, not where it happened; "U.S. air
     # strikes on Yemen": who struck, not where
-    spoken = [m for m in ms if m.kind == "country" and (_SPEAKS.match(text, m.end)
-                                                        or _ATTRIBUTIVE.match(text, m.end))]
+    spoken = [m for m in ms if m.kind == "country" and (SPEAKS_AFTER.match(text, m.end)
+                                                        or ACTING_AFTER.match(text, m.end))]
     if spoken and len(spoken) == len(ms):
         return None
     ms = [m for m in ms if not any(m is s for s in spoken)] or ms
@@ -42,17 +42,9 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
 
 
 _PRECISE = ("city", "unknown", "admin2")
-_SPEAKS = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accused|blamed|"
-                     r"warned|told|stated|insisted|rejected|condemned|carried out|launched|"
-                     r"conducted|sent|deployed)\b")
 # a compound that describes a place, not its name: "the Christian-majority village of Aitou"
 _DESCRIBES = re.compile(r"-(?:majority|dominated|populated|controlled|held|run|led|speaking|"
                         r"based|backed|occupied|inhabited|style|born)$", re.I)
-_ATTRIBUTIVE = re.compile(r"-(?:backed|supported|sponsored|allied|aligned|armed|trained)\b|"
-                          r"\.?\s+(?:-led\s+)?(?:air ?strikes?|strikes|forces|troops|military|"
-                          r"army|soldiers|navy|air force|warplanes|jets|aircraft|drones?|"
-                          r"officials?|envoy|government|president|embassy|coalition|marines)\b",
-                          re.I)
 _IN_COUNTRY = re.compile(r"\bin (?:the )?(?:(?:north|south|east|west|central)[a-z]*[ -])*$", re.I)
 
 
@@ -175,7 +167,7 @@ def demonym_country(sentence_text: str) -> str | None:
     for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence_text):
         cc = places.country_of_demonym(m.group(0))
         if cc and not _ACTOR_NOUN.match(sentence_text, m.end()) and \
-                not _SPEAKS.match(sentence_text, m.end()):
+                not SPEAKS_AFTER.match(sentence_text, m.end()):
             return cc
     return None
 

@@ -1,0 +1,60 @@
+"""The whole text's country decides ambiguous names, and a text with no known place still
+reports the name it gives as a place (issue 12)."""
+
+from extract.places import find_places
+from extract.where import primary_place
+
+
+def _primary(text: str):
+    return primary_place(find_places(text), text)
+
+
+def test_small_town_abroad_needs_evidence_when_the_text_is_at_home():
+    # "Raya" is known only in India; Garissa county is Kenyan and nothing names India
+    p = _primary("Bandits raided a homestead in Raya village in Garissa county and stole goats.")
+    assert (p.location, p.country_code) == ("Raya", "KE")
+    assert p.geo_precision == 2
+
+
+def test_region_abroad_needs_evidence():
+    # the gazetteer knows "Kurdistan" only as Iran's province; the text is about Iraq
+    ms = find_places("Rockets hit a base near Erbil, in Iraq's Kurdistan region, on Tuesday.")
+    assert {m.country_code for m in ms} == {"IQ"}
+
+
+def test_big_city_abroad_stays():
+    ms = find_places("On 5 May, protesters in Cotonou and in Wajir, Kenya, marched.")
+    assert [(m.name, m.country_code) for m in ms][0] == ("Cotonou", "BJ")
+
+
+def test_who_acted_says_less_than_where():
+    # "U.S. drone strike", "U.S. officials said": the United States acted; Somalia is where
+    p = _primary("A U.S. drone strike hit a compound in the village of Jilib Lower in southern "
+                 "Somalia, U.S. officials said.")
+    assert (p.location, p.country_code) == ("Jilib Lower", "SO")
+
+
+def test_a_country_no_kept_name_supports_is_not_the_texts():
+    # "Trans" matches only a French village by an alternate name, and is dropped: the unknown
+    # place is not put in France
+    p = _primary("Two people were killed at Esoit in Trans Mara after a land dispute.")
+    assert (p.location, p.country_code) == ("Esoit", None)
+
+
+def test_last_resort_keeps_the_name_given_as_a_place():
+    for text, name in [("Residents of Tseikuru protest, demand the removal of the commissioner.",
+                        "Tseikuru"),
+                       ("Violent protests occurred in Dandora after police shot a boy.", "Dandora")]:
+        ms = find_places(text)
+        assert [(m.location, m.geo_precision) for m in ms] == [(name, 3)]
+        assert ms[0].lat is None and ms[0].country_code is None
+
+
+def test_last_resort_placed_in_the_named_country():
+    ms = find_places("Violent protests occurred in Dandora, a Kenyan police spokesman said.")
+    assert [(m.location, m.country_code) for m in ms] == [("Dandora", "KE")]
+
+
+def test_last_resort_skips_words_and_organisations():
+    assert find_places("Lawmakers met in Parliament on Monday to debate the budget.") == []
+    assert find_places("The vote was held in January, months after the strike.") == []
