@@ -14,6 +14,7 @@ sys.path.insert(0, str(BENCH))
 
 import bench_freshness  # noqa: E402
 import bench_scaling  # noqa: E402
+import bench_sizing  # noqa: E402
 import bench_stages  # noqa: E402
 import bench_text_length  # noqa: E402
 import corpus  # noqa: E402
@@ -94,3 +95,14 @@ def test_bench_freshness_smoke(tmp_path):
     result = json.loads(out.read_text())
     assert code == 0 and result["published"] == 3
     assert result["searchable"] == 3 and result["published_to_searchable"]["max_s"] >= 0
+
+
+@pytest.mark.es
+def test_bench_sizing_smoke(tmp_path):
+    out = tmp_path / "sizing.json"
+    assert bench_sizing.main(["--quick", "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    run = result["modes"]["run"]
+    assert result["corpus"] == {**result["corpus"], "articles": 40, "feeds": 4}
+    assert run["articles"] == 40 and run["feeds"] == 4 and run["feeds_failed"] == 0
+    assert run["cpu_ms_per_article"] > 0 and run["index_kb_per_1000_articles"] > 0
