@@ -16,6 +16,7 @@ from datetime import date, datetime
 from extract import language as lang
 from extract import relevance
 from extract.incidents import Incident, extract_incidents
+from extract.reading import Reading
 
 # News text is rarely over 100 KB; past that a page is a live blog, a transcript or a
 # document dump, and extraction time grows with length. The extractor reads this much.
@@ -91,12 +92,13 @@ def extract_article(text: str | None, *, title: str | None = None,
                          text_truncated=cut > 0, chars_cut=cut)
     if found.code is not None and found.code not in EXTRACTION_LANGUAGES:
         return replace(base, skipped=f"language_{found.code}")
-    score = relevance.score(body, title=title, url=url, categories=categories)
+    read = Reading(body)     # what relevance reads of the text, extraction does not read again
+    score = relevance.score(body, title=title, url=url, categories=categories, reading=read)
     if score < relevance.THRESHOLD:
         return replace(base, incident_relevance=score, skipped="not_relevant")
     dropped: Counter[str] = Counter()
     incidents = extract_incidents(body, title=title, published=published, url=url,
-                                  dropped=dropped)
+                                  dropped=dropped, reading=read)
     return replace(base, incidents=incidents, incident_relevance=score,
                    dropped=dict(sorted(dropped.items())))
 

@@ -14,6 +14,7 @@ from extract import where as wh
 from extract.mentions import Draft, Mention
 from extract.phrases import Substrings
 from extract.places import PlaceMention
+from extract.reading import Reading
 
 # bump whenever the output changes: the reprocess DAG re-extracts articles of older versions
 EXTRACTOR_VERSION = "7"
@@ -325,21 +326,24 @@ def _at_finer_scale(a: Incident, b: Incident) -> Incident:
 
 def extract_incidents(text: str, *, title: str | None = None,
                       published: str | datetime | date | None = None,
-                      url: str | None = None, dropped: Counter[str] | None = None
-                      ) -> list[Incident]:
+                      url: str | None = None, dropped: Counter[str] | None = None,
+                      reading: Reading | None = None) -> list[Incident]:
     """Incidents reported by an article, in text order. Pure and deterministic; never raises.
 
     `dropped`, when given, counts the candidates (and places and counts) left out, by reason
-    (`sanity.Dropped` values)."""
+    (`sanity.Dropped` values). `reading`, a Reading of the text that relevance has read, saves
+    reading its sentences again."""
     try:
-        return _extract(text, title, published, Counter() if dropped is None else dropped)
+        return _extract(text, title, published, Counter() if dropped is None else dropped,
+                        reading)
     except Exception:    # outside input must never break a run: no incident, not a crash
         return []
 
 
-def _analysed(body: str, pub: date | None, dropped: Counter[str]) -> list[Mention]:
+def _analysed(body: str, pub: date | None, dropped: Counter[str],
+              reading: Reading | None = None) -> list[Mention]:
     """The sentences' mentions, with only the places that are places."""
-    sents = mentions.analyse(body, pub)
+    sents = mentions.analyse(body, pub, reading)
     kept, gone = sanity.real_places(body, [m for x in sents for m in x.places])
     if gone:
         dropped[sanity.Dropped.NOT_A_PLACE.value] += gone
@@ -350,12 +354,12 @@ def _analysed(body: str, pub: date | None, dropped: Counter[str]) -> list[Mentio
 
 
 def _extract(text: str, title: str | None, published: str | datetime | date | None,
-             dropped: Counter[str]) -> list[Incident]:
+             dropped: Counter[str], reading: Reading | None) -> list[Incident]:
     if not isinstance(text, str):
         return []
     pub = dates.to_date(published)
     body = mentions.body(text)
-    sents = _analysed(body, pub, dropped)
+    sents = _analysed(body, pub, dropped, reading)
     drafts = mentions.group(sents)
     if not drafts and title:
         head = title.strip()

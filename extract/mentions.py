@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from extract import casualties, dates, events, places, sentences
 from extract.gazetteer import fold_text
 from extract.places import PlaceMention
+from extract.reading import Reading
 
 NEAR_KM = 3               # towns closer than this are one place (names differ in spelling)
 # days after an event in which a sentence naming its town and pointing back at it ("buried the
@@ -156,15 +157,17 @@ def dateline_end(sentence: str) -> int:
     return m.end() if m else 0
 
 
-def analyse(text: str, pub: date | None) -> list[Mention]:
+def analyse(text: str, pub: date | None, reading: Reading | None = None) -> list[Mention]:
     """What each sentence says (boilerplate lines such as photo captions left out; a dateline
-    names neither the event's place nor its date)."""
+    names neither the event's place nor its date). `reading`: what relevance has already read
+    of the text, used when it is a Reading of this text."""
     mentions = places.find_places(text)
-    folded = fold_text(text)
+    read = Reading.of(text, reading)
+    folded = read.folded
     out: list[Mention] = []
     mi = 0
     anchor: date | None = None     # the day the story last named: "two days earlier" counts back
-    for s in sentences.split(text):
+    for s in read.sentences:
         while mi < len(mentions) and mentions[mi].end <= s.start:
             mi += 1
         own = []
@@ -181,7 +184,7 @@ def analyse(text: str, pub: date | None) -> list[Mention]:
         if cut:
             told = " " * cut + told[cut:]
             own = [m for m in own if m.start >= s.start + cut]
-        cues, why = events.live_cues(told, events.sentence_cues(told, f))
+        cues, why = read.live_cues(told, f)
         ds = dates.find(told, pub)
         if ds and pub is not None:
             if anchor is not None:

@@ -36,6 +36,7 @@ import yaml
 from extract import events, paths, places, sentences, vocab
 from extract.gazetteer import fold_text
 from extract.phrases import PhraseMatcher
+from extract.reading import Reading
 
 # Articles scoring below this are not given to the extractor ("not_relevant").
 THRESHOLD = 0.5
@@ -167,18 +168,20 @@ class Signals:
 
 
 def score(text: str, *, title: str | None = None, url: str | None = None,
-          categories: Iterable[str] = ()) -> float:
+          categories: Iterable[str] = (), reading: Reading | None = None) -> float:
     """The article's incident relevance in [0, 1]; `THRESHOLD` separates the articles worth
-    extracting from the rest."""
-    return explain(text, title=title, url=url, categories=categories).score
+    extracting from the rest. `reading`, a Reading of the text, keeps what is read here for
+    the extractor."""
+    return explain(text, title=title, url=url, categories=categories, reading=reading).score
 
 
 def explain(text: str, *, title: str | None = None, url: str | None = None,
-            categories: Iterable[str] = ()) -> Signals:
+            categories: Iterable[str] = (), reading: Reading | None = None) -> Signals:
     """The signals behind `score`, for benches and for reading a wrong score."""
     lex = load()
     v = vocab.get()
     text = text or ""
+    read = Reading.of(text, reading)
     title = (title or "").strip()
     head = text[:LEAD_CHARS]
     # a text of a few lines (a brief, an event note) is all lead: one sentence with an event
@@ -191,7 +194,7 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
     weak = False
     kinds: set[str] = set()
     passing = 0
-    for n, sent, strength, found, who in _event_sentences(text, v, lex):
+    for n, sent, strength, found, who in _event_sentences(read, v, lex):
         political = _political(found, who)
         if strength >= STRONG and political:
             passing += 1
@@ -229,10 +232,11 @@ def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon
            ) -> tuple[float, frozenset[str], set[str]]:
     """The strength and tags of the live cues of a sentence, and the kinds of actor in it
     ("armed", "crowd", "police", "named"); a cue weighs less without an actor."""
-    strength, tags = _live(sentence, v)
+    folded = fold_text(sentence)
+    strength, tags = _live(sentence, v, events.live_cues(
+        sentence, events.sentence_cues(sentence, folded))[0])
     if not tags:
         return 0.0, tags, set()
-    folded = fold_text(sentence)
     who = {h.label for h in lex.actors.find(sentence, folded)}
     if v.actors.find(sentence, folded):
         who.add("named")
@@ -251,13 +255,13 @@ def _political(tags: frozenset[str], who: set[str]) -> bool:
                 or (tags & _CROWD_EVENTS and who & {"people", "crowd"}))
 
 
-def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
+def _event_sentences(read: Reading, v: vocab.Vocab, lex: _Lexicon
                      ) -> Iterator[tuple[int, sentences.Sentence, float, frozenset[str],
                                          set[str]]]:
     """(ordinal, sentence, strength, tags, actor kinds) of each sentence with a live event
-    cue, in text order. The text is folded and searched once for cues and actors; only the
-    sentences with a cue are read one by one."""
-    folded = fold_text(text)
+    cue, in text order. The text is searched once for cues and actors; only the sentences
+    with a cue are read one by one."""
+    text, folded = read.text, read.folded
     cue_starts = [h.start for h in v.cues.find(text, folded)]
     if not cue_starts:
         return
@@ -265,11 +269,12 @@ def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
     actors += [(h.start, "named") for h in v.actors.find(text, folded)]
     actors.sort()
     actor_starts = [a for a, _k in actors]
-    for n, sent in enumerate(sentences.split(text)):
+    for n, sent in enumerate(read.sentences):
         i = bisect.bisect_left(cue_starts, sent.start)
         if i == len(cue_starts) or cue_starts[i] >= sent.end or _TEASER.match(sent.text):
             continue
-        strength, tags = _live(sent.text, v)
+        live, _why = read.live_cues(sent.text, folded[sent.start:sent.end])
+        strength, tags = _live(sent.text, v, live)
         if not tags:
             continue
         lo = bisect.bisect_left(actor_starts, sent.start)
@@ -281,12 +286,9 @@ def _event_sentences(text: str, v: vocab.Vocab, lex: _Lexicon
         yield n, sent, strength, tags, who
 
 
-def _live(sentence: str, v: vocab.Vocab) -> tuple[float, frozenset[str]]:
-    """The strength and tags of the cues in a sentence that report something that happened."""
-    cues = events.sentence_cues(sentence)
-    if not cues.hits:
-        return 0.0, frozenset()
-    live, _why = events.live_cues(sentence, cues)
+def _live(sentence: str, v: vocab.Vocab, live: events.Cues) -> tuple[float, frozenset[str]]:
+    """The strength and tags of the cues in a sentence that report something that happened
+    (`live`: its live cues, events.live_cues)."""
     tags = frozenset(t for t in live.tags if v.tag_weight.get(t, 0.0) >= 0.5)
     strength = max((v.tag_weight[t] for t in tags), default=0.0)
     if "gathering" in tags and strength < STRONG and events._DEMANDS.search(sentence):

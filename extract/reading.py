@@ -1,0 +1,46 @@
+"""One reading of an article's text, shared by the relevance gate and the extractor.
+
+Relevance reads the sentences of the lead and their event cues; extraction then reads every
+sentence again. The folded text, the sentences and each sentence's live event cues are worked
+out once here, and extract/article.py hands the same reading from the one to the other.
+"""
+
+from __future__ import annotations
+
+from extract import events, sentences
+from extract.gazetteer import fold_text
+
+LiveCues = tuple[events.Cues, events.NotEvent | None]
+
+
+class Reading:
+    """A text, folded (the same length, so offsets carry over), its sentences, and the live
+    event cues of each sentence asked about so far."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = fold_text(text)
+        self._sentences: list[sentences.Sentence] | None = None
+        self._live: dict[tuple[str, str], LiveCues] = {}
+
+    @classmethod
+    def of(cls, text: str, reading: Reading | None) -> Reading:
+        """`reading` when it is a reading of this text, else a new one."""
+        return reading if reading is not None and reading.text == text else cls(text)
+
+    @property
+    def sentences(self) -> list[sentences.Sentence]:
+        """sentences.split(text), split once (do not modify)."""
+        if self._sentences is None:
+            self._sentences = sentences.split(self.text)
+        return self._sentences
+
+    def live_cues(self, sentence: str, folded: str) -> LiveCues:
+        """events.live_cues over the cues of a sentence of the text (`folded`: its folded
+        form), and why the rest are not events; each sentence is read once."""
+        key = (sentence, folded)
+        found = self._live.get(key)
+        if found is None:
+            found = events.live_cues(sentence, events.sentence_cues(sentence, folded))
+            self._live[key] = found
+        return found

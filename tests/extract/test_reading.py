@@ -1,0 +1,53 @@
+"""One reading of an article's text, shared by the relevance gate and the extractor."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from extract import article, events, sentences
+from extract.incidents import extract_incidents
+from extract.reading import Reading
+
+REPORT = ("Gunmen killed seven villagers and burned houses in an attack on Kutemba village in "
+          "Borno state on Tuesday, police said. Boko Haram fighters arrived on motorcycles at "
+          "dawn and opened fire on residents, the police spokesman said.\n\n"
+          "In a separate attack on Wednesday, a roadside bomb wounded three soldiers near "
+          "Konduga, the army said. No group has claimed the attack.")
+
+
+def _counting(monkeypatch, module, name) -> Counter:
+    calls: Counter = Counter()
+    real = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls[args[:2]] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_the_entry_point_reads_each_sentence_once(monkeypatch):
+    cues = _counting(monkeypatch, events, "sentence_cues")
+    splits = _counting(monkeypatch, sentences, "split")
+    result = article.extract_article(REPORT, title="Gunmen kill seven in Borno",
+                                     published="2024-05-08")
+    assert len(result.incidents) == 2
+    assert list(splits.values()) == [1]                 # relevance and extraction: one split
+    body_cues = {k: n for k, n in cues.items() if k[0] in REPORT}
+    assert body_cues and max(body_cues.values()) == 1   # no sentence's cues worked out twice
+
+
+def test_a_shared_reading_gives_what_a_fresh_one_gives():
+    read = Reading(REPORT)
+    from extract import relevance
+
+    assert relevance.score(REPORT, reading=read) == relevance.score(REPORT)
+    shared = extract_incidents(REPORT, published="2024-05-08", reading=read)
+    assert shared == extract_incidents(REPORT, published="2024-05-08")
+
+
+def test_a_reading_of_another_text_is_not_used():
+    other = Reading("Protesters marched in Lagos on Monday.")
+    assert Reading.of(REPORT, other) is not other
+    assert Reading.of(other.text, other) is other
