@@ -8,11 +8,12 @@ import re
 
 # first-level regions
 ADMIN1 = ("province", "region", "state", "governorate", "department", "oblast", "prefecture",
-          "territory", "muhafazah")
+          "muhafazah")
 # second- and third-level units ("Kericho West sub-county", "Gwoza LGA", "Hpapun district")
 ADMIN2 = ("district", "sub-district", "county", "sub-county", "subcounty", "municipality",
           "commune", "division", "raion", "township", "LGA", "upazila", "woreda", "tehsil",
-          "payam", "boma", "kebele", "barangay", "chiefdom", "ward")
+          "payam", "boma", "kebele", "barangay", "chiefdom", "ward",
+          "territory")   # (Congo's territoires: "Beni territory", "Masisi territory")
 # named places below them
 TOWNS = ("village", "town", "city")
 SETTLEMENTS = TOWNS + ("settlement", "hamlet", "locality", "area",

@@ -11,8 +11,14 @@ from dataclasses import dataclass
 
 from extract import admin_units, gazetteer, vocab
 from extract.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Entry, fold_key
-from extract.place_candidates import (ACTING_AFTER, CAP_WORD, SPEAKS_AFTER, Before, Span,
-                                      generic_word)
+from extract.place_candidates import (
+    ACTING_AFTER,
+    CAP_WORD,
+    SPEAKS_AFTER,
+    Before,
+    Span,
+    generic_word,
+)
 
 
 @dataclass(frozen=True)
@@ -124,9 +130,11 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> 
                 votes[e.country_code] += (w.country_alt_named if alt else w.country_named) * weight
             elif e.kind == KIND_ADMIN1:
                 regions.add((e.country_code, fold_key(e.name)))
+        # (shared between the countries the name may be in: "Beni" is a region of Bolivia and
+        # a town of Congo)
         a1cc = {e.country_code for e, alt in sp.cands if e.kind == KIND_ADMIN1 and not alt}
         for cc in a1cc:
-            rvotes[cc] += w.region_named / len(a1cc)
+            rvotes[cc] += w.region_named / len({e.country_code for e, _ in sp.cands})
     for m in re.finditer(r"[(,]\s*([A-Z&]{2,4})\s*[),]", text):
         for e in gz.abbreviated_admin1(m.group(1)):
             rvotes[e.country_code] += w.abbreviated_region

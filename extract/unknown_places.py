@@ -61,6 +61,17 @@ _ORG_WORDS = frozenset(
 )
 
 
+# an owner's possessive before a name: "Kharkiv's Saltivskyi district" is a district of Kharkiv
+_OWNER = re.compile(r"[A-Z][\w\-]*\s?['\u2019]s\s+(?=[A-Z])")
+
+
+def name_start(m: re.Match[str]) -> int:
+    """Where the name a pattern introduces starts: after its owner's possessive, so that the
+    owner stays a place of its own."""
+    owner = _OWNER.match(m.group(1))
+    return m.start(1) + (owner.end() if owner else 0)
+
+
 def region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | None, Entry | None]:
     """(town or district, admin1) entries named by the parts of "(Y, Z)" or ", Z"."""
     gz = gazetteer.get()
@@ -241,11 +252,11 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
     index = _Taken(taken)
     for how, matches in enumerate(found):
         for m in matches:
-            s, e = m.start(1), m.end(1)
+            s, e = name_start(m), m.end(1)
             if index.overlaps(s, e):
                 continue
-            name = _NAME_TAIL.sub("", m.group(1))
-            e = s + len(name)
+            e = m.start(1) + len(_NAME_TAIL.sub("", m.group(1)))
+            name = text[s:e]
             if _not_a_place_name(name):
                 continue
             parts = _region_parts(text, m, e, how)

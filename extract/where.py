@@ -54,6 +54,7 @@ _NATIONAL_TOWN = re.compile(r"\b([A-Z][a-z]+)\s+(?:border\s+)?(?:town|village|ci
 
 _REGION_OF = re.compile(r"^\s+" + admin_units.alternation(admin_units.REGIONS + ("area",))
                         + r"\s+of\s+(?:the\s+)?$", re.I)
+_OWNER_GAP = re.compile(r"^\s?['\u2019]s\s+$")
 _POSSESSIVE = re.compile(r"^['\u2019]s\s+(?:(?:north|south|east|west|central)[a-z]*\s+)?$", re.I)
 
 
@@ -253,6 +254,9 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
     parts = {id(a) for a, b in zip(own, own[1:], strict=False)
              if a.kind == "unknown" and b.kind == "city"
              and _UNKNOWN_PART_OF.match(text[a.end:b.start])}
+    # "Kharkiv's Saltivskyi district", "Lubumbashi's Annex district": the same, owner first
+    parts |= {id(b) for a, b in zip(own, own[1:], strict=False)
+              if a.kind == "city" and b.kind == "unknown" and _OWNER_GAP.match(text[a.end:b.start])}
     own = [m for m in own if id(m) not in parts] or own
     sents = _sentences(text)
     first_end = sents[0][1] if sents else len(text)

@@ -44,7 +44,8 @@ def test_a_country_no_kept_name_supports_is_not_the_texts():
 def test_last_resort_keeps_the_name_given_as_a_place():
     for text, name in [("Residents of Tseikuru protest, demand the removal of the commissioner.",
                         "Tseikuru"),
-                       ("Violent protests occurred in Dandora after police shot a boy.", "Dandora")]:
+                       ("Violent protests broke out in Dandora after police shot a boy.",
+                        "Dandora")]:
         ms = find_places(text)
         assert [(m.location, m.geo_precision) for m in ms] == [(name, 3)]
         assert ms[0].lat is None and ms[0].country_code is None
@@ -58,3 +59,18 @@ def test_last_resort_placed_in_the_named_country():
 def test_last_resort_skips_words_and_organisations():
     assert find_places("Lawmakers met in Parliament on Monday to debate the budget.") == []
     assert find_places("The vote was held in January, months after the strike.") == []
+
+
+def test_a_possessive_owner_stays_a_place_and_is_coded():
+    # "Kharkiv's Saltivskyi district": the district the gazetteer lacks lies in Kharkiv
+    text = "A drone hit an apartment building in Kharkiv's Saltivskyi district on Tuesday."
+    ms = find_places(text)
+    assert [(m.name, m.country_code) for m in ms] == [("Kharkiv", "UA"), ("Saltivskyi", "UA")]
+    assert primary_place(ms, text).location == "Kharkiv"
+
+
+def test_a_region_name_that_is_also_a_town_elsewhere_is_weak_evidence():
+    # "Beni" is a department of Bolivia and a town of Congo; "territory" is Congo's unit
+    text = ("Civil society groups in Beni territory put the toll from the massacre at 21. "
+            "Several hundred families have fled to Oicha.")
+    assert {m.country_code for m in find_places(text)} == {"CD"}
