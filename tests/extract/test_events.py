@@ -66,6 +66,10 @@ def test_acled_types(text, expected):
     ("Relatives still grieve for those killed in the 2014 attack.", NotEvent.BACKGROUND),
     ("Saltivka was badly damaged by shelling in the first months of the invasion.",
      NotEvent.PERIOD),
+    ("The Guards said they had test-fired a new ballistic missile.", NotEvent.EXERCISE),
+    ("The militia vowed on Wednesday to avenge the killing of its commander in a drone strike.",
+     NotEvent.THREAT),
+    ("Villagers were told to leave within three days or face attack.", NotEvent.THREAT),
 ])
 def test_mentions_that_are_not_incidents(text, reason):
     cues, why = live_cues(text, sentence_cues(text))
