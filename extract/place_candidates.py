@@ -82,7 +82,7 @@ class Before:
 SPEAKS_AFTER = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|accused|blamed|"
                           r"warned|told|stated|insisted|rejected|condemned|carried out|launched|"
                           r"conducted|sent|deployed)\b")
-ACTING_AFTER = re.compile(r"-(?:backed|supported|sponsored|allied|aligned|armed|trained)\b|"
+ACTING_AFTER = re.compile(r"-(?:led|backed|supported|sponsored|allied|aligned|armed|trained)\b|"
                           r"\.?\s+(?:-led\s+)?(?:air ?strikes?|strikes|forces|troops|military|"
                           r"army|soldiers|navy|air force|warplanes|jets|aircraft|drones?|"
                           r"officials?|envoy|government|president|embassy|coalition|marines)\b",

@@ -109,10 +109,11 @@ class Context:
 def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> Context:
     gz = gazetteer.get()
     votes: dict[str, float] = defaultdict(float)
-    for word in CAP_WORD.findall(text):
-        cc = gz.demonyms.get(fold_key(word))
-        if cc:
-            votes[cc] += w.demonym
+    for word in CAP_WORD.finditer(text):
+        cc = gz.demonyms.get(fold_key(word.group()))
+        if cc:   # ("Saudi-led coalition", "Turkish forces": who acted, not where)
+            acting = ACTING_AFTER.match(text, word.end()) is not None
+            votes[cc] += w.demonym * (w.acting_discount if acting else 1.0)
     regions: set[tuple[str, str]] = set()
     rvotes: dict[str, float] = defaultdict(float)
     weights = []

@@ -74,3 +74,11 @@ def test_a_region_name_that_is_also_a_town_elsewhere_is_weak_evidence():
     text = ("Civil society groups in Beni territory put the toll from the massacre at 21. "
             "Several hundred families have fled to Oicha.")
     assert {m.country_code for m in find_places(text)} == {"CD"}
+
+
+def test_a_nationality_that_acted_says_less_than_the_groups_home():
+    # Al Jawf is a governorate of Yemen and a region of Saudi Arabia; the Saudis acted or spoke,
+    # the Houthis are at home in Yemen
+    for text in ["Saudi-led coalition air raids hit Houthi positions in Al Jawf.",
+                 "Houthi forces shelled positions in Al Jawf, Saudi officials said."]:
+        assert [(m.name, m.country_code) for m in find_places(text)] == [("Al Jawf", "YE")]
