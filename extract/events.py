@@ -187,7 +187,8 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         pat = v.modality.get(value)
         if pat is None:
             continue
-        for m in pat.finditer(sentence, 0, len(sentence) if wide
+        # (a clause runs on past the last event word; a modal word before one does not)
+        for m in pat.finditer(sentence, 0, len(sentence) if wide or reason in _CLAUSE_ONLY
                               else min(len(sentence), reach + 40)):
             if wide:
                 return Cues((), frozenset(), 0.0), reason
@@ -223,7 +224,10 @@ _ARMED_TARGET = re.compile(
     r"target(?:ed|ing)|opened fire (?:on|at)|fired (?:on|at)|stormed|raided|assaulted)\s+"
     r"(?!by\b|attributed\b|blamed\b|claimed\b|carried out by\b|perpetrated\b|committed\b|"
     r"launched by\b|led by\b)"
+    # (the words between stay in the verb's clause: "killed on Tuesday when insurgents ..."
+    # names who killed, not who was killed)
     r"(?:(?!former\b|retired\b|ex-|civilians\b|villagers\b|residents\b|worshippers\b|"
+    r"when\b|as\b|after\b|while\b|because\b|by\b|"
     r"passengers\b|people\b)[\w'\u2019\-]+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|"
     r"police (?:officers?|post|"
     r"station|patrol|checkpoint|checkpost)|gendarmes?|gendarmerie|militants|fighters|rebels|"

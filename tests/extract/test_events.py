@@ -70,6 +70,8 @@ def test_acled_types(text, expected):
     ("The militia vowed on Wednesday to avenge the killing of its commander in a drone strike.",
      NotEvent.THREAT),
     ("Villagers were told to leave within three days or face attack.", NotEvent.THREAT),
+    ("One of the injured, a sergeant, was referred to the hospital in Bannu.",
+     NotEvent.AFTERMATH),
 ])
 def test_mentions_that_are_not_incidents(text, reason):
     cues, why = live_cues(text, sentence_cues(text))
@@ -107,6 +109,10 @@ def test_vigilantes_who_tell_and_vigilantes_who_kill(text, expected):
      ("Violence against civilians", "Attack")),
     ("Doctors marched peacefully; there were no reports of arrests or clashes.",
      ("Protests", "Peaceful protest")),
+    ("Nine people were killed on Tuesday night when insurgents stormed the village.",
+     ("Violence against civilians", "Attack")),
+    ("A trafficker was killed after exchanging fire with military police.",
+     ("Battles", "Armed clash")),
 ])
 def test_who_did_it_to_whom(text, expected):
     assert kind(text, harmed=True) == expected
