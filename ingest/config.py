@@ -58,8 +58,13 @@ class Settings:
     per_host_delay_s: float = 1.0
     # a robots.txt Crawl-delay lengthens the per-host delay up to this many seconds
     max_crawl_delay_s: float = 10.0
-    # feeds handled at once by `newswatch run` (each feed's fetches are concurrent as well)
+    # feeds polled at once by `newswatch run` (their pages are fetched concurrently as well)
     feed_workers: int = 4
+    # articles per bulk request (from any feed of the pass); progress is saved after each
+    index_batch: int = 50
+    # processes that clean and extract pages in `newswatch run`: 0 = one per usable core,
+    # 1 = the run's own process (an Airflow task always cleans in its own process)
+    processes: int = 0
     # a feed is fetched unconditionally (no ETag / Last-Modified) once its last full answer is
     # this old, so a server whose validators do not change with its content is caught
     feed_revalidate_hours: float = 6.0
@@ -186,6 +191,8 @@ NUMBERS: dict[str, Number] = {
     "per_host_concurrency": Number("NEWSWATCH_PER_HOST_CONCURRENCY", int, 1, 64, "requests"),
     "per_host_delay_s": Number("NEWSWATCH_PER_HOST_DELAY", float, 0, 600, "seconds"),
     "feed_workers": Number("NEWSWATCH_FEED_WORKERS", int, 1, 64, "feeds"),
+    "index_batch": Number("NEWSWATCH_INDEX_BATCH", int, 1, 10_000, "articles"),
+    "processes": Number("NEWSWATCH_PROCESSES", int, 0, 256, "processes (0 = one per core)"),
     "feed_revalidate_hours": Number("NEWSWATCH_FEED_REVALIDATE_HOURS", float, 0, 24 * 365,
                                     "hours"),
     "max_articles_per_feed": Number("NEWSWATCH_MAX_ARTICLES_PER_FEED", int, 0, 1_000_000,

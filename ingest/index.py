@@ -65,6 +65,9 @@ class IndexReport:
     unwritten_articles: list[str] = field(default_factory=list)
     # dead letters that could not be written (full or unwritable folder; logged)
     dead_letters_unsaved: int = 0
+    # per article, for a caller that indexes several feeds' articles in one call
+    lags_by_article: dict[str, float] = field(default_factory=dict)
+    stale_removed_ids: list[str] = field(default_factory=list)  # incident ids (article-N)
 
 
 # what es_errors says to do when the node goes away here
@@ -286,7 +289,7 @@ def index_articles(
     use_aliases = not targets
     _require(client, {articles_index, incidents_index})
     dead = _DeadLetters(settings.dead_letter_dir, now)
-    lags: list[float] = []
+    lags: dict[str, float] = {}
     refused: list[str] = []  # articles refused for what they are (dead-lettered)
     unwritten: list[str] = []  # articles not written for a reason that may pass
     dead_path: Path | None = None
@@ -319,7 +322,7 @@ def index_articles(
         for article in ready:
             if article["article_id"] not in failed_articles and \
                     article.get("ingest_lag_s") is not None:
-                lags.append(round(article["ingest_lag_s"], 1))
+                lags[article["article_id"]] = round(article["ingest_lag_s"], 1)
         for aid in incomplete:  # an incident refused for what it is: so is its article
             (refused if aid in refused_incidents else unwritten).append(aid)
         for aid, status in failed_articles.items():
@@ -342,7 +345,9 @@ def index_articles(
         failed=len(writer.failures),
         dead_letter_path=dead_path,
         failures=writer.failures,
-        ingest_lags_s=lags,
+        ingest_lags_s=list(lags.values()),
+        lags_by_article=lags,
+        stale_removed_ids=writer.stale_removed,
         refused_articles=refused,
         unwritten_articles=unwritten,
         dead_letters_unsaved=dead.unsaved,
@@ -382,6 +387,7 @@ class _Writer:
         self.options = bulk_options
         self.counts: Counter[str] = Counter()
         self.failures: list[tuple[str, str]] = []
+        self.stale_removed: list[str] = []
 
     def write(self, docs: Sequence[tuple[str, str, str, dict]], *,
               deletes: Sequence[tuple[str, str, str]] = (),
@@ -405,6 +411,8 @@ class _Writer:
             kind, index, document = sent.get((op, doc_id), ("unknown", info.get("_index"), None))
             if ok:
                 self.counts[kind] += 1
+                if kind == "stale":
+                    self.stale_removed.append(doc_id)
                 continue
             if op == "delete" and info.get("status") == 404:
                 continue  # already gone: nothing to remove

@@ -1,10 +1,12 @@
-"""One pass of the pipeline per feed: poll -> fetch -> clean -> extract -> index -> feed state.
+"""One pass of the pipeline over some feeds: poll -> fetch -> clean -> extract -> index ->
+feed state.
 
-The order is what makes re-runs safe. Pages stream through clean and extract and are indexed
-in batches (an article after its incidents: ingest.index); the feed's state (refused and
-retried articles, no ETag / Last-Modified yet) is saved after each batch, and the validators
-only once nothing of the feed is left for later (a timeout, a 5xx, an unreachable robots.txt,
-a per-pass cap or deadline, a failed write). Until then the next pass sees the whole feed
+The order is what makes re-runs safe. Pages stream through clean and extract (in worker
+processes for `newswatch run`: ingest.workers) and are indexed in batches (an article after
+its incidents: ingest.index); each feed's state (refused and retried articles, no ETag /
+Last-Modified yet) is saved after each batch, and the validators only once nothing of the
+feed is left for later (a timeout, a 5xx, an unreachable robots.txt, a per-pass cap or
+deadline, a failed write, a worker that died). Until then the next pass sees the whole feed
 again, skips what is indexed (ids are hashes of canonical URLs) and picks up the rest. So a
 crash or kill at any point loses nothing and duplicates nothing.
 """
@@ -17,16 +19,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from itertools import zip_longest
 
 from elasticsearch import Elasticsearch
 
-from extract.article import ArticleResult, extract_record
-from extract.clean import clean_html
-from extract.incidents import EXTRACTOR_VERSION
 from ingest import event_store, feed_store, index, schema
 from ingest.article import Article
 from ingest.article_memory import ArticleMemory
@@ -35,19 +34,24 @@ from ingest.config import Settings
 from ingest.es import START_HINT, NewswatchError, connect, es_errors
 from ingest.feeds import DropReason, FeedEntry, poll_feed
 from ingest.feedspec import FeedSpec, load_feeds
-from ingest.fetch import iter_fetched
+from ingest.fetch import FETCH_WINDOW, iter_fetched
 from ingest.http import FetchReason, FetchResult
 from ingest.newness import select_new
-from ingest.times import iso
+from ingest.prepare import (
+    Prepared,
+    extraction,
+    feed_article_document,  # noqa: F401 - part of this module's API
+    page_article,
+    prepare_feed_item,
+    prepare_page,
+)
+from ingest.workers import Job, WorkerCrashed, Workers, shared_workers
 
 log = logging.getLogger(__name__)
 
 # what to do when Elasticsearch goes away during a pass
 _NOTHING_MARKED_DONE = ("what was not written is not marked done: run again once it answers ("
                         f"{START_HINT})")
-
-# articles indexed together; the feed's progress is saved after each batch
-INDEX_BATCH = 50
 
 # Fetch failures worth another try on a later pass (at most settings.max_article_attempts
 # times, backing off); the rest (404, not HTML, disallowed by robots.txt...) are final.
@@ -95,10 +99,14 @@ def due_feed_ids(settings: Settings, *, client: Elasticsearch | None = None,
                  now: datetime | None = None) -> list[str]:
     """Enabled feeds whose back-off (after failures) has expired, in file order."""
     client = client or connect(settings)
-    now = now or datetime.now(UTC)
     specs = feeds_by_id(settings)
     with es_errors("reading feed state"):
         states = feed_store.load_states(client, settings, list(specs))
+    return _due(specs, states, now or datetime.now(UTC))
+
+
+def _due(specs: Mapping[str, FeedSpec], states: Mapping[str, feed_store.FeedState],
+         now: datetime) -> list[str]:
     return [fid for fid in specs if fid not in states or feed_store.is_due(states[fid], now)]
 
 
@@ -132,182 +140,330 @@ class WritesFailed(NewswatchError):
 
 def ingest_feed(settings: Settings, feed_id: str, *, client: Elasticsearch | None = None,
                 spec: FeedSpec | None = None, now: datetime | None = None,
-                claims: ArticleClaims | None = None) -> dict:
+                claims: ArticleClaims | None = None, workers: Workers | None = None) -> dict:
     """Run one feed through every stage; returns FeedOutcome.as_dict().
 
     A broken feed or page is recorded in the outcome and in the feed's state, never raised.
     Raises ElasticsearchUnavailable when the node goes away (the caller retries later) and
-    WritesFailed, once the state is saved, when some articles could not be written.
+    WritesFailed, once the state is saved, when some articles could not be written. Pages
+    are cleaned and extracted in this process unless `workers` says otherwise: an Airflow
+    task is one process per feed already (see README, "newswatch run").
+    """
+    spec = spec or feeds_by_id(settings)[feed_id]
+    outcome = ingest_feeds(settings, {feed_id: spec}, client=client, now=now, claims=claims,
+                           workers=workers)[0]
+    if outcome["write_failures"]:
+        raise WritesFailed(outcome)
+    return outcome
+
+
+class _FeedPass:
+    """One feed's part of a pass: what it polled, which of its entries are due, what became of
+    them (outcome, rejections by reason) and what to remember (memory, next state)."""
+
+    def __init__(self, spec: FeedSpec, state: feed_store.FeedState | None) -> None:
+        self.spec, self.state = spec, state
+        self.outcome = FeedOutcome(feed_id=spec.id)
+        self.rejected: Counter[str] = Counter()
+        self.new_state: feed_store.FeedState | None = None
+        self.memory: ArticleMemory | None = None
+        self.leases: ArticleLeases | None = None
+        self.entries: Sequence[FeedEntry] = ()
+        self.open = 0  # due articles not yet indexed, refused or left for later
+        self.reported = False
+
+    def saved_state(self, *, final: bool) -> feed_store.FeedState:
+        """The state to store: until nothing is left for later, without the validators, so
+        the next pass sees the whole feed rather than a 304."""
+        assert self.new_state is not None
+        if self.memory is None:  # not modified, or the feed failed
+            return self.new_state
+        unfinished = not final or self.outcome.deferred > 0 or self.outcome.write_failures > 0
+        return self.memory.into(_without_validators(self.new_state) if unfinished
+                                else self.new_state)
+
+
+def ingest_feeds(settings: Settings, specs: Mapping[str, FeedSpec], *,
+                 client: Elasticsearch | None = None,
+                 states: Mapping[str, feed_store.FeedState] | None = None,
+                 now: datetime | None = None, claims: ArticleClaims | None = None,
+                 workers: Workers | None = None,
+                 on_feed: Callable[[dict], None] | None = None) -> list[dict]:
+    """Several feeds in one pass; their outcomes (FeedOutcome.as_dict()) in the order given.
+
+    The feeds share their Elasticsearch round trips: one read of their states (unless given),
+    one newness lookup, bulks of settings.index_batch articles whatever feed they come from,
+    each followed by one save of the progress of the feeds in it, and one final save. Their pages
+    share one fetcher (per-host limits hold across feeds) and are cleaned and extracted by
+    `workers` (default: this process). Outcomes with write_failures are returned, not
+    raised; ElasticsearchUnavailable is raised.
     """
     client = client or connect(settings)
-    spec = spec or feeds_by_id(settings)[feed_id]
     now = now or datetime.now(UTC)
-    outcome = FeedOutcome(feed_id=feed_id)
-    with es_errors(f"ingesting feed {feed_id}", _NOTHING_MARKED_DONE):
-        state = feed_store.load_states(client, settings, [feed_id]).get(feed_id)
-        polled = poll_feed(spec, state, settings)
-        outcome.status, outcome.entries = polled.status, len(polled.entries)
-        outcome.reason = _value(polled.reason) if polled.status == "failed" else None
-        outcome.detail = polled.detail if polled.status == "failed" else ""
-        new_state = feed_store.next_state(state, polled, now)
+    workers = workers or Workers(1, seeds_dir=settings.seeds_dir, cache_dir=settings.cache_dir)
+    passes = [_FeedPass(spec, None) for spec in specs.values()]
+    what = f"ingesting feed {passes[0].spec.id}" if len(passes) == 1 \
+        else f"ingesting {len(passes)} feeds"
+
+    def report(done: Iterable[_FeedPass]) -> None:
+        for fp in done:
+            if not fp.reported:
+                fp.reported = True
+                fp.outcome.rejected = dict(fp.rejected)
+                if fp.leases is not None:
+                    fp.leases.count_into(fp.outcome)
+                if on_feed:
+                    on_feed(fp.outcome.as_dict())
+
+    def save(items: Iterable[_FeedPass], *, final: bool) -> None:
+        feed_store.save_states(client, settings, {
+            fp.spec.id: (fp.spec, fp.saved_state(final=final)) for fp in items})
+
+    with es_errors(what, _NOTHING_MARKED_DONE):
+        if states is None:
+            states = feed_store.load_states(client, settings, [fp.spec.id for fp in passes])
+        for fp in passes:
+            fp.state = states.get(fp.spec.id)
+        _poll(settings, passes, now)
+        done = [fp for fp in passes if fp.memory is None]
+        if done:  # failed or not modified: their state now, their outcome told at once
+            save(done, final=True)
+            report(done)
+        polled = [fp for fp in passes if fp.memory is not None]
+        if polled:
+            local = claims or ArticleClaims()
+            for fp in polled:
+                fp.leases = ArticleLeases(client, settings, fp.spec.id, local=local)
+            try:  # a story another worker's feed is fetching is left to it (ingest.claims)
+                _ingest_entries(settings, client, polled, workers, now,
+                                lambda touched: save(touched, final=False),
+                                lambda settled: report([fp for fp in settled if fp.open == 0]))
+            finally:
+                for fp in polled:
+                    if fp.leases is not None:
+                        fp.leases.release()
+            save(polled, final=True)
+            report(polled)
+    return [fp.outcome.as_dict() for fp in passes]
+
+
+def _poll(settings: Settings, passes: Sequence[_FeedPass], now: datetime) -> None:
+    """Poll every feed (a few at once: settings.feed_workers); outcome, next state and, for a
+    feed that answered with entries, its article memory."""
+    workers = max(1, min(settings.feed_workers, len(passes)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newswatch-poll") as pool:
+        results = list(pool.map(lambda fp: poll_feed(fp.spec, fp.state, settings), passes))
+    for fp, polled in zip(passes, results, strict=True):
+        fp.outcome.status, fp.outcome.entries = polled.status, len(polled.entries)
+        if polled.status == "failed":
+            fp.outcome.reason, fp.outcome.detail = _value(polled.reason), polled.detail
+        fp.new_state = feed_store.next_state(fp.state, polled, now)
         if polled.status == "ok":
-            memory = ArticleMemory(state, [e.article_id for e in polled.entries],
-                                   max_attempts=settings.max_article_attempts)
-
-            def save_progress() -> None:  # after each batch: a killed pass keeps its work
-                feed_store.save_states(client, settings, {
-                    feed_id: (spec, memory.into(_without_validators(new_state)))})
-
+            fp.entries = polled.entries
+            fp.memory = ArticleMemory(fp.state, [e.article_id for e in polled.entries],
+                                      max_attempts=settings.max_article_attempts)
             for reason, count in polled.dropped_by_reason.items():
                 if reason != DropReason.DUPLICATE:  # a duplicate's article is the earlier one
-                    outcome.rejected[f"feed:{reason}"] = count
-            leases = ArticleLeases(client, settings, feed_id, local=claims or ArticleClaims())
-            try:  # a story another worker's feed is fetching is left to it (ingest.claims)
-                _ingest_entries(settings, client, spec, polled.entries, outcome, leases,
-                                memory, now, save_progress)
-            finally:
-                leases.release()
-            leases.count_into(outcome)
-            unfinished = outcome.deferred > 0 or outcome.write_failures > 0
-            # while something is left, the next pass must see the whole feed, not a 304
-            new_state = memory.into(_without_validators(new_state) if unfinished
-                                    else new_state)
-        feed_store.save_states(client, settings, {feed_id: (spec, new_state)})
-    if outcome.write_failures:
-        raise WritesFailed(outcome.as_dict())
-    return outcome.as_dict()
+                    fp.rejected[f"feed:{reason}"] = count
 
 
-def _ingest_entries(settings: Settings, client: Elasticsearch, spec: FeedSpec,
-                    entries: Sequence[FeedEntry], outcome: FeedOutcome,
-                    claims: ArticleLeases, memory: ArticleMemory, now: datetime,
-                    save_progress: Callable[[], None]) -> None:
-    """Fetch, clean, extract and index the feed's new entries, streaming.
+def _ingest_entries(settings: Settings, client: Elasticsearch, passes: Sequence[_FeedPass],
+                    workers: Workers, now: datetime,
+                    save_progress: Callable[[Iterable[_FeedPass]], None],
+                    settled: Callable[[Iterable[_FeedPass]], None]) -> None:
+    """Fetch, clean, extract and index the feeds' new entries, streaming.
 
-    Each page is cleaned as it arrives and its bytes dropped; articles are indexed in batches
-    of INDEX_BATCH, each followed by save_progress, so memory does not grow with the feed and
-    a killed pass keeps what it did. The pass stops taking pages at its deadline. Refusals
-    and retries are recorded in `memory`.
+    Each page goes to the workers as it arrives and its bytes are dropped once they have it;
+    articles are indexed in batches of settings.index_batch, each followed by save_progress,
+    so memory does not grow with the feeds and a killed pass keeps what it did. The feeds' pages are
+    taken in turn (one of each feed, then the next), so a pass that stops at its deadline
+    has moved every feed on. Refusals and retries are recorded in each feed's memory.
     """
-    stored = index.stored_articles(client, settings, [e.article_id for e in entries])
+    ids = [e.article_id for fp in passes for e in fp.entries]
+    stored = index.stored_articles(client, settings, ids)
     known = {aid: src.get("updated") or src.get("published") for aid, src in stored.items()}
     incomplete = index.incomplete_articles(client, settings, stored)
-    candidates = [e for e in entries if not memory.is_refused(e.article_id)]
-    new = claims.claim(select_new(candidates, known, incomplete))
-    outcome.new = len(new)
-    due = [e for e in new if not memory.waiting(e.article_id, now)]
-    outcome.deferred += len(new) - len(due)  # backing off after a failure that may pass
     cap = settings.max_articles_per_feed
-    if cap and len(due) > cap:
-        outcome.deferred += len(due) - cap
-        due = due[:cap]
+    lists: list[list[tuple[_FeedPass, FeedEntry]]] = []
+    for fp in passes:
+        assert fp.memory is not None and fp.leases is not None
+        candidates = [e for e in fp.entries if not fp.memory.is_refused(e.article_id)]
+        new = fp.leases.claim(select_new(candidates, known, incomplete))
+        fp.outcome.new = len(new)
+        due = [e for e in new if not fp.memory.waiting(e.article_id, now)]
+        fp.outcome.deferred += len(new) - len(due)  # backing off after a failure that may pass
+        if cap and len(due) > cap:
+            fp.outcome.deferred += len(due) - cap
+            due = due[:cap]
+        fp.open = len(due)
+        lists.append([(fp, e) for e in due])
     deadline = (time.monotonic() + settings.feed_pass_deadline_s
                 if settings.feed_pass_deadline_s > 0 else None)
-    rejected: Counter[str] = Counter(outcome.rejected)
-    batch: list[tuple[Article, list[dict]]] = []
+    batches = _Batches(settings, client, workers, now, save_progress, settled)
     fetched_at = datetime.now(UTC)
-    for entry in (e for e in due if e.feed_only):  # the feed's own text: nothing to fetch
-        batch.append(_feed_item(spec, entry, fetched_at, rejected))
-        outcome.from_feed += 1
-        if len(batch) >= INDEX_BATCH:
-            _index_batch(settings, client, batch, outcome, rejected, memory, now)
-            batch = []
-            save_progress()
-    due = [e for e in due if not e.feed_only]
-    taken = 0
-    stream = iter_fetched([e.link or "" for e in due], settings)
+    for fp, entry in (item for items in lists for item in items if item[1].feed_only):
+        fp.outcome.from_feed += 1  # the feed's own text: nothing to fetch
+        batches.submit(fp, entry, prepare_feed_item, fp.spec, entry, fetched_at)
+    pages = [item for group in zip_longest(*lists) for item in group
+             if item is not None and not item[1].feed_only]
+    taken: Counter[str] = Counter()
+    window = FETCH_WINDOW * max(1, min(settings.feed_workers, len(passes)))
+    stream = iter_fetched([e.link or "" for _, e in pages], settings, window=window)
     try:
         for position, fetch in stream:
-            taken += 1
-            entry = due[position]
-            item = _article_item(spec, entry, fetch, fetched_at, rejected, outcome, memory, now)
-            del fetch  # the page's bytes go now, not at the end of the feed
-            if item is not None:
-                batch.append(item)
-            if len(batch) >= INDEX_BATCH:
-                _index_batch(settings, client, batch, outcome, rejected, memory, now)
-                batch = []
-                save_progress()
+            fp, entry = pages[position]
+            taken[fp.spec.id] += 1
+            if fetch.ok:
+                fp.outcome.fetched += 1
+                batches.submit(fp, entry, prepare_page, fp.spec, entry, fetch.content,
+                               fetch.final_url or entry.link or "", fetch.charset, fetched_at)
+            else:
+                _not_fetched(fp, entry, fetch, now)
+                batches.settled([fp])
+            del fetch  # the page's bytes go now, not at the end of the pass
             if deadline is not None and time.monotonic() >= deadline:
-                outcome.deadline_reached = True
-                log.info("feed %s: pass deadline of %s s reached, %d pages left for the next "
-                         "pass", spec.id, settings.feed_pass_deadline_s, len(due) - taken)
+                log.info("pass deadline of %s s reached, %d pages left for the next pass",
+                         settings.feed_pass_deadline_s, len(pages) - taken.total())
                 break
     finally:
         stream.close()
-    outcome.deferred += len(due) - taken
-    if batch:
-        _index_batch(settings, client, batch, outcome, rejected, memory, now)
-    outcome.rejected = dict(rejected)
+    left = Counter(fp.spec.id for fp, _ in pages) - taken
+    for fp in passes:
+        if left[fp.spec.id]:
+            fp.outcome.deadline_reached = True
+            fp.outcome.deferred += left[fp.spec.id]
+            fp.open -= left[fp.spec.id]
+    batches.finish()
 
 
-def _article_item(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, fetched_at: datetime,
-                  rejected: Counter[str], outcome: FeedOutcome, memory: ArticleMemory,
-                  now: datetime) -> tuple[Article, list[dict]] | None:
-    """The (article, incidents) of one fetched page, or None with the reason counted."""
-    if not fetch.ok:
-        rejected[f"fetch:{_value(fetch.reason)}"] += 1
-        if _retryable(fetch):
-            if memory.failed(entry.article_id, now,
-                             may_give_up=fetch.reason is not FetchReason.ROBOTS_UNAVAILABLE):
-                rejected["gave_up"] += 1
-            else:
-                outcome.deferred += 1
+def _not_fetched(fp: _FeedPass, entry: FeedEntry, fetch: FetchResult, now: datetime) -> None:
+    """A page that could not be fetched: tried again later, or refused for good."""
+    assert fp.memory is not None
+    fp.open -= 1
+    fp.rejected[f"fetch:{_value(fetch.reason)}"] += 1
+    if _retryable(fetch):
+        if fp.memory.failed(entry.article_id, now,
+                            may_give_up=fetch.reason is not FetchReason.ROBOTS_UNAVAILABLE):
+            fp.rejected["gave_up"] += 1
         else:
-            memory.refuse(entry.article_id)
-        log.info("feed %s: %s not fetched (%s: %s)", spec.id, entry.link,
-                 _value(fetch.reason), fetch.detail)
-        return None
-    outcome.fetched += 1
-    cleaned = clean_html(fetch.content, fetch.final_url or entry.link,
-                         declared_charset=fetch.charset)
-    if not cleaned.ok:
-        rejected[f"clean:{_value(cleaned.reason)}"] += 1
-        memory.refuse(entry.article_id)
-        return None
-    outcome.cleaned += 1
-    return _extracted(article_document(spec, entry, fetch, cleaned, fetched_at), rejected)
+            fp.outcome.deferred += 1
+    else:
+        fp.memory.refuse(entry.article_id)
+    log.info("feed %s: %s not fetched (%s: %s)", fp.spec.id, entry.link,
+             _value(fetch.reason), fetch.detail)
 
 
-def _feed_item(spec: FeedSpec, entry: FeedEntry, read_at: datetime,
-               rejected: Counter[str]) -> tuple[Article, list[dict]]:
-    """The (article, incidents) of a feed-only entry: its own text, extracted like a page's."""
-    return _extracted(feed_article_document(spec, entry, read_at), rejected)
+class _Batches:
+    """The pages at the workers and the articles waiting for their bulk. A bounded number of
+    jobs is in flight (the pages' bytes are held until a worker has them); finished ones are
+    taken in the order they finish."""
+
+    def __init__(self, settings: Settings, client: Elasticsearch, workers: Workers,
+                 now: datetime, save_progress: Callable[[Iterable[_FeedPass]], None],
+                 settled: Callable[[Iterable[_FeedPass]], None]) -> None:
+        self.settings, self.client, self.workers, self.now = settings, client, workers, now
+        self.save_progress, self.settled = save_progress, settled
+        self.in_flight: list[tuple[_FeedPass, FeedEntry, Job]] = []
+        self.limit = max(2, 4 * workers.processes)
+        self.batch: list[tuple[_FeedPass, Article, list[dict]]] = []
+
+    def submit(self, fp: _FeedPass, entry: FeedEntry, fn: Callable[..., Prepared],
+               *args: object) -> None:
+        self.in_flight.append((fp, entry, self.workers.submit(fn, *args)))
+        if len(self.in_flight) >= self.limit:
+            self.workers.first_done(job for _, _, job in self.in_flight)
+        self._take(done_only=True)
+
+    def finish(self) -> None:
+        """Take every job still in flight and index what is left (no progress save: the
+        pass's final save follows)."""
+        self._take(done_only=False)
+        if self.batch:
+            self._index(progress=False)
+
+    def _take(self, *, done_only: bool) -> None:
+        waiting = []
+        for fp, entry, job in self.in_flight:
+            if done_only and not job.done():
+                waiting.append((fp, entry, job))
+                continue
+            self._settle(fp, entry, job)
+        self.in_flight = waiting
+
+    def _settle(self, fp: _FeedPass, entry: FeedEntry, job: Job) -> None:
+        assert fp.memory is not None
+        try:
+            prepared: Prepared = job.result()
+        except WorkerCrashed as crash:  # like a timeout: tried again later, then given up
+            log.warning("feed %s: %s not cleaned or extracted: %s", fp.spec.id,
+                        entry.link or entry.article_id, crash)
+            fp.open -= 1
+            fp.rejected["worker:crashed"] += 1
+            if fp.memory.failed(entry.article_id, self.now):
+                fp.rejected["gave_up"] += 1
+            else:
+                fp.outcome.deferred += 1
+            self.settled([fp])
+            return
+        if prepared.article is None:
+            fp.open -= 1
+            fp.rejected[f"clean:{prepared.clean_reason}"] += 1
+            fp.memory.refuse(entry.article_id)
+            self.settled([fp])
+            return
+        if prepared.article.text_source == "page":
+            fp.outcome.cleaned += 1
+        fp.rejected.update(prepared.counts)
+        if prepared.chars_cut:
+            _log_cut(entry.article_id, prepared.article.text, prepared.chars_cut)
+        self.batch.append((fp, prepared.article, prepared.incidents))
+        if len(self.batch) >= self.settings.index_batch:
+            self._index(progress=True)
+
+    def _index(self, *, progress: bool) -> None:
+        """One bulk for the batch, whatever feeds its articles come from; each feed's counts
+        and memory from what became of its own articles."""
+        batch, self.batch = self.batch, []
+        report = index.index_articles(self.client, self.settings,
+                                      [(article, incidents) for _, article, incidents in batch])
+        feed_of = {article.article_id: fp for fp, article, _ in batch}
+        refused, unwritten = set(report.refused_articles), set(report.unwritten_articles)
+        for fp, article, incidents in batch:
+            assert fp.memory is not None
+            aid = article.article_id
+            fp.open -= 1
+            if aid in refused:  # the same document would be refused again
+                fp.rejected["index:refused"] += 1
+                fp.memory.refuse(aid)
+            elif aid in unwritten:
+                # not the article's fault (a write block, an overloaded node): tried again on
+                # every pass until Elasticsearch takes it, never given up; the run fails
+                fp.outcome.write_failures += 1
+            else:
+                fp.memory.succeeded(aid)
+                fp.outcome.articles_indexed += 1
+                fp.outcome.incidents_indexed += len(incidents)
+                if aid in report.lags_by_article:
+                    fp.outcome.lags_s.append(report.lags_by_article[aid])
+        def owner(doc_id: str) -> _FeedPass:  # an incident's id is its article's + "-N"
+            return feed_of.get(doc_id) or feed_of.get(doc_id.rsplit("-", 1)[0]) or batch[0][0]
+
+        for doc_id, _reason in report.failures:
+            owner(doc_id).outcome.index_failures += 1
+        for doc_id in report.stale_removed_ids:
+            owner(doc_id).outcome.stale_incidents_removed += 1
+        if report.dead_letters_unsaved:  # told on the feed of the first refused document
+            first = report.failures[0][0] if report.failures else ""
+            owner(first).outcome.dead_letters_unsaved += report.dead_letters_unsaved
+        touched = list({id(fp): fp for fp, _, _ in batch}.values())
+        if progress:
+            self.save_progress(touched)
+        self.settled(touched)
 
 
-def _extracted(article: Article, rejected: Counter[str]) -> tuple[Article, list[dict]]:
-    """The article with what extraction told (language, relevance) and its incidents; why it
-    has none, when it has none, counted by reason."""
-    result = _extraction(article.to_document(), rejected)
-    skipped = result.skipped
-    if skipped:  # indexed, no incidents: counted by reason
-        rejected["extract:" + ("skipped_" if skipped.startswith("language_") else "")
-                 + skipped] += 1
-    return (article.extracted(result.language, result.incident_relevance),
-            [incident.to_dict() for incident in result.incidents])
-
-
-def _index_batch(settings: Settings, client: Elasticsearch,
-                 batch: list[tuple[Article, list[dict]]],
-                 outcome: FeedOutcome, rejected: Counter[str], memory: ArticleMemory,
-                 now: datetime) -> None:
-    report = index.index_articles(client, settings, batch)
-    outcome.articles_indexed += report.articles_indexed
-    outcome.incidents_indexed += report.incidents_indexed
-    outcome.stale_incidents_removed += report.stale_incidents_removed
-    outcome.index_failures += report.failed
-    outcome.dead_letters_unsaved += report.dead_letters_unsaved
-    outcome.lags_s.extend(report.ingest_lags_s)
-    for aid in report.refused_articles:  # the same document would be refused again
-        rejected["index:refused"] += 1
-        memory.refuse(aid)
-    # not the article's fault (a write block, an overloaded node): tried again on every pass
-    # until Elasticsearch takes it, never given up; the run fails meanwhile
-    outcome.write_failures += len(report.unwritten_articles)
-    failed = set(report.refused_articles) | set(report.unwritten_articles)
-    for article, _ in batch:
-        if article.article_id not in failed:
-            memory.succeeded(article.article_id)
+def _log_cut(article_id: str, text: str, chars_cut: int) -> None:
+    log.info("article %s: extraction read its first %d characters (%d more cut)",
+             article_id, len(text or "") - chars_cut, chars_cut)
 
 
 def extract_into(article: dict, counts: Counter[str] | None = None
@@ -316,24 +472,12 @@ def extract_into(article: dict, counts: Counter[str] | None = None
     one extraction entry point; sets the article's language (told from its text) and its
     incident_relevance. `counts` gets the candidates extraction dropped, by reason
     ("extract:dropped_<reason>")."""
-    result = _extraction(article, counts)
+    result = extraction(article, counts)
+    if result.text_truncated:
+        _log_cut(article.get("article_id") or "", article.get("text") or "", result.chars_cut)
     article["language"] = result.language or article.get("language")
     article["incident_relevance"] = result.incident_relevance
     return [incident.to_dict() for incident in result.incidents], result.skipped
-
-
-def _extraction(record: Mapping, counts: Counter[str] | None) -> ArticleResult:
-    """The one extraction entry point over an article as indexed; dropped candidates counted,
-    a cut text logged."""
-    result = extract_record(record)
-    if counts is not None:
-        for reason, n in result.dropped.items():
-            counts[f"extract:dropped_{reason}"] += n
-    if result.text_truncated:
-        log.info("article %s: extraction read its first %d characters (%d more cut)",
-                 record.get("article_id"), len(record.get("text") or "") - result.chars_cut,
-                 result.chars_cut)
-    return result
 
 
 def incidents_of(article: dict) -> list[dict]:
@@ -343,82 +487,36 @@ def incidents_of(article: dict) -> list[dict]:
 
 def article_document(spec: FeedSpec, entry: FeedEntry, fetch: FetchResult, cleaned,
                      fetched_at: datetime) -> Article:
-    """The article of a fetched page: feed metadata first, what the page itself says fills
-    the gaps."""
-    url = fetch.final_url or entry.link or ""
-    return Article.of_text(
-        cleaned.text or "",
-        article_id=entry.article_id,
-        url=url,
-        canonical_url=cleaned.canonical_url or entry.canonical_url,
-        feed_id=spec.id,
-        source=cleaned.sitename or spec.name,
-        domain=urlsplit(url).hostname or "",
-        title=entry.title or cleaned.title or "",
-        description=cleaned.description or entry.summary or None,
-        authors=entry.authors or cleaned.authors or (),
-        language=cleaned.language or entry.language or spec.language,
-        tags=set(entry.tags or ()) | set(cleaned.tags or ()),
-        published=entry.published or cleaned.date or None,
-        updated=entry.updated,
-        fetched=iso(fetched_at),
-        extractor_version=EXTRACTOR_VERSION,
-        text_source="page",
-    )
-
-
-def feed_article_document(spec: FeedSpec, entry: FeedEntry, read_at: datetime) -> Article:
-    """The article of a feed-only entry: the feed's own text, no URL (there is none); its
-    domain is the feed's host."""
-    return Article.of_text(
-        entry.text or "",
-        article_id=entry.article_id,
-        url=None,
-        canonical_url=None,
-        feed_id=spec.id,
-        source=spec.name,
-        domain=urlsplit(spec.url).hostname or "",
-        title=entry.title or "",
-        description=entry.summary or None,
-        authors=entry.authors,
-        language=entry.language or spec.language,
-        tags=entry.tags,
-        published=entry.published,
-        updated=entry.updated,
-        fetched=iso(read_at),
-        extractor_version=EXTRACTOR_VERSION,
-        text_source="feed",
-    )
+    """The article of a fetched page (ingest.prepare.page_article at its final URL)."""
+    return page_article(spec, entry, fetch.final_url or entry.link or "", cleaned, fetched_at)
 
 
 def run_once(settings: Settings, *, client: Elasticsearch | None = None,
              feed_ids: Iterable[str] | None = None,
-             on_feed: Callable[[dict], None] | None = None) -> list[dict]:
-    """Every due feed once (a few at a time); schema set up first. Returns the outcomes."""
+             on_feed: Callable[[dict], None] | None = None,
+             workers: Workers | None = None) -> list[dict]:
+    """Every due feed once, in one pass (ingest_feeds); schema set up first, incidents merged
+    into events after. Pages are cleaned and extracted by `workers`, by default the process's
+    shared pool of settings.processes workers (ingest.workers). Returns the outcomes."""
     client = client or connect(settings)
     with es_errors("setting up the schema"):
         schema.setup(client, settings)
     specs = feeds_by_id(settings)
-    ids = list(feed_ids) if feed_ids is not None else due_feed_ids(settings, client=client)
-    outcomes: list[dict] = []
-    with ThreadPoolExecutor(max_workers=max(1, settings.feed_workers)) as pool:
-        claims = ArticleClaims()
-        futures = {pool.submit(ingest_feed, settings, fid, client=client, spec=specs[fid],
-                               claims=claims): fid for fid in ids}
-        for future in as_completed(futures):
-            try:
-                outcome = future.result()  # ElasticsearchUnavailable propagates: run fails
-            except WritesFailed as failed:  # reported in the outcome and the summary
-                log.warning("%s", failed)
-                outcome = failed.outcome
-            outcomes.append(outcome)
-            if on_feed:
-                on_feed(outcome)
+    now = datetime.now(UTC)
+    with es_errors("reading feed state"):
+        states = feed_store.load_states(client, settings, list(specs))
+    ids = list(dict.fromkeys(feed_ids)) if feed_ids is not None else _due(specs, states, now)
+    outcomes = ingest_feeds(settings, {fid: specs[fid] for fid in ids}, client=client,
+                            states=states, now=now,
+                            workers=workers or shared_workers(settings), on_feed=on_feed)
+    for outcome in outcomes:
+        if outcome["write_failures"]:  # reported in the outcome and the summary
+            log.warning("%s", WritesFailed(outcome))
     # this pass's incidents (and any left over) merged into events
     with es_errors("merging incidents into events", _NOTHING_MARKED_DONE):
         event_store.reconcile(client, settings)
         purge_expired(client, settings)  # article claims of finished passes
-    return sorted(outcomes, key=lambda o: ids.index(o["feed_id"]))
+    return outcomes
 
 
 def summarise(outcomes: Sequence[dict]) -> dict:

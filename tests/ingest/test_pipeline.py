@@ -127,7 +127,8 @@ def test_a_run_killed_after_its_first_bulk_then_rerun_ends_with_exactly_the_expe
                "NEWSWATCH_INDEX_PREFIX": prefix, "NEWSWATCH_FEEDS": str(settings.feeds_file),
                "NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "NEWSWATCH_FEED_WORKERS": "1",
                "NEWSWATCH_PER_HOST_DELAY": "0.2", "NEWSWATCH_PER_HOST_CONCURRENCY": "1",
-               "NEWSWATCH_DEAD_LETTER_DIR": str(tmp_path / "dead")}
+               "NEWSWATCH_DEAD_LETTER_DIR": str(tmp_path / "dead"),
+               "NEWSWATCH_INDEX_BATCH": "5"}  # several bulks in the pass, not one
         runner = subprocess.Popen([sys.executable, "-m", "ingest.cli", "run", "--json"],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
