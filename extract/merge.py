@@ -52,7 +52,7 @@ class MergeRules:
     district_km: float = 25.0  # precision 2: near a town / its district
     # beyond `far_factor` x that tolerance two places at precision <= 2 are different places
     far_factor: float = 2.0
-    max_conflict_km: float = 150.0  # two towns this far apart are two places, whatever else
+    max_conflict_km: float = 100.0  # two towns this far apart are two places, whatever else
     # types: agreement of two reports typed differently
     other_sub_type_fit: float = 0.7  # same type, another sub-type
     other_type_fit: float = 0.5  # another type of political violence (battle vs attack)
@@ -68,8 +68,8 @@ class MergeRules:
     # weights of the agreement terms (sum 1)
     w_type: float = 0.15
     w_date: float = 0.25
-    w_place: float = 0.2
-    w_words: float = 0.3
+    w_place: float = 0.15
+    w_words: float = 0.35
     w_actors: float = 0.1
     # a report joins the best event at or above this score, else it opens a new one
     join_score: float = 0.5
@@ -121,6 +121,18 @@ def words_of(text: str | None) -> dict[str, float]:
             if key:
                 weights[key] = word_weight(key)
     return weights
+
+
+def rare_words(text: str | None, limit: int = 8) -> list[str]:
+    """The text's rarest words as written (folded), the names mostly: what a full-text search
+    for other reports of the same event looks for."""
+    found: dict[str, float] = {}
+    for match in _WORD.finditer(text or ""):
+        word = _POSSESSIVE.sub("", _fold(match.group())).strip("'-")
+        key = word_key(word)
+        if key and key.startswith("~"):
+            found.setdefault(word, _zipf(word))
+    return sorted(found, key=lambda w: (found[w], w))[:limit]
 
 
 def _parts(word: str) -> list[str]:
@@ -350,10 +362,12 @@ def score(report: Mapping[str, Any], event: Mapping[str, Any],
           rules: MergeRules = DEFAULT_RULES) -> float:
     """How well the report fits the event, 0..1; 0 when a hard limit says they differ, or
     when they disagree on type, date or place and their words do not say otherwise."""
-    fits = {"type": _type_fit(report, event, rules), "date": _date_fit(report, event, rules),
-            "place": _place_fit(report, event, rules)}
-    if any(f.hard for f in fits.values()):
-        return 0.0
+    fits: dict[str, Fit] = {}
+    # cheapest first: most candidates fail on the date
+    for name, fit_of in (("date", _date_fit), ("type", _type_fit), ("place", _place_fit)):
+        fits[name] = fit_of(report, event, rules)
+        if fits[name].hard:
+            return 0.0
     words = _words_fit(report, event, rules)
     conflicts = sum(f.conflict for f in fits.values())
     if conflicts > rules.max_conflicts:
@@ -386,6 +400,18 @@ def best_event(report: Mapping[str, Any], candidates: Iterable[Mapping[str, Any]
                 s == best_score and best is not None and event["event_id"] < best["event_id"])):
             best, best_score = event, s
     return best, best_score
+
+
+def joinable_types(event_type: Any) -> list[str]:
+    """The event types a report of this type may join (what `_type_fit` does not rule out):
+    its family, and for political violence and riots each other."""
+    family = FAMILIES.get(str(event_type))
+    if family is None:
+        return sorted(FAMILIES)
+    types = {t for t, f in FAMILIES.items() if f == family}
+    if event_type == "Riots" or family == "political_violence":
+        types |= {t for t, f in FAMILIES.items() if f == "political_violence"} | {"Riots"}
+    return sorted(types)
 
 
 def _type_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> Fit:
@@ -459,7 +485,7 @@ def _place_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: Merge
     pa, pb = _precision(report), _event_precision(event)
     km = _km(report, event)
     # two places each named in its report's own sentences, to the town or district
-    sure = _sure_place(report) and any(_sure_place(r) for r in event.get("reports") or [event])
+    sure = sure_place(report) and any(sure_place(r) for r in event.get("reports") or [event])
     countries = {report.get("country_code"), event.get("country_code")} - {None, ""}
     if len(countries) > 1:  # a region-level place is the one geocoders get wrong
         return RULED_OUT if sure else Fit(0.0, conflict=True)
@@ -483,7 +509,9 @@ def _place_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: Merge
     return Fit(0.4)
 
 
-def _sure_place(report: Mapping[str, Any]) -> bool:
+def sure_place(report: Mapping[str, Any]) -> bool:
+    """Whether the report's place is a town or district its own sentences name: one that
+    rules out events elsewhere (other places may be the geocoder's or another paragraph's)."""
     return _precision(report) <= 2 and report.get("place_named") is not False
 
 

@@ -30,13 +30,15 @@ from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 from extract.fingerprint import BANDS, Fingerprint, fingerprint, is_copy
 from extract.merge import (
     DEFAULT_RULES,
-    FAMILIES,
     MergeRules,
     best_event,
     day_of,
     fold,
+    joinable_types,
+    rare_words,
     report_key,
     report_of,
+    sure_place,
     without,
 )
 from ingest.config import Settings
@@ -422,38 +424,47 @@ def _candidates(client: Elasticsearch, settings: Settings, reports: Sequence[dic
 
 
 def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -> dict:
-    """Events that could hold this report (every one the score could accept): same country
-    and event-type family, a date within the widest window and, for a report placed at a
-    town or district, an event near it, in its admin1 or itself placed only by region.
-    Nearer and same-admin1 events rank first."""
-    filters: list[dict] = []
-    if rep.get("country_code"):
-        filters.append({"term": {"country_code": rep["country_code"]}})
-    family = FAMILIES.get(str(rep.get("event_type")))
-    if family:
-        filters.append({"terms": {"event_type": sorted(
-            t for t, f in FAMILIES.items() if f == family)}})
+    """Events that could hold this report (every one the score could accept): an event type
+    it may join, a date within the widest window and, for a report whose own sentences name
+    its town or district, an event of its country near it, in its admin1 or placed only by
+    region. Nearer and same-admin1 events rank first. A report placed only by region, or at a
+    place its sentences never name, may be in the wrong country: its candidates rank by
+    country and by the names its sentences share with the events'."""
+    filters: list[dict] = [{"terms": {"event_type": joinable_types(rep.get("event_type"))}}]
     day = day_of(rep.get("date"))
     if day:
         span = rules.month_window if rep.get("date_precision") in ("month", "year") else \
-            rules.week_window
+            max(rules.week_window, rules.follow_up_days)
         filters.append({"range": {"date": {"gte": (day - timedelta(days=span)).isoformat(),
                                            "lte": (day + timedelta(days=span)).isoformat()}}})
+    coarse = {"range": {"geo_precision": {"gte": 3}}}
+    located = isinstance(rep.get("lat"), int | float) and isinstance(rep.get("lon"), int | float)
     ranking: list[dict] = []
-    if isinstance(rep.get("lat"), int | float) and isinstance(rep.get("lon"), int | float):
-        km = rules.district_km * rules.far_factor * 2
+    if located:
+        km = rules.max_conflict_km
         ranking.append({"constant_score": {"boost": 3, "filter": {"geo_distance": {
             "distance": f"{km}km", "geo": {"lat": rep["lat"], "lon": rep["lon"]}}}}})
     if rep.get("admin1"):
         ranking.append({"constant_score": {"boost": 2, "filter": {
             "term": {"admin1": rep["admin1"]}}}})
-    precise = isinstance(rep.get("geo_precision"), int) and rep["geo_precision"] <= 2
     query: dict[str, Any] = {"filter": filters}
-    if precise and ranking:  # one scored clause both ranks and narrows (evaluated once)
-        query["must"] = [{"bool": {"should": [
-            *ranking, {"range": {"geo_precision": {"gte": 3}}},
-            {"bool": {"must_not": {"exists": {"field": "geo"}}}}], "minimum_should_match": 1}}]
-    elif ranking:
+    if sure_place(rep):
+        if rep.get("country_code"):
+            filters.append({"term": {"country_code": rep["country_code"]}})
+        if located:  # one scored clause both ranks and narrows (evaluated once)
+            query["must"] = [{"bool": {"should": [
+                *ranking, coarse, {"bool": {"must_not": {"exists": {"field": "geo"}}}}],
+                "minimum_should_match": 1}}]
+        elif ranking:
+            query["should"] = ranking
+        return {"bool": query}
+    if rep.get("country_code"):
+        ranking.append({"constant_score": {"boost": 1, "filter": {
+            "term": {"country_code": rep["country_code"]}}}})
+    names = rare_words(rep.get("evidence"))
+    if names:
+        ranking.append({"match": {"evidence": {"query": " ".join(names), "boost": 0.5}}})
+    if ranking:
         query["should"] = ranking
     return {"bool": query}
 
