@@ -113,6 +113,8 @@ def test_vigilantes_who_tell_and_vigilantes_who_kill(text, expected):
      ("Violence against civilians", "Attack")),
     ("A trafficker was killed after exchanging fire with military police.",
      ("Battles", "Armed clash")),
+    ("A guided aerial bomb hit an apartment block, killing three people.",
+     ("Explosions/Remote violence", "Air/drone strike")),
 ])
 def test_who_did_it_to_whom(text, expected):
     assert kind(text, harmed=True) == expected
@@ -124,6 +126,7 @@ def test_who_did_it_to_whom(text, expected):
     "Communities have lived in fear since the Christmas Eve attacks of December 2023, in which "
     "gunmen killed more than 100 people.",
     "Many of the camp's residents were already displaced from elsewhere in Darfur.",
+    "Sumy was also hit last week, when a missile struck a bus station.",
     "Al-Fashir is home to displaced people, many of whom fled earlier fighting.",
 ])
 def test_what_keeps_happening_or_happened_long_ago_is_no_incident(text):
