@@ -65,6 +65,7 @@ class MergeRules:
     max_conflicts: int = 1
     corroboration: float = 0.3
     named_actor_bonus: float = 0.1  # a named group both tell of counts as this much words
+    min_words: float = 0.15  # below this share of telling words no pair joins
     # weights of the agreement terms (sum 1)
     w_type: float = 0.15
     w_date: float = 0.25
@@ -369,6 +370,8 @@ def score(report: Mapping[str, Any], event: Mapping[str, Any],
         if fits[name].hard:
             return 0.0
     words = _words_fit(report, event, rules)
+    if words < rules.min_words and report.get("words") and _has_words(event):
+        return 0.0  # two tellings of one event share some telling words
     conflicts = sum(f.conflict for f in fits.values())
     if conflicts > rules.max_conflicts:
         return 0.0
@@ -446,11 +449,13 @@ def _date_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeR
     if gap is None:
         return Fit(0.5)
     window = _window(report.get("date_precision"), event, rules)
+    if window == rules.day_window and gap > 0 and not _toll_rises(report, event):
+        return RULED_OUT  # a toll never falls: the later day with fewer dead is another event
     if gap <= window:
         if window == rules.day_window:  # two day-precise dates: a day apart is often another
             return Fit(rules.day_gap_fit ** gap, doubtful=gap > 0)
         return Fit(1.0 - gap / (window + 1))
-    if window == rules.day_window and gap <= rules.follow_up_days and _toll_rises(report, event):
+    if window == rules.day_window and gap <= rules.follow_up_days:
         return Fit(0.0, conflict=True)
     return RULED_OUT
 
@@ -544,6 +549,10 @@ def _words_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: Merge
     for other in event.get("reports") or [event]:
         best = max(best, word_overlap(report, other, rules))
     return best
+
+
+def _has_words(event: Mapping[str, Any]) -> bool:
+    return any(r.get("words") for r in event.get("reports") or [event])
 
 
 def word_overlap(a: Mapping[str, Any], b: Mapping[str, Any],
