@@ -179,25 +179,37 @@ def _number_starts(text: str) -> list[int]:
     return sorted(starts)
 
 
+def _starts_automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, len(w))
+    auto.make_automaton()
+    return auto
+
+
 # the words an object pattern's verb starts with (lower case): it is tried only where one does
-_OBJECT_VERB_STARTS = ahocorasick.Automaton()
-for _w in ("death", "kill", "assassinat", "claim", "shot", "murder", "execut",
-           "massacr", "behead", "lynch", "stabbing", "hacking", "bodies",   # _KILL_OBJ
-           "injur", "wound", "hurt", "leaving"):                              # _HURT_OBJ
-    _OBJECT_VERB_STARTS.add_word(_w, len(_w))
-_OBJECT_VERB_STARTS.make_automaton()
+_OBJECT_VERB_STARTS = _starts_automaton((
+    "death", "kill", "assassinat", "claim", "shot", "murder", "execut", "massacr", "behead",
+    "lynch", "stabbing", "hacking", "bodies",                              # _KILL_OBJ
+    "injur", "wound", "hurt", "leaving"))                                  # _HURT_OBJ
+# the words each alternative of _KILL_V and of _HURT_V starts with (lower case)
+_KILL_VERB_STARTS = _starts_automaton((
+    "kill", "dead", "died", "slain", "shot", "stabbed", "beaten", "burned", "hacked", "murder",
+    "massacre", "execute", "lost", "perish", "fatalit", "death", "bodies", "lynch", "behead",
+    "neutrali"))
+_HURT_VERB_STARTS = _starts_automaton(("injur", "wound", "hurt", "casualt", "hospitali"))
+_VERB_STARTS = {_KILL_VERB: _KILL_VERB_STARTS, _HURT_VERB: _HURT_VERB_STARTS}
 
 
-def _object_matches(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """pat.finditer(text) for a pattern that starts with a verb of _OBJECT_VERB_STARTS, tried
-    only where such a word starts rather than at every character."""
+def _matches_at_starts(pat: re.Pattern[str], text: str, starts: ahocorasick.Automaton
+                       ) -> Iterator[re.Match[str]]:
+    """pat.finditer(text) for a case-blind pattern each of whose matches starts where a word
+    of `starts` starts: tried only there rather than at every character."""
     if any(c in text for c in ODD_CASE):
         yield from pat.finditer(text)
         return
-    starts = sorted({end - length + 1
-                     for end, length in _OBJECT_VERB_STARTS.iter(text.lower())})
     last = 0
-    for st in starts:
+    for st in sorted({end - length + 1 for end, length in starts.iter(text.lower())}):
         if st < last:
             continue
         m = pat.match(text, st)
@@ -206,25 +218,26 @@ def _object_matches(pat: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _matches(pat: re.Pattern[str], text: str, verb: re.Pattern[str] | None):
-    """Matches of a pattern; subject patterns end at a verb and start at a count, so they are
-    tried only at count positions shortly before a verb."""
-    if verb is None:     # object patterns start with their verb
-        for m in _object_matches(pat, text):
+def _matches(pat: re.Pattern[str], text: str, verbs: list[tuple[int, int]] | None):
+    """Matches of a pattern; subject patterns end at a verb (`verbs`: the spans of its verbs in
+    the text) and start at a count, so they are tried only at count positions shortly before a
+    verb."""
+    if verbs is None:     # object patterns start with their verb
+        for m in _matches_at_starts(pat, text, _OBJECT_VERB_STARTS):
             if m.start() == 0 or text[m.start() - 1] not in "'\u2019-":
                 yield m     # at a word start ("self-killing" is no count)
         return
     starts: list[int] | None = None
     last = -1
-    for v in verb.finditer(text):
+    for v_start, v_end in verbs:
         if starts is None:
             starts = _number_starts(text)
-        lo = max(0, v.start() - _SUBJECT_REACH, last)
-        end = min(len(text), v.end() + 40)
+        lo = max(0, v_start - _SUBJECT_REACH, last)
+        end = min(len(text), v_end + 40)
         i = bisect.bisect_left(starts, lo)
-        while i < len(starts) and starts[i] < v.start():
+        while i < len(starts) and starts[i] < v_start:
             found = pat.match(text, starts[i], end)
-            if found and found.end() >= v.end() - 1:
+            if found and found.end() >= v_end - 1:
                 last = found.end()
                 yield found
                 break
@@ -236,8 +249,12 @@ def _collect(pats: list[tuple[re.Pattern[str], re.Pattern[str] | None]], text: s
     """The sum of the distinct counts the patterns find (one count is never read twice)."""
     starts: list[int] = []
     spans: list[tuple[int, int, int]] = []      # sorted by start, never overlapping
+    verb_spans: dict[re.Pattern[str], list[tuple[int, int]]] = {}   # (read once per verb)
     for pat, verb in pats:
-        for m in _matches(pat, text, verb):
+        if verb is not None and verb not in verb_spans:
+            verb_spans[verb] = [m.span() for m in _matches_at_starts(verb, text,
+                                                                     _VERB_STARTS[verb])]
+        for m in _matches(pat, text, None if verb is None else verb_spans[verb]):
             for g in ("n", "n2"):
                 if g not in pat.groupindex:
                     continue

@@ -2,6 +2,7 @@
 
 import pytest
 
+from extract import casualties as c
 from extract.casualties import find, number, outcome_without_deaths
 
 
@@ -59,3 +60,18 @@ def test_no_immediate_reports_of_casualties_is_zero():
 ])
 def test_a_range_or_alternatives_count_their_lowest(sentence, killed):
     assert find(sentence).killed == killed
+
+
+@pytest.mark.parametrize("verb", [c._KILL_VERB, c._HURT_VERB])
+def test_verbs_tried_only_at_their_first_words_are_all_found(verb):
+    # every alternative of the verb patterns, and odd-case letters that re.IGNORECASE folds
+    text = ("Two were killed, one dead, three died, four slain, five shot dead, six shot and "
+            "killed, seven shot to death, eight stabbed to death, beaten to death, burned to "
+            "death, hacked to death, murdered, massacred, executed, they lost their lives, he "
+            "lost his life, perished, a fatality, fatalities, deaths, a death, bodies, lynched, "
+            "beheaded, neutralised, neutralized, killed and; injured, wounded, hurt, injuries, "
+            "an injury, casualties, hospitalised, hospitalized. KILLED, Wounded, self-killed.")
+    for sample in (text, text + " \u0130stanbul", text.replace("s", "\u017f")):
+        want = [m.span() for m in verb.finditer(sample)]
+        got = [m.span() for m in c._matches_at_starts(verb, sample, c._VERB_STARTS[verb])]
+        assert got == want and want
