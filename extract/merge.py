@@ -66,6 +66,7 @@ class MergeRules:
     corroboration: float = 0.3
     named_actor_bonus: float = 0.1  # a named group both tell of counts as this much words
     min_words: float = 0.15  # below this share of telling words no pair joins
+    copy_words: float = 0.8  # a copy's incident is the original's that shares this much
     # weights of the agreement terms (sum 1)
     w_type: float = 0.15
     w_date: float = 0.25
@@ -398,7 +399,7 @@ def best_event(report: Mapping[str, Any], candidates: Iterable[Mapping[str, Any]
         if any(r["article_id"] == report["article_id"] and
                r["incident_id"] != report["incident_id"] for r in event.get("reports") or []):
             continue
-        s = score(report, event, rules)
+        s = copy_score(report, event, rules) or score(report, event, rules)
         if s >= rules.join_score and (s > best_score or (
                 s == best_score and best is not None and event["event_id"] < best["event_id"])):
             best, best_score = event, s
@@ -415,6 +416,19 @@ def joinable_types(event_type: Any) -> list[str]:
     if event_type == "Riots" or family == "political_violence":
         types |= {t for t, f in FAMILIES.items() if f == "political_violence"} | {"Riots"}
     return sorted(types)
+
+
+def copy_score(report: Mapping[str, Any], event: Mapping[str, Any],
+               rules: MergeRules = DEFAULT_RULES) -> float:
+    """1 when the report comes from a syndicated copy and the event holds the same incident
+    of the original (the same sentences), whatever date or place extraction gave either:
+    one text tells one event. 0 otherwise."""
+    original = report.get("duplicate_of")
+    if not original:
+        return 0.0
+    return 1.0 if any(r["article_id"] == original and
+                      word_overlap(report, r, rules) >= rules.copy_words
+                      for r in event.get("reports") or []) else 0.0
 
 
 def _type_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> Fit:

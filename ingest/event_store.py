@@ -412,7 +412,7 @@ def _candidates(client: Elasticsearch, settings: Settings, reports: Sequence[dic
         searches.append({"index": settings.index("events")})
         searches.append({"size": CANDIDATES, "seq_no_primary_term": True,
                          "track_total_hits": False, "_source": {"excludes": list(_DERIVED)},
-                         "query": candidate_query(rep, rules)})
+                         "query": _with_original(rep, candidate_query(rep, rules))})
     answer = client.msearch(searches=searches)
     out: list[list[dict]] = []
     for resp in answer["responses"]:
@@ -467,6 +467,15 @@ def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -
     if ranking:
         query["should"] = ranking
     return {"bool": query}
+
+
+def _with_original(rep: Mapping[str, Any], query: dict) -> dict:
+    """A syndicated copy's candidates include the events of its original, wherever
+    extraction dated or placed either (see merge.copy_score)."""
+    if not rep.get("duplicate_of"):
+        return query
+    return {"bool": {"should": [query, {"constant_score": {"boost": 10, "filter": {
+        "term": {"article_ids": rep["duplicate_of"]}}}}], "minimum_should_match": 1}}
 
 
 def _claim(client: Elasticsearch, settings: Settings, decided: Sequence[tuple[dict, dict, str]],

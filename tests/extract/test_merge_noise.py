@@ -149,3 +149,15 @@ def test_a_place_the_reports_own_sentences_never_name_is_no_hard_limit():
         "Kholodnohirskyi district", "Odesa port"))
     assert named["place_named"] is True
     assert score(named, summarise([kharkiv])) == 0.0
+
+
+def test_a_syndicated_copy_joins_its_originals_event_whatever_date_extraction_gave_it():
+    original = massacre("g1", "2025-06-16T09:00Z", 18)
+    # the same wire text, read a week off (a weekday resolved against another publication day)
+    copy = {**massacre("g2", "2025-06-17T07:00Z", 18, date="2025-06-22"),
+            "duplicate_of": "g1"}
+    assert members(merge_batch([original, copy])) == [{"g1-0", "g2-0"}]
+    (event,) = merge_batch([original, copy])
+    assert event["source_count"] == 1  # a copy is no independent source
+    stranger = massacre("g3", "2025-06-17T07:00Z", 18, date="2025-06-22")
+    assert members(merge_batch([original, stranger])) == [{"g1-0"}, {"g3-0"}]

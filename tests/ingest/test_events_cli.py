@@ -18,14 +18,14 @@ _SHARED = [Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")]
 EVAL = next((d / "eval" for d in _SHARED if (d / "eval" / "events_dev.jsonl").exists()), None)
 needs_dev = pytest.mark.skipif(EVAL is None, reason="../shared/eval/events_dev.jsonl is absent")
 
-# Measured through the extraction entry point (see README "Events"): F1 0.714, complete 0.222,
-# 7 wrong joins with EXTRACTOR_VERSION 5; F1 0.632, complete 0.111, 6 wrong joins with
-# version 6 (the merger unchanged). A drop below a floor is a regression of extraction or
-# merging. Targets (issue 13): F1 >= 0.90, complete >= 0.80, no wrong join; the gap is
-# extraction's (wrong places, types, dates, a background recap taken as an incident),
-# listed in the README.
-FLOORS = {"pair_f1": 0.60, "complete_events": 0.10}
-MAX_WRONG_JOINS = 10
+# Measured through the extraction entry point (see README "Events"): F1 0.632, complete 0.111,
+# 6 wrong joins with the first merger; F1 0.928, complete 0.778, no wrong join with the
+# merger that weighs telling words and overrules extraction's conflicts only with them. A
+# drop below a floor is a regression of extraction or merging. Targets (issue 13): F1 >=
+# 0.90, complete >= 0.80, no wrong join; the two events still incomplete miss incidents
+# extraction does not find (a roundup's item, a follow-up), listed in the README.
+FLOORS = {"pair_f1": 0.86, "complete_events": 0.66}
+MAX_WRONG_JOINS = 0
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
@@ -94,6 +94,19 @@ def test_dates_shifted_by_whole_weeks_give_the_same_events(days):
     before = _partition(articles_to_events(rows)[0])
     after = _partition(articles_to_events([shifted(r, days) for r in rows])[0])
     assert after == before
+
+
+@needs_dev
+@pytest.mark.parametrize("days", [1, 3, -4])
+def test_dates_shifted_by_a_few_days_keep_the_figures_above_their_floors(days):
+    """Shifted by days that are not whole weeks, a text's weekday names no longer match its
+    dates, so extraction may date a report otherwise; the merging still keeps its floors."""
+    gold = json.loads((EVAL / "events_dev_gold.json").read_text(encoding="utf-8"))
+    events, _ = articles_to_events([shifted(r, days) for r in _rows()])
+    figures = _scorer().score(gold, events)
+    for name, floor in FLOORS.items():
+        assert figures[name] >= floor, (days, figures)
+    assert figures["wrong_joins"] <= MAX_WRONG_JOINS, (days, figures)
 
 
 def test_the_command_writes_one_line_per_event(tmp_path):
