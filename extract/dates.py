@@ -157,9 +157,28 @@ _TRIGGERS = Substrings(
 )
 
 
+# what else a rule's every match holds besides its trigger: a day's digits (a day and a month,
+# a week of a day), "week", a year's first two digits, a digit next to "/" or "."
+_DAY_DIGITS = frozenset({"week_dm", "week_md", "dm", "md"})
+_WEEK_OF = frozenset({"week_dm", "week_md"})
+_CENTURY = frozenset({"iso", "year"})
+_DIGIT = re.compile(r"\d")
+_DIGIT_SEPARATOR = re.compile(r"\d[/.]")
+
+
 def _rules_worth_trying(sentence: str) -> set[str]:
-    """Cheap checks that rule out most date rules for a sentence before their regexes run."""
-    return _TRIGGERS.labels(sentence)
+    """Cheap checks that rule out most date rules for a sentence before their regexes run: the
+    rule's trigger words (_TRIGGERS), then what else its matches need."""
+    worth = _TRIGGERS.labels(sentence)
+    if worth & _DAY_DIGITS and not _DIGIT.search(sentence):
+        worth -= _DAY_DIGITS
+    if worth & _WEEK_OF and "week" not in sentence.lower():
+        worth -= _WEEK_OF
+    if worth & _CENTURY and "19" not in sentence and "20" not in sentence:
+        worth -= _CENTURY
+    if "numeric" in worth and not _DIGIT_SEPARATOR.search(sentence):
+        worth.discard("numeric")
+    return worth
 
 
 def find(sentence: str, published: date | None) -> list[DateMention]:

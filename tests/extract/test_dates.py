@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from extract import dates
 from extract.dates import DAY, MONTH, WEEK, find, to_date
 
 PUB = date(2024, 4, 22)   # a Monday
@@ -61,3 +62,24 @@ def test_days_and_weeks_ago():
     assert find("Gunmen attacked the village two days ago.", PUB)[0].value == date(2024, 4, 20)
     d = find("The blast happened three weeks ago.", PUB)[0]
     assert (d.value, d.precision) == (date(2024, 4, 1), WEEK)
+
+
+_EVERY_KIND = [
+    "On 2024-04-21 the week of 3 March 2024 and the week beginning March 4, 2024 were quiet.",
+    "Fighting on 21st of April, 2024 and on April 21 2024 and since mid-April; during 2019.",
+    "Attacks on 21/04/2024, 4.21 and 3.5 km away; in 2023 by early 2021 until 2020.",
+    "Clashes on 21.04.2024 left two dead.",
+    "Late on Sunday night, two days ago, in the past few weeks, yesterday and last week.",
+    "On \u0663 May protesters marched.",       # a digit of another script
+    "The WEEK OF 2 MAY and 5 \u041cay; d\u0131d May 5 in 20\u0661\u0669.",
+    "Prices rose in the market on Monday; markets fell 12 per cent.",
+]
+
+
+@pytest.mark.parametrize("sentence", _EVERY_KIND)
+def test_the_cheap_checks_rule_out_no_date_a_rule_finds(sentence, monkeypatch):
+    published = date(2024, 4, 22)
+    found = find(sentence, published)
+    every_rule = {kind for _pat, kind in dates._RULES}
+    monkeypatch.setattr(dates, "_rules_worth_trying", lambda _s: set(every_rule))
+    assert find(sentence, published) == found
