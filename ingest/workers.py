@@ -51,9 +51,10 @@ def process_count(settings: Settings) -> int:
     return settings.processes or usable_cores()
 
 
-def _start_worker(seeds_dir: str, cache_dir: str) -> None:
+def _start_worker(seeds_dir: str, cache_dir: str, preload: bool) -> None:
     """Initializer of each worker: find the data as the parent does, load the gazetteer and
-    the dictionaries once, quiet the libraries that warn about every page."""
+    the dictionaries once (unless not `preload`), quiet the libraries that warn about every
+    page, and watch for the parent's death."""
     from extract import incidents, paths
     from ingest.log_levels import quiet_chatty_loggers
 
@@ -62,7 +63,8 @@ def _start_worker(seeds_dir: str, cache_dir: str) -> None:
     parent = os.getppid()
     threading.Thread(target=_exit_with, args=(parent,), name="newswatch-orphan-watch",
                      daemon=True).start()
-    incidents.load()
+    if preload:
+        incidents.load()
 
 
 def _exit_with(parent: int) -> None:
@@ -105,13 +107,15 @@ class Workers:
     worker). Use as a context manager or close() it; jobs must be picklable module-level
     functions with picklable arguments."""
 
-    def __init__(self, processes: int, *, seeds_dir: Path, cache_dir: Path) -> None:
+    def __init__(self, processes: int, *, seeds_dir: Path, cache_dir: Path,
+                 preload: bool = True) -> None:
         if processes > 1 and multiprocessing.current_process().daemon:
             log.warning("this is a daemonic process, which may not start workers: cleaning "
                         "and extracting in this process (NEWSWATCH_PROCESSES=1)")
             processes = 1
         self.processes = processes
-        self._init_args = (str(seeds_dir), str(cache_dir))
+        # preload=False: the gazetteer loads on a worker's first extraction instead
+        self._init_args = (str(seeds_dir), str(cache_dir), preload)
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._alone: ProcessPoolExecutor | None = None
