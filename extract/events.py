@@ -36,6 +36,7 @@ class NotEvent(Enum):
     TIMING = "timing"            # "a day after a missile struck ...": told to date this one
     AFTERMATH = "aftermath"      # "three more of the wounded died": a toll grows, no new deed
     CHARGE = "charge"            # "convicted of murder": a charge in court, not a deed
+    REFERENCE = "reference"      # "claimed the attack", "arrested over the bombing": told before
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUE
                             NotEvent.PERIOD})
 # reasons whose match spans the clause they govern: the cues inside it, none after it ("a day
 # after U.S. forces carried out an air strike" leaves "militants attacked a base" before it)
-_CLAUSE_ONLY = frozenset({NotEvent.TIMING, NotEvent.AFTERMATH, NotEvent.CHARGE})
+_CLAUSE_ONLY = frozenset({NotEvent.TIMING, NotEvent.AFTERMATH, NotEvent.CHARGE,
+                          NotEvent.REFERENCE})
 # (each reason with its label and reach, in the order tried; read once, not per sentence)
 _REASONS = tuple((r, r.value, r in _SENTENCE_WIDE) for r in NotEvent)
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
