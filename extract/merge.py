@@ -3,11 +3,13 @@
 A report is one incident as one article tells it. An event is the summary of all its
 reports, recomputed from them (`summarise`), so folding is order-independent enough that a
 re-run, a reprocess or a late report gives the same event. `score` says how well a report
-fits an event: hard limits first (country, event-type family, date window, distance for
-town-level places), then a weighted agreement of type, date, place, actors and the words
-the reports use (names of places, groups and weapons that a gazetteer may miss). The
-thresholds live in one frozen `MergeRules`. No Elasticsearch here: `newswatch events` runs
-this over a batch, `ingest/event_store.py` over candidates found in the events index.
+fits an event. Extraction is noisy (a region read in the wrong country, a mob attack typed
+as a riot, a follow-up dated by its funerals, the hospital town as the place), so few
+disagreements are hard limits; most are conflicts that the words the reports share (names
+of places, groups and weapons, weighed by how rare they are in English) may overrule. Then
+a weighted agreement of type, date, place, words and actors. The thresholds and weights
+live in one frozen `MergeRules`. No Elasticsearch here: `newswatch events` runs this over a
+batch, `ingest/event_store.py` over candidates found in the events index.
 """
 
 from __future__ import annotations
@@ -103,8 +105,8 @@ COMMON_ZIPF = 6.5  # a word this common ("the", "two") tells nothing
 RARE_ZIPF = 3.0  # rarer than this: a name, compared by its spelling key
 RARE_FLOOR_ZIPF = 1.0  # the weight a spelling key gets (as a word used once per 100M)
 SKELETON_MIN_LETTERS = 5  # shorter words collide as skeletons (Bannu/Beni)
-EVIDENCE_CHARS = 400
-MAX_REPORT_WORDS = 60  # the most telling words kept per report  # of each report's sentence(s), kept for full-text search of events
+EVIDENCE_CHARS = 400  # of each report's sentence(s), kept for full-text search of events
+MAX_REPORT_WORDS = 60  # the most telling words kept per report
 _GENERIC_ACTORS = re.compile(r"^(?:Civilians|Unidentified|Protesters|Rioters)\b")
 _STATE_FORCES = re.compile(r"^(?:Military|Police) Forces of\b")
 
