@@ -161,3 +161,24 @@ def test_a_syndicated_copy_joins_its_originals_event_whatever_date_extraction_ga
     assert event["source_count"] == 1  # a copy is no independent source
     stranger = massacre("g3", "2025-06-17T07:00Z", 18, date="2025-06-22")
     assert members(merge_batch([original, stranger])) == [{"g1-0"}, {"g3-0"}]
+
+
+def test_the_next_days_attack_on_the_same_town_with_more_dead_needs_shared_words():
+    def strike(article, published, date, toll, evidence, sub_type):
+        return report(article, published=published, date=date, country_code="UA",
+                      admin1="Kharkiv", location="Kharkiv", at=KHARKIV,
+                      event_type="Explosions/Remote violence", sub_event_type=sub_type,
+                      fatalities=toll, evidence=evidence)
+
+    missile = strike("h1", "2025-03-10T15:00Z", "2025-03-10", 3,
+                     "An Iskander missile hit a courtyard in the Kholodnohirskyi district of "
+                     "Kharkiv, killing three.", "Shelling/artillery/missile attack")
+    drones = strike("h2", "2025-03-11T06:00Z", "2025-03-11", 9,
+                    "Shahed drones struck a 16-storey block and a warehouse in Saltivka, "
+                    "killing nine.", "Air/drone strike")
+    assert members(merge_batch([missile, drones])) == [{"h1-0"}, {"h2-0"}]
+    # the same strike told the next day, its toll risen: one event
+    update = strike("h3", "2025-03-11T09:00Z", "2025-03-11", 5,
+                    "The toll from the Iskander missile strike on a courtyard in Kharkiv's "
+                    "Kholodnohirskyi district rose to five.", "Shelling/artillery/missile attack")
+    assert members(merge_batch([missile, update])) == [{"h1-0", "h3-0"}]
