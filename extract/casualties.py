@@ -101,7 +101,7 @@ _TO_DEATH = re.compile(r"\b(?:beat|beating|stabbed|stabbing|hacked|hacking|burne
                        + r"\s+(?:[\w\-]+\s+){0,3}?to death\b", re.I)
 _HURT_OBJ = _object_pat(r"(?:injuring|injured|wounding|wounded|hurting|hurt|leaving injured)")
 _TOLL = re.compile(r"\b(?:death toll|toll|number of (?:the )?dead|fatalities)\s+"
-                   r"(?:(?!to\b|at\b)[\w'\u2019.\-]+\s+){0,20}?"
+                   r"(?:(?!to\b|at\b)[\w'\u2019.,\-]+\s+){0,20}?"
                    r"(?:to|at|of|reached|is|was|stands at|stood at)\s+" + NUM.format(g="n"), re.I)
 _NO_KILL = re.compile(r"\b(?:no (?:one|body|person) (?:was|were|has been) killed|"
                       r"no fatalit(?:y|ies)|no deaths?|no loss of li(?:fe|ves)|no lives were lost|"
