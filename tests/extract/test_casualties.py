@@ -12,6 +12,9 @@ from extract.casualties import find, number, outcome_without_deaths
     ("More than twenty-three soldiers died.", 23, None),
     ("Dozens of protesters were injured.", None, 12),
     ("The death toll rose to 34 on Tuesday.", 34, None),
+    # a toll's wording read across a long place phrase and its commas
+    ("The death toll from Tuesday night's attack on Dalwa, a farming community in Konduga "
+     "Local Government Area, has risen to 14, officials said.", 14, None),
     ("The clash resulted in 2 rebel and 1 military fatality.", 3, None),
     ("Unidentified gunmen shot dead a police officer.", 1, None),
     ("A woman was shot dead in the market.", 1, None),
