@@ -259,27 +259,24 @@ def _event_sentences(read: Reading, v: vocab.Vocab, lex: _Lexicon
                      ) -> Iterator[tuple[int, sentences.Sentence, float, frozenset[str],
                                          set[str]]]:
     """(ordinal, sentence, strength, tags, actor kinds) of each sentence with a live event
-    cue, in text order. The text is searched once for cues and actors; only the sentences
-    with a cue are read one by one."""
+    cue, in text order. The text is searched once for cues; only the sentences with a cue are
+    read one by one, and only those with a live one are searched for actors."""
     text, folded = read.text, read.folded
     cue_starts = [h.start for h in v.cues.find(text, folded)]
     if not cue_starts:
         return
-    actors = [(h.start, h.label) for h in lex.actors.find(text, folded)]
-    actors += [(h.start, "named") for h in v.actors.find(text, folded)]
-    actors.sort()
-    actor_starts = [a for a, _k in actors]
     for n, sent in enumerate(read.sentences):
         i = bisect.bisect_left(cue_starts, sent.start)
         if i == len(cue_starts) or cue_starts[i] >= sent.end or _TEASER.match(sent.text):
             continue
-        live, _why = read.live_cues(sent.text, folded[sent.start:sent.end])
+        own = folded[sent.start:sent.end]
+        live, _why = read.live_cues(sent.text, own)
         strength, tags = _live(sent.text, v, live)
         if not tags:
             continue
-        lo = bisect.bisect_left(actor_starts, sent.start)
-        hi = bisect.bisect_left(actor_starts, sent.end)
-        who = {k for _a, k in actors[lo:hi]}
+        who = {h.label for h in lex.actors.find(sent.text, own)}
+        if v.actors.find(sent.text, own):
+            who.add("named")
         if tags & _STRIKES and any(places.country_of_demonym(m.group(1))
                                    for m in _NATIONALITY.finditer(sent.text)):
             who.add("state")

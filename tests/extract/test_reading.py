@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from extract import article, events, sentences
+import yaml
+
+from extract import article, events, paths, sentences
 from extract.incidents import extract_incidents
 from extract.reading import Reading
 
@@ -51,3 +53,18 @@ def test_a_reading_of_another_text_is_not_used():
     other = Reading("Protesters marched in Lagos on Monday.")
     assert Reading.of(REPORT, other) is not other
     assert Reading.of(other.text, other) is other
+
+
+def test_no_actor_name_straddles_a_sentence_end():
+    # relevance looks for actors sentence by sentence: a name must never be cut in two
+    from extract import relevance, vocab
+
+    seeds = paths.seeds_dir()
+    names = [a["name"] for a in yaml.safe_load((seeds / "actors" / "actors.yaml").read_text())]
+    names += [alias for a in yaml.safe_load((seeds / "actors" / "actors.yaml").read_text())
+              for alias in a.get("aliases") or []]
+    doc = yaml.safe_load((seeds / "events" / "relevance.yaml").read_text())
+    names += [w.rstrip("*") for ws in doc["actors"].values() for w in ws]
+    assert len(names) > 100 and vocab.get() and relevance.load()
+    cut = [n for n in names if len(sentences.split(f"They said {n} came in. Then it ended.")) != 2]
+    assert cut == []
