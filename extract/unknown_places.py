@@ -39,16 +39,19 @@ PATTERNS = [
     # "in X village", "in X area"
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME + r")\s+" + _INTRO_WORDS + r"\b"),
     # "in X, Region" (the region is checked to resolve)
-    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME + r")(?:,\s+|\s+in\s+)(?=[A-Z])"),
+    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME
+               + r")(?:,\s+(?:in\s+)?|\s+in\s+)(?=[A-Z])"),
     # "Kiptule area of Kericho West", "Naikara village of Narok" (the second locates the first)
     re.compile(r"(" + _NAME_AT_WORD_START + r")\s+"
                + admin_units.alternation(admin_units.SETTLEMENTS + admin_units.NEIGHBOURHOODS)
                + r"\s+of\s+(?:the\s+)?(" + NAME + r")"),
 ]
+# the order the patterns' names are taken in: "X area of Y" (Y must resolve) before "in X area"
+_TRUST_ORDER = (BRACKETED, PLACE_OF, NAMED_PART_OF, GENERIC_AFTER, REGION_AFTER)
 _NESTED_PAREN = re.compile(r"^[^()]{0,40}?\(((?:[^()]|\([^()]{0,40}\)){1,120})\)")
 _INNER_PAREN = re.compile(r"\s*\([^()]*\)")
 _PAREN_OF_UNKNOWN = re.compile(r"^[^()]{0,40}?" + ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
-_REGION_AFTER_NAME = re.compile(r"^[A-Za-z ]{0,12}?(?:,\s+|\s+in\s+)(" + NAME
+_REGION_AFTER_NAME = re.compile(r"^[A-Za-z ]{0,12}?(?:,\s+(?:in\s+)?|\s+in\s+)(" + NAME
                                 + r"(?:,\s+" + NAME + r"){0,3})")
 # a unit's word after its proper name, dropped from the name ("Kericho West Sub-County")
 _UNIT_TAIL = re.compile(r"\s+" + admin_units.alternation(admin_units.REGIONS) + r"$", re.I)
@@ -250,8 +253,8 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
     if found is None:
         found = intro_matches(text)
     index = _Taken(taken)
-    for how, matches in enumerate(found):
-        for m in matches:
+    for how in _TRUST_ORDER:
+        for m in found[how]:
             s, e = name_start(m), m.end(1)
             if index.overlaps(s, e):
                 continue

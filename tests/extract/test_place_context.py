@@ -82,3 +82,13 @@ def test_a_nationality_that_acted_says_less_than_the_groups_home():
     for text in ["Saudi-led coalition air raids hit Houthi positions in Al Jawf.",
                  "Houthi forces shelled positions in Al Jawf, Saudi officials said."]:
         assert [(m.name, m.country_code) for m in find_places(text)] == [("Al Jawf", "YE")]
+
+
+def test_an_unknown_village_takes_the_region_of_the_unit_it_is_an_area_of():
+    ms = find_places("Gunmen attacked a village in Kiptule area of Kericho West subcounty.")
+    assert (ms[0].name, ms[0].country_code, ms[0].admin1) == ("Kiptule", "KE", "Kericho County")
+
+
+def test_an_unknown_village_takes_the_region_named_after_it_with_in():
+    ms = find_places("Herders attacked farmers in Naikara, in Narok, on Sunday.")
+    assert (ms[0].name, ms[0].country_code, ms[0].geo_precision) == ("Naikara", "KE", 2)
