@@ -232,8 +232,10 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
             stored.setdefault(ev["event_id"], ev)
             local.setdefault(ev["event_id"], ev)
         pool = {e["event_id"]: local[e["event_id"]] for e in found}
-        pool.update({k: v for k, v in local.items() if k not in stored and
-                     v.get("country_code") == rep.get("country_code")})
+        # and the events this batch opened that the search would have found
+        pool.update({k: v for k, v in local.items() if k not in stored and (
+            v.get("country_code") == rep.get("country_code") or not sure_place(rep)
+            or rep.get("duplicate_of") in (v.get("article_ids") or ()))})
         chosen, _ = best_event(rep, pool.values(), rules)
         event = fold(chosen, rep)
         local[event["event_id"]] = event
