@@ -366,12 +366,17 @@ def score(report: Mapping[str, Any], event: Mapping[str, Any],
           rules: MergeRules = DEFAULT_RULES) -> float:
     """How well the report fits the event, 0..1; 0 when a hard limit says they differ, or
     when they disagree on type, date or place and their words do not say otherwise."""
-    fits: dict[str, Fit] = {}
     # cheapest first: most candidates fail on the date
-    for name, fit_of in (("date", _date_fit), ("type", _type_fit), ("place", _place_fit)):
-        fits[name] = fit_of(report, event, rules)
-        if fits[name].hard:
-            return 0.0
+    date_fit = _date_fit(report, event, rules)
+    if date_fit.hard:
+        return 0.0
+    type_fit = _type_fit(report, event, rules)
+    if type_fit.hard:
+        return 0.0
+    place_fit = _place_fit(report, event, rules)
+    if place_fit.hard:
+        return 0.0
+    fits = {"date": date_fit, "type": type_fit, "place": place_fit}
     words = _words_fit(report, event, rules)
     if words < rules.min_words and report.get("words") and _has_words(event):
         return 0.0  # two tellings of one event share some telling words
@@ -606,11 +611,16 @@ def day_of(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
+        return _iso_day(value[:10])
     return None
+
+
+@lru_cache(maxsize=65_536)  # every candidate's date is read once per report scored
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def merge_batch(reports: Iterable[Mapping[str, Any]],
