@@ -86,8 +86,14 @@ def find_places(text: str) -> list[PlaceMention]:
                            bisect.bisect_left(mentions, hi, key=_start)):
                 mentions[k] = replace(mentions[k], in_parens=True)
     mentions += unknown
-    if not mentions:   # nothing known nor introduced: a name where a place is expected
-        loose = unknown_places.last_resort(text, doc_cc)
-        return [loose] if loose else []
     mentions.sort(key=_start)
+    if not any(m.kind in _PRECISE for m in mentions):
+        # no town known nor introduced: a name where a place is expected, in the region or
+        # country named ("in Leparua on the Isiolo-Laikipia border", "in Dandora")
+        loose = unknown_places.last_resort(text, doc_cc, mentions)
+        if loose is not None:
+            bisect.insort(mentions, loose, key=_start)
     return mentions
+
+
+_PRECISE = ("city", "unknown", "admin2")

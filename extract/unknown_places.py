@@ -46,6 +46,9 @@ PATTERNS = [
                + admin_units.alternation(admin_units.SETTLEMENTS + admin_units.NEIGHBOURHOODS)
                + r"\s+of\s+(?:the\s+)?(" + NAME + r")"),
 ]
+# "Kangara [Kangara Peulh] (Karimama, Alibori)": the name in square brackets is the one the
+# place is known by
+_ALIAS_AFTER = re.compile(r"\s*\[([^\[\]()]{1,60})\](?=\s*\()")
 # the order the patterns' names are taken in: "X area of Y" (Y must resolve) before "in X area"
 _TRUST_ORDER = (BRACKETED, PLACE_OF, NAMED_PART_OF, GENERIC_AFTER, REGION_AFTER)
 _NESTED_PAREN = re.compile(r"^[^()]{0,40}?\(((?:[^()]|\([^()]{0,40}\)){1,120})\)")
@@ -302,8 +305,10 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             if ref is None:
                 continue
             cc = ref.country_code
+            alias = _ALIAS_AFTER.match(text, e) if how == BRACKETED else None
             out.append(PlaceMention(
-                name=name, start=s, end=e, location=name, country_code=cc,
+                name=name, start=s, end=e, location=alias.group(1) if alias else name,
+                country_code=cc,
                 country=gz.country_names.get(cc or ""),
                 admin1=(admin1.name if admin1 else ref.admin1),
                 lat=None if ref.lat is None else round(ref.lat, 5),
@@ -363,15 +368,23 @@ _LOOSE = re.compile(r"\b(?:in|at|near|(?i:residents|villagers|inhabitants)\s+of)
 _NOT_A_PLACE_AFTER = re.compile(r"^['\u2019]s\b|^\s+(?:said|says|told|reported)\b")
 
 
-def last_resort(text: str, doc_cc: str | None) -> PlaceMention | None:
-    """The first name after "in", "at", "near" or "residents of" that reads as a place: kept as
-    written, placed in the text's country when it has one (geo_precision 3), else unplaced."""
+def last_resort(text: str, doc_cc: str | None, known: list[PlaceMention]) -> PlaceMention | None:
+    """The first name after "in", "at", "near" or "residents of" that reads as a place and is no
+    place already named: kept as written, placed in the region named next in its sentence, else
+    in the text's country (geo_precision 3), else unplaced."""
     gz = gazetteer.get()
+    index = _Taken([(k.start, k.end) for k in known])
     for m in _LOOSE.finditer(text):
         name = _NAME_TAIL.sub("", m.group(1))
         s, e = m.start(1), m.start(1) + len(name)
-        if _not_a_place_name(name) or _NOT_A_PLACE_AFTER.match(text, e):
+        if index.overlaps(s, e) or _not_a_place_name(name) or _NOT_A_PLACE_AFTER.match(text, e):
             continue
+        region = _following_place(known, e, text)
+        if region is not None and region.lat is not None:
+            return PlaceMention(name=name, start=s, end=e, location=name,
+                                country_code=region.country_code, country=region.country,
+                                admin1=region.admin1, lat=region.lat, lon=region.lon,
+                                geo_precision=3, kind="unknown")
         ref = gz.entry(gz.country_entry[doc_cc]) if doc_cc in gz.country_entry else None
         return PlaceMention(
             name=name, start=s, end=e, location=name,

@@ -92,3 +92,11 @@ def test_an_unknown_village_takes_the_region_of_the_unit_it_is_an_area_of():
 def test_an_unknown_village_takes_the_region_named_after_it_with_in():
     ms = find_places("Herders attacked farmers in Naikara, in Narok, on Sunday.")
     assert (ms[0].name, ms[0].country_code, ms[0].geo_precision) == ("Naikara", "KE", 2)
+
+
+def test_last_resort_when_only_regions_are_known_is_placed_in_the_region_named_next():
+    text = "Morans clashed over land in Leparua on the Isiolo-Laikipia border."
+    p = _primary(text)
+    assert (p.location, p.country_code, p.geo_precision) == ("Leparua", "KE", 3)
+    assert "Isiolo" in (p.admin1 or "")
+

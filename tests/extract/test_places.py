@@ -200,7 +200,9 @@ def test_local_admin_unit_words_introduce_and_leave_the_name():
 def test_bracketed_other_name_does_not_hide_the_parenthetical():
     text = "On 28 June 2022, soldiers deployed to Xangara [Xangara Peulh] (Karimama, Alibori)."
     p = primary_place(find_places(text), text)
-    assert p is not None and (p.location, p.country_code, p.admin1) == ("Xangara", "BJ", "Alibori")
+    # (the name in square brackets is the one the place is known by: ACLED codes it)
+    assert p is not None and (p.name, p.location, p.country_code, p.admin1) == (
+        "Xangara", "Xangara Peulh", "BJ", "Alibori")
 
 
 def test_nested_parenthetical_is_read():
