@@ -59,6 +59,9 @@ es_env() {  # the environment of node $1 (0-based) for scripts/elasticsearch.sh
         NEWSWATCH_ES_SEED_HOSTS="$seeds" NEWSWATCH_ES_MASTER_NODES="$names"
 }
 es_script() { local i=$1; shift; env $(es_env "$i") "$REPO/scripts/elasticsearch.sh" "$@"; }
+# started in a session of their own: a signal to the caller's process group (Ctrl-C, a killed
+# test or benchmark that ran `start`) does not take the nodes down with it
+es_detached() { local i=$1; shift; setsid --wait env $(es_env "$i") "$REPO/scripts/elasticsearch.sh" "$@"; }
 es_url() { echo "http://127.0.0.1:${ES_PORTS[0]}"; }
 
 # --- installing what is missing ----------------------------------------------------------
@@ -291,7 +294,7 @@ start() {
     # the nodes only become healthy together: start all three, then wait for green below
     local pids=()
     for i in "${!ES_PORTS[@]}"; do
-        NEWSWATCH_ES_WAIT=0 es_script "$i" start & pids+=($!)
+        NEWSWATCH_ES_WAIT=0 es_detached "$i" start & pids+=($!)
     done
     for i in "${pids[@]}"; do wait "$i" || die "an Elasticsearch node did not start (see above)"; done
     start_postgres
