@@ -36,8 +36,9 @@ PATTERNS = [
                + NAME + r")(?:\s+" + GENERIC_PLACE + r")?\s*[(\[]"),
     # "the village of X"
     re.compile(r"\b" + admin_units.alternation(_PLACE_OF_WORDS) + r"\s+of\s+(" + NAME + r")"),
-    # "in X village", "in X area"
-    re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME + r")\s+" + _INTRO_WORDS + r"\b"),
+    # "in X village", "in X area", "air raids on X district"
+    re.compile(r"\b(?:in|at|near|on|to|into|towards?|around|outside)\s+(?:the\s+)?(" + NAME
+               + r")\s+" + _INTRO_WORDS + r"\b"),
     # "in X, Region" (the region is checked to resolve)
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME
                + r")(?:,\s+(?:in\s+)?|\s+in\s+)(?=[A-Z])"),

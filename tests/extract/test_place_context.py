@@ -100,3 +100,8 @@ def test_last_resort_when_only_regions_are_known_is_placed_in_the_region_named_n
     assert (p.location, p.country_code, p.geo_precision) == ("Leparua", "KE", 3)
     assert "Isiolo" in (p.admin1 or "")
 
+
+
+def test_a_unit_named_after_on_or_to_is_introduced_as_a_place():
+    ms = find_places("Air raids were reported on Sirwah district west of Marib city (Marib).")
+    assert [(m.name, m.country_code, m.kind) for m in ms][0] == ("Sirwah", "YE", "unknown")
