@@ -20,6 +20,8 @@ class Reading:
     def __init__(self, text: str) -> None:
         self.text = text
         self.folded = fold_text(text)
+        self.paragraphs = sentences.paragraphs(text)     # (start, end) of each
+        self._split: dict[int, list[sentences.Sentence]] = {}
         self._sentences: list[sentences.Sentence] | None = None
         self._live: dict[tuple[str, str], LiveCues] = {}
 
@@ -30,10 +32,23 @@ class Reading:
 
     @property
     def sentences(self) -> list[sentences.Sentence]:
-        """sentences.split(text), split once (do not modify)."""
+        """sentences.split(text), each paragraph split once (do not modify)."""
         if self._sentences is None:
-            self._sentences = sentences.split(self.text)
+            out: list[sentences.Sentence] = []
+            for i in range(len(self.paragraphs)):
+                out += self.sentences_of(i)
+            self._sentences = out
         return self._sentences
+
+    def sentences_of(self, paragraph: int) -> list[sentences.Sentence]:
+        """The sentences of one paragraph (by its number), split once (do not modify): a
+        reader of a few paragraphs need not split them all."""
+        found = self._split.get(paragraph)
+        if found is None:
+            start, end = self.paragraphs[paragraph]
+            found = sentences.split_paragraph(self.text, start, end, paragraph)
+            self._split[paragraph] = found
+        return found
 
     def live_cues(self, sentence: str, folded: str) -> LiveCues:
         """events.live_cues over the cues of a sentence of the text (`folded`: its folded

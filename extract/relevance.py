@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from extract import events, paths, places, sentences, vocab
+from extract import events, paths, places, vocab
 from extract.gazetteer import fold_text
 from extract.phrases import PhraseMatcher
 from extract.reading import Reading
@@ -194,11 +194,11 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
     weak = False
     kinds: set[str] = set()
     passing = 0
-    for n, sent, strength, found, who in _event_sentences(read, v, lex):
+    for in_lead, strength, found, who in _event_sentences(read, v, lex):
         political = _political(found, who)
         if strength >= STRONG and political:
             passing += 1
-        if n >= LEAD_SENTENCES or sent.start >= LEAD_CHARS:
+        if not in_lead:
             if passing >= MAX_PASSING:
                 break       # more would not change the score
             continue
@@ -256,31 +256,39 @@ def _political(tags: frozenset[str], who: set[str]) -> bool:
 
 
 def _event_sentences(read: Reading, v: vocab.Vocab, lex: _Lexicon
-                     ) -> Iterator[tuple[int, sentences.Sentence, float, frozenset[str],
-                                         set[str]]]:
-    """(ordinal, sentence, strength, tags, actor kinds) of each sentence with a live event
-    cue, in text order. The text is searched once for cues; only the sentences with a cue are
-    read one by one, and only those with a live one are searched for actors."""
-    text, folded = read.text, read.folded
-    cue_starts = [h.start for h in v.cues.find(text, folded)]
+                     ) -> Iterator[tuple[bool, float, frozenset[str], set[str]]]:
+    """(in the lead, strength, tags, actor kinds) of each sentence with a live event cue, in
+    text order. The text is searched once for cues; past the lead only the paragraphs with a
+    cue are split, only the sentences with a cue are read one by one, and only those with a
+    live one are searched for actors."""
+    folded = read.folded
+    cue_starts = [h.start for h in v.cues.find(read.text, folded)]
     if not cue_starts:
         return
-    for n, sent in enumerate(read.sentences):
-        i = bisect.bisect_left(cue_starts, sent.start)
-        if i == len(cue_starts) or cue_starts[i] >= sent.end or _TEASER.match(sent.text):
-            continue
-        own = folded[sent.start:sent.end]
-        live, _why = read.live_cues(sent.text, own)
-        strength, tags = _live(sent.text, v, live)
-        if not tags:
-            continue
-        who = {h.label for h in lex.actors.find(sent.text, own)}
-        if v.actors.find(sent.text, own):
-            who.add("named")
-        if tags & _STRIKES and any(places.country_of_demonym(m.group(1))
-                                   for m in _NATIONALITY.finditer(sent.text)):
-            who.add("state")
-        yield n, sent, strength, tags, who
+    n = 0     # sentences before, counted through the paragraphs that start in the lead
+    for p_i, (ps, pe) in enumerate(read.paragraphs):
+        i = bisect.bisect_left(cue_starts, ps)
+        if i == len(cue_starts):
+            return
+        if ps >= LEAD_CHARS and cue_starts[i] >= pe:
+            continue     # (past the lead: what it holds is not counted)
+        for sent in read.sentences_of(p_i):
+            n += 1
+            i = bisect.bisect_left(cue_starts, sent.start)
+            if i == len(cue_starts) or cue_starts[i] >= sent.end or _TEASER.match(sent.text):
+                continue
+            own = folded[sent.start:sent.end]
+            live, _why = read.live_cues(sent.text, own)
+            strength, tags = _live(sent.text, v, live)
+            if not tags:
+                continue
+            who = {h.label for h in lex.actors.find(sent.text, own)}
+            if v.actors.find(sent.text, own):
+                who.add("named")
+            if tags & _STRIKES and any(places.country_of_demonym(m.group(1))
+                                       for m in _NATIONALITY.finditer(sent.text)):
+                who.add("state")
+            yield n <= LEAD_SENTENCES and sent.start < LEAD_CHARS, strength, tags, who
 
 
 def _live(sentence: str, v: vocab.Vocab, live: events.Cues) -> tuple[float, frozenset[str]]:

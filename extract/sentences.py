@@ -45,22 +45,34 @@ def _is_abbrev(text: str, dot: int) -> bool:
 def split(text: str) -> list[Sentence]:
     """Sentences of the text in order, each with its offsets and paragraph number."""
     out: list[Sentence] = []
+    for p_i, (ps, pe) in enumerate(paragraphs(text)):
+        out += split_paragraph(text, ps, pe, p_i)
+    return out
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the text's paragraphs, in order (none for no text)."""
     if not text:
-        return out
-    para_bounds: list[tuple[int, int]] = []
+        return []
+    bounds: list[tuple[int, int]] = []
     last = 0
     for m in _PARA.finditer(text):
-        para_bounds.append((last, m.start()))
+        bounds.append((last, m.start()))
         last = m.end()
-    para_bounds.append((last, len(text)))
-    for p_i, (ps, pe) in enumerate(para_bounds):
-        cur = ps
-        for m in _BOUNDARY.finditer(text, ps, pe):
-            if text[m.start()] == "." and _is_abbrev(text, m.start()):
-                continue
-            _add(out, text, cur, m.start() + 1, p_i)
-            cur = m.end()
-        _add(out, text, cur, pe, p_i)
+    bounds.append((last, len(text)))
+    return bounds
+
+
+def split_paragraph(text: str, start: int, end: int, number: int) -> list[Sentence]:
+    """The sentences of one paragraph of the text (text[start:end], paragraph `number`)."""
+    out: list[Sentence] = []
+    cur = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        if text[m.start()] == "." and _is_abbrev(text, m.start()):
+            continue
+        _add(out, text, cur, m.start() + 1, number)
+        cur = m.end()
+    _add(out, text, cur, end, number)
     return out
 
 

@@ -31,11 +31,11 @@ def _counting(monkeypatch, module, name) -> Counter:
 
 def test_the_entry_point_reads_each_sentence_once(monkeypatch):
     cues = _counting(monkeypatch, events, "sentence_cues")
-    splits = _counting(monkeypatch, sentences, "split")
+    splits = _counting(monkeypatch, sentences, "split_paragraph")
     result = article.extract_article(REPORT, title="Gunmen kill seven in Borno",
                                      published="2024-05-08")
     assert len(result.incidents) == 2
-    assert list(splits.values()) == [1]                 # relevance and extraction: one split
+    assert list(splits.values()) == [1, 1]     # relevance and extraction: each paragraph once
     body_cues = {k: n for k, n in cues.items() if k[0] in REPORT}
     assert body_cues and max(body_cues.values()) == 1   # no sentence's cues worked out twice
 
@@ -68,3 +68,18 @@ def test_no_actor_name_straddles_a_sentence_end():
     assert len(names) > 100 and vocab.get() and relevance.load()
     cut = [n for n in names if len(sentences.split(f"They said {n} came in. Then it ended.")) != 2]
     assert cut == []
+
+
+def test_relevance_splits_past_the_lead_only_the_paragraphs_with_a_cue(monkeypatch):
+    from extract import relevance
+
+    calls = _counting(monkeypatch, sentences, "split_paragraph")
+    quiet = "The committee met again and the budget was approved after a long debate."
+    text = "\n\n".join([REPORT] + [quiet] * 40 + ["A bomb exploded near the market."])
+    read = Reading(text)
+    relevance.score(text, reading=read)
+    split = sorted(start for _text, start in calls)
+    lead = [start for start, _end in read.paragraphs if start < relevance.LEAD_CHARS]
+    assert len(read.paragraphs) == 43 and len(lead) < 25
+    assert split == lead + [read.paragraphs[-1][0]]        # the lead, and the late cue's
+    assert read.sentences == sentences.split(text)         # and the rest when asked for
