@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from extract import events, sentences
 from extract.gazetteer import fold_text
+from extract.sentences import Sentence
 
 LiveCues = tuple[events.Cues, events.NotEvent | None]
 
@@ -21,8 +22,8 @@ class Reading:
         self.text = text
         self.folded = fold_text(text)
         self.paragraphs = sentences.paragraphs(text)     # (start, end) of each
-        self._split: dict[int, list[sentences.Sentence]] = {}
-        self._sentences: list[sentences.Sentence] | None = None
+        self._split: dict[int, list[Sentence]] = {}
+        self._sentences: list[Sentence] | None = None
         self._live: dict[tuple[str, str], LiveCues] = {}
 
     @classmethod
@@ -31,16 +32,16 @@ class Reading:
         return reading if reading is not None and reading.text == text else cls(text)
 
     @property
-    def sentences(self) -> list[sentences.Sentence]:
+    def sentences(self) -> list[Sentence]:
         """sentences.split(text), each paragraph split once (do not modify)."""
         if self._sentences is None:
-            out: list[sentences.Sentence] = []
+            out: list[Sentence] = []
             for i in range(len(self.paragraphs)):
                 out += self.sentences_of(i)
             self._sentences = out
         return self._sentences
 
-    def sentences_of(self, paragraph: int) -> list[sentences.Sentence]:
+    def sentences_of(self, paragraph: int) -> list[Sentence]:
         """The sentences of one paragraph (by its number), split once (do not modify): a
         reader of a few paragraphs need not split them all."""
         found = self._split.get(paragraph)
