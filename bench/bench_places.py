@@ -1,4 +1,6 @@
-"""Place resolution on the ACLED dev set: country, location, coords within 25 km, speed, memory."""
+"""Place resolution on the ACLED dev set: country, location, coords within 25 km, notes placed
+more than 500 km off, speed, memory (places and where.primary_place only: the entry point's
+figures come from tests/extract/test_dev_quality.py and the shared scorer)."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.half:
         rows = rows[0 if a.half == "even" else 1::2]
     n = len(rows)
-    ok = {"country": 0, "location": 0, "admin1": 0, "coord25": 0}
+    ok = {"country": 0, "location": 0, "admin1": 0, "coord25": 0, "far500": 0}
     n_admin1 = 0
     t1 = time.perf_counter()
     for r in rows:
@@ -52,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         ok["country"] += c
         ok["location"] += loc
         ok["coord25"] += d is not None and d <= 25
+        ok["far500"] += d is not None and d > 500
         if g.get("admin1"):
             n_admin1 += 1
             ok["admin1"] += place_match(g["admin1"], pred.get("admin1"))
@@ -66,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"location           {ok['location'] / n:.3f}")
     print(f"admin1             {ok['admin1'] / max(1, n_admin1):.3f}")
     print(f"coord_within_25km  {ok['coord25'] / n:.3f}")
+    print(f"more_than_500km    {ok['far500'] / n:.3f}   (target <= 0.010)")
     print(f"load_s             {load_s:.2f}")
     print(f"max_rss_mb         {rss_mb:.0f}")
     print(f"ms_per_note        {per_ms:.2f}")
