@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -12,6 +13,7 @@ from datetime import date, timedelta
 
 from extract import casualties, dates, events, places, sentences
 from extract.gazetteer import fold_text
+from extract.phrases import Substrings
 from extract.places import PlaceMention
 from extract.reading import Reading
 
@@ -40,6 +42,17 @@ class Mention:
     places: list[PlaceMention]
     why_not: events.NotEvent | None = None
     folded: str = ""
+
+    @functools.cached_property
+    def points_back(self) -> bool:
+        """A definite reference back to an event told before ("the rockets", "this attack")."""
+        return _ANAPHORA.search(self.s.text) is not None
+
+    @functools.cached_property
+    def separate(self) -> bool:
+        """It says it tells another event ("in a separate attack", "in retaliation")."""
+        return _SEPARATE_WORDS.may_match(self.s.text) and \
+            _SEPARATE.search(self.s.text) is not None
 
 
 @dataclass
@@ -115,6 +128,10 @@ _BOILERPLATE = re.compile(r"^(?:photo|file photo|image|video|read more|related|a
 _SEPARATE = re.compile(r"\b(?:retaliat\w*|in response|in a separate|separately|another "
                        r"(?:attack|incident|strike|clash)|meanwhile|elsewhere|in retaliation|"
                        r"follows? (?:a|an)\b|following (?:a|an)\b|earlier,|later,)", re.I)
+# every match of _SEPARATE holds one of these
+_SEPARATE_WORDS = Substrings([(w, "separate") for w in (
+    "retaliat", "in response", "separate", "another", "meanwhile", "elsewhere", "follow",
+    "earlier,", "later,")])
 # ("the latest in a wave of attacks" puts one event in its background: not a round-up)
 _ROUNDUP = re.compile(r"\b(?:across|throughout|nationwide|separate (?:attacks|incidents)|"
                       r"(?<!latest in )(?<!latest of )(?:a series of|a wave of)|"
@@ -255,6 +272,14 @@ _TALLY = re.compile(r"\b(?:so far )?this year\b|"
                     r"\bsince (?:then|the (?:start|beginning|outbreak)\b|(?:the |it |fighting |"
                     r"violence |hostilities )?(?:\w+ )?(?:began|started|erupted|broke out)\b)",
                     re.I)
+# every match of _TALLY holds one of these
+_TALLY_WORDS = Substrings([("this year", "tally"), ("since ", "tally")])
+
+
+def _tally(text: str) -> bool:
+    """A running total ("killed so far this year", "since the war began"): _TALLY, read only
+    where one of its words is."""
+    return _TALLY_WORDS.may_match(text) and _TALLY.search(text) is not None
 
 
 def _is_background_only(x: Mention) -> bool:
@@ -361,7 +386,7 @@ _AFTERMATH = frozenset({"looting", "harm", "disrupted", "intervention"})
 def _elsewhere(x: Mention, cur: Draft) -> bool:
     """The sentence tells of an event in another town than the incident so far (wire round-ups:
     "In Kirkuk, a bomb ... In Mosul, gunmen ..."), and does not point back at it."""
-    if _ANAPHORA.search(x.s.text) or x.cues.strength < 0.8:
+    if x.cues.strength < 0.8 or x.points_back:
         return False
     mine = _precise_places(x)
     if mine and not x.dates and x.s.paragraph - cur.sents[-1].s.paragraph <= 1 and \
@@ -410,8 +435,7 @@ def _told_before(x: Mention, own: dates.DateMention, drafts: list[Draft], cur: D
     or one in the same town a day apart (an event over a night); or a deadly one in the same
     town up to AFTERMATH_DAYS before, whose aftermath the sentence tells ("on Sunday residents
     of Ouallam buried the victims of the attack")."""
-    if own.precision != dates.DAY or not _ANAPHORA.search(x.s.text) or \
-            _SEPARATE.search(x.s.text):
+    if own.precision != dates.DAY or not x.points_back or x.separate:
         return None
     kinds = x.cues.tags - _AFTERMATH
     mine = _precise_places(x)
@@ -443,7 +467,7 @@ def _aftermath_of(x: Mention, d: Draft) -> bool:
 def _earlier_in_its_town(x: Mention, drafts: list[Draft], cur: Draft) -> Draft | None:
     """An incident told before the one just told, in the town this sentence names while it
     points back at an event ("after the market strike")."""
-    if len(drafts) < 2 or not _ANAPHORA.search(x.s.text) or _SEPARATE.search(x.s.text):
+    if len(drafts) < 2 or not x.points_back or x.separate:
         return None
     mine = _precise_places(x)
     if not mine:
@@ -494,7 +518,7 @@ def group(sents: list[Mention]) -> list[Draft]:
         if _is_background_only(x) or (x.why_not is events.NotEvent.BACKGROUND
                                        and not x.cues.strength):
             background_para = x.s.paragraph   # "Five years ago, ..." and what the paragraph adds
-        elif x.cas.killed is not None and _TALLY.search(x.s.text) and not any(
+        elif x.cas.killed is not None and _tally(x.s.text) and not any(
                 d.precision == dates.DAY and not d.since for d in x.dates):
             background_para = x.s.paragraph
             continue    # "More than 2,300 people have been killed since then": a running total
@@ -530,7 +554,7 @@ def group(sents: list[Mention]) -> list[Draft]:
             new = True
         if cur is not None and not new and _elsewhere(x, cur):
             new = True
-        if cur is not None and not new and _SEPARATE.search(x.s.text):
+        if cur is not None and not new and x.separate:
             mine = events.classify(x.cues.tags, x.s.text)
             theirs = events.classify(cur.tags, cur.opening(KIND_CHARS))
             if mine and theirs and mine != theirs:
