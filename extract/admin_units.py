@@ -12,11 +12,12 @@ ADMIN1 = ("province", "region", "state", "governorate", "department", "oblast", 
 # second- and third-level units ("Kericho West sub-county", "Gwoza LGA", "Hpapun district")
 ADMIN2 = ("district", "sub-district", "county", "sub-county", "subcounty", "municipality",
           "commune", "division", "raion", "township", "LGA", "upazila", "woreda", "tehsil",
-          "payam", "boma", "kebele", "barangay", "chiefdom", "ward",
+          "payam", "boma", "kebele", "barangay", "chiefdom", "ward", "local government area",
+          "local government",
           "territory")   # (Congo's territoires: "Beni territory", "Masisi territory")
 # named places below them
 TOWNS = ("village", "town", "city")
-SETTLEMENTS = TOWNS + ("settlement", "hamlet", "locality", "area",
+SETTLEMENTS = TOWNS + ("settlement", "hamlet", "locality", "area", "community",
                "neighbourhood", "neighborhood", "suburb", "quarter", "camp", "refugee camp")
 # named sites that locate an event like a settlement ("Kafr Nabl junction", "Wadi Doum airbase")
 SITES = ("market", "hill", "hills", "airbase", "airport", "base", "checkpoint", "junction",

@@ -63,7 +63,8 @@ def find_places(text: str) -> list[PlaceMention]:
     spans = filter_spans(text, raw_spans(text, folded))
     found = unknown_places.intro_matches(text)   # once for both uses
     # a name the text introduces as a place is matched whole, not by a known word inside it
-    intro = [(unknown_places.name_start(m), m.end(1)) for ms in found[:3] for m in ms]
+    intro = [(unknown_places.name_start(m), m.end(1))
+             for how in unknown_places.INTRODUCED for m in found[how]]
     if intro:
         held = _inside_longer(intro)
         spans = [sp for sp in spans if not held(sp.start, sp.end)]

@@ -29,7 +29,11 @@ _NAME_AT_WORD_START = r"[A-Z](?<![\w'\-][A-Z])" + _WORD_REST + _MORE_WORDS
 _PLACE_OF_WORDS = admin_units.SETTLEMENTS + admin_units.ADMIN2
 _INTRO_WORDS = admin_units.alternation(admin_units.SETTLEMENTS + admin_units.ADMIN2 + ("front",))
 # the ways a text introduces a place, in the order they are trusted
-BRACKETED, PLACE_OF, GENERIC_AFTER, REGION_AFTER, NAMED_PART_OF = range(5)
+BRACKETED, PLACE_OF, GENERIC_AFTER, REGION_AFTER, NAMED_PART_OF, APPOSITIVE = range(6)
+# the patterns whose name is matched whole, not by a known word inside it (places.find_places)
+INTRODUCED = (BRACKETED, PLACE_OF, GENERIC_AFTER, APPOSITIVE)
+# the patterns whose place, when nothing beside it locates it, lies by the next place named
+_LOCATED_BY_NEXT = (PLACE_OF, GENERIC_AFTER, APPOSITIVE)
 PATTERNS = [
     # "in X (Y, Z)", "at X village (Y)"
     re.compile(r"(?:\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?)?(?<![\w'\-])("
@@ -46,12 +50,16 @@ PATTERNS = [
     re.compile(r"(" + _NAME_AT_WORD_START + r")\s+"
                + admin_units.alternation(admin_units.SETTLEMENTS + admin_units.NEIGHBOURHOODS)
                + r"\s+of\s+(?:the\s+)?(" + NAME + r")"),
+    # "Dalwa, a farming community in Konduga", "Kanoma, a village near Gusau"
+    re.compile(r"(" + _NAME_AT_WORD_START + r"),\s+an?\s+(?:[a-z\-]+\s+){0,2}"
+               + admin_units.alternation(admin_units.SETTLEMENTS) + r"\s+(?:in|of|near|outside)\b"),
 ]
 # "Kangara [Kangara Peulh] (Karimama, Alibori)": the name in square brackets is the one the
 # place is known by
 _ALIAS_AFTER = re.compile(r"\s*\[([^\[\]()]{1,60})\](?=\s*\()")
+_IN_AFTER = re.compile(r"\s+in\s")
 # the order the patterns' names are taken in: "X area of Y" (Y must resolve) before "in X area"
-_TRUST_ORDER = (BRACKETED, PLACE_OF, NAMED_PART_OF, GENERIC_AFTER, REGION_AFTER)
+_TRUST_ORDER = (BRACKETED, PLACE_OF, APPOSITIVE, NAMED_PART_OF, GENERIC_AFTER, REGION_AFTER)
 _NESTED_PAREN = re.compile(r"^[^()]{0,40}?\(((?:[^()]|\([^()]{0,40}\)){1,120})\)")
 _INNER_PAREN = re.compile(r"\s*\([^()]*\)")
 _PAREN_OF_UNKNOWN = re.compile(r"^[^()]{0,40}?" + ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
@@ -64,7 +72,9 @@ _NAME_TAIL = re.compile(r"\s+" + admin_units.capitalised(admin_units.ANY) + r"$"
 _ORG_WORDS = frozenset(
     "court ministry movement party forces army police council hospital school university "
     "brigade brigades group front union committee office bank company agency directorate "
-    "militia state church mosque station prison house palace media news".split()
+    "militia state church mosque station prison house palace media news authority commission "
+    "institute association federation foundation service services organisation organization "
+    "corporation".split()
 )
 
 
@@ -167,7 +177,7 @@ def _near_spelling(name: str, town: Entry | None, admin1: Entry | None,
         cc, a1 = admin1.country_code, admin1.name
     elif town is not None:
         cc, a1 = town.country_code, town.admin1 or ""
-    elif how in (PLACE_OF, GENERIC_AFTER) and (nxt := _following_place(known, end, text)):
+    elif how in _LOCATED_BY_NEXT and (nxt := _following_place(known, end, text)):
         if not nxt.country_code or not nxt.admin1:
             return None
         cc, a1 = nxt.country_code, nxt.admin1 or ""
@@ -268,7 +278,10 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 continue
             parts = _region_parts(text, m, e, how)
             town, admin1 = region_from_parts(parts, doc_cc) if parts else (None, None)
-            if how in (REGION_AFTER, NAMED_PART_OF) and admin1 is None:
+            # ("near Tajori in Lakki Marwat district" is placed by its town; "in Barangay
+            # Gaya-gaya, San Jose del Monte" is a part of that town, coded as the town)
+            if how in (REGION_AFTER, NAMED_PART_OF) and admin1 is None and (
+                    town is None or not _IN_AFTER.match(text, e)):
                 continue
             near = _near_spelling(name, town, admin1, known, e, text, how)
             if near is not None:
@@ -280,7 +293,7 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 index.add(s, e)
                 continue
             if town is None:
-                nxt = _following_place(known, e, text) if how in (PLACE_OF, GENERIC_AFTER) \
+                nxt = _following_place(known, e, text) if how in _LOCATED_BY_NEXT \
                     else None
                 town = _town_in_name(name, admin1, doc_cc, nxt)
             ref: Entry | PlaceMention | None = None
@@ -288,15 +301,15 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 ref, prec = town, 2
             elif admin1 is not None:
                 ref, prec = admin1, 3
-            elif how in (PLACE_OF, GENERIC_AFTER) and (
+            elif how in _LOCATED_BY_NEXT and (
                     nxt := _following_place(known, e, text)) is not None:
                 ref, prec = nxt, (2 if nxt.kind != "admin1" else 3)
             elif (region := _region_in_name(name, doc_cc)) is not None:
                 ref, prec, admin1 = region, 3, region   # "Kericho West": in Kericho County
             elif doc_cc and doc_cc in gz.country_entry and (
-                    how in (PLACE_OF, GENERIC_AFTER) or (how == BRACKETED and m.group(0) != name)):
+                    how in _LOCATED_BY_NEXT or (how == BRACKETED and m.group(0) != name)):
                 ref, prec = gz.entry(gz.country_entry[doc_cc]), 3
-            if ref is None and how in (PLACE_OF, GENERIC_AFTER):
+            if ref is None and how in _LOCATED_BY_NEXT:
                 # introduced as a place but nowhere known: its name is still worth reporting
                 out.append(PlaceMention(name=name, start=s, end=e, location=name,
                                         country_code=None, country=None, admin1=None, lat=None,

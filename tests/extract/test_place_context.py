@@ -105,3 +105,26 @@ def test_last_resort_when_only_regions_are_known_is_placed_in_the_region_named_n
 def test_a_unit_named_after_on_or_to_is_introduced_as_a_place():
     ms = find_places("Air raids were reported on Sirwah district west of Marib city (Marib).")
     assert [(m.name, m.country_code, m.kind) for m in ms][0] == ("Sirwah", "YE", "unknown")
+
+
+def test_an_appositive_introduces_a_place():
+    # "Dalwa, a farming community in Konduga Local Government Area of Borno State"
+    ms = find_places("Insurgents stormed Dalwa, a farming community in Konduga Local Government "
+                     "Area of Borno State, on Tuesday.")
+    assert (ms[0].location, ms[0].country_code) == ("Dalwa", "NG")
+
+
+def test_near_x_in_a_district_town_is_placed_by_the_town():
+    p = _primary("An IED struck a police van near Tajori in Lakki Marwat district, police said.")
+    assert (p.location, p.country_code, p.geo_precision) == ("Tajori", "PK", 2)
+
+
+def test_a_part_named_before_its_town_after_a_comma_is_coded_as_the_town():
+    text = "A suspect was killed in a raid in Barangay Gaya-gaya, San Jose del Monte, Bulacan."
+    assert _primary(text).location == "San Jose del Monte"
+
+
+def test_an_authoritys_short_form_in_brackets_is_no_place():
+    ms = find_places("The Independent Policing Oversight Authority (IPOA) said it would "
+                     "investigate the shooting in Nairobi.")
+    assert [m.name for m in ms] == ["Nairobi"]
