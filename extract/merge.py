@@ -237,7 +237,8 @@ def summarise(reports: Sequence[Mapping[str, Any]], *,
                  r.get("date_precision") in (None, "day")] or dates
     # the town most reports agree on, the most precise among equals: one outlet naming the
     # hospital the wounded were taken to does not move the event
-    place = min(ordered, key=lambda r: (_precision(r) > 2, -_place_support(ordered, r),
+    support = _place_support(ordered)
+    place = min(ordered, key=lambda r: (_precision(r) > 2, -support.get(_place_key(r), 0),
                                         r.get("place_named") is False, _precision(r),
                                         report_key(r)))
     # a report that told no toll (fatalities 0 by ACLED's convention) gives no toll
@@ -310,17 +311,22 @@ def _first_index(reports: Sequence[Mapping[str, Any]], key: str, value: Any) -> 
     return next(i for i, r in enumerate(reports) if r.get(key) == value)
 
 
-def _place_support(reports: Sequence[Mapping[str, Any]], report: Mapping[str, Any]) -> int:
-    """How many town- or district-level reports put the event at this report's place (the
-    same name, or within `district_km`, so spelling variants agree)."""
-    support = 0
-    for r in reports:
-        if _precision(r) > 2:
-            continue
-        km = _km(report, r)
-        support += r.get("location") == report.get("location") or (
-            km is not None and km <= DEFAULT_RULES.district_km)
+def _place_support(reports: Sequence[Mapping[str, Any]]) -> dict[tuple, int]:
+    """Per place of a town- or district-level report, how many such reports put the event
+    there (the same name, or within `district_km`, so spelling variants agree). Compared
+    place by place, not report by report: a big story has many reports, few places."""
+    counts = Counter(_place_key(r) for r in reports if _precision(r) <= 2)
+    support: dict[tuple, int] = {}
+    for place in counts:
+        here = {"lat": place[1], "lon": place[2]}
+        support[place] = sum(n for other, n in counts.items() if other[0] == place[0] or (
+            (km := _km(here, {"lat": other[1], "lon": other[2]})) is not None
+            and km <= DEFAULT_RULES.district_km))
     return support
+
+
+def _place_key(report: Mapping[str, Any]) -> tuple:
+    return (report.get("location"), report.get("lat"), report.get("lon"))
 
 
 def _precision(report: Mapping[str, Any]) -> int:
