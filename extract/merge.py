@@ -67,8 +67,9 @@ class MergeRules:
     max_conflicts: int = 1
     corroboration: float = 0.3
     named_actor_bonus: float = 0.1  # a named group both tell of counts as this much words
-    min_words: float = 0.15  # below this share of telling words no pair joins
+    min_words: float = 0.18  # below this share of telling words no pair joins
     copy_words: float = 0.8  # a copy's incident is the original's that shares this much
+    words_of_closest: int = 2  # the event's reports a report's words are compared with
     # weights of the agreement terms (sum 1)
     w_type: float = 0.15
     w_date: float = 0.25
@@ -570,12 +571,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _words_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> float:
-    """How much of the telling words the report shares with the closest report of the event
-    (weighted by what each word tells)."""
-    best = 0.0
-    for other in event.get("reports") or [event]:
-        best = max(best, word_overlap(report, other, rules))
-    return best
+    """How much of the telling words the report shares with the event's reports (weighted by
+    what each word tells): the mean over its closest `words_of_closest` reports, so one
+    report that tells two events (a roundup) does not pull in the other event's reports."""
+    overlaps = sorted((word_overlap(report, other, rules)
+                       for other in event.get("reports") or [event]), reverse=True)
+    closest = overlaps[:rules.words_of_closest]
+    return sum(closest) / len(closest)
 
 
 def _has_words(event: Mapping[str, Any]) -> bool:
