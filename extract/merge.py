@@ -357,8 +357,9 @@ class Fit:
     """One term of the score: how well report and event agree on it (0..1). A `conflict` is
     a disagreement that extraction noise explains often enough (a region-level place in the
     wrong country, a riot told as an attack, a follow-up dated days later): shared telling
-    words may overrule it. A `doubtful` agreement (two dates a day apart) holds only when
-    the words corroborate it. `hard` rules the pair out whatever the words say."""
+    words may overrule it. A `doubtful` agreement (dates a day apart, a protest vs a riot)
+    holds only when the words corroborate it. `hard` rules the pair out whatever the words
+    say."""
 
     value: float
     conflict: bool = False
