@@ -52,7 +52,7 @@ class MergeRules:
     # places: distance at which two places still agree fully, by geo_precision (ACLED's 1-3)
     town_km: float = 10.0    # precision 1: the town itself
     district_km: float = 25.0  # precision 2: near a town / its district
-    # beyond `far_factor` x that tolerance two places at precision <= 2 are different places
+    # beyond `far_factor` x that tolerance two places at precision <= 2 disagree (a conflict)
     far_factor: float = 2.0
     max_conflict_km: float = 100.0  # two towns this far apart are two places, whatever else
     # types: agreement of two reports typed differently
