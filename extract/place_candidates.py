@@ -85,7 +85,8 @@ SPEAKS_AFTER = re.compile(r"\s+(?:has |had )?(?:said|says|denied|denies|claimed|
 ACTING_AFTER = re.compile(r"-(?:led|backed|supported|sponsored|allied|aligned|armed|trained)\b|"
                           r"\.?\s+(?:-led\s+)?(?:air ?strikes?|strikes|forces|troops|military|"
                           r"army|soldiers|navy|air force|warplanes|jets|aircraft|drones?|"
-                          r"officials?|envoy|government|president|embassy|coalition|marines)\b",
+                          r"officials?|envoy|government|president|embassy|coalition|marines|"
+                          r"(?:central |africa )?command)\b",
                           re.I)
 
 # "Amara city", "Wajir County": the generic word after a name

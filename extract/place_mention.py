@@ -26,6 +26,8 @@ class PlaceMention:
     kind: str
     population: int = 0
     in_parens: bool = False   # a region named in "X (district, region)" to locate X
+    acting: bool = False      # a country named as who acted or spoke ("U.S. forces", "Pakistan
+    #                           said"): no evidence of where things happened
 
 
 _PRECISION = {KIND_CITY: 1, KIND_ADMIN1: 3, KIND_COUNTRY: 3}

@@ -104,16 +104,20 @@ class Context:
     regions: set[tuple[str, str]]      # (country, folded admin1 name) named in the text
     region_votes: dict[str, float]     # country -> its admin1 regions named
     weights: list[float]               # per span: how much it says about where the text is
+    firm: set[str]                     # countries named, not only as who acted, spoke or came
 
 
 def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> Context:
     gz = gazetteer.get()
     votes: dict[str, float] = defaultdict(float)
+    firm: set[str] = set()
     for word in CAP_WORD.finditer(text):
         cc = gz.demonyms.get(fold_key(word.group()))
         if cc:   # ("Saudi-led coalition", "Turkish forces": who acted, not where)
             acting = ACTING_AFTER.match(text, word.end()) is not None
             votes[cc] += w.demonym * (w.acting_discount if acting else 1.0)
+            if not acting:
+                firm.add(cc)
     regions: set[tuple[str, str]] = set()
     rvotes: dict[str, float] = defaultdict(float)
     weights = []
@@ -129,6 +133,8 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> 
         for e, alt in sp.cands:
             if e.kind == KIND_COUNTRY:
                 votes[e.country_code] += (w.country_alt_named if alt else w.country_named) * weight
+                if weight == 1.0:
+                    firm.add(e.country_code)
             elif e.kind == KIND_ADMIN1:
                 regions.add((e.country_code, fold_key(e.name)))
         # (shared between the countries the name may be in: "Beni" is a region of Bolivia and
@@ -145,7 +151,8 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> 
     for cc in {v.actor_country[h.label] for h in v.actors.find(text, folded)
                if h.label in v.actor_country}:
         votes[cc] += w.actor_home
-    return Context(votes, regions, rvotes, weights)
+        firm.add(cc)
+    return Context(votes, regions, rvotes, weights, firm)
 
 
 def _far_from(e: Entry, countries: dict[str, float], w: Weights) -> bool:
@@ -238,9 +245,11 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         if _acceptable(text, sp, e, alt, ctx, cvote, doc_cc, paren_regions, w):
             chosen[idx] = (e, alt)
     _drop_lone_abroad(chosen, spans, ctx, doc_cc, w)
-    if doc_cc and not (ctx.votes.get(doc_cc) or ctx.region_votes.get(doc_cc)
-                       or any(c and c[0].country_code == doc_cc for c in chosen)):
-        doc_cc = None   # only names the text does not keep spoke for it ("Trans" of Trans Mara)
+    if doc_cc and not (doc_cc in ctx.firm or ctx.region_votes.get(doc_cc) or any(
+            c and c[0].country_code == doc_cc and c[0].kind != KIND_COUNTRY for c in chosen)):
+        # only names the text does not keep spoke for it ("Trans" of Trans Mara), or it is named
+        # only as who acted ("a U.S. drone strike ... in the village of X")
+        doc_cc = None
     return chosen, doc_cc
 
 

@@ -15,7 +15,15 @@ from dataclasses import replace
 
 from extract import gazetteer, unknown_places
 from extract.gazetteer import fold_key, fold_text
-from extract.place_candidates import AFTER, PAREN_NEAR, filter_spans, mark_parens, raw_spans
+from extract.place_candidates import (
+    ACTING_AFTER,
+    AFTER,
+    PAREN_NEAR,
+    SPEAKS_AFTER,
+    filter_spans,
+    mark_parens,
+    raw_spans,
+)
 from extract.place_mention import PlaceMention, of_entry
 from extract.place_scoring import resolve
 
@@ -73,7 +81,10 @@ def find_places(text: str) -> list[PlaceMention]:
     mentions = [of_entry(text, sp.start, sp.end, c[0], c[1], in_parens=sp.paren_of is not None,
                          run_end=sp.run_end)
                 for sp, c in zip(spans, chosen, strict=True) if c is not None]
-    ccs = Counter(m.country_code for m in mentions if m.country_code)
+    mentions = [replace(m, acting=True) if m.kind == "country" and (
+        ACTING_AFTER.match(text, m.end) or SPEAKS_AFTER.match(text, m.end)) else m
+        for m in mentions]
+    ccs = Counter(m.country_code for m in mentions if m.country_code and not m.acting)
     if ccs and doc_cc not in ccs:
         doc_cc = ccs.most_common(1)[0][0]
     taken = [(m.start, m.end) for m in mentions]

@@ -148,7 +148,7 @@ def likely_country(mentions: list[PlaceMention]) -> str | None:
     votes: dict[str, int] = {}
     first: dict[str, int] = {}
     for i, m in enumerate(mentions):
-        if m.country_code:
+        if m.country_code and not m.acting:
             votes[m.country_code] = votes.get(m.country_code, 0) + 1
             first.setdefault(m.country_code, -i)
     # (a tie goes to the country named first: the story's own)

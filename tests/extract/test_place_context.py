@@ -128,3 +128,12 @@ def test_an_authoritys_short_form_in_brackets_is_no_place():
     ms = find_places("The Independent Policing Oversight Authority (IPOA) said it would "
                      "investigate the shooting in Nairobi.")
     assert [m.name for m in ms] == ["Nairobi"]
+
+
+def test_a_country_named_only_as_who_acted_does_not_place_an_unknown_village():
+    for text in ["A U.S. drone strike killed a militant in the village of Xaradheere Qoryo, "
+                 "the Pentagon said.",
+                 "U.S. forces raided the village of Hazm Qala overnight, U.S. Central Command "
+                 "said."]:
+        unknown = [m for m in find_places(text) if m.kind == "unknown"]
+        assert len(unknown) == 1 and unknown[0].country_code is None
