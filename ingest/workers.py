@@ -65,6 +65,25 @@ def _start_worker(seeds_dir: str, cache_dir: str, preload: bool) -> None:
                      daemon=True).start()
     if preload:
         incidents.load()
+        _warm_up()
+
+
+# a page that goes through every part of clean and extract, so the tables those load on first
+# use (language model, public suffixes, trafilatura's) are loaded before the first real page
+_WARM_UP_PAGE = ("<html><head><title>Car bomb in Mosul</title></head><body><article>"
+                 + "".join(f"<p>Two people were killed and {n} wounded when a car bomb exploded "
+                           f"near a market in Mosul, Iraq, on Monday, police said.</p>"
+                           for n in range(3, 8))
+                 + "</article></body></html>")
+
+
+def _warm_up() -> None:
+    from extract.article import extract_record
+    from extract.clean import clean_html
+
+    cleaned = clean_html(_WARM_UP_PAGE, "https://example.org/warm-up")
+    extract_record({"text": cleaned.text or "", "title": "Car bomb in Mosul",
+                    "published": "2025-01-06T10:00:00Z", "url": "https://example.org/warm-up"})
 
 
 def _exit_with(parent: int) -> None:

@@ -72,7 +72,9 @@ def test_bench_stages_smoke(tmp_path):
     stages = {row["stage"]: row for row in result["stages"]}
     articles = result["corpus"]["generated_pages"] + result["corpus"]["shared_pages"]
     assert stages["feed parse"]["items"] == articles
-    assert stages["end to end (run_once)"]["items"] == stages["bulk index"]["items"]
+    for row in ("end to end, 1 process", "end to end, 2 processes (pool)"):
+        assert stages[row]["items"] == stages["bulk index"]["items"]
+    assert result["ratios"]["end_to_end_cpu_over_stages_cpu"] > 0
     assert "newspaper4k_over_end_to_end" in result["ratios"]
     assert result["load"]["import_and_load_s"] > 0
 
