@@ -28,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "for the next pass (nothing is skipped for good)")
     parser.add_argument("--feed", action="append", dest="feed_ids", metavar="ID",
                         help="only this feed (repeatable); default: every feed that is due")
+    parser.add_argument("--processes", type=int, default=None, metavar="N",
+                        help="processes that clean and extract pages (default: "
+                        "NEWSWATCH_PROCESSES, else one per core; 1 = this process only)")
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
 
 
@@ -39,11 +42,16 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         print("newswatch run: --limit must be 0 (all) or more", file=sys.stderr)
         return USAGE_ERROR
+    if args.processes is not None and args.processes < 0:
+        print("newswatch run: --processes must be 0 (one per core) or more", file=sys.stderr)
+        return USAGE_ERROR
     overrides: dict = {}
     if args.feeds:
         overrides["feeds_file"] = args.feeds
     if args.limit is not None:
         overrides["max_articles_per_feed"] = args.limit
+    if args.processes is not None:
+        overrides["processes"] = args.processes
     err = Console(stderr=True)
     settings = load_settings("run", **overrides)
     try:

@@ -57,3 +57,16 @@ def test_run_with_an_unknown_feed_id_names_it_and_the_valid_ones(
         assert main(["run", "--feeds", str(feeds), "--feed", "nosuch"]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "unknown feed id 'nosuch'" in err and "demo-africa" in err, err
+
+
+def test_run_processes_option_is_checked_and_one_process_indexes_the_feed(
+        monkeypatch, es_settings, tmp_path, capsys):
+    _env(monkeypatch, es_settings)
+    with DemoServer() as server:
+        feeds = server.render_feeds_file(tmp_path / "feeds.yaml")
+        assert main(["run", "--feeds", str(feeds), "--processes", "-1"]) == 2
+        assert "--processes must be 0" in capsys.readouterr().err
+        assert main(["run", "--feeds", str(feeds), "--feed", "demo-africa", "--processes", "1",
+                     "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["articles_indexed"] > 0 and summary["deferred"] == 0
