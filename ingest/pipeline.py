@@ -19,7 +19,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import zip_longest
@@ -32,7 +31,7 @@ from ingest.article_memory import ArticleMemory
 from ingest.claims import ArticleLeases, purge_expired
 from ingest.config import Settings
 from ingest.es import START_HINT, NewswatchError, connect, es_errors
-from ingest.feeds import DropReason, FeedEntry, poll_feed
+from ingest.feeds import DropReason, FeedEntry, poll_feeds
 from ingest.feedspec import FeedSpec, load_feeds
 from ingest.fetch import FETCH_WINDOW, iter_fetched
 from ingest.http import FetchReason, FetchResult
@@ -198,6 +197,8 @@ def ingest_feeds(settings: Settings, specs: Mapping[str, FeedSpec], *,
     `workers` (default: this process). Outcomes with write_failures are returned, not
     raised; ElasticsearchUnavailable is raised.
     """
+    if not specs:
+        return []
     client = client or connect(settings)
     now = now or datetime.now(UTC)
     workers = workers or Workers(1, seeds_dir=settings.seeds_dir, cache_dir=settings.cache_dir)
@@ -250,9 +251,9 @@ def ingest_feeds(settings: Settings, specs: Mapping[str, FeedSpec], *,
 def _poll(settings: Settings, passes: Sequence[_FeedPass], now: datetime) -> None:
     """Poll every feed (a few at once: settings.feed_workers); outcome, next state and, for a
     feed that answered with entries, its article memory."""
-    workers = max(1, min(settings.feed_workers, len(passes)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newswatch-poll") as pool:
-        results = list(pool.map(lambda fp: poll_feed(fp.spec, fp.state, settings), passes))
+    states = {fp.spec.id: fp.state for fp in passes if fp.state is not None}
+    results = poll_feeds([fp.spec for fp in passes], states, settings,
+                         workers=settings.feed_workers)  # one HTTP client for them all
     for fp, polled in zip(passes, results, strict=True):
         fp.outcome.status, fp.outcome.entries = polled.status, len(polled.entries)
         if polled.status == "failed":

@@ -205,3 +205,9 @@ def test_a_daemonic_process_cleans_in_itself_rather_than_failing():
         assert queue.get(timeout=120) == (1, 3)
     finally:
         child.join(timeout=30)
+
+
+def test_a_pass_over_no_feeds_does_nothing_and_needs_no_node():
+    from ingest.config import Settings
+    settings = Settings(es_url="http://127.0.0.1:1")  # nothing listens there
+    assert pipeline.ingest_feeds(settings, {}) == []
