@@ -121,11 +121,14 @@ def words_of(text: str | None) -> dict[str, float]:
     if not text:
         return weights
     for match in _WORD.finditer(text):
-        for part in _parts(_fold(match.group())):
-            key = word_key(part)
-            if key:
-                weights[key] = word_weight(key)
+        for key in _keys_of(match.group()):
+            weights[key] = word_weight(key)
     return weights
+
+
+@lru_cache(maxsize=200_000)  # a word as written -> its keys (news repeats its words)
+def _keys_of(raw: str) -> tuple[str, ...]:
+    return tuple(key for part in _parts(_fold(raw)) if (key := word_key(part)))
 
 
 def rare_words(text: str | None, limit: int = 8) -> list[str]:
@@ -173,8 +176,7 @@ def _names_place(location: Any, words: Mapping[str, float]) -> bool | None:
     """Whether the report's sentences name its place (None: no place or no sentences)."""
     if not location or not words:
         return None
-    keys = {word_key(p) for m in _WORD.finditer(str(location)) for p in _parts(_fold(m.group()))}
-    keys.discard(None)
+    keys = {key for m in _WORD.finditer(str(location)) for key in _keys_of(m.group())}
     return bool(keys & words.keys()) if keys else None
 
 
