@@ -17,7 +17,7 @@ from extract.places import PlaceMention
 from extract.reading import Reading
 
 # bump whenever the output changes: the reprocess DAG re-extracts articles of older versions
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"
 
 MAX_EVIDENCE_CHARS = 700
 
