@@ -577,7 +577,9 @@ def _words_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: Merge
     """How much of the telling words the report shares with the event's reports (weighted by
     what each word tells): the mean over its closest `words_of_closest` reports, so one
     report that tells two events (a roundup) does not pull in the other event's reports."""
-    overlaps = sorted((word_overlap(report, other, rules)
+    mine = set(report.get("words") or [])
+    mine_weight = _weight(mine)  # once per report, not once per report of the event
+    overlaps = sorted((_overlap(mine, mine_weight, set(other.get("words") or []))
                        for other in event.get("reports") or [event]), reverse=True)
     closest = overlaps[:rules.words_of_closest]
     return sum(closest) / len(closest)
@@ -591,10 +593,14 @@ def word_overlap(a: Mapping[str, Any], b: Mapping[str, Any],
                  rules: MergeRules = DEFAULT_RULES) -> float:
     """Share of the telling words (by weight) two reports have in common, over the report
     that tells less, so a short report is not penalised."""
-    wa, wb = set(a.get("words") or []), set(b.get("words") or [])
+    wa = set(a.get("words") or [])
+    return _overlap(wa, _weight(wa), set(b.get("words") or []))
+
+
+def _overlap(wa: set[str], weight_a: float, wb: set[str]) -> float:
     if not wa or not wb:
         return 0.0
-    smaller = min(_weight(wa), _weight(wb))
+    smaller = min(weight_a, _weight(wb))
     return _weight(wa & wb) / smaller if smaller else 0.0
 
 
