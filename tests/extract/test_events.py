@@ -80,6 +80,8 @@ def test_acled_types(text, expected):
     ("Armed groups operate in the area, attacking villages.", NotEvent.BACKGROUND),
     ("The region has seen frequent clashes between herders and farmers.", NotEvent.BACKGROUND),
     ("The Houthis have attacked more than 100 ships since November 2023.", NotEvent.BACKGROUND),
+    ("Israel has struck the port several times in response to missile attacks.",
+     NotEvent.BACKGROUND),
 ])
 def test_mentions_that_are_not_incidents(text, reason):
     cues, why = live_cues(text, sentence_cues(text))
