@@ -60,6 +60,10 @@ def lease_seconds(settings: Settings) -> float:
     return UNBOUNDED_PASS_LEASE_S
 
 
+class ClaimError(NewswatchError):
+    """Elasticsearch refused to write a claim for a reason other than another holder."""
+
+
 @dataclass
 class ClaimCounts:
     taken: int = 0
@@ -84,6 +88,7 @@ class ArticleLeases:
         self.clock = clock
         self.counts = ClaimCounts()
         self._mine: list[str] = []
+        self._versions: dict[str, tuple[int, int]] = {}  # id -> (_seq_no, _primary_term)
 
     def claim(self, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
         """The entries this pass may fetch: not taken in this process, nor by another."""
@@ -116,16 +121,20 @@ class ArticleLeases:
         return [e for e in entries if e.article_id in mine]
 
     def release(self) -> None:
-        """Shorten this pass's claims to the guard; a failure is logged (they expire anyway)."""
-        if not self._mine:
+        """Shorten this pass's claims to the guard, each only if still as this pass wrote it
+        (a pass that outlived its lease may have lost a claim to another feed); a failure is
+        logged (the leases run out by themselves)."""
+        mine = [aid for aid in self._mine if aid in self._versions]
+        self._mine = []
+        if not mine:
             return
         try:
-            self._write([{"_op_type": "update", "_id": aid,
-                          "doc": self._doc(RELEASED_GUARD_S)} for aid in self._mine])
+            self._write([{"_op_type": "update", "_id": aid, "doc": self._doc(RELEASED_GUARD_S),
+                          "if_seq_no": self._versions[aid][0],
+                          "if_primary_term": self._versions[aid][1]} for aid in mine])
         except Exception as exc:  # the leases run out by themselves
             log.warning("feed %s: could not release %d article claims (%s); they expire "
-                        "within %.0f s", self.feed_id, len(self._mine), exc, self.lease_s)
-        self._mine = []
+                        "within %.0f s", self.feed_id, len(mine), exc, self.lease_s)
 
     def _doc(self, seconds: float) -> dict:
         return {"feed_id": self.feed_id, "expires": int((self.clock() + seconds) * 1000)}
@@ -161,6 +170,7 @@ class ArticleLeases:
             result = next(iter(item.values()))
             if ok:
                 won.append(str(result["_id"]))
+                self._versions[str(result["_id"])] = (result["_seq_no"], result["_primary_term"])
             elif result.get("status") == 409:
                 conflicts.append(str(result["_id"]))
             else:
@@ -168,10 +178,6 @@ class ArticleLeases:
                                  f"{result.get('error')}; check the index (newswatch "
                                  "setup-es) and the cluster's health")
         return won, conflicts
-
-
-class ClaimError(NewswatchError):
-    """Elasticsearch refused to write a claim for a reason other than another holder."""
 
 
 def ensure_index(client: Elasticsearch, settings: Settings) -> None:

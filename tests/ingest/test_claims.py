@@ -140,6 +140,20 @@ def test_a_feed_takes_its_own_claims_again_and_other_feeds_wait_for_the_guard(
     assert later.take([story]) == [story] and later.counts.taken_over == 1
 
 
+def test_a_pass_that_outlived_its_lease_does_not_release_the_claim_another_feed_took(
+        es, es_settings):
+    client, _ = es
+    story = _entry("two")
+    slow = claims.ArticleLeases(client, es_settings, "slow")
+    assert slow.take([story]) == [story]
+    late = claims.ArticleLeases(client, es_settings, "wire", clock=lambda: time.time()
+                                + claims.lease_seconds(es_settings) + 1)
+    assert late.take([story]) == [story]
+    slow.release()
+    held = client.get(index=claims.claims_index(es_settings), id=story.article_id)["_source"]
+    assert held["feed_id"] == "wire"
+
+
 def test_purge_deletes_only_claims_long_expired(es, es_settings):
     client, _ = es
     settings = es_settings
