@@ -37,6 +37,7 @@ class NotEvent(Enum):
     AFTERMATH = "aftermath"      # "three more of the wounded died": a toll grows, no new deed
     CHARGE = "charge"            # "convicted of murder": a charge in court, not a deed
     REFERENCE = "reference"      # "claimed the attack", "arrested over the bombing": told before
+    ACCUSATION = "accusation"    # "accused the army of shelling the village"
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUE
 # reasons whose match spans the clause they govern: the cues inside it, none after it ("a day
 # after U.S. forces carried out an air strike" leaves "militants attacked a base" before it)
 _CLAUSE_ONLY = frozenset({NotEvent.TIMING, NotEvent.AFTERMATH, NotEvent.CHARGE,
-                          NotEvent.REFERENCE})
+                          NotEvent.REFERENCE, NotEvent.ACCUSATION})
 # (each reason with its label and reach, in the order tried; read once, not per sentence)
 _REASONS = tuple((r, r.value, r in _SENTENCE_WIDE) for r in NotEvent)
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
@@ -257,7 +258,8 @@ _TWO_SIDED = re.compile(r"\b(?:positions?|exchanged fire|exchange of fire|both d
 # unorganised people as the ones who strike, with an object: "villagers killed a woman"
 _CROWD_STRIKES = re.compile(
     r"\b(?:villagers|farmers|herders|pastoralists|residents|voters|youths|locals|traders|"
-    r"relatives|neighbou?rs|students|a group of (?:people|men|youths?|residents|villagers))\s+"
+    r"relatives|neighbou?rs|students|riders|drivers|motorists|onlookers|"
+    r"a group of (?:people|men|youths?|residents|villagers))\s+"
     r"(?:\w+\s+){0,2}?(?:killed|attacked|assaulted|beat|lynched|stoned|wounded|injured|"
     r"torched|burned)\s+(?:and\s+\w+\s+)?(?:a|an|the|two|three|four|five|several|his|her|"
     r"their|\d+)\b|"
@@ -420,8 +422,10 @@ def _not_political(facts: Facts) -> bool:
     if "sports" in facts.tags and not ({"riot", "protest", "mob"} & facts.tags
                                        or _crowd_fight(facts)):
         return True
+    # (a crowd that beat a driver after a crash meant the harm: mob violence)
     return "disaster" in facts.tags and (facts.tags <= _NO_INTENT or (
-        facts.tags <= _NO_INTENT | {"attack", "clash"} and not _PERPETRATOR.search(facts.text)))
+        facts.tags <= _NO_INTENT | {"attack", "clash"} and not _PERPETRATOR.search(facts.text)
+        and not _CROWD_STRIKES.search(facts.text)))
 
 
 def _first_rule(facts: Facts) -> tuple[str, str] | None:

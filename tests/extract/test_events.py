@@ -82,6 +82,7 @@ def test_acled_types(text, expected):
     ("The Houthis have attacked more than 100 ships since November 2023.", NotEvent.BACKGROUND),
     ("Israel has struck the port several times in response to missile attacks.",
      NotEvent.BACKGROUND),
+    ("Residents accused soldiers of killing five civilians.", NotEvent.ACCUSATION),
 ])
 def test_mentions_that_are_not_incidents(text, reason):
     cues, why = live_cues(text, sentence_cues(text))
@@ -106,6 +107,17 @@ def test_a_clause_governs_only_its_own_cues(text, kept, gone):
     ("The suspect was killed by vigilantes after his release.", ("Riots", "Mob violence")),
 ])
 def test_vigilantes_who_tell_and_vigilantes_who_kill(text, expected):
+    assert kind(text, harmed=True) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # what the victim was accused of describes him; the lynching is what happened
+    ("A man accused of blasphemy was lynched by a crowd.", ("Riots", "Mob violence")),
+    ("A suspected witch was stoned to death by villagers.", ("Riots", "Mob violence")),
+    ("Motorcycle taxi riders attacked a driver after a crash.", ("Riots", "Mob violence")),
+    ("Two men were beaten to death by a mob.", ("Riots", "Mob violence")),
+])
+def test_mob_violence_as_acled_codes_it(text, expected):
     assert kind(text, harmed=True) == expected
 
 
