@@ -54,9 +54,6 @@ PATTERNS = [
     re.compile(r"(" + _NAME_AT_WORD_START + r"),\s+an?\s+(?:[a-z\-]+\s+){0,2}"
                + admin_units.alternation(admin_units.SETTLEMENTS) + r"\s+(?:in|of|near|outside)\b"),
 ]
-# "Kangara [Kangara Peulh] (Karimama, Alibori)": the name in square brackets is the one the
-# place is known by
-_ALIAS_AFTER = re.compile(r"\s*\[([^\[\]()]{1,60})\](?=\s*\()")
 _IN_AFTER = re.compile(r"\s+in\s")
 # the order the patterns' names are taken in: "X area of Y" (Y must resolve) before "in X area"
 _TRUST_ORDER = (BRACKETED, PLACE_OF, APPOSITIVE, NAMED_PART_OF, GENERIC_AFTER, REGION_AFTER)
@@ -319,9 +316,8 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             if ref is None:
                 continue
             cc = ref.country_code
-            alias = _ALIAS_AFTER.match(text, e) if how == BRACKETED else None
             out.append(PlaceMention(
-                name=name, start=s, end=e, location=alias.group(1) if alias else name,
+                name=name, start=s, end=e, location=name,
                 country_code=cc,
                 country=gz.country_names.get(cc or ""),
                 admin1=(admin1.name if admin1 else ref.admin1),
