@@ -86,6 +86,8 @@ ACTING_AFTER = re.compile(r"-(?:led|backed|supported|sponsored|allied|aligned|ar
                           r"\.?\s+(?:-led\s+)?(?:air ?strikes?|strikes|forces|troops|military|"
                           r"army|soldiers|navy|air force|warplanes|jets|aircraft|drones?|"
                           r"officials?|envoy|government|president|embassy|coalition|marines|"
+                          r"service ?(?:members?|men|women|personnel)|personnel|citizens?|"
+                          r"nationals?|contractors?|diplomats?|sailors?|airmen|"
                           r"(?:central |africa )?command)\b",
                           re.I)
 
@@ -199,6 +201,21 @@ def _prev_name_word(text: str, start: int) -> str:
     return words[-1]
 
 
+# lower-case words that may follow a place name: joiners, prepositions, common verbs' helpers
+_FUNCTION_WORDS = frozenset(
+    "and or but of in on at to from for with by near after before since during as than that "
+    "which who where when while is was are were has had have said says the a an".split())
+_LOWER_NEXT = re.compile(r" ([a-z]+)\b")
+
+
+def _modifies_noun(text: str, end: int) -> bool:
+    """"in Police custody", "in Army uniform": a lower-case noun right after the word, which
+    the word qualifies; a place is followed by punctuation, a capital or a joiner."""
+    m = _LOWER_NEXT.match(text, end, end + 30)
+    return m is not None and m.group(1) not in _FUNCTION_WORDS and not admin_units.is_unit_word(
+        m.group(1))
+
+
 def _in_org_name(text: str, end: int) -> bool:
     """The name starts an organisation's name ("Luhansk People's Militia", "Kerman Coal Mine
     Company"): up to four capitalised words follow and one of them is an organisation word."""
@@ -231,7 +248,9 @@ def _inside_longer_name(text: str, sp: Span) -> bool:
 _NOT_NAME_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december".split())
-_CAPITALISED_RUN = re.compile(r"(?: [A-Z][a-z'\u2019\-]+)+")
+# capitalised words, or an Arabic article joined to one ("Jurf al-Sakhar")
+_CAPITALISED_RUN = re.compile(r"(?: (?:[A-Z]|(?:al|el|ad|an|ar|as|ash|at|az)-[A-Z])"
+                              r"[a-z'\u2019\-]+)+")
 
 
 def longer_name_end(text: str, end: int) -> int | None:
@@ -267,8 +286,9 @@ def filter_spans(text: str, spans: list[Span]) -> list[Span]:
         abbr = _ABBR_CAPS.match(surface)
         if key in PREFIX_WORDS or (len(key) <= 2 and not abbr):
             continue
-        if (key in gz.common or key in gz.demonyms) and not before.strict_cue():
-            continue
+        if (key in gz.common or key in gz.demonyms) and (
+                not before.strict_cue() or _modifies_noun(text, sp.end)):
+            continue   # "in Police custody": a common word naming the noun after it
         cands = sp.cands or list(gz.candidates(sp.key_id))
         if abbr:   # "NASA", "PM", "UN": only countries' short forms
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY and "." not in surface

@@ -34,6 +34,7 @@ class Weights:
     abbreviated_region: float = 1.5     # "(Ketou, OU)"
     origin_discount: float = 0.3        # "refugees from South Sudan" counts this much
     acting_discount: float = 0.3        # "U.S. air strikes", "Pakistan said": this much
+    partial_discount: float = 0.3       # "Jurf" of "Jurf al-Sakhar": the first word of a name
     # a place's prior
     country_prior: float = 3.0
     region_prior: float = 0.5
@@ -129,6 +130,8 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> 
             weight = w.origin_discount
         elif ACTING_AFTER.match(text, sp.end) or SPEAKS_AFTER.match(text, sp.end):
             weight = w.acting_discount
+        elif sp.run_end is not None:   # a longer name the gazetteer lacks may be elsewhere
+            weight = w.partial_discount
         weights.append(weight)
         for e, alt in sp.cands:
             if e.kind == KIND_COUNTRY:

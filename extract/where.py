@@ -275,5 +275,9 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
         regions = [m for m in pool if m.kind == "admin1"]
         if regions:
             return regions[0]
-    countries = [m for m in mentions if m.kind == "country"]
-    return countries[0] if countries else mentions[0]
+    # a country named only as who acted, spoke or was hit ("U.S. service members were
+    # wounded") says nothing of where
+    countries = [m for m in mentions if m.kind == "country" and not m.acting]
+    if countries:
+        return countries[0]
+    return None if all(m.kind == "country" for m in mentions) else mentions[0]

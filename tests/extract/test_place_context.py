@@ -137,3 +137,23 @@ def test_a_country_named_only_as_who_acted_does_not_place_an_unknown_village():
                  "said."]:
         unknown = [m for m in find_places(text) if m.kind == "unknown"]
         assert len(unknown) == 1 and unknown[0].country_code is None
+
+
+def test_a_common_word_qualifying_the_noun_after_it_is_no_place():
+    # "Police" is a Polish town; "in Police custody" names whose custody, not where
+    assert find_places("A suspect died in Police custody on Sunday, his family said.") == []
+
+
+def test_a_country_named_as_who_was_hit_is_not_where():
+    # "U.S. service members" were wounded; the base is where, and the gazetteer lacks it
+    text = ("An armed group claimed a drone attack on Harir air base. Several U.S. service "
+            "members suffered minor injuries.")
+    p = _primary(text)
+    assert p is None or p.country_code != "US"
+
+
+def test_a_name_the_gazetteer_lacks_does_not_shrink_to_a_namesake_abroad():
+    # "Jurf" alone is a town in the UAE; "Jurf al-Sakhar" is in Iraq, by Baghdad
+    p = _primary("Militia fighters clashed with troops near Jurf al-Sakhar, south of Baghdad, "
+                 "on Tuesday.")
+    assert p.country_code == "IQ"
