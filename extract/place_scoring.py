@@ -305,8 +305,10 @@ def _acceptable(text: str, sp: Span, e: Entry, alt: bool, ctx: Context,
     if (votes and e.country_code not in votes and (alt or e.population < w.town)
             and _far_from(e, votes, w)):
         return False   # a namesake far from every country the text names
-    if _in_other_countrys_region(text, sp, e, region_names):
-        return False   # "the town of Kani in Sagaing region": not the Kani of another country
+    if e.population < w.town and _in_other_countrys_region(text, sp, e, region_names):
+        # "the town of Kani in Sagaing region": not the Kani of another country (a city this
+        # big is itself, and the region is a namesake: "Erbil in the Kurdistan region")
+        return False
     if paren_regions and (e.country_code, fold_key(e.admin1 or "")) not in paren_regions:
         same_cc = any(cc == e.country_code for cc, _ in paren_regions)
         named_again = any(fold_key(p) == fold_key(e.name) or fold_key(p) == fold_key(

@@ -157,3 +157,9 @@ def test_a_name_the_gazetteer_lacks_does_not_shrink_to_a_namesake_abroad():
     p = _primary("Militia fighters clashed with troops near Jurf al-Sakhar, south of Baghdad, "
                  "on Tuesday.")
     assert p.country_code == "IQ"
+
+
+def test_a_big_city_in_a_region_known_only_abroad_stays_itself():
+    # the gazetteer knows "Kurdistan" only as Iran's province; Erbil is Iraq's city
+    p = _primary("A rocket landed near Erbil in the Kurdistan region overnight, wounding a guard.")
+    assert (p.location, p.country_code) == ("Erbil", "IQ")
