@@ -221,6 +221,7 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
             inside[other.paren_of].append(other)
     for idx, sp in enumerate(spans):
         paren_regions, paren_cities = _paren_context(sp, inside.get(idx, []))
+        owner = _owner_regions(text, spans[idx - 1], sp) if idx else set()
         scored = []
         for (e, alt), (base, fit) in zip(sp.cands, fits[idx], strict=True):
             s = base + fit
@@ -245,6 +246,9 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
                     s += w.paren_town_near
             scored.append((s, e, alt))
         _, e, alt = max(scored, key=lambda t: t[0])
+        if owner and e.kind == KIND_CITY and (e.country_code, fold_key(e.admin1 or "")) not in \
+                owner and any(cc == e.country_code for cc, _ in owner):
+            continue   # "Jharkhand's Chhatarpur": not the Chhatarpur of another state
         if _acceptable(text, sp, e, alt, ctx, cvote, doc_cc, paren_regions, w):
             chosen[idx] = (e, alt)
     _drop_lone_abroad(chosen, spans, ctx, doc_cc, w)
@@ -316,6 +320,18 @@ def _acceptable(text: str, sp: Span, e: Entry, alt: bool, ctx: Context,
         if not (same_cc and (e.population >= w.small_town or named_again)):
             return False   # same name elsewhere: the text's place is not this one
     return True
+
+
+_OWNER_GAP = re.compile(r"['\u2019]s\s+$")
+
+
+def _owner_regions(text: str, owner: Span, sp: Span) -> set[tuple[str, str]]:
+    """The first-level regions a possessive right before a name may be ("Jharkhand's X"): the
+    name is a place in one of them."""
+    if not _OWNER_GAP.fullmatch(text, owner.end, sp.start):
+        return set()
+    return {(e.country_code, fold_key(e.name)) for e, alt in owner.cands
+            if e.kind == KIND_ADMIN1 and not alt}
 
 
 _IN_REGION_AFTER = re.compile(r"\s+in\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?)\s+"

@@ -204,6 +204,18 @@ def _following_place(known: list[PlaceMention], end: int, text: str) -> PlaceMen
     return None
 
 
+def _owner_place(known: list[PlaceMention], lo: int, name_start: int) -> PlaceMention | None:
+    """The region or town whose possessive, from lo on, comes right before a name ("in
+    Jharkhand's X": X is in Jharkhand)."""
+    for k in range(bisect.bisect_left(known, lo, key=_start), len(known)):
+        m = known[k]
+        if m.start >= name_start:
+            break
+        if m.kind in ("city", "admin1", "admin2"):
+            return m
+    return None
+
+
 class _Taken:
     """Text ranges already named as places. Whether a new one overlaps any is asked of the
     ranges that start near it only (none reaches further than the longest one), so each
@@ -298,6 +310,8 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 ref, prec = town, 2
             elif admin1 is not None:
                 ref, prec = admin1, 3
+            elif s > m.start(1) and (owner := _owner_place(known, m.start(1), s)) is not None:
+                ref, prec = owner, (2 if owner.kind != "admin1" else 3)
             elif how in _LOCATED_BY_NEXT and (
                     nxt := _following_place(known, e, text)) is not None:
                 ref, prec = nxt, (2 if nxt.kind != "admin1" else 3)
@@ -373,8 +387,8 @@ def intro_matches(text: str) -> list[list[re.Match[str]]]:
 
 # "in X", "residents of X": a capitalised name where a place is expected, the last resort for
 # a text that names no place the gazetteer knows and introduces none the patterns above see
-_LOOSE = re.compile(r"\b(?:in|at|near|(?i:residents|villagers|inhabitants)\s+of)\s+("
-                    + _NAME_AT_WORD_START + r")")
+_LOOSE = re.compile(r"\b(?:in|at|near|(?i:residents|villagers|inhabitants)\s+of)\s+"
+                    r"(?:[A-Z][\w\-]*['\u2019]s\s+)?(" + _NAME_AT_WORD_START + r")")
 _NOT_A_PLACE_AFTER = re.compile(r"^['\u2019]s\b|^\s+(?:said|says|told|reported)\b")
 
 
@@ -389,7 +403,7 @@ def last_resort(text: str, doc_cc: str | None, known: list[PlaceMention]) -> Pla
         s, e = m.start(1), m.start(1) + len(name)
         if index.overlaps(s, e) or _not_a_place_name(name) or _NOT_A_PLACE_AFTER.match(text, e):
             continue
-        region = _following_place(known, e, text)
+        region = _following_place(known, e, text) or _owner_place(known, m.start(), s)
         if region is not None and region.lat is not None:
             return PlaceMention(name=name, start=s, end=e, location=name,
                                 country_code=region.country_code, country=region.country,

@@ -163,3 +163,14 @@ def test_a_big_city_in_a_region_known_only_abroad_stays_itself():
     # the gazetteer knows "Kurdistan" only as Iran's province; Erbil is Iraq's city
     p = _primary("A rocket landed near Erbil in the Kurdistan region overnight, wounding a guard.")
     assert (p.location, p.country_code) == ("Erbil", "IQ")
+
+
+def test_a_region_s_possessive_keeps_its_town_in_that_region():
+    # the gazetteer's only Chhatarpur is a city of Madhya Pradesh; the text puts it in Jharkhand
+    p = _primary("A landmine killed a constable in Jharkhand's Chhatarpur block on Monday.")
+    assert (p.location, p.admin1, p.country_code) == ("Chhatarpur", "Jharkhand", "IN")
+
+
+def test_an_unknown_place_after_a_region_s_possessive_is_coded_in_that_region():
+    p = _primary("Rebels shot a contractor dead in Jharkhand's Garu area on Friday.")
+    assert (p.location, p.admin1, p.geo_precision) == ("Garu", "Jharkhand", 3)
