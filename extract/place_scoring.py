@@ -55,6 +55,8 @@ class Weights:
     paren_elsewhere: float = -4.0
     paren_town_near: float = 3.0        # near a town of its "(district, region)"
     paren_town_km: float = 60.0
+    near_named_town: float = 2.0        # a village by another town the text names, less with
+    near_km: float = 50.0               # distance, none beyond this
     # what a country gains from a name: up to this much, less as its place is less likely
     share_cap: float = 3.0
     # how small a place needs support, and how far a namesake must be to be another place
@@ -186,6 +188,18 @@ def _text_country(spans: list[Span], ctx: Context, fits: list[list[tuple[float, 
     return cvote
 
 
+def _anchor_towns(spans: list[Span]) -> list[tuple[int, Entry]]:
+    """The towns named without doubt (one town by that name, by its main name): among
+    same-named villages, the one near them is the text's (as observers' notes name a village
+    and the town it is near)."""
+    out = []
+    for j, sp in enumerate(spans):
+        towns = [e for e, alt in sp.cands if e.kind == KIND_CITY and not alt]
+        if len(towns) == 1 and len(sp.cands) == 1:
+            out.append((j, towns[0]))
+    return out
+
+
 def _paren_context(sp: Span, inside: list[Span]) -> tuple[set[tuple[str, str]], list[Entry]]:
     """The regions and towns of the "(Y, Z)" after a name."""
     gz = gazetteer.get()
@@ -219,9 +233,11 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
     for other in spans:
         if other.paren_of is not None:
             inside[other.paren_of].append(other)
+    anchors = _anchor_towns(spans)
     for idx, sp in enumerate(spans):
         paren_regions, paren_cities = _paren_context(sp, inside.get(idx, []))
         owner = _owner_regions(text, spans[idx - 1], sp) if idx else set()
+        others = [a for j, a in anchors if j != idx] if len(sp.cands) > 1 else []
         scored = []
         for (e, alt), (base, fit) in zip(sp.cands, fits[idx], strict=True):
             s = base + fit
@@ -241,6 +257,9 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
                     s += w.paren_country
                 else:
                     s += w.paren_elsewhere
+            if others and e.kind == KIND_CITY:   # the nearer, the more
+                d = min(km(e.lat, e.lon, a.lat, a.lon) for a in others)
+                s += w.near_named_town * max(0.0, 1.0 - d / w.near_km)
             if paren_cities and e.kind == KIND_CITY:
                 if min(km(e.lat, e.lon, c.lat, c.lon) for c in paren_cities) < w.paren_town_km:
                     s += w.paren_town_near

@@ -174,3 +174,11 @@ def test_a_region_s_possessive_keeps_its_town_in_that_region():
 def test_an_unknown_place_after_a_region_s_possessive_is_coded_in_that_region():
     p = _primary("Rebels shot a contractor dead in Jharkhand's Garu area on Friday.")
     assert (p.location, p.admin1, p.geo_precision) == ("Garu", "Jharkhand", 3)
+
+
+def test_of_same_named_villages_the_one_near_another_named_town_is_meant():
+    # the gazetteer has many Novoselivkas; the biggest is in Odesa oblast, one lies by Kramatorsk
+    p = _primary("Observers heard shelling near Novoselivka, about 10 km from Kramatorsk, on "
+                 "Tuesday.")
+    assert (p.location, p.admin1) == ("Novoselivka", "Donetsk")
+    assert abs(p.lat - 48.73) < 0.2 and abs(p.lon - 37.57) < 0.2   # by Kramatorsk
