@@ -248,9 +248,9 @@ def _inside_longer_name(text: str, sp: Span) -> bool:
 _NOT_NAME_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december".split())
-# capitalised words, or an Arabic article joined to one ("Jurf al-Sakhar")
-_CAPITALISED_RUN = re.compile(r"(?: (?:[A-Z]|(?:al|el|ad|an|ar|as|ash|at|az)-[A-Z])"
-                              r"[a-z'\u2019\-]+)+")
+# an Arabic article joined to the capitalised word of a name ("Jurf al-Sakhar")
+JOINED_ARTICLE = r"(?:al|el|ad|an|ar|as|ash|at|az)-"
+_CAPITALISED_RUN = re.compile(r"(?: (?:" + JOINED_ARTICLE + r")?[A-Z][a-z'\u2019\-]+)+")
 
 
 def longer_name_end(text: str, end: int) -> int | None:

@@ -12,14 +12,14 @@ from dataclasses import replace
 
 from extract import admin_units, gazetteer
 from extract.gazetteer import KIND_ADMIN1, KIND_CITY, Entry, fold_key
-from extract.place_candidates import ALIAS, GENERIC_PLACE, PREFIX_WORDS
+from extract.place_candidates import ALIAS, GENERIC_PLACE, JOINED_ARTICLE, PREFIX_WORDS
 from extract.place_mention import PlaceMention, of_entry
 from extract.place_scoring import km, prior
 
 _WORD_REST = r"[\w'\u2019\-]*"
 _WORD = r"[A-Z]" + _WORD_REST
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
-_MORE_WORDS = r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
+_MORE_WORDS = r"(?:\s+(?:" + _JOIN + r"\s+|" + JOINED_ARTICLE + r")?" + _WORD + r"){0,3}"
 NAME = _WORD + _MORE_WORDS
 # NAME not right after a word character; its capital comes before the look-behind so that the
 # engine looks behind only at capitals

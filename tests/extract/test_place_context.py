@@ -182,3 +182,8 @@ def test_of_same_named_villages_the_one_near_another_named_town_is_meant():
                  "Tuesday.")
     assert (p.location, p.admin1) == ("Novoselivka", "Donetsk")
     assert abs(p.lat - 48.73) < 0.2 and abs(p.lon - 37.57) < 0.2   # by Kramatorsk
+
+
+def test_an_unknown_name_with_a_joined_article_is_kept_whole():
+    p = _primary("Gunmen attacked a checkpoint at Jurf al-Nasr in Babil province, Iraq.")
+    assert (p.location, p.country_code) == ("Jurf al-Nasr", "IQ")
