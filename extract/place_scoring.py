@@ -328,7 +328,7 @@ def _acceptable(text: str, sp: Span, e: Entry, alt: bool, ctx: Context,
     if (votes and e.country_code not in votes and (alt or e.population < w.town)
             and _far_from(e, votes, w)):
         return False   # a namesake far from every country the text names
-    if e.population < w.town and _in_other_countrys_region(text, sp, e, region_names):
+    if e.population < w.big_city and _in_other_countrys_region(text, sp, e, region_names):
         # "the town of Kani in Sagaing region": not the Kani of another country (a city this
         # big is itself, and the region is a namesake: "Erbil in the Kurdistan region")
         return False
