@@ -4,6 +4,7 @@ against each place's size, the way geoparsers rank candidates by document contex
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -57,6 +58,7 @@ class Weights:
     paren_town_km: float = 60.0
     near_named_town: float = 2.0        # a village by another town the text names, less with
     near_km: float = 50.0               # distance, none beyond this
+    near_chars: int = 300               # (towns named this close in the text)
     # what a country gains from a name: up to this much, less as its place is less likely
     share_cap: float = 3.0
     # how small a place needs support, and how far a namesake must be to be another place
@@ -189,15 +191,19 @@ def _text_country(spans: list[Span], ctx: Context, fits: list[list[tuple[float, 
 
 
 def _anchor_towns(spans: list[Span]) -> list[tuple[int, Entry]]:
-    """The towns named without doubt (one town by that name, by its main name): among
-    same-named villages, the one near them is the text's (as observers' notes name a village
-    and the town it is near)."""
+    """The towns named without doubt (one town by that name, by its main name), with where
+    they start, in text order: among same-named villages, the one near a town named close by in
+    the text is the text's (as observers' notes name a village and the town it is near)."""
     out = []
-    for j, sp in enumerate(spans):
+    for sp in spans:
         towns = [e for e, alt in sp.cands if e.kind == KIND_CITY and not alt]
         if len(towns) == 1 and len(sp.cands) == 1:
-            out.append((j, towns[0]))
+            out.append((sp.start, towns[0]))
     return out
+
+
+def _anchor_at(anchor: tuple[int, Entry]) -> int:
+    return anchor[0]
 
 
 def _paren_context(sp: Span, inside: list[Span]) -> tuple[set[tuple[str, str]], list[Entry]]:
@@ -237,7 +243,11 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
     for idx, sp in enumerate(spans):
         paren_regions, paren_cities = _paren_context(sp, inside.get(idx, []))
         owner = _owner_regions(text, spans[idx - 1], sp) if idx else set()
-        others = [a for j, a in anchors if j != idx] if len(sp.cands) > 1 else []
+        others = [a for j, a in anchors[bisect.bisect_left(anchors, sp.start - w.near_chars,
+                                                            key=_anchor_at):
+                                         bisect.bisect_right(anchors, sp.end + w.near_chars,
+                                                             key=_anchor_at)]
+                  if j != sp.start] if len(sp.cands) > 1 else []
         scored = []
         for (e, alt), (base, fit) in zip(sp.cands, fits[idx], strict=True):
             s = base + fit
