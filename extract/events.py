@@ -159,6 +159,10 @@ def negated_before(text: str, at: int) -> bool:
 # "held since 2016 were released Tuesday in a prisoner swap": the day starts a clause of its own
 _LATER_DAY = re.compile(r"\s*[\w,]+\s+(?:\w+\s+)*?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
                         r"yesterday|today|overnight)\b", re.I)
+# "mourns the dead of Monday's missile strike": an event named by a day of this week is a recent
+# one, not the old event a commemoration remembers
+_RECENT_DAYS = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|"
+                          r"last night|weekend)(?:'s|\u2019s)\s+(?:[\w\-]+\s+){0,3}$", re.I)
 _ASIDE_OPENS = re.compile(r",\s*(?:where|which|who|whose|when)\b[^,]*$", re.I)
 
 
@@ -210,7 +214,9 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
                                              and h.start - e <= _WINDOW))
                     and not _aside_closed(sentence, s, e, h.start)
                     and not (r is NotEvent.BACKGROUND
-                             and _LATER_DAY.match(sentence, e, h.start))), None)
+                             and _LATER_DAY.match(sentence, e, h.start))
+                    and not (r is NotEvent.COMMEMORATION
+                             and _RECENT_DAYS.search(sentence, e, h.start))), None)
         if gov is not None:
             why = why or gov
             continue

@@ -196,3 +196,19 @@ def test_later_sentences_refine_but_do_not_replace_the_lead():
     both2 = lt2 | sentence_cues(later2).tags
     assert classify(both2, f"{lead2} {later2}", lead=lead2, lead_tags=lt2) == \
         ("Violence against civilians", "Attack")
+
+
+@pytest.mark.parametrize("text,kept", [
+    # a day of this week names a recent event: the mourning does not make it an old one
+    ("Kharkiv mourns as the death toll from Monday's missile strike reaches eight.", "shelling"),
+    ("Crowds mourned the victims of Saturday\u2019s bombing at the market.", "ied"),
+])
+def test_mourning_a_recent_event_keeps_its_cue(text, kept):
+    cues, why = live_cues(text, sentence_cues(text))
+    assert kept in cues.tags and why is None
+
+
+def test_mourning_an_event_of_another_year_is_commemoration():
+    text = "Residents mourned the dead of the 2014 bombing at the market."
+    cues, why = live_cues(text, sentence_cues(text))
+    assert cues.tags == frozenset() and why is NotEvent.COMMEMORATION
