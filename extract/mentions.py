@@ -419,6 +419,9 @@ def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None
     its date is the day the toll was counted, not a new event's."""
     if not x.cas.toll or cur is None or x.cas.killed is None:
         return None
+    named = _day_named_of_event(x)
+    if named is not None and cur.date is not None and named.value != cur.date.value:
+        return None   # "the toll from Monday's missile strike": Monday's, not Tuesday's drones
     mine = _precise_places(x)
     if mine:
         for d in _recent(drafts):
@@ -426,6 +429,16 @@ def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None
                 return d
         return None
     return cur     # "The toll rose to 23 on Sunday"
+
+
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s)\b")
+
+
+def _day_named_of_event(x: Mention) -> dates.DateMention | None:
+    """A day that names the event itself ("Monday's missile strike", "yesterday's bombing"):
+    the day it happened, not the day its toll was counted."""
+    return next((d for d in x.dates if d.precision == dates.DAY and not d.since
+                 and _POSSESSIVE.match(x.s.text, d.end)), None)
 
 
 def _told_before(x: Mention, own: dates.DateMention, drafts: list[Draft], cur: Draft

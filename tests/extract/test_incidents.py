@@ -294,3 +294,23 @@ def test_the_burial_of_its_victims_two_days_later_is_the_same_incident():
 def test_a_new_deed_in_the_same_town_two_days_later_is_another_incident(then):
     found = extract_incidents(AFTER_A_RAID.format(then=then), published="2025-06-17")
     assert [(i.date, i.fatalities) for i in found] == [("2025-06-14", 21), ("2025-06-16", 5)]
+
+
+DRONES_THEN = ("Russian drones struck the city of Zaporizhzhia overnight, killing two people and "
+               "injuring five, the regional governor said on Thursday.\n\n{then}")
+
+
+def test_the_toll_of_an_event_named_by_its_day_is_that_days_incident():
+    then = ("The death toll from Tuesday's missile strike on an industrial area of Zaporizhzhia "
+            "rose to six after rescuers found another body.")
+    found = extract_incidents(DRONES_THEN.format(then=then), published="2025-05-08")
+    assert [(i.date, i.fatalities) for i in found] == [("2025-05-08", 2), ("2025-05-06", 6)]
+
+
+@pytest.mark.parametrize("then", [
+    "The death toll from the drone strike in Zaporizhzhia rose to six on Thursday evening.",
+    "The death toll from Thursday's drone strike rose to six.",
+])
+def test_a_toll_counted_later_or_named_by_the_same_day_stays_with_the_incident(then):
+    (inc,) = extract_incidents(DRONES_THEN.format(then=then), published="2025-05-08")
+    assert (inc.date, inc.fatalities) == ("2025-05-08", 6)
