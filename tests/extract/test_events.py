@@ -212,3 +212,20 @@ def test_mourning_an_event_of_another_year_is_commemoration():
     text = "Residents mourned the dead of the 2014 bombing at the market."
     cues, why = live_cues(text, sentence_cues(text))
     assert cues.tags == frozenset() and why is NotEvent.COMMEMORATION
+
+
+@pytest.mark.parametrize("text", [
+    "Police opened an investigation into the shooting.",
+    # how the attack named was done is no new attack
+    "Prosecutors opened an inquiry and an investigation into the attack, which officials said "
+    "was carried out with a ballistic missile fired from across the border.",
+])
+def test_an_investigation_into_an_event_names_it_again(text):
+    cues, why = live_cues(text, sentence_cues(text))
+    assert cues.tags == frozenset() and why is NotEvent.REFERENCE
+
+
+def test_what_a_named_event_did_is_still_told():
+    text = "The Taliban condemned the bombing, which killed 12 people in Kabul."
+    cues, _ = live_cues(text, sentence_cues(text))
+    assert "harm" in cues.tags
