@@ -32,13 +32,19 @@ NUM = (r"(?:(?:at least|more than|over|up to|nearly|almost|about|around|some|rou
        r"(?P<{g}>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|"
        r"ninety)[\s-](?:one|two|three|four|five|six|seven|eight|nine)|" + _NUM_WORD + r")")
 
-_KILL_V = (r"(?:killed|dead|died|slain|shot dead|shot and killed|shot to death|stabbed to death|"
-           r"beaten to death|burned to death|hacked to death|murdered|massacred|executed|"
+# "beaten / hacked / stoned ... to death": a manner of killing (not "sentenced to death")
+_TO_DEATH_MANNER = (r"(?:beat|beaten|beating|stabbed|stabbing|burned|burnt|burning|hacked|hacking|"
+                    r"stoned|stoning|clubbed|clubbing|bludgeoned|bludgeoning|battered|shot|"
+                    r"shooting|trampled|crushed|tortured|lynched|macheted)")
+_KILL_V = (r"(?:killed|dead|died|slain|shot dead|shot and killed|"
+           r"(?:beaten|stabbed|burned|burnt|hacked|stoned|clubbed|bludgeoned|battered|shot|"
+           r"trampled|crushed|tortured|lynched|macheted) to death|murdered|massacred|executed|"
            r"lost (?:their|his|her) li(?:ves|fe)|perished|fatalit(?:y|ies)|deaths?|bodies|"
            r"lynched|beheaded|neutrali[sz]ed|killed and)")
 _HURT_V = r"(?:injured|wounded|hurt|injuries|injury|casualties|hospitali[sz]ed)"
 _FILLER = (r"(?:(?!or\b|but\b|were\b|was\b|to\b|by\b|in\b|on\b|at\b|after\b|when\b|while\b|"
-           r"as\b|killed\b|injured\b|wounded\b|dead\b|died\b|hurt\b|\d|and\s+(?:\d|one|two|"
+           r"as\b|killed\b|injured\b|wounded\b|dead\b|died\b|hurt\b|\d(?!\d*[\s-]*years?[\s-]*old\b)|"
+           r"and\s+(?:\d|one|two|"
            r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)\b)"
            r"[\w'\u2019.\-]+\s+){0,10}?")
 _AUX = (r"(?:(?:were|was|have been|had been|has been|are|is|reportedly|also|later|all|being|\w+ly|"
@@ -48,13 +54,19 @@ _NO_OBJECT = (r"(?!\s+(?:at least |more than )?(?:a|an|one|two|three|four|five|s
               r"nine|ten|\d+)\b)")
 
 
+_QUOTE = ("(?:(?:(?<=were )|(?<=was )|(?<=been )|(?<=are )|(?<=is )|(?<=reportedly ))"
+          "['\"\u2018\u201c]\\s?)?")
+_QUOTE_END = "(?:['\"\u2019\u201d])?"
+
+
 def _subject_pat(verb: str) -> re.Pattern[str]:
-    return re.compile(r"\b" + NUM.format(g="n") + r"\s+" + _FILLER + _AUX + verb + r"\b"
-                      + _NO_OBJECT, re.I)
+    # a passive verb in quotes counts as told: "30 assailants were 'neutralised'"
+    return re.compile(r"\b" + NUM.format(g="n") + r"\s+" + _FILLER + _AUX + _QUOTE + verb
+                      + r"\b" + _NO_OBJECT, re.I)
 
 
 def _object_pat(verb: str) -> re.Pattern[str]:
-    return re.compile(r"\b" + verb + r"\s+(?:(?:at least|more than|a total of)\s+)?"
+    return re.compile(r"\b" + verb + _QUOTE_END + r"\s+(?:(?:at least|more than|a total of)\s+)?"
                       + NUM.format(g="n") + r"\b", re.I)
 
 
@@ -95,10 +107,12 @@ _KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|assassinated|a
                         r"murdering|murdered|executing|executed|massacring|massacred|beheading|"
                         r"beheaded|lynching|lynched|stabbing to death|hacking to death|"
                         r"bodies of)")
-# "beat 13 policemen to death": the count between the verb and "to death"
-_TO_DEATH = re.compile(r"\b(?:beat|beating|stabbed|stabbing|hacked|hacking|burned|burning|"
-                       r"burnt|stoned|stoning|clubbed|shot|shooting)\s+" + NUM.format(g="n")
-                       + r"\s+(?:[\w\-]+\s+){0,3}?to death\b", re.I)
+# "beat 13 policemen to death", "beat the suspect to death" (one), "stoned to death two women"
+_TO_DEATH = re.compile(r"\b" + _TO_DEATH_MANNER + r"\s+(?:" + NUM.format(g="n")
+                       + r"|(?P<one>the|a|an|his|her|their|its)(?=\s+(?:[\w\-]+\s+){0,2}?"
+                       r"[\w\-]*[^s\W]\s+to death))\s+(?:[\w\-]+\s+){0,3}?to death\b"
+                       r"|\b" + _TO_DEATH_MANNER + r"\s+to death\s+" + NUM.format(g="n2") + r"\b",
+                       re.I)
 _HURT_OBJ = _object_pat(r"(?:injuring|injured|wounding|wounded|hurting|hurt|leaving injured)")
 _TOLL = re.compile(r"\b(?:death toll|toll|number of (?:the )?dead|fatalities)\s+"
                    r"(?:(?!to\b|at\b)[\w'\u2019.,\-]+\s+){0,20}?"
@@ -130,6 +144,8 @@ class Casualties:
     killed: int | None = None
     injured: int | None = None
     toll: bool = False      # "the death toll rose to N": replaces earlier counts
+    early: bool = False     # "initial reports put the number of dead at five": superseded
+    claim: bool = False     # "the group claimed it killed 40 soldiers": a party's own figure
 
 
 def number(word: str) -> int | None:
@@ -194,7 +210,9 @@ _OBJECT_VERB_STARTS = _starts_automaton((
     "injur", "wound", "hurt", "leaving"))                                  # _HURT_OBJ
 # the words each alternative of _KILL_V and of _HURT_V starts with (lower case)
 _KILL_VERB_STARTS = _starts_automaton((
-    "kill", "dead", "died", "slain", "shot", "stabbed", "beaten", "burned", "hacked", "murder",
+    "kill", "dead", "died", "slain", "shot", "stabbed", "beaten", "burned", "burnt", "hacked",
+    "stoned", "clubbed", "bludgeoned", "battered", "trampled", "crushed", "tortured", "macheted",
+    "murder",
     "massacre", "execute", "lost", "perish", "fatalit", "death", "bodies", "lynch", "behead",
     "neutrali"))
 _HURT_VERB_STARTS = _starts_automaton(("injur", "wound", "hurt", "casualt", "hospitali"))
@@ -317,8 +335,10 @@ _ALONG_WITH = re.compile(r"\b(?:killed|killing)\s+(?!\d)(?:[\w'\u2019.,\-]+\s+){
 
 def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
     low = sentence.lower()
-    toll = _TOLL.search(sentence) if kills and ("toll" in low or "fatalit" in low
-                                                or "number of" in low) else None
+    toll = None      # the last toll told: "initial reports put the toll at five; it rose to 14"
+    if kills and ("toll" in low or "fatalit" in low or "number of" in low):
+        for toll in _TOLL.finditer(sentence):
+            pass
     killed: int | None = None
     if not kills:
         pass
@@ -332,7 +352,11 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
                            (_KILL_SUBJ, _KILL_VERB)], sentence)
         if killed is None and "to death" in low:
             m = _TO_DEATH.search(sentence)
-            killed = number(m.group("n")) if m else None
+            g = None if m is None else next((g for g in ("n", "n2") if m.group(g)), None)
+            if m and m.group("one"):
+                killed = 1
+            elif g:     # "beat to death 17-year-old Kennedy": an age, so one victim
+                killed = 1 if _is_not_count(sentence, *m.span(g)) else number(m.group(g))
         if killed is None and (" the " in low or " its " in low or " his " in low
                                or " her " in low or " their " in low) \
                 and _ONE_VICTIM.search(sentence):
@@ -356,7 +380,7 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
             else:
                 injured = 1 if injured is None else injured
     if not any(w in low for w in _NEGATORS):
-        return Casualties(killed, injured, toll=bool(toll))
+        return _told(sentence, killed, injured, toll=bool(toll))
     if _NO_ANY.search(sentence):
         if killed is None:
             killed = 0
@@ -370,7 +394,32 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
         injured = 0     # "no casualties": nobody killed or hurt
     if injured is None and (_NO_HURT_ONLY.search(sentence) or _NEITHER_INJURY.search(sentence)):
         injured = 0
-    return Casualties(killed, injured, toll=bool(toll))
+    return _told(sentence, killed, injured, toll=bool(toll))
+
+
+# an estimate the story itself calls early, unless the same sentence tells the update
+_EARLY = re.compile(r"\b(?:(?:initial|preliminary|earlier|first|early)\s+(?:\w+\s+)?"
+                    r"(?:reports?|figures?|estimates?|tolls?|counts?|accounts?|tallies|tally)|"
+                    r"initially)\b", re.I)
+_UPDATE = re.compile(r"\b(?:rose|risen|rising|climbed|increased|jumped|mounted|since|now)\b",
+                     re.I)
+# a count a party gives of its own killing ("claimed to have killed", "said its fighters
+# killed"), or one the text says is unverified; not "claimed the lives of"
+_CLAIM = re.compile(r"\b(?:claim(?:ed|s|ing)?\s+(?!the lives|lives|responsibility)(?:that\s+)?"
+                    r"(?:to have|having|it|they|its|their|the group|the militants|he)\b|"
+                    r"said (?:its|their) (?:fighters|militants|men|forces)\b|"
+                    r"(?:could not be (?:independently )?(?:verified|confirmed)|unverified)\b)",
+                    re.I)
+
+
+def _told(sentence: str, killed: int | None, injured: int | None, toll: bool) -> Casualties:
+    """The counts with how the sentence tells them: an early estimate, a party's claim."""
+    if killed is None:
+        return Casualties(killed, injured, toll=toll)
+    early = bool(_EARLY.search(sentence)) and not _UPDATE.search(sentence)
+    claim = "claim" in sentence.lower() or "verifi" in sentence.lower() or "said " in sentence
+    return Casualties(killed, injured, toll=toll, early=early,
+                      claim=claim and bool(_CLAIM.search(sentence)))
 
 
 # an outcome told without deaths: nobody was killed (ACLED codes 0); "unknown" stays unknown

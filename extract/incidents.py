@@ -104,11 +104,16 @@ def _casualties(d: Draft) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
     first_side: str | None = None
+    weak = False    # the count so far is an early estimate or a party's claim: any other replaces it
     for x in d.sents:
         c = x.cas
         if killed is None and c.killed:
             first_side = _side(x.s.text)
-        if c.killed is not None and killed and _ALSO_KILLED.search(x.s.text):
+        if c.killed is not None and killed is not None and (c.early or c.claim and not weak):
+            pass       # an early estimate told after a figure, a party's claim beside officials'
+        elif c.killed is not None and weak and not _ALSO_KILLED.search(x.s.text):
+            killed, weak = c.killed, c.early or c.claim
+        elif c.killed is not None and killed and _ALSO_KILLED.search(x.s.text):
             killed += c.killed     # "A soldier was also killed": more dead, not a recount
         elif c.killed is not None and killed and not c.toll and first_side is not None and \
                 _side(x.s.text) not in (None, first_side):
@@ -118,6 +123,8 @@ def _casualties(d: Draft) -> tuple[int | None, int | None]:
                 _OTHER_ESTIMATE.search(x.s.text) and not _UPDATED.search(x.s.text):
             killed = min(killed, c.killed)   # another source's figure: ACLED's lower estimate
         elif c.killed is not None:
+            if killed is None:
+                weak = c.early or c.claim
             killed = c.killed if (c.toll or killed is None) else max(killed, c.killed)
         if c.injured is not None:
             injured = c.injured if injured is None else max(injured, c.injured)

@@ -70,7 +70,7 @@ def test_verbs_tried_only_at_their_first_words_are_all_found(verb):
     # every alternative of the verb patterns, and odd-case letters that re.IGNORECASE folds
     text = ("Two were killed, one dead, three died, four slain, five shot dead, six shot and "
             "killed, seven shot to death, eight stabbed to death, beaten to death, burned to "
-            "death, hacked to death, murdered, massacred, executed, they lost their lives, he "
+            "death, hacked to death, stoned to death, burnt to death, clubbed to death, murdered, massacred, executed, they lost their lives, he "
             "lost his life, perished, a fatality, fatalities, deaths, a death, bodies, lynched, "
             "beheaded, neutralised, neutralized, killed and; injured, wounded, hurt, injuries, "
             "an injury, casualties, hospitalised, hospitalized. KILLED, Wounded, self-killed.")
@@ -78,3 +78,58 @@ def test_verbs_tried_only_at_their_first_words_are_all_found(verb):
         want = [m.span() for m in verb.finditer(sample)]
         got = [m.span() for m in c._matches_at_starts(verb, sample, c._VERB_STARTS[verb])]
         assert got == want and want
+
+
+@pytest.mark.parametrize("sentence,killed", [
+    ("Police said a 45-year-old trader was beaten to death by a mob.", 1),
+    ("Two herders accused of theft were stoned to death on Friday.", 2),
+    ("A young mother was burnt to death in her hut.", 1),
+    ("Villagers clubbed the suspected thief to death.", 1),
+    ("The crowd hacked to death three men at the checkpoint.", 3),
+    ("Police beat to death 17-year-old Kennedy after the protest.", 1),   # an age, one man
+    ("Two men were sentenced to death for the murder.", None),      # a sentence, not a killing
+])
+def test_killed_by_a_manner_of_death(sentence, killed):
+    assert find(sentence).killed == killed
+
+
+@pytest.mark.parametrize("sentence", [
+    "About 30 assailants were 'neutralised' during the operation, the army said.",
+    "About 30 assailants were \u201cneutralised\u201d, the army said.",
+])
+def test_a_verb_in_quotes_still_counts(sentence):
+    assert find(sentence).killed == 30
+
+
+_ATTACK = "Gunmen attacked the village of Dalwa near Maiduguri, Nigeria, on Tuesday night. "
+_BASE = "Militants attacked an army base in Mandera, Kenya, on Monday. "
+
+
+@pytest.mark.parametrize("text,fatalities", [
+    # a toll update's newer figure wins over an early estimate told after it
+    (_ATTACK + "The death toll from the attack has risen to 14, officials said on Thursday. "
+     "Initial reports put the number of dead at five.", 14),
+    # an early estimate told first gives way to a later, different count
+    (_ATTACK + "Police initially said seven villagers were killed. Officials later said four "
+     "villagers were killed in the attack.", 4),
+    # ... but more dead told after it add to it
+    (_ATTACK + "Police initially said two villagers were killed. Three more died in hospital "
+     "on Wednesday.", 5),
+    # a party's claim does not replace the officials' toll, told before or after it
+    (_BASE + "The army said 12 soldiers were killed in the attack. Al-Shabaab claimed it killed "
+     "40 soldiers, a figure that could not be verified.", 12),
+    (_BASE + "Al-Shabaab claimed it killed 40 soldiers. The army said 12 soldiers were killed in "
+     "the attack.", 12),
+])
+def test_the_credible_latest_toll_is_the_incidents(text, fatalities):
+    from extract.incidents import extract_incidents
+    incidents = extract_incidents(text, published="2024-04-22")
+    assert [i.fatalities for i in incidents] == [fatalities]
+
+
+def test_early_estimates_and_claims_are_marked():
+    assert find("Initial reports put the number of dead at five.").early
+    assert not find("Initial reports said five, but the toll has since risen to 14.").early
+    assert find("The group claimed to have killed 40 soldiers.").claim
+    assert not find("The blast claimed the lives of 12 soldiers.").claim
+    assert not find("IS claimed responsibility for the attack, which killed 12 soldiers.").claim
