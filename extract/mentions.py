@@ -148,7 +148,12 @@ _REASON_CLAUSE = re.compile(r"\b(?:(?:a |in )?response to|retaliation for|reveng
                             r"(?:had\s+)?(?:killed|wounded|injured)\b[^.;,]*|"
                             # "The attack came days after jihadists killed 20 civilians"
                             r"\b(?:came|comes|come)\s+(?:\w+\s+)?(?:days|weeks|hours|months|a day|"
-                            r"a week|shortly|just|soon)\s+after\b[^.;]*", re.I)
+                            r"a week|shortly|just|soon)\s+after\b[^.;]*|"
+                            # "drones struck overnight, less than a day after a missile attack
+                            # on the city killed seven": the earlier attack's dead
+                            r"\b(?:a day|a week|an hour|hours|days|weeks|\w+ (?:hours|days|weeks))"
+                            r"\s+after\s+(?:an?|the|its|their)\s+[^.;]{0,80}?\b"
+                            r"(?:killed|wounded|injured)\b[^.;,]*", re.I)
 
 
 def body(text: str) -> str:

@@ -314,3 +314,11 @@ def test_the_toll_of_an_event_named_by_its_day_is_that_days_incident():
 def test_a_toll_counted_later_or_named_by_the_same_day_stays_with_the_incident(then):
     (inc,) = extract_incidents(DRONES_THEN.format(then=then), published="2025-05-08")
     assert (inc.date, inc.fatalities) == ("2025-05-08", 6)
+
+
+def test_the_dead_of_an_earlier_attack_in_a_timing_clause_are_not_counted():
+    text = ("Russian drones struck the city of Zaporizhzhia overnight, killing two people, less "
+            "than a day after a missile attack on the city killed nine people, the governor "
+            "said on Thursday.")
+    (inc,) = extract_incidents(text, published="2025-05-08")
+    assert (inc.date, inc.fatalities) == ("2025-05-08", 2)
