@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -43,6 +43,7 @@ _NUMBERS: dict[str, Number] = {
                                       30 * 86400, "seconds", True),
     "reprocess_batch_size": Number("NEWSWATCH_REPROCESS_BATCH_SIZE", int, 1, 100_000,
                                    "articles"),
+    "feeds_per_task": Number("NEWSWATCH_FEEDS_PER_TASK", int, 1, 10_000, "feeds"),
 }
 
 
@@ -59,6 +60,9 @@ class DagSettings:
     ingest_run_timeout_s: float = 3600.0   # dagrun_timeout: a hung run cannot block the next
     reprocess_run_timeout_s: float = 86400.0
     reprocess_batch_size: int = 500       # articles per mapped re-extraction task
+    # feeds per mapped ingest task: each task costs ~3.4 s of CPU in Airflow's task runner, a
+    # feed ~0.3 s of work; 1 gives per-feed retries and a task per feed in the UI
+    feeds_per_task: int = 25
     alert_url: str | None = None           # failures are POSTed here as JSON
 
     @classmethod
@@ -127,21 +131,52 @@ def alert_on_failure(context: Mapping[str, Any]) -> None:
         log.warning("could not send the failure alert to NEWSWATCH_ALERT_URL: %s", exc)
 
 
-def ingest_listed_feed(settings: Settings, feed_id: str) -> dict:
-    """pipeline.ingest_feed for a feed still in the feed list; FeedNotListed otherwise. The
-    chatty libraries are quieted first, as the CLI does: Airflow's task log shows warnings,
-    and trafilatura would warn about every page it discards."""
+class BatchWritesFailed(NewswatchError):
+    """Some feeds of a batch could not write all their articles, for a reason that may pass.
+    Raised once every feed of the batch is done and saved, so the task retries while the
+    other feeds' work stands (a retry finds it indexed and skips it)."""
+
+
+def feed_batches(feed_ids: Sequence[str], per_task: int | None = None) -> list[list[str]]:
+    """Feed ids in batches of `per_task` (default NEWSWATCH_FEEDS_PER_TASK), in the order
+    given: one mapped ingest task each."""
+    per_task = per_task or DagSettings.from_env().feeds_per_task
+    return [list(feed_ids[i:i + per_task]) for i in range(0, len(feed_ids), per_task)]
+
+
+def batch_label(feed_ids: Sequence[str]) -> str:
+    """A mapped task's name in the UI: its feed, or its first feed and how many more."""
+    return feed_ids[0] if len(feed_ids) == 1 else f"{feed_ids[0]} +{len(feed_ids) - 1}"
+
+
+def ingest_listed_feeds(settings: Settings, feed_ids: Sequence[str]) -> list[dict]:
+    """pipeline.ingest_feeds for a batch of feeds in one pass (one state read, one newness
+    lookup, shared bulks); their outcomes. A broken feed is recorded in its own outcome and
+    state, never fails the others. Feeds removed from the list since the run listed them are
+    left out and, once the rest is done, raise FeedNotListed (not retried); articles that could
+    not be written raise BatchWritesFailed (retried). The chatty libraries are quieted first,
+    as the CLI does: trafilatura would warn about every page it discards."""
     from ingest import pipeline
 
     quiet_chatty_loggers()
 
     specs = pipeline.feeds_by_id(settings)
-    if feed_id not in specs:
-        raise FeedNotListed(f"feed {feed_id!r} is no longer an enabled feed of "
-                            f"{settings.feeds_path}; it is left out from the next run on")
-    outcome = pipeline.ingest_feed(settings, feed_id, spec=specs[feed_id])
-    log.info("%s", describe(outcome))   # the task log's one-line account of the feed
-    return outcome
+    listed = [fid for fid in feed_ids if fid in specs]
+    outcomes = pipeline.ingest_feeds(settings, {fid: specs[fid] for fid in listed})
+    for outcome in outcomes:
+        log.info("%s", describe(outcome))   # the task log's one-line account of each feed
+    unwritten = [o["feed_id"] for o in outcomes if o["write_failures"]]
+    if unwritten:
+        raise BatchWritesFailed(
+            f"feeds {', '.join(unwritten)}: some articles were not written to Elasticsearch "
+            "(see the dead letters for the error); the retry writes them, the batch's other "
+            "feeds are done")
+    removed = [fid for fid in feed_ids if fid not in specs]
+    if removed:
+        raise FeedNotListed(f"feeds {', '.join(map(repr, removed))} are no longer enabled "
+                            f"feeds of {settings.feeds_path}; the other feeds of the batch were "
+                            "ingested, and these are left out from the next run on")
+    return outcomes
 
 
 def describe(counts: Mapping[str, Any]) -> str:

@@ -88,6 +88,8 @@ def dag_run_env(airflow_db, es_client):
             "NEWSWATCH_PER_HOST_DELAY": "0",
             "NEWSWATCH_HTTP_TIMEOUT": "2",
             "NEWSWATCH_DEAD_LETTER_DIR": str(AIRFLOW_HOME / "dead-letter"),
+            # five feeds in batches of two: the broken feed shares a task with a demo feed
+            "NEWSWATCH_FEEDS_PER_TASK": "2",
             # the JSON form, as docker-compose.yml gives it
             "AIRFLOW_CONN_NEWSWATCH_ES": _json_connection(settings.es_url),
         }

@@ -22,7 +22,8 @@ from ingest.orchestration import (
     add_counts,
     alert_on_failure,
     failure_report,
-    ingest_listed_feed,
+    feed_batches,
+    ingest_listed_feeds,
     reprocess_params,
     settings_from_connection,
     task_defaults,
@@ -97,7 +98,7 @@ def test_a_feed_removed_from_the_list_is_not_retried(tmp_path):
     feeds.write_text("feeds:\n  - {id: kept, name: Kept, language: en, region: global, "
                      "url: 'https://example.org/feed.xml'}\n", encoding="utf-8")
     with pytest.raises(FeedNotListed, match="'removed'"):
-        ingest_listed_feed(Settings(feeds_file=feeds), "removed")
+        ingest_listed_feeds(Settings(feeds_file=feeds), ["removed"])
 
 
 def test_a_feed_task_quiets_trafilatura_as_the_cli_does(tmp_path, monkeypatch):
@@ -107,7 +108,7 @@ def test_a_feed_task_quiets_trafilatura_as_the_cli_does(tmp_path, monkeypatch):
     chatty = logging.getLogger("trafilatura")
     monkeypatch.setattr(chatty, "level", logging.NOTSET)  # restored after the test
     with pytest.raises(FeedNotListed):
-        ingest_listed_feed(Settings(feeds_file=feeds), "any")
+        ingest_listed_feeds(Settings(feeds_file=feeds), ["any"])
     assert chatty.level == logging.ERROR
 
 
@@ -183,7 +184,34 @@ def test_a_feed_task_logs_its_account(es_settings, tmp_path, caplog):
                                               feeds_file=feeds,
                                               dead_letter_dir=es_settings.dead_letter_dir)
     with caplog.at_level(logging.INFO, logger="ingest.orchestration"):
-        outcome = ingest_listed_feed(settings, "closed")
+        [outcome] = ingest_listed_feeds(settings, ["closed"])
     assert outcome["status"] == "failed"
     assert any(r.getMessage().startswith("feed closed failed: entries 0")
                for r in caplog.records)
+
+
+def test_a_feed_removed_from_a_batch_fails_it_only_after_the_others_are_saved(
+        es_settings, es_client, tmp_path):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - {id: closed, name: Closed, language: en, region: global, "
+                     "url: 'http://127.0.0.1:9/feed.xml'}\n", encoding="utf-8")
+    settings = es_settings.__class__.from_env({}, index_prefix=es_settings.index_prefix,
+                                              feeds_file=feeds,
+                                              dead_letter_dir=es_settings.dead_letter_dir)
+    with pytest.raises(FeedNotListed, match="'removed'"):
+        ingest_listed_feeds(settings, ["removed", "closed"])
+    es_client.indices.refresh(index=settings.index("feeds"))
+    closed = es_client.get(index=settings.index("feeds"), id="closed")["_source"]
+    assert closed["last_status"] == "failed"   # its pass ran and was saved
+
+
+def test_feeds_are_batched_in_order_by_the_setting(monkeypatch):
+    ids = ["a", "b", "c", "d", "e"]
+    assert feed_batches(ids, 2) == [["a", "b"], ["c", "d"], ["e"]]
+    assert feed_batches(ids, 1) == [[fid] for fid in ids]
+    assert feed_batches([], 3) == []
+    monkeypatch.setenv("NEWSWATCH_FEEDS_PER_TASK", "3")
+    assert feed_batches(ids) == [["a", "b", "c"], ["d", "e"]]
+    monkeypatch.setenv("NEWSWATCH_FEEDS_PER_TASK", "0")
+    with pytest.raises(SettingsError, match="NEWSWATCH_FEEDS_PER_TASK"):
+        feed_batches(ids)
