@@ -2,8 +2,9 @@
 
 Bulk-loads `--events` synthetic events (default 100,000; 2 years, 40 countries, 400 places,
 6 event types) under a throwaway prefix, then indexes `--incidents` unassigned incidents (half
-new reports of stored events, half new events) and times one `event_store.reconcile` over
-them: candidates by multi-search, scoring, claims and event writes. Everything made is
+new reports of stored events, half new events), each with its article (80 words; one in ten a
+syndicated copy of an earlier one), and times one `event_store.reconcile` over them: copies
+marked, candidates by multi-search, scoring, claims and event writes. Everything made is
 deleted afterwards.
 
     .venv/bin/python bench/bench_events.py [--events 100000] [--incidents 1000]
@@ -68,6 +69,19 @@ def _events(rng: random.Random, places, count: int, start: date):
         yield summarise([rep])
 
 
+def _articles(rng: random.Random, incidents: list[dict]):
+    """One article per incident, in publication order; one in ten repeats an earlier text."""
+    texts: list[str] = []
+    for n, inc in enumerate(incidents):
+        if n % 10 == 9 and texts:
+            text = rng.choice(texts)
+        else:
+            text = f"{inc['evidence']} Report {n}: " + " ".join(rng.choices(WORDS, k=80)) + "."
+            texts.append(text)
+        yield {"article_id": inc["article_id"], "text": text, "published": inc["published"],
+               "source": f"outlet{n % 50}"}
+
+
 def _time_phases() -> dict[str, float]:
     """Wall seconds spent in each step of reconcile (filled as it runs)."""
     spent: dict[str, float] = {}
@@ -126,6 +140,9 @@ def main() -> int:
                               "published": f"{day.isoformat()}T18:00:00Z"})
         helpers.bulk(client, ({"_index": settings.index("incidents"), "_id": i["incident_id"],
                                "_source": i} for i in incidents), refresh="wait_for")
+        helpers.bulk(client, ({"_index": settings.index("articles"), "_id": a["article_id"],
+                               "_source": a} for a in _articles(rng, incidents)),
+                     refresh="wait_for")
         phases = _time_phases()
         t1, cpu1 = time.perf_counter(), time.process_time()
         done = event_store.reconcile(client, settings)
@@ -142,7 +159,8 @@ def main() -> int:
         n = max(1, done.incidents_assigned)
         print(f"events index: {args.events} events loaded and merged in {load_s:.1f} s")
         print(f"reconcile: {done.incidents_assigned} incidents, {done.events_created} events "
-              f"created, {done.events_updated} updated, {merge_s:.2f} s "
+              f"created, {done.events_updated} updated, {done.copies_marked} copies marked, "
+              f"{merge_s:.2f} s "
               f"= {1000 * merge_s / n:.2f} ms per incident "
               f"({1000 * merge_cpu / n:.2f} ms of it CPU in this process; load average "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")

@@ -111,7 +111,8 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
 def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
                 since: str | datetime | None = None) -> None:
     """Give each article without a `simhash` its fingerprint and, when its text is an earlier
-    article's, `duplicate_of` (the first article of that text)."""
+    article's, `duplicate_of` (the first article of that text). Per page of articles: one
+    multi-search for the stored candidates of all, one bulk of updates, one refresh."""
     alias = settings.index("articles")
     query: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "simhash"}}],
                                       "filter": _since("indexed", since)}}
@@ -123,55 +124,78 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
                              source_includes=["text", "published"])["hits"]["hits"]
         if not hits:
             return
-        client.indices.refresh(index=alias)
-        page: list[tuple[str, str, str, str | None]] = []  # seen here, not yet searchable
-        for hit in hits:
-            done.add(hit["_id"])
+        done.update(h["_id"] for h in hits)
+        prints = [fingerprint((h.get("_source") or {}).get("text")) for h in hits]
+        # none of this page is searchable with a fingerprint yet: stored ones, then the page
+        stored = _originals(client, alias, [(h, fp) for h, fp in zip(hits, prints, strict=True)
+                                            if fp])
+        page: list[tuple[str, str, str, str | None]] = []  # seen here, in arrival order
+        operations: list[dict] = []
+        for hit, fp in zip(hits, prints, strict=True):
             src = hit.get("_source") or {}
-            fp = fingerprint(src.get("text"))
             original = None
             if fp:
                 original = next((orig or aid for aid, simhash, text, orig in page
                                  if is_copy(src.get("text") or "", fp.simhash, text, simhash)),
-                                None) or _original_of(client, alias, hit["_id"], src, fp)
+                                None) or stored.get(hit["_id"])
                 page.append((hit["_id"], fp.simhash, src.get("text") or "", original))
-            doc = {"simhash": fp.simhash if fp else "",
-                   "simhash_bands": list(fp.bands) if fp else [],
-                   "duplicate_of": original}
-            try:
-                client.update(index=alias, id=hit["_id"], doc=doc, retry_on_conflict=3)
-            except NotFoundError:
-                continue
-            report.articles_fingerprinted += 1
-            report.copies_marked += original is not None
-        client.indices.refresh(index=alias)
+            operations.append({"update": {"_index": alias, "_id": hit["_id"],
+                                          "retry_on_conflict": 3}})
+            operations.append({"doc": {"simhash": fp.simhash if fp else "",
+                                       "simhash_bands": list(fp.bands) if fp else [],
+                                       "duplicate_of": original}})
+        answer = client.bulk(operations=operations, refresh=True)
+        copied = {aid: orig for aid, _, _, orig in page}
+        for item, hit in zip(answer["items"], hits, strict=True):
+            status = item["update"].get("status", 500)
+            if 200 <= status < 300:
+                report.articles_fingerprinted += 1
+                report.copies_marked += copied.get(hit["_id"]) is not None
+            elif status != 404:  # gone meanwhile (404) is nothing to mark
+                log.warning("reconcile: article %s not fingerprinted: %s", hit["_id"],
+                            item["update"].get("error"))
         # an article without a fingerprint was (re)indexed: its old reports may be stale
         _detach(client, settings, (), [h["_id"] for h in hits], report)
 
 
-def _original_of(client: Elasticsearch, alias: str, article_id: str, src: Mapping[str, Any],
-                 fp: Fingerprint) -> str | None:
-    """The earliest stored article this one is a copy of, or None."""
-    filters: list[dict] = [{"terms": {"simhash_bands": list(fp.bands)}}]
-    published = day_of(src.get("published"))
-    if published:
-        filters.append({"range": {"published": {
-            "gte": (published - timedelta(days=COPY_WINDOW_DAYS)).isoformat(),
-            "lte": (published + timedelta(days=1)).isoformat()}}})
-    hits = client.search(
-        index=alias, size=BANDS * 4,
-        query={"bool": {"filter": filters, "must_not": [{"ids": {"values": [article_id]}}]}},
-        sort=[{"published": {"order": "asc", "missing": "_last"}}, {"article_id": "asc"}],
-        source_includes=["text", "simhash", "duplicate_of", "published"])["hits"]["hits"]
-    mine = str(src.get("published") or "")
-    for hit in hits:
-        other = hit.get("_source") or {}
-        if str(other.get("published") or "") > mine and mine:
-            continue  # the later one is the copy
-        if other.get("simhash") and is_copy(src.get("text") or "", fp.simhash,
-                                             other.get("text") or "", other["simhash"]):
-            return other.get("duplicate_of") or hit["_id"]
-    return None
+def _originals(client: Elasticsearch, alias: str,
+               pending: Sequence[tuple[dict, Fingerprint]]) -> dict[str, str]:
+    """article id -> the earliest stored article it is a copy of, for a page of articles
+    (one multi-search); articles with no stored original are left out."""
+    if not pending:
+        return {}
+    searches: list[dict] = []
+    for hit, fp in pending:
+        filters: list[dict] = [{"terms": {"simhash_bands": list(fp.bands)}}]
+        published = day_of((hit.get("_source") or {}).get("published"))
+        if published:
+            filters.append({"range": {"published": {
+                "gte": (published - timedelta(days=COPY_WINDOW_DAYS)).isoformat(),
+                "lte": (published + timedelta(days=1)).isoformat()}}})
+        searches.append({"index": alias})
+        searches.append({"size": BANDS * 4, "track_total_hits": False,
+                         "query": {"bool": {"filter": filters,
+                                            "must_not": [{"ids": {"values": [hit["_id"]]}}]}},
+                         "sort": [{"published": {"order": "asc", "missing": "_last"}},
+                                  {"article_id": "asc"}],
+                         "_source": {"includes": ["text", "simhash", "duplicate_of",
+                                                  "published"]}})
+    answer = client.msearch(searches=searches)
+    found: dict[str, str] = {}
+    for (hit, fp), resp in zip(pending, answer["responses"], strict=True):
+        if "error" in resp:
+            raise ApiError(message=str(resp["error"]), meta=answer.meta, body=resp)
+        src = hit.get("_source") or {}
+        mine = str(src.get("published") or "")
+        for other_hit in resp["hits"]["hits"]:
+            other = other_hit.get("_source") or {}
+            if str(other.get("published") or "") > mine and mine:
+                continue  # the later one is the copy
+            if other.get("simhash") and is_copy(src.get("text") or "", fp.simhash,
+                                                 other.get("text") or "", other["simhash"]):
+                found[hit["_id"]] = other.get("duplicate_of") or other_hit["_id"]
+                break
+    return found
 
 
 # ---------------------------------------------------------------- incidents -> events

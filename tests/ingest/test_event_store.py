@@ -195,3 +195,28 @@ def test_an_event_opened_while_another_runs_event_was_not_yet_searchable_is_fold
     events = _assert_consistent(es_client, es_settings)
     (eid, ids), = first.items()
     assert events == {eid: sorted([*ids, "k3-0"])}
+
+
+@pytest.mark.es
+def test_a_copy_of_a_stored_article_is_marked_with_one_request_per_page(
+        es_client, es_settings, monkeypatch):
+    _index(es_client, es_settings, [ARTICLES[0]])
+    event_store.reconcile(es_client, es_settings)
+    _index(es_client, es_settings, ARTICLES[1:])  # k2 copies k1, stored by the run before
+    calls: dict[str, int] = {}
+    for name in ("update", "search", "msearch", "bulk"):
+        inner = getattr(es_client, name)
+
+        def counted(*args, _inner=inner, _name=name, **kwargs):
+            calls[_name] = calls.get(_name, 0) + 1
+            return _inner(*args, **kwargs)
+
+        monkeypatch.setattr(es_client, name, counted)
+    report = event_store.ReconcileReport()
+    event_store.mark_copies(es_client, es_settings, report)
+    copy = es_client.get(index=es_settings.index("articles"), id="k2")["_source"]
+    assert copy["duplicate_of"] == "k1" and copy["simhash"]
+    assert (report.articles_fingerprinted, report.copies_marked) == (4, 1)
+    # one page of four articles: no request per article
+    assert calls.get("update", 0) == 0 and calls["msearch"] == 1 and calls["bulk"] == 1
+    assert calls["search"] <= 3  # the page, the empty page after it, the events holding them
