@@ -21,11 +21,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
 from wordfreq import zipf_frequency
+
+from extract import dates as date_words
 
 # ACLED's six types in three families: reports of one event often disagree on the type
 # within a family (an attack on a checkpost: battle or violence against civilians?), rarely
@@ -62,6 +64,12 @@ class MergeRules:
     riot_violence_fit: float = 0.2  # mob violence told as an attack: a conflict
     # a follow-up (funerals, a rising toll) may be dated by its own day: a conflict
     follow_up_days: int = 5
+    # a date read from a bare weekday ("on Monday") is that weekday's latest day on or before
+    # publication; a weekday name that does not match the calendar (a wrong-day report, a
+    # time zone) puts the day anywhere in the week up to publication: the date agrees this
+    # much inside that week (words must corroborate it), fully only on the day itself
+    weekday_span: int = 6
+    weekday_fit: float = 0.7
     # conflicts (place, type family, follow-up date) one report may have with an event, and
     # the share of telling words the two must have in common to overrule them
     max_conflicts: int = 1
@@ -205,7 +213,20 @@ def report_of(incident: Mapping[str, Any], *, incident_id: str, article_id: str,
         "evidence": str(incident.get("evidence") or "")[:EVIDENCE_CHARS] or None,
         "words": sorted(words, key=lambda w: (-words[w], w))[:MAX_REPORT_WORDS],
         "place_named": _names_place(incident.get("location"), words),
+        "date_from_weekday": dated_by_weekday(incident, published),
     }
+
+
+def dated_by_weekday(incident: Mapping[str, Any], published: str | None) -> bool:
+    """Whether the incident's date is a bare weekday's ("on Monday") resolved against the
+    publication day, not a day the sentences state (a calendar date, "yesterday"): then the
+    day is only as sure as the weekday name is right, and the merge allows the whole week."""
+    day, pub = day_of(incident.get("date")), date_words.to_date(published)
+    if day is None or pub is None or incident.get("date_precision") not in (None, "day"):
+        return False
+    kinds = {m.kind for m in date_words.find(str(incident.get("evidence") or ""), pub)
+             if m.value == day}
+    return kinds == {"weekday"}
 
 
 # ---------------------------------------------------------------- events
@@ -480,6 +501,11 @@ def _date_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeR
     if gap is None:
         return Fit(0.5)
     window = _window(report.get("date_precision"), event, rules)
+    if window == rules.day_window and gap > 0:
+        loose, unsure = _weekday_gap(report, event, rules) or (gap, False)
+        if loose == 0 and unsure:
+            return Fit(rules.weekday_fit, doubtful=True)
+        gap = min(gap, loose)
     if window == rules.day_window and gap > 0 and not _toll_rises(report, event):
         return RULED_OUT  # a toll never falls: the later day with fewer dead is another event
     if gap <= window:
@@ -489,6 +515,38 @@ def _date_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeR
     if window == rules.day_window and gap <= rules.follow_up_days:
         return Fit(0.0, conflict=True)
     return RULED_OUT
+
+
+def _weekday_gap(report: Mapping[str, Any], event: Mapping[str, Any],
+                 rules: MergeRules) -> tuple[int, bool] | None:
+    """The days between the report's date and the event's allowing for a date read from a
+    bare weekday, and whether they agree only as far as such a date is unsure; None when no
+    date of either side came from a weekday name."""
+    gaps = [g for r in event.get("reports") or []
+            if r.get("date") == event.get("date") and (g := _pair_gap(report, r, rules))]
+    return min(gaps, key=lambda g: (g[0], g[1])) if gaps else None
+
+
+def _pair_gap(a: Mapping[str, Any], b: Mapping[str, Any],
+              rules: MergeRules) -> tuple[int, bool] | None:
+    """Two reports of one event name one weekday, or one names the weekday the other dates:
+    two weekday dates published within a week agree modulo whole weeks (the same name read
+    against two publication days); a weekday date agrees, unsurely, with any day of the week
+    up to its publication."""
+    wa, wb = bool(a.get("date_from_weekday")), bool(b.get("date_from_weekday"))
+    da, db = day_of(a.get("date")), day_of(b.get("date"))
+    pa, pb = day_of(a.get("published")), day_of(b.get("published"))
+    if not (wa or wb) or None in (da, db, pa, pb):
+        return None
+    gap = abs((da - db).days)  # type: ignore[operator]
+    if wa and wb:
+        if abs((pa - pb).days) <= rules.weekday_span:  # type: ignore[operator]
+            return (min(gap % 7, 7 - gap % 7), False)
+        return (gap, False)
+    (pub, _), (_, day) = ((pa, da), (pb, db)) if wa else ((pb, db), (pa, da))
+    start = pub - timedelta(days=rules.weekday_span)  # type: ignore[operator]
+    apart = max(0, (start - day).days, (day - pub).days)  # type: ignore[operator]
+    return (apart, gap > 0 and apart == 0)
 
 
 def _toll_rises(report: Mapping[str, Any], event: Mapping[str, Any]) -> bool:

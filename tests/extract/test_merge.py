@@ -194,3 +194,42 @@ def test_hard_limits_give_no_score_and_thresholds_live_in_one_dataclass():
     assert score(same, monday) >= DEFAULT_RULES.join_score
     strict = MergeRules(join_score=1.01)
     assert best_event(same, [monday], strict) == (None, 0.0)
+
+
+def weekday_strike(article: str, published: str, date: str, when: str, toll: int = 4) -> dict:
+    """A missile strike whose sentence dates it by `when` ("on Tuesday", "yesterday")."""
+    return report(article, published=published, date=date, location="Kharkiv", at=KHARKIV,
+                  fatalities=toll, actors=["Military Forces of Russia"],
+                  evidence=f"A Russian Iskander missile struck a courtyard in the "
+                           f"Kholodnohirskyi district of Kharkiv {when}, killing {toll} people.")
+
+
+def test_a_date_read_from_a_weekday_name_is_told_from_a_stated_one():
+    assert weekday_strike("w1", "2025-03-12T09:00Z", "2025-03-11", "on Tuesday")[
+        "date_from_weekday"] is True
+    # "yesterday" states the day; the weekday that agrees with it adds nothing unsure
+    assert weekday_strike("w2", "2025-03-12T09:00Z", "2025-03-11", "yesterday (Tuesday)")[
+        "date_from_weekday"] is False
+    assert weekday_strike("w3", "2025-03-12T09:00Z", "2025-03-11", "on March 11")[
+        "date_from_weekday"] is False
+
+
+def test_one_weekday_name_read_against_publication_days_either_side_of_it_joins():
+    """'On Tuesday' published on a Monday resolves six days back, published on the Tuesday
+    to that day: when the weekday names are off the calendar (a wrong-day report, a shifted
+    clock) the two still tell one day."""
+    early = weekday_strike("x1", "2025-03-10T20:00Z", "2025-03-04", "on Tuesday", toll=3)
+    late = weekday_strike("x2", "2025-03-11T09:00Z", "2025-03-11", "on Tuesday", toll=5)
+    assert members(merge_batch([early, late])) == [{"x1-0", "x2-0"}]
+
+
+def test_a_weekday_date_agrees_unsurely_with_any_day_of_its_week():
+    stated = weekday_strike("y1", "2025-03-11T08:00Z", "2025-03-10", "yesterday", toll=3)
+    named = weekday_strike("y2", "2025-03-11T10:00Z", "2025-03-05", "on Wednesday", toll=4)
+    assert members(merge_batch([stated, named])) == [{"y1-0", "y2-0"}]
+    # unsure: without shared telling words the weekday date does not join
+    bare = {**named, "words": ["~wrdx"], "incident_id": "y3-0", "article_id": "y3"}
+    assert score(bare, summarise([stated])) == 0.0
+    # beyond its week a weekday date is as far as any other: a week-old event stays apart
+    old = weekday_strike("y4", "2025-03-20T10:00Z", "2025-03-19", "on Wednesday", toll=2)
+    assert members(merge_batch([stated, old])) == [{"y1-0"}, {"y4-0"}]

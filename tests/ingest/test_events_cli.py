@@ -118,15 +118,26 @@ def test_dates_shifted_by_whole_weeks_give_the_same_events(days):
     assert after == before
 
 
+# Every shift by whole days, weekday names left as they were (so off the calendar unless the
+# shift is whole weeks), measured with the merger that allows a weekday-dated report its week
+# (issue 13): F1 0.950-0.979, complete 0.778, no wrong join at every shift from -6 to +7;
+# before it F1 0.70-0.98, complete 0.111-0.778 and 2 wrong joins at -1/+6. One event more
+# than unshifted stays incomplete (0.889 unshifted): mostly E11, where extraction splits one
+# article's incident in two when its "yesterday" and its weekday name disagree, and one
+# article's two incidents never join one event; at -1/+6 E8.
+SHIFT_FLOORS = {"pair_f1": 0.95, "complete_events": 0.77}
+
+
 @needs_dev
-@pytest.mark.parametrize("days", [1, 3, -4])
-def test_dates_shifted_by_a_few_days_keep_the_figures_above_their_floors(days):
+@pytest.mark.parametrize("days", range(-6, 8))
+def test_dates_shifted_by_any_whole_days_keep_the_figures(days):
     """Shifted by days that are not whole weeks, a text's weekday names no longer match its
-    dates, so extraction may date a report otherwise; the merging still keeps its floors."""
+    dates, so extraction dates a weekday-dated report up to six days off the others; the
+    merging holds its figures all the same."""
     gold = json.loads((EVAL / "events_dev_gold.json").read_text(encoding="utf-8"))
     events, _ = articles_to_events([shifted(r, days) for r in _rows()])
     figures = _scorer().score(gold, events)
-    for name, floor in FLOORS.items():
+    for name, floor in SHIFT_FLOORS.items():
         assert figures[name] >= floor, (days, figures)
     assert figures["wrong_joins"] <= MAX_WRONG_JOINS, (days, figures)
 
