@@ -36,6 +36,7 @@ TEST_ENV = {
     "NEWSWATCH_PER_HOST_DELAY": "0.3",  # a run lasts long enough to be hit in the middle
     "NEWSWATCH_SCHEDULE": "@daily",     # no scheduled run during the tests after the first
     "NEWSWATCH_RETRY_DELAY_S": "5",
+    "NEWSWATCH_FEEDS_PER_TASK": "2",    # the demo's feeds in two batches, on both workers
     "NEWSWATCH_CLUSTER_HEARTBEAT_TIMEOUT": "30",
 }
 
