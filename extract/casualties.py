@@ -337,8 +337,8 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
     low = sentence.lower()
     toll = None      # the last toll told: "initial reports put the toll at five; it rose to 14"
     if kills and ("toll" in low or "fatalit" in low or "number of" in low):
-        for toll in _TOLL.finditer(sentence):
-            pass
+        tolls = list(_TOLL.finditer(sentence))
+        toll = tolls[-1] if tolls else None
     killed: int | None = None
     if not kills:
         pass
@@ -355,7 +355,7 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
             g = None if m is None else next((g for g in ("n", "n2") if m.group(g)), None)
             if m and m.group("one"):
                 killed = 1
-            elif g:     # "beat to death 17-year-old Kennedy": an age, so one victim
+            elif m and g:     # "beat to death 17-year-old Kennedy": an age, so one victim
                 killed = 1 if _is_not_count(sentence, *m.span(g)) else number(m.group(g))
         if killed is None and (" the " in low or " its " in low or " his " in low
                                or " her " in low or " their " in low) \

@@ -104,7 +104,7 @@ def _casualties(d: Draft) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
     first_side: str | None = None
-    weak = False    # the count so far is an early estimate or a party's claim: any other replaces it
+    weak = False    # the count so far is an early estimate or a party's claim: others replace it
     for x in d.sents:
         c = x.cas
         if killed is None and c.killed:

@@ -70,7 +70,8 @@ def test_verbs_tried_only_at_their_first_words_are_all_found(verb):
     # every alternative of the verb patterns, and odd-case letters that re.IGNORECASE folds
     text = ("Two were killed, one dead, three died, four slain, five shot dead, six shot and "
             "killed, seven shot to death, eight stabbed to death, beaten to death, burned to "
-            "death, hacked to death, stoned to death, burnt to death, clubbed to death, murdered, massacred, executed, they lost their lives, he "
+            "death, hacked to death, stoned to death, burnt to death, clubbed to death, murdered, "
+            "massacred, executed, they lost their lives, he "
             "lost his life, perished, a fatality, fatalities, deaths, a death, bodies, lynched, "
             "beheaded, neutralised, neutralized, killed and; injured, wounded, hurt, injuries, "
             "an injury, casualties, hospitalised, hospitalized. KILLED, Wounded, self-killed.")
