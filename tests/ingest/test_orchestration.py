@@ -3,6 +3,7 @@ retried, the failure alert, Settings from a connection."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -180,9 +181,7 @@ def test_a_feed_task_logs_its_account(es_settings, tmp_path, caplog):
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds:\n  - {id: closed, name: Closed, language: en, region: global, "
                      "url: 'http://127.0.0.1:9/feed.xml'}\n", encoding="utf-8")
-    settings = es_settings.__class__.from_env({}, index_prefix=es_settings.index_prefix,
-                                              feeds_file=feeds,
-                                              dead_letter_dir=es_settings.dead_letter_dir)
+    settings = dataclasses.replace(es_settings, feeds_file=feeds)   # the test's node and prefix
     with caplog.at_level(logging.INFO, logger="ingest.orchestration"):
         [outcome] = ingest_listed_feeds(settings, ["closed"])
     assert outcome["status"] == "failed"
@@ -195,9 +194,7 @@ def test_a_feed_removed_from_a_batch_fails_it_only_after_the_others_are_saved(
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds:\n  - {id: closed, name: Closed, language: en, region: global, "
                      "url: 'http://127.0.0.1:9/feed.xml'}\n", encoding="utf-8")
-    settings = es_settings.__class__.from_env({}, index_prefix=es_settings.index_prefix,
-                                              feeds_file=feeds,
-                                              dead_letter_dir=es_settings.dead_letter_dir)
+    settings = dataclasses.replace(es_settings, feeds_file=feeds)   # the test's node and prefix
     with pytest.raises(FeedNotListed, match="'removed'"):
         ingest_listed_feeds(settings, ["removed", "closed"])
     es_client.indices.refresh(index=settings.index("feeds"))
