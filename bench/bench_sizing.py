@@ -45,12 +45,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness import REPO, delete_prefix, served, table, write_results  # noqa: E402
 
+from tests.support.airflow_api import AirflowAPI  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 CLUSTER_SH = REPO / "scripts" / "cluster.sh"
 CLUSTER_DIR = Path(os.environ.get("NEWSWATCH_CACHE", REPO / ".cache")) / "cluster"
 CLUSTER_FEEDS = CLUSTER_DIR / "sizing-feeds.yaml"
 CLUSTER_PREFIX = "nwsizing-celery"
-DAG = "newswatch_ingest"
 MODES = ("run", "local", "celery")
 # one host serves every page here; real feeds spread over many hosts
 PIPELINE_ENV = {"NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "NEWSWATCH_PER_HOST_DELAY": "0",
@@ -107,57 +108,12 @@ def es_node_pids() -> list[int]:
 
 # --- Airflow through its REST API ----------------------------------------------------------
 
-class AirflowAPI:
-    """Trigger a run and read its task instances (the simple auth manager's admin)."""
-
-    def __init__(self, base: str, home: Path) -> None:
-        import httpx
-
-        password = json.loads(
-            (home / "simple_auth_manager_passwords.json.generated").read_text())["admin"]
-        token = httpx.post(f"{base}/auth/token", json={"username": "admin",
-                                                       "password": password}, timeout=30)
-        token.raise_for_status()
-        self.http = httpx.Client(base_url=f"{base}/api/v2", timeout=60, headers={
-            "Authorization": f"Bearer {token.json()['access_token']}"})
-
-    def unpause(self) -> None:
-        self.http.patch(f"/dags/{DAG}", json={"is_paused": False}).raise_for_status()
-
-    def runs(self) -> list[dict]:
-        return self.http.get(f"/dags/{DAG}/dagRuns").raise_for_status().json()["dag_runs"]
-
-    def trigger(self, run_id: str) -> str:
-        self.http.post(f"/dags/{DAG}/dagRuns",
-                       json={"dag_run_id": run_id, "logical_date": None}).raise_for_status()
-        return run_id
-
-    def run(self, run_id: str) -> dict:
-        return self.http.get(f"/dags/{DAG}/dagRuns/{run_id}").raise_for_status().json()
-
-    def tasks(self, run_id: str) -> list[dict]:
-        out: list[dict] = []
-        while True:
-            page = self.http.get(f"/dags/{DAG}/dagRuns/{run_id}/taskInstances",
-                                 params={"limit": 100, "offset": len(out)}
-                                 ).raise_for_status().json()
-            out += page["task_instances"]
-            if len(out) >= page["total_entries"] or not page["task_instances"]:
-                return out
-
-    def settle(self, timeout: float) -> None:
-        """Until the first scheduled run (empty feed list) has been made and has finished."""
-        deadline = time.monotonic() + 90
-        while not self.runs() and time.monotonic() < deadline:
-            time.sleep(2)
-        self.wait_idle(timeout)
-
-    def wait_idle(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while any(r["state"] in ("queued", "running") for r in self.runs()):
-            if time.monotonic() > deadline:
-                raise SystemExit("Airflow still has a run going; stop it first")
-            time.sleep(2)
+def settle(api: AirflowAPI, timeout: float) -> None:
+    """Until the first scheduled run (empty feed list) has been made and has finished."""
+    deadline = time.monotonic() + 90
+    while not api.runs() and time.monotonic() < deadline:
+        time.sleep(2)
+    api.wait_idle(timeout)
 
 
 def wait_for_api(base: str, home: Path, timeout: float, alive=lambda: True) -> AirflowAPI:
@@ -259,7 +215,7 @@ def mode_local(env: dict, feeds_file: Path, timeout: float) -> dict:
     try:
         api = wait_for_api(f"http://127.0.0.1:{port}", home, 300,
                            alive=lambda: proc.poll() is None)
-        api.settle(600)
+        settle(api, 600)
         shutil.copyfile(feeds_file, live_feeds)
         return {**measured_dag_run(api, lambda: [proc.pid], timeout),
                 "airflow_home": str(home)}
@@ -304,7 +260,7 @@ def start_cluster(base_env: dict) -> bool:
 def mode_celery(feeds_file: Path, timeout: float) -> dict:
     api_port = os.environ.get("NEWSWATCH_CLUSTER_API_PORT", "18080")
     api = wait_for_api(f"http://127.0.0.1:{api_port}", CLUSTER_DIR / "airflow", 120)
-    api.settle(600)
+    settle(api, 600)
     shutil.copyfile(feeds_file, CLUSTER_FEEDS)
     return measured_dag_run(api, cluster_pids, timeout)
 

@@ -7,19 +7,17 @@ Otherwise they are skipped, so the normal suite never touches a cluster someone 
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ingest.config import REPO_ROOT, Settings
 from ingest.demo_server import DemoServer
 from ingest.es import connect
 from ingest.schema import drop_everything
+from tests.support.airflow_api import AirflowAPI
 
 SCRIPT = REPO_ROOT / "scripts" / "cluster.sh"
 CLUSTER = Path(os.environ.get("NEWSWATCH_CACHE", REPO_ROOT / ".cache")) / "cluster"
@@ -27,7 +25,6 @@ FEEDS = CLUSTER / "test-feeds.yaml"
 PREFIX = "nwcluster"
 ES_PORTS = os.environ.get("NEWSWATCH_CLUSTER_ES_PORTS", "9210 9211 9212").split()
 API = f"http://127.0.0.1:{os.environ.get('NEWSWATCH_CLUSTER_API_PORT', '18080')}"
-DAG = "newswatch_ingest"
 # what the cluster's workers are started with (they read the feed list at every task)
 TEST_ENV = {
     "NEWSWATCH_FEEDS": str(FEEDS),
@@ -80,53 +77,10 @@ def es(cluster):
     return connect(cluster, request_timeout=60)
 
 
-class AirflowAPI:
-    """Airflow's REST API on the cluster's api-server (simple auth manager's admin)."""
-
-    def __init__(self) -> None:
-        passwords = CLUSTER / "airflow" / "simple_auth_manager_passwords.json.generated"
-        password = json.loads(passwords.read_text())["admin"]
-        token = httpx.post(f"{API}/auth/token", json={"username": "admin",
-                                                      "password": password}, timeout=30)
-        token.raise_for_status()
-        self.http = httpx.Client(base_url=f"{API}/api/v2", timeout=30, headers={
-            "Authorization": f"Bearer {token.json()['access_token']}"})
-
-    def runs(self) -> list[dict]:
-        return self.http.get(f"/dags/{DAG}/dagRuns").raise_for_status().json()["dag_runs"]
-
-    def trigger(self, run_id: str) -> str:
-        self.http.post(f"/dags/{DAG}/dagRuns",
-                       json={"dag_run_id": run_id, "logical_date": None}).raise_for_status()
-        return run_id
-
-    def run(self, run_id: str) -> dict:
-        return self.http.get(f"/dags/{DAG}/dagRuns/{run_id}").raise_for_status().json()
-
-    def tasks(self, run_id: str) -> list[dict]:
-        return self.http.get(f"/dags/{DAG}/dagRuns/{run_id}/taskInstances",
-                             params={"limit": 100}).raise_for_status().json()["task_instances"]
-
-    def wait_for(self, run_id: str, timeout: float = 900) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            state = self.run(run_id)["state"]
-            if state in ("success", "failed"):
-                return state
-            time.sleep(3)
-        raise AssertionError(f"run {run_id} did not finish in {timeout} s: {self.tasks(run_id)}")
-
-    def wait_idle(self, timeout: float = 900) -> None:
-        """Until no run is queued or running (e.g. the first scheduled run)."""
-        for run in self.runs():
-            if run["state"] in ("queued", "running"):
-                self.wait_for(run["dag_run_id"], timeout)
-
-
 @pytest.fixture(scope="session")
 def airflow(cluster):
-    api = AirflowAPI()
-    api.http.patch(f"/dags/{DAG}", json={"is_paused": False}).raise_for_status()
+    api = AirflowAPI(API, CLUSTER / "airflow", timeout=30)
+    api.unpause()
     api.wait_idle()
     return api
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster.conftest import API, CLUSTER, DAG
+from tests.cluster.conftest import API, CLUSTER
 from tests.dags.test_airflow_ui import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from tests.support.airflow_api import DAG
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow, pytest.mark.ui,
               pytest.mark.skipif(not Path(CHROMIUM).exists(),
