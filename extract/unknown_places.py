@@ -190,30 +190,28 @@ def _start(m: PlaceMention) -> int:
     return m.start
 
 
-def _following_place(known: list[PlaceMention], end: int, text: str) -> PlaceMention | None:
-    """The next known city or region in the same sentence ("village of X in Jabal Y, Idleb");
-    `known` is in text order, so only the mentions of the next 120 characters are looked at."""
-    stop = text.find(". ", end, end + 122)
-    stop = end + 120 if stop < 0 else min(stop, end + 120)
-    for k in range(bisect.bisect_left(known, end, key=_start), len(known)):
+def _first_town_or_region(known: list[PlaceMention], lo: int, hi: int) -> PlaceMention | None:
+    """The first known city or region starting in [lo, hi); `known` is in text order."""
+    for k in range(bisect.bisect_left(known, lo, key=_start), len(known)):
         m = known[k]
-        if m.start >= stop:
+        if m.start >= hi:
             break
         if m.kind in ("city", "admin1", "admin2"):
             return m
     return None
+
+
+def _following_place(known: list[PlaceMention], end: int, text: str) -> PlaceMention | None:
+    """The next known city or region in the same sentence, within 120 characters ("village of
+    X in Jabal Y, Idleb")."""
+    stop = text.find(". ", end, end + 122)
+    return _first_town_or_region(known, end, end + 120 if stop < 0 else min(stop, end + 120))
 
 
 def _owner_place(known: list[PlaceMention], lo: int, name_start: int) -> PlaceMention | None:
     """The region or town whose possessive, from lo on, comes right before a name ("in
     Jharkhand's X": X is in Jharkhand)."""
-    for k in range(bisect.bisect_left(known, lo, key=_start), len(known)):
-        m = known[k]
-        if m.start >= name_start:
-            break
-        if m.kind in ("city", "admin1", "admin2"):
-            return m
-    return None
+    return _first_town_or_region(known, lo, name_start)
 
 
 class _Taken:
