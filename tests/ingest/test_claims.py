@@ -17,12 +17,10 @@ from ingest import claims, pipeline, schema
 from ingest.feeds import FeedEntry
 from ingest.ids import article_id
 from tests.support.demo import demo_settings
+from tests.support.feeds import ITEM, RSS
 
 pytestmark = pytest.mark.timeout(300)
 
-RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
-ITEM = ("<item><title>{title}</title><link>{link}</link>"
-        "<pubDate>Tue, 18 Nov 2025 14:05:00 GMT</pubDate></item>")
 PAGE = ("<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
         + "".join(f"<p>On day {n} the council of {{title}} met in the town hall to discuss the "
                   f"budget for roads, schools and water, item {n} of the agenda.</p>"

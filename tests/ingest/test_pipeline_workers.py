@@ -18,6 +18,7 @@ from ingest.demo_server import DemoServer
 from ingest.ids import article_id
 from ingest.workers import WorkerCrashed, Workers
 from tests.support.demo import DEMO_ARTICLE_COUNT, demo_settings
+from tests.support.feeds import ITEM, RSS
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -25,9 +26,6 @@ pytestmark = pytest.mark.timeout(300)
 VOLATILE = {"fetched", "indexed", "ingest_lag_s", "event_id", "event_ids", "duplicate_of",
             "simhash", "simhash_bands"}
 
-RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
-ITEM = ("<item><title>{title}</title><link>{link}</link>"
-        "<pubDate>Tue, 18 Nov 2025 14:05:00 GMT</pubDate></item>")
 PAGE = ("<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
         + "".join(f"<p>On day {n} gunmen attacked a checkpoint near Mosul in {{title}}, "
                   f"killing {n + 2} soldiers, officials said, item {n} of the report.</p>"
