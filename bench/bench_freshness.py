@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import delete_prefix, rss_mb, table, write_results  # noqa: E402
+from harness import delete_prefix, node_env, rss_mb, table, write_results  # noqa: E402
 
 
 class Publisher:
@@ -141,7 +141,7 @@ def run(minutes: float, interval_s: float, feeds: int, search_every_s: float,
         f"  - id: live-{f}\n    name: Live {f}\n    url: \"{pub.base_url}/feeds/{f}.xml\"\n"
         f"    language: en\n" for f in range(feeds)), "utf-8")
     prefix = f"nwbench-{uuid.uuid4().hex[:8]}-fresh"
-    settings = Settings.from_env({}, index_prefix=prefix, feeds_file=feeds_file,
+    settings = Settings.from_env(node_env(), index_prefix=prefix, feeds_file=feeds_file,
                                  allow_private_hosts=("127.0.0.1",), per_host_delay_s=0.05,
                                  feed_workers=max(1, feeds),
                                  dead_letter_dir=Path(tmp.name) / "dead-letter")

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import REPO, current_rss_mb, rss_mb, served, table, write_results  # noqa: E402
+from harness import REPO, current_rss_mb, node_env, rss_mb, served, table, write_results  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
 # clean + extract is one thread of CPU work: its CPU time per article is the growth measure,
@@ -55,7 +55,7 @@ def work_articles(n: int, budget_s: float, index: bool, seed: int) -> dict:
         from ingest.index import index_articles
 
         prefix = f"nwbench-{uuid.uuid4().hex[:8]}-scale"
-        settings = Settings.from_env({}, index_prefix=prefix,
+        settings = Settings.from_env(node_env(), index_prefix=prefix,
                                      dead_letter_dir=Path(tempfile.gettempdir()) / "nwbench-dl")
         client = connect(settings, request_timeout=120)
         schema.setup(client, settings)
@@ -122,7 +122,7 @@ def work_feeds(n: int, workers: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="nwbench-feeds-") as tmp:
         _feed_folder(Path(tmp), n)
         with served(Path(tmp)) as base:
-            settings = Settings.from_env({}, allow_private_hosts=("127.0.0.1",))
+            settings = Settings.from_env(node_env(), allow_private_hosts=("127.0.0.1",))
             specs = [FeedSpec(id=f"feed-{f}", name=f"Feed {f}", url=f"{base}/feeds/f{f}.xml",
                               language="en") for f in range(n)]
             base_rss = current_rss_mb()

@@ -39,6 +39,7 @@ from harness import (  # noqa: E402
     Timing,  # noqa: E402
     best_of,
     delete_prefix,
+    node_env,
     profile_top,
     rss_mb,
     served,
@@ -145,7 +146,7 @@ def run(pages: int, *, seed: int = 7, peer: bool = True, profile: bool = False,
         feeds_file.write_text(corpus.feeds_file.read_text("utf-8").replace(
             "{{BASE_URL}}", base), "utf-8")
         settings = Settings.from_env(
-            {}, index_prefix=stage_prefix, feeds_file=feeds_file,
+            node_env(), index_prefix=stage_prefix, feeds_file=feeds_file,
             allow_private_hosts=("127.0.0.1",), per_host_delay_s=0.0, per_host_concurrency=8,
             feed_workers=4, dead_letter_dir=root / "dead-letter")
         specs = load_feeds(feeds_file)

@@ -20,6 +20,14 @@ RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 
 
+def node_env() -> dict[str, str]:
+    """The one setting a bench takes from the caller's environment: which Elasticsearch node to
+    use (NEWSWATCH_ES_URL). Everything else a bench sets itself, so its figures do not depend on
+    the shell it runs in."""
+    url = os.environ.get("NEWSWATCH_ES_URL")
+    return {"NEWSWATCH_ES_URL": url} if url else {}
+
+
 def rss_mb() -> float:
     """Peak resident set size of this process so far, in MB (Linux reports KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
