@@ -16,13 +16,11 @@ import datetime as dt
 import pytest
 
 from tests.support.wire import (
-    KEY_FIELDS,
     LANGUAGE_GAPS,
     LANGUAGES,
-    extract,
+    assert_gives_expected,
     language_folder,
     load,
-    pair,
     stories,
 )
 
@@ -48,20 +46,9 @@ TAXONOMY = {
 }
 
 
-def _show(incidents: list[dict]) -> str:
-    return "\n".join("  " + ", ".join(f"{k}={i.get(k)!r}" for k in KEY_FIELDS)
-                     for i in incidents) or "  (none)"
-
-
 @pytest.mark.parametrize("path", STORIES, ids=[f"{p.parent.name[8:]}-{p.stem}" for p in STORIES])
 def test_language_story(path):
-    story = load(path)
-    want = story["expect"]
-    found = extract(story)
-    paired = pair(want, found)
-    missing = [w for i, w in enumerate(want) if i not in paired]
-    assert not missing, f"not extracted:\n{_show(missing)}\nextracted:\n{_show(found)}"
-    assert len(found) == len(want), f"extra incidents; extracted:\n{_show(found)}"
+    assert_gives_expected(load(path))
 
 
 @pytest.mark.parametrize("code", LANGUAGES)

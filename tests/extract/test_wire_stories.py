@@ -10,25 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.wire import KEY_FIELDS, WIRE, extract, load, pair, stories
+from tests.support.wire import WIRE, assert_gives_expected, load, stories
 
 STORIES = stories(WIRE)
 
 
-def _show(incidents: list[dict]) -> str:
-    return "\n".join("  " + ", ".join(f"{k}={i.get(k)!r}" for k in KEY_FIELDS)
-                     for i in incidents)
-
-
 @pytest.mark.parametrize("path", STORIES, ids=[p.stem for p in STORIES])
 def test_wire_story(path):
-    story = load(path)
-    want = story["expect"]
-    found = extract(story)
-    paired = pair(want, found)
-    missing = [w for i, w in enumerate(want) if i not in paired]
-    assert not missing, f"not extracted:\n{_show(missing)}\nextracted:\n{_show(found)}"
-    assert len(found) == len(want), f"extra incidents; extracted:\n{_show(found)}"
+    assert_gives_expected(load(path))
 
 
 def test_fixtures_are_well_formed():

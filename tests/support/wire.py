@@ -92,3 +92,18 @@ def extract(story: dict) -> list[dict]:
     found = extract_incidents(story["text"], title=story.get("title"),
                               published=str(story["published"]))
     return [i.to_dict() for i in found]
+
+
+def show(incidents: list[dict]) -> str:
+    return "\n".join("  " + ", ".join(f"{k}={i.get(k)!r}" for k in KEY_FIELDS)
+                     for i in incidents) or "  (none)"
+
+
+def assert_gives_expected(story: dict) -> None:
+    """The story's extracted incidents are exactly its `expect` (one-to-one on KEY_FIELDS)."""
+    want = story["expect"]
+    found = extract(story)
+    paired = pair(want, found)
+    missing = [w for i, w in enumerate(want) if i not in paired]
+    assert not missing, f"not extracted:\n{show(missing)}\nextracted:\n{show(found)}"
+    assert len(found) == len(want), f"extra incidents; extracted:\n{show(found)}"
