@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extract import gazetteer, places, vocab
+from extract import gazetteer, lexicon, places, vocab
 from extract.gazetteer import fold_text
 from extract.phrases import Hit, Substrings, longest_first
 
@@ -100,20 +100,40 @@ def _country_label(cc: str | None) -> str | None:
     return places.country_name(cc) if cc else None
 
 
+_GENERIC_LOCAL: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+def _generic_local(lex: lexicon.Lexicon) -> list[tuple[str, re.Pattern[str]]]:
+    """A language's words for the generic parties (actors.yaml `generic`), in _GENERIC's order."""
+    found = _GENERIC_LOCAL.get(lex.code)
+    if found is None:
+        order = [k for k, _ in _GENERIC if k in lex.actors_generic]
+        found = [(k, re.compile(r"(?<!\w)(?:" + "|".join(
+            sorted((re.escape(w) for w in lex.actors_generic[k]), key=len, reverse=True))
+            + r")(?!\w)", re.I)) for k in order if lex.actors_generic[k]]
+        _GENERIC_LOCAL[lex.code] = found
+    return found
+
+
 def find(text: str, *, country_code: str | None, event_type: str | None,
-         folded: str | None = None) -> list[str]:
-    """Actor names for an incident described by `text` and located in `country_code`."""
+         folded: str | None = None, language: str | None = None) -> list[str]:
+    """Actor names for an incident described by `text` and located in `country_code`
+    (`language`: the text's, None for English; another language's words name the same ACLED
+    actors)."""
     out: list[str] = []
 
     def add(name: str | None) -> None:
         if name and name not in out:
             out.append(name)
 
-    v = vocab.get()
+    v = vocab.get(language)
     folded = fold_text(text) if folded is None else folded
     named = _dictionary(v.actors.find(text, folded))
     for h in named:
         add(h.label)
+    lex = lexicon.get(language)
+    if lex is not None:
+        return _find_local(text, lex, country_code, event_type, add, out)
     stems = _STEMS.labels(text)
     national: set[str] = set()
     for m in (_NATIONAL_FORCE.finditer(text) if "national" in stems else ()):
@@ -152,16 +172,38 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
                 if name and name not in _NOT_NATIONS:
                     add(f"{name} Clan Militia")
             continue
-        if kind in ("police", "military") and (national or not country):
+        if kind in ("police", "military") and national:
             continue
-        if kind == "civilians" and event_type in _CROWD_EVENTS:
-            continue    # "200 people marched": the crowd itself, not its victims
-        if kind in ("police", "military") and country:
+        _add_party(kind, country, event_type, add)
+    return _with_implied(event_type, country, add, out)
+
+
+def _add_party(kind: str, country: str | None, event_type: str | None, add) -> None:
+    """A generic party under its ACLED label (national forces only with a country)."""
+    if kind == "civilians" and event_type in _CROWD_EVENTS:
+        return    # "200 people marched": the crowd itself, not its victims
+    if kind in ("police", "military"):
+        if country:
             add(_GENERIC_LABEL[kind].format(c=_with_article(country)))
-            continue
-        add(_GENERIC_LABEL[kind].format(c=country) if country else _BARE_LABEL.get(kind))
+        return
+    add(_GENERIC_LABEL[kind].format(c=country) if country else _BARE_LABEL.get(kind))
+
+
+def _with_implied(event_type: str | None, country: str | None, add, out: list[str]
+                  ) -> list[str]:
+    """The actors with the party the event type implies (protesters, rioters, civilians)."""
     implied = {"Protests": "protesters", "Riots": "rioters",
                "Violence against civilians": "civilians"}.get(event_type or "")
     if implied:
         add(_GENERIC_LABEL[implied].format(c=country) if country else _BARE_LABEL[implied])
     return out
+
+
+def _find_local(text: str, lex: lexicon.Lexicon, country_code: str | None,
+                event_type: str | None, add, out: list[str]) -> list[str]:
+    """The generic parties of another language's text, under English's ACLED labels."""
+    country = _country_label(country_code)
+    for kind, pat in _generic_local(lex):
+        if pat.search(text):
+            _add_party(kind, country, event_type, add)
+    return _with_implied(event_type, country, add, out)

@@ -14,15 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from extract import language as lang
-from extract import relevance
+from extract import lexicon, relevance
 from extract.incidents import Incident, extract_incidents
 from extract.reading import Reading
 
 # News text is rarely over 100 KB; past that a page is a live blog, a transcript or a
 # document dump, and extraction time grows with length. The extractor reads this much.
 MAX_TEXT_CHARS = 100_000
-# Incident rules are written for English: other languages get no incidents rather than wrong ones.
-EXTRACTION_LANGUAGES = frozenset({"en"})
 
 _PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s")
@@ -90,15 +88,19 @@ def extract_article(text: str | None, *, title: str | None = None,
     found = lang.detect(body, language)
     base = ArticleResult(language=found.code, language_source=found.source,
                          text_truncated=cut > 0, chars_cut=cut)
-    if found.code is not None and found.code not in EXTRACTION_LANGUAGES:
+    # English and the languages with words in seeds/languages/<code>/ (lexicon.supported());
+    # the rest get no incidents rather than wrong ones
+    if found.code is not None and found.code not in lexicon.supported():
         return replace(base, skipped=f"language_{found.code}")
-    read = Reading(body)     # what relevance reads of the text, extraction does not read again
-    score = relevance.score(body, title=title, url=url, categories=categories, reading=read)
+    words = None if found.code == lexicon.ENGLISH else found.code    # (None: English's rules)
+    read = Reading(body, words)   # what relevance reads of the text, extraction does not read again
+    score = relevance.score(body, title=title, url=url, categories=categories, reading=read,
+                            language=words)
     if score < relevance.THRESHOLD:
         return replace(base, incident_relevance=score, skipped="not_relevant")
     dropped: Counter[str] = Counter()
     incidents = extract_incidents(body, title=title, published=published, url=url,
-                                  dropped=dropped, reading=read)
+                                  dropped=dropped, reading=read, language=words)
     return replace(base, incidents=incidents, incident_relevance=score,
                    dropped=dict(sorted(dropped.items())))
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from extract import lexicon
 from extract.phrases import ODD_CASE, Substrings
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -313,8 +314,12 @@ _STEMS = Substrings([(w, "kill") for w in _KILL_STEMS] + [(w, "hurt") for w in _
 _ASIDE = re.compile(r"\([^()]{0,80}\)")
 
 
-def find(sentence: str) -> Casualties:
-    """Killed/injured numbers named in one sentence."""
+def find(sentence: str, language: str | None = None) -> Casualties:
+    """Killed/injured numbers named in one sentence (`language`: the sentence's, None for
+    English)."""
+    lex = lexicon.get(language)
+    if lex is not None:
+        return _find_local(sentence, _local_patterns(lex))
     found = _STEMS.labels(sentence)
     if not found:
         return Casualties()
@@ -435,3 +440,107 @@ _UNKNOWN = re.compile(r"\b(?:casualties (?:are |were )?unknown|unknown number|no
 def outcome_without_deaths(text: str) -> bool:
     """Whether the text tells what happened to the victims and that did not include deaths."""
     return bool(_OUTCOME.search(text)) and not _UNKNOWN.search(text)
+
+
+# ------------------------------------------------------------------ other languages
+
+@dataclass(frozen=True)
+class _Local:
+    """A language's count patterns (from its counts.yaml), compiled once."""
+
+    numbers: dict[str, int]
+    killed: tuple[re.Pattern[str], ...]     # subject pair, subject, object patterns
+    injured: tuple[re.Pattern[str], ...]
+    none_told: dict[str, re.Pattern[str]]
+    not_count: re.Pattern[str]      # what follows a number that is no count ("ans", "km")
+    claim: re.Pattern[str]          # a figure the text does not stand behind
+    quick: re.Pattern[str]          # every count holds one of these stems
+
+
+_LOCAL: dict[str, _Local] = {}
+
+
+def _local_patterns(lex: lexicon.Lexicon) -> _Local:
+    """The language's count patterns: a count before a killed/injured phrase ("sept fidèles
+    ont été tués"), two counts joined before one ("trois miliciens et deux militaires ont été
+    tués"), a count after one ("tuant cinq civils"); the filler between a count and its verb
+    stops at a conjunction, a number or a clause break (`filler_stop`)."""
+    found = _LOCAL.get(lex.code)
+    if found is not None:
+        return found
+    alt = "|".join(sorted((re.escape(w) for w in lex.numbers), key=len, reverse=True))
+    qual = "|".join(sorted((re.escape(q) for q in lex.qualifiers), key=len, reverse=True))
+    stop = lex.hints.get("filler_stop", lexicon.NOTHING).pattern
+
+    def num(g: str) -> str:
+        return (r"(?:(?:" + (qual or "(?!x)x") + r")\s+)?(?P<" + g + r">\d{1,3}(?:[ .\u00a0]\d{3})+"
+                r"(?!\d)|\d+|" + alt + r")")
+
+    filler = r"(?:(?!(?:" + stop + r")\b)(?!\d)[\w'\u2019\-\u00ab\u00bb\"\u201c\u201d]+\s+){0,7}?"
+
+    def verbs(key: str) -> str:
+        return "|".join(f"(?:{p})" for p in lex.count_parts[key]) or "(?!x)x"
+
+    def pats(after: str, before: str) -> tuple[re.Pattern[str], ...]:
+        quote = r"[\u00ab\"\u201c]?\s?"
+        return (re.compile(r"(?<![\w\-])" + num("n") + r"\s+(?:[\w'\u2019\-]+\s+){0,2}?(?:"
+                           + (lex.hints.get("and", lexicon.NOTHING).pattern) + r")\s+" + num("n2")
+                           + r"\s+" + filler + quote + r"(?:" + verbs(after) + r")(?!\w)", re.I),
+                re.compile(r"(?<![\w\-])" + num("n") + r"\s+" + filler + quote + r"(?:"
+                           + verbs(after) + r")(?!\w)", re.I),
+                re.compile(r"(?<!\w)(?:" + verbs(before) + r")\s+(?:[\w'\u2019]+\s+){0,2}?"
+                           + num("n") + r"(?!\w)", re.I))
+
+    stems = [p for k in ("killed_after", "killed_before", "injured_after", "injured_before")
+             for p in lex.count_parts[k]]
+    found = _Local(lex.numbers, pats("killed_after", "killed_before"),
+                   pats("injured_after", "injured_before"), lex.none_told,
+                   lex.hints.get("not_count", lexicon.NOTHING),
+                   lex.hints.get("claim", lexicon.NOTHING),
+                   re.compile("|".join(f"(?:{p})" for p in stems) or "(?!x)x", re.I))
+    _LOCAL[lex.code] = found
+    return found
+
+
+def _local_number(word: str, loc: _Local) -> int | None:
+    w = " ".join(word.lower().split())
+    if w[:1].isdigit():
+        digits = re.sub(r"[ .\u00a0]", "", w)
+        return int(digits) if digits.isdigit() else None
+    return loc.numbers.get(w)
+
+
+def _local_sum(pats: tuple[re.Pattern[str], ...], text: str, loc: _Local) -> int | None:
+    """The sum of the distinct counts the patterns find, each number read once."""
+    spans: list[tuple[int, int, int]] = []
+    for pat in pats:
+        for m in pat.finditer(text):
+            for g in ("n", "n2"):
+                if g not in pat.groupindex or m.group(g) is None:
+                    continue
+                s, e = m.span(g)
+                n = _local_number(m.group(g), loc)
+                if n is None or n > 100000 or loc.not_count.match(text, e) or \
+                        any(a < e and s < b for a, b, _ in spans):
+                    continue
+                spans.append((s, e, n))
+    return sum(n for _, _, n in spans) if spans else None
+
+
+def _find_local(sentence: str, loc: _Local) -> Casualties:
+    """find() with a language's patterns: counts, then what the sentence says nobody was."""
+    if "(" in sentence:
+        sentence = _ASIDE.sub(lambda m: " " * len(m.group(0)), sentence)
+    killed = injured = None
+    if loc.quick.search(sentence):
+        killed = _local_sum(loc.killed, sentence, loc)
+        injured = _local_sum(loc.injured, sentence, loc)
+    if loc.none_told["casualties"].search(sentence):
+        killed = 0 if killed is None else killed
+        injured = 0 if injured is None else injured
+    if killed is None and loc.none_told["killed"].search(sentence):
+        killed = 0
+    if injured is None and loc.none_told["injured"].search(sentence):
+        injured = 0
+    claim = killed is not None and loc.claim.search(sentence) is not None
+    return Casualties(killed, injured, claim=claim)

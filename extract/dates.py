@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from extract import lexicon
 from extract.phrases import Substrings
 
 DAY, WEEK, MONTH, YEAR = "day", "week", "month", "year"   # YEAR: only to tell background
@@ -181,8 +182,13 @@ def _rules_worth_trying(sentence: str) -> set[str]:
     return worth
 
 
-def find(sentence: str, published: date | None) -> list[DateMention]:
-    """Date mentions of one sentence, non-overlapping, in text order."""
+def find(sentence: str, published: date | None, language: str | None = None
+         ) -> list[DateMention]:
+    """Date mentions of one sentence, non-overlapping, in text order (`language`: the
+    sentence's, None for English)."""
+    lex = lexicon.get(language)
+    if lex is not None:
+        return _find_local(sentence, published, _local_rules(lex))
     out: list[DateMention] = []
     worth = _rules_worth_trying(sentence)
     if not worth:
@@ -301,3 +307,124 @@ def to_date(value: str | date | datetime | None) -> date | None:
     if m:
         return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return None
+
+
+# ------------------------------------------------------------------ other languages
+
+@dataclass(frozen=True)
+class _Local:
+    """A language's date rules (built from its dates.yaml) and the words they resolve."""
+
+    rules: tuple[tuple[re.Pattern[str], str], ...]
+    lex: lexicon.Lexicon
+    since: re.Pattern[str]       # "depuis" right before a date
+    since_start: re.Pattern[str]     # ... or opening it ("depuis 2017")
+    week_units: re.Pattern[str]
+
+
+_LOCAL: dict[str, _Local] = {}
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+def _local_rules(lex: lexicon.Lexicon) -> _Local:
+    """The date rules of a language, compiled once: the same kinds as English's, their words
+    from the language's dates.yaml (`words`: the glue between a day, a month and a year, the
+    words before a weekday, a night's, a month's and a year's openers, "since")."""
+    found = _LOCAL.get(lex.code)
+    if found is not None:
+        return found
+    w = lex.date_words
+    mon = "(?P<mon>" + _alternation(lex.months) + r")\.?"
+    wd = "(?P<wd>" + _alternation(lex.weekdays) + ")"
+    wd1 = "(?P<wd1>" + _alternation(lex.weekdays) + ")"
+    year = r"(?P<year>(?:19|20)\d\d)"
+    glue = w.get("day_month", "")
+    rules = [
+        (re.compile(r"\b" + year + r"-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), "iso"),
+        (re.compile(r"\b(?:" + w.get("night", "(?!x)x") + r")\s+" + wd1 + r"(?:\s+\w+)?\s+(?:"
+                    + w.get("night_to", "(?!x)x") + r")\s+" + wd + r"\b", re.I), "night"),
+        (re.compile(r"\b(?P<day>[0-3]?\d)(?:" + w.get("ordinal", "(?!x)x") + r")?\s+(?:"
+                    + glue + r")?" + mon + r"(?:\s+(?:" + w.get("month_year", "(?!x)x")
+                    + r")?" + year + r")?\b", re.I), "dm"),
+        (re.compile(r"\b(?:" + w.get("month_in", "(?!x)x") + r")\s+" + mon + r"(?:\s+(?:"
+                    + w.get("month_year", "(?!x)x") + r")?" + year + r")?\b", re.I), "month"),
+        (re.compile(r"\b(?:" + w.get("year_in", "(?!x)x") + r")\s+" + year
+                    + r"\b(?![/.-]\d)", re.I), "year"),
+        (_RULES[7][0], "numeric"),
+        (re.compile(r"\b(?:(?:" + w.get("weekday_before", "(?!x)x") + r")\s+)?" + wd
+                    + r"(?:\s+(?:" + w.get("weekday_after", "(?!x)x") + r"))?\b", re.I),
+         "weekday"),
+        (re.compile(w.get("ago", "(?!x)x"), re.I), "ago"),
+        (re.compile(r"\b(?P<rel>" + _alternation(lex.relative) + r")\b", re.I), "relative"),
+    ]
+    found = _Local(tuple(rules), lex, re.compile(r"\b(?:" + w.get("since", "(?!x)x")
+                                                 + r")\s+(?:\w+\s+)?$", re.I),
+                   re.compile(r"(?:" + w.get("since", "(?!x)x") + r")\b", re.I),
+                   re.compile(w.get("week_units", "(?!x)x"), re.I))
+    _LOCAL[lex.code] = found
+    return found
+
+
+def _find_local(sentence: str, published: date | None, loc: _Local) -> list[DateMention]:
+    """find() with a language's rules: the first rule that takes a span keeps it."""
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pat, kind in loc.rules:
+        for m in pat.finditer(sentence):
+            s, e = m.span()
+            if any(a < e and s < b for a, b in taken):
+                continue
+            res = _resolve_local(kind, m, published, loc)
+            if res is None:
+                continue
+            value, prec, k = res
+            since = bool(loc.since.search(sentence[max(0, s - 20):s])) or kind == "period" or \
+                bool(loc.since_start.match(m.group(0)))
+            taken.append((s, e))
+            out.append(DateMention(s, e, value, prec, k, since))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _resolve_local(kind: str, m: re.Match[str], pub: date | None, loc: _Local
+                   ) -> tuple[date, str, str] | None:
+    lex = loc.lex
+    if kind in ("dm", "month"):
+        g = m.groupdict()
+        month = lex.months[g["mon"].lower()]
+        day = int(g["day"]) if g.get("day") else None
+        y = int(g["year"]) if g.get("year") else _year_for(month, day or 1, pub)
+        if y is None:
+            return None
+        d = _mk(y, month, day or 1)
+        if d is None:
+            return None
+        if day is None:
+            return d, MONTH, "explicit" if g.get("year") else "partial"
+        return d, DAY, "explicit" if g.get("year") else "partial"
+    if kind in ("weekday", "night"):
+        if pub is None:
+            return None
+        d = _weekday_before(lex.weekdays[m.group("wd").lower()], pub)
+        if kind == "night" and d == pub:
+            d -= timedelta(days=7)    # a night that ended on the day of the report is last week's
+        return d, DAY, "weekday"
+    if kind == "relative":
+        if pub is None:
+            return None
+        days, prec = lex.relative[m.group("rel").lower()]
+        told = "earlier" if prec == "anchored" else "relative"
+        return pub + timedelta(days=days), DAY if prec == "anchored" else prec, told
+    if kind == "ago":
+        if pub is None:
+            return None
+        n_text = m.group("n").lower()
+        n = int(n_text) if n_text.isdigit() else lex.numbers.get(n_text)
+        if n is None:
+            return None
+        week = bool(loc.week_units.match(m.group("unit")))
+        return pub - timedelta(days=n * (7 if week else 1)), WEEK if week else DAY, "relative"
+    return _resolve(kind, m, pub)

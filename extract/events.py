@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from extract import vocab
+from extract import lexicon, vocab
 from extract.phrases import Hit, Substrings, longest_first
 
 BATTLES = "Battles"
@@ -65,9 +65,10 @@ _REASON_FOR = re.compile(r"\b(?:punish\w*|revenge|avenge\w*|reprisals?)\W*\s+"
                          r"(?:[\w\-]+\s+){0,2}$", re.I)
 
 
-def sentence_cues(sentence: str, folded: str | None = None) -> Cues:
+def sentence_cues(sentence: str, folded: str | None = None, language: str | None = None
+                  ) -> Cues:
     """Event cues of one sentence, overlapping matches resolved to the longest."""
-    v = vocab.get()
+    v = vocab.get(language)
     hits = [h for h in v.cues.find(sentence, folded)
             # "anti-riot police", "anti-protest law": not the thing itself
             if not (h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "))
@@ -149,10 +150,14 @@ _NEGATION_WORDS = Substrings([(w, "negation") for w in ("no", "never", "without"
                                                         "whether", "if")])
 
 
-def negated_before(text: str, at: int) -> bool:
+def negated_before(text: str, at: int, language: str | None = None) -> bool:
     """A negation right before position `at` ("no warplanes"): NEGATED over the 100 characters
-    before it, skipped when no negation word is there."""
+    before it, skipped when no negation word is there (another language: its own negation,
+    lexicon `negation`, ending right before the cue)."""
     before = text[max(0, at - 100):at]
+    lex = lexicon.get(language)
+    if lex is not None:
+        return lex.negation.search(before) is not None
     return _NEGATION_WORDS.may_match(before) and NEGATED.search(before) is not None
 
 
@@ -172,13 +177,14 @@ def _aside_closed(sentence: str, start: int, end: int, cue: int) -> bool:
     return "," in sentence[end:cue] and bool(_ASIDE_OPENS.search(sentence, 0, start))
 
 
-def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
+def live_cues(sentence: str, cues: Cues, language: str | None = None
+              ) -> tuple[Cues, NotEvent | None]:
     """The cues that report something that happened; and why the rest of them do not.
 
     A modal cue ("threatened to", "will", "since", "denied") governs the event words that
     follow it closely; a negation right before a cue ("no warplanes") removes that cue.
     """
-    v = vocab.get()
+    v = vocab.get(language)
     if not cues.hits:
         return cues, None
     strong = [h for h in cues.hits if v.tag_weight.get(h.label, 0.0) > 0]
@@ -207,7 +213,7 @@ def live_cues(sentence: str, cues: Cues) -> tuple[Cues, NotEvent | None]:
         if remembering and h.label == "gathering":
             why = why or NotEvent.COMMEMORATION   # people gathered to remember: not a protest
             continue
-        if negated_before(sentence, h.start):
+        if negated_before(sentence, h.start, language):
             continue
         gov = next((r for s, e, r in spans
                     if (s <= h.start < e or (r not in _CLAUSE_ONLY and e <= h.start + 1
@@ -312,6 +318,13 @@ class Facts:
     harmed: bool = False
     killed: bool = False
     lead: str = ""          # the incident's first sentence: who was hit is told there
+    lex: lexicon.Lexicon | None = None   # another language's hints (None: English)
+
+
+def _seen(f: Facts, name: str, text: str) -> bool:
+    """Whether the pattern `name` (_HINTS) is in the text, in the incident's language
+    (English's own for English, else the language's hints.yaml)."""
+    return lexicon.hint(f.lex, name, _HINTS[name]).search(text) is not None
 
 @dataclass(frozen=True)
 class Rule:
@@ -326,14 +339,14 @@ def _has(*tags: str) -> Callable[[Facts], bool]:
 
 def _crowd_fight(f: Facts) -> bool:
     """A fight between unarmed groups (students, residents, communities): mob violence."""
-    if "mob" in f.tags or _STRUCK_BY_CROWD.search(f.text):
+    if "mob" in f.tags or _seen(f, "struck_by_crowd", f.text):
         return bool({"mob", "attack", "harm", "clash"} & f.tags)
-    if _CROWD_STRIKES.search(f.text) and not _ARMED_DOERS.search(f.text):
+    if _seen(f, "crowd_strikes", f.text) and not _seen(f, "armed_doers", f.text):
         return bool({"attack", "harm", "clash"} & f.tags)
-    if "clash" in f.tags and _FANS.search(f.text):
+    if "clash" in f.tags and _seen(f, "fans", f.text):
         return True     # football fans fighting each other or the police
-    return "clash" in f.tags and bool(_UNARMED_SIDES.search(f.text)) and \
-        not _ARMED_SIDE.search(f.text)
+    return "clash" in f.tags and _seen(f, "unarmed_sides", f.text) and \
+        not _seen(f, "armed_side", f.text)
 
 
 def _protest_like(t: frozenset[str]) -> bool:
@@ -348,17 +361,17 @@ RULES: tuple[Rule, ...] = (
                                                   and f.harmed),
          SD, "Disrupted weapons use"),
     Rule(_has("air"), ERV, "Air/drone strike"),
-    Rule(lambda f: "small_arms" in f.tags and bool(_TWO_SIDED.search(f.text)), BATTLES,
+    Rule(lambda f: "small_arms" in f.tags and _seen(f, "two_sided", f.text), BATTLES,
          "Armed clash"),
     Rule(_has("shelling"), ERV, "Shelling/artillery/missile attack"),
     # guns and grenades against soldiers or police: a fight, the grenades are one of its arms
-    Rule(lambda f: "grenade" in f.tags and bool(_GUNS.search(f.text))
-         and bool(_ARMED_TARGET.search(f.lead or f.text)), BATTLES, "Armed clash"),
+    Rule(lambda f: "grenade" in f.tags and _seen(f, "guns", f.text)
+         and _seen(f, "armed_target", f.lead or f.text), BATTLES, "Armed clash"),
     Rule(_has("grenade"), ERV, "Grenade"),
     Rule(lambda f: "ied" in f.tags and not _protest_like(f.tags), ERV,
          "Remote explosive/landmine/IED"),
     # "a bomb exploded at an election rally": the gathering was the target
-    Rule(lambda f: bool({"ied", "explosion"} & f.tags) and bool(_BLAST_AT_GATHERING.search(f.text)),
+    Rule(lambda f: bool({"ied", "explosion"} & f.tags) and _seen(f, "blast_at_gathering", f.text),
          ERV, "Remote explosive/landmine/IED"),
     Rule(lambda f: "riot" in f.tags or ("protest" in f.tags
                                          and bool({"looting", "clash", "mob"} & f.tags)),
@@ -369,17 +382,17 @@ RULES: tuple[Rule, ...] = (
          "Excessive force against protesters"),
     # "police opened fire on supporters who had gathered": a gathering shot at
     Rule(lambda f: "gathering" in f.tags and "attack" in f.tags and f.harmed
-         and bool(_POLICE_FIRED.search(f.lead or f.text)), PROTESTS,
+         and _seen(f, "police_fired", f.lead or f.text), PROTESTS,
          "Excessive force against protesters"),
     Rule(lambda f: "protest" in f.tags and "intervention" in f.tags, PROTESTS,
          "Protest with intervention"),
     Rule(lambda f: "protest" in f.tags or ("gathering" in f.tags
-                                            and bool(_DEMANDS.search(f.text))),
+                                            and _seen(f, "demands", f.text)),
          PROTESTS, "Peaceful protest"),
     Rule(_crowd_fight, RIOTS, "Mob violence"),
     Rule(lambda f: "clash" in f.tags and "small_arms" not in f.tags
-         and bool(_UNARMED_SIDES.search(f.lead or f.text))
-         and bool(_POLICE.search(f.lead or f.text)) and not _ARMED_DOERS.search(f.text),
+         and _seen(f, "unarmed_sides", f.lead or f.text)
+         and _seen(f, "police", f.lead or f.text) and not _seen(f, "armed_doers", f.text),
          RIOTS, "Violent demonstration"),
     Rule(_has("gov_regains"), BATTLES, "Government regains territory"),
     Rule(lambda f: "overtakes" in f.tags and "transfer" not in f.tags, BATTLES,
@@ -389,19 +402,19 @@ RULES: tuple[Rule, ...] = (
     Rule(_has("abduction"), VAC, "Abduction/forced disappearance"),
     Rule(_has("clash", "small_arms"), BATTLES, "Armed clash"),
     Rule(lambda f: "projectile" in f.tags or ("explosion" in f.tags
-                                               and bool(_FRONTLINE.search(f.text))),
+                                               and _seen(f, "frontline", f.text)),
          ERV, "Shelling/artillery/missile attack"),
     Rule(_has("explosion"), ERV, "Remote explosive/landmine/IED"),
     Rule(lambda f: "looting" in f.tags and not f.harmed, SD, "Looting/property destruction"),
     Rule(lambda f: bool({"attack", "harm"} & f.tags)
-         and bool(_ARMED_TARGET.search(f.lead or f.text)), BATTLES, "Armed clash"),
+         and _seen(f, "armed_target", f.lead or f.text), BATTLES, "Armed clash"),
     Rule(_has("attack", "harm"), VAC, "Attack"),
     Rule(_has("looting"), SD, "Looting/property destruction"),
-    Rule(lambda f: "arrests" in f.tags and not _CRIMINAL.search(f.text), SD, "Arrests"),
+    Rule(lambda f: "arrests" in f.tags and not _seen(f, "criminal", f.text), SD, "Arrests"),
     Rule(_has("agreement"), SD, "Agreement"),
     Rule(_has("headquarters"), SD, "Headquarters or base established"),
-    Rule(lambda f: "change_group" in f.tags and bool(_ARMED_SIDE.search(f.text)
-                                                     or _ARMED_UNITS.search(f.text)), SD,
+    Rule(lambda f: "change_group" in f.tags and bool(_seen(f, "armed_side", f.text)
+                                                     or _seen(f, "armed_units", f.text)), SD,
          "Change to group/activity"),
     Rule(_has("displacement"), SD, "Other"),
 )
@@ -430,8 +443,21 @@ def _not_political(facts: Facts) -> bool:
         return True
     # (a crowd that beat a driver after a crash meant the harm: mob violence)
     return "disaster" in facts.tags and (facts.tags <= _NO_INTENT or (
-        facts.tags <= _NO_INTENT | {"attack", "clash"} and not _PERPETRATOR.search(facts.text)
-        and not _CROWD_STRIKES.search(facts.text)))
+        facts.tags <= _NO_INTENT | {"attack", "clash"}
+        and not _seen(facts, "perpetrator", facts.text)
+        and not _seen(facts, "crowd_strikes", facts.text)))
+
+
+# the patterns the rules read by name: another language gives its own (hints.yaml)
+_HINTS = {
+    "armed_doers": _ARMED_DOERS, "armed_side": _ARMED_SIDE, "armed_target": _ARMED_TARGET,
+    "armed_units": _ARMED_UNITS, "blast_at_gathering": _BLAST_AT_GATHERING,
+    "criminal": _CRIMINAL, "crowd_strikes": _CROWD_STRIKES, "demands": _DEMANDS, "fans": _FANS,
+    "frontline": _FRONTLINE, "guns": _GUNS, "partly_stopped": _PARTLY_STOPPED,
+    "perpetrator": _PERPETRATOR, "police": _POLICE, "police_fired": _POLICE_FIRED,
+    "struck_by_crowd": _STRUCK_BY_CROWD, "two_sided": _TWO_SIDED,
+    "unarmed_sides": _UNARMED_SIDES,
+}
 
 
 def _first_rule(facts: Facts) -> tuple[str, str] | None:
@@ -450,19 +476,22 @@ _LATER_MAY_MAKE = {PROTESTS: {PROTESTS, RIOTS}, VAC: {ERV}, BATTLES: {ERV, BATTL
 
 
 def classify(tags: frozenset[str], text: str, *, harmed: bool = False, killed: bool = False,
-             lead: str = "", lead_tags: frozenset[str] | None = None) -> tuple[str, str] | None:
+             lead: str = "", lead_tags: frozenset[str] | None = None,
+             language: str | None = None) -> tuple[str, str] | None:
     """ACLED (event type, sub-event type) for the cue tags of an incident's sentences.
 
     With the lead sentence's own tags, the lead decides what happened and later sentences
     only refine it (a protest that turned violent, the weapon of an attack)."""
-    whole = _first_rule(Facts(tags, text, harmed, killed, lead))
+    lex = lexicon.get(language)
+    whole = _first_rule(Facts(tags, text, harmed, killed, lead, lex))
     if lead_tags is None or lead_tags == tags:
         return whole
-    first = _first_rule(Facts(lead_tags, lead, harmed, killed, lead))
+    first = _first_rule(Facts(lead_tags, lead, harmed, killed, lead, lex))
     if first is None:
         return whole
     if whole is not None and whole[0] in _LATER_MAY_MAKE.get(first[0], set()):
-        if whole[0] == SD and first[0] == ERV and _PARTLY_STOPPED.search(text):
+        if whole[0] == SD and first[0] == ERV and \
+                _seen(Facts(tags, text, lex=lex), "partly_stopped", text):
             return first    # some got through: still a strike
         return whole
     return first

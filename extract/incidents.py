@@ -59,10 +59,11 @@ def load() -> None:
     vocab.get()
 
 
-def _actor_country(d: Draft) -> str | None:
+def _actor_country(d: Draft, language: str | None = None) -> str | None:
     """Where a named group mostly acts: the last hint for a text that names no place."""
-    v = vocab.get()
-    for name in actors_mod.find(d.text, country_code=None, event_type=None, folded=d.folded):
+    v = vocab.get(language)
+    for name in actors_mod.find(d.text, country_code=None, event_type=None, folded=d.folded,
+                                language=language):
         if name in v.actor_country:
             return v.actor_country[name]
     return None
@@ -179,8 +180,8 @@ def _sentence_start(x: Mention) -> int:
 
 def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
            pub: date | None, sents: list[Mention], title: str | None = None,
-           doc_country: str | None = None, dropped: Counter[str] | None = None
-           ) -> Incident | None:
+           doc_country: str | None = None, dropped: Counter[str] | None = None,
+           language: str | None = None) -> Incident | None:
     """The incident a draft tells; doc_country is likely_country(all_mentions), counted once
     per article rather than once per incident."""
     killed, injured = _casualties(d)
@@ -189,7 +190,8 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         if dropped is not None:
             dropped[sanity.Dropped.IMPLAUSIBLE_COUNT.value] += 1
     ev = events.classify(d.tags, d.text, harmed=bool(killed or injured), killed=bool(killed),
-                         lead=d.sents[0].s.text, lead_tags=d.sents[0].cues.tags)
+                         lead=d.sents[0].s.text, lead_tags=d.sents[0].cues.tags,
+                         language=language)
     if ev is None:
         return None
     event_type, sub = ev
@@ -198,7 +200,7 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         where = wh.title_place(title) or where   # the headline names the place the body omits
     cc = where.country_code if where else None
     if where is None:     # no place of its own: the nationality it names, the article's country
-        cc = wh.demonym_country(d.text) or doc_country or _actor_country(d)
+        cc = wh.demonym_country(d.text) or doc_country or _actor_country(d, language)
         where = wh.country_place(cc)
     elif cc is None:      # a place the gazetteer lacks: its country from the other places named
         own = [m for x in d.sents for m in x.places]
@@ -207,14 +209,15 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         if cc:
             where = replace(where, country_code=cc, country=places.country_name(cc))
     folded = d.folded
-    who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded)
+    who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded,
+                          language=language)
     # a toll told is "reported"; otherwise 0 all the same (ACLED's convention), so that sums
     # and filters need no null case, while the flag keeps "unknown toll" apart
     killed_told = killed is not None or casualties.outcome_without_deaths(_told_with(d, sents))
     injured_told = injured is not None
     weapons: list[str] = []
-    for h in vocab.get().weapons.find(d.text, folded):
-        if events.negated_before(d.text, h.start):
+    for h in vocab.get(language).weapons.find(d.text, folded):
+        if events.negated_before(d.text, h.start, language):
             continue
         if h.label not in weapons:
             weapons.append(h.label)
@@ -334,23 +337,25 @@ def _at_finer_scale(a: Incident, b: Incident) -> Incident:
 def extract_incidents(text: str, *, title: str | None = None,
                       published: str | datetime | date | None = None,
                       url: str | None = None, dropped: Counter[str] | None = None,
-                      reading: Reading | None = None) -> list[Incident]:
+                      reading: Reading | None = None, language: str | None = None
+                      ) -> list[Incident]:
     """Incidents reported by an article, in text order. Pure and deterministic; never raises.
 
     `dropped`, when given, counts the candidates (and places and counts) left out, by reason
     (`sanity.Dropped` values). `reading`, a Reading of the text that relevance has read, saves
-    reading its sentences again."""
+    reading its sentences again. `language`: the text's (None: English); another language's
+    words come from seeds/languages/<code>/ and the same rules read them."""
     try:
         return _extract(text, title, published, Counter() if dropped is None else dropped,
-                        reading)
+                        reading, language)
     except Exception:    # outside input must never break a run: no incident, not a crash
         return []
 
 
 def _analysed(body: str, pub: date | None, dropped: Counter[str],
-              reading: Reading | None = None) -> list[Mention]:
+              reading: Reading | None = None, language: str | None = None) -> list[Mention]:
     """The sentences' mentions, with only the places that are places."""
-    sents = mentions.analyse(body, pub, reading)
+    sents = mentions.analyse(body, pub, reading, language)
     kept, gone = sanity.real_places(body, [m for x in sents for m in x.places])
     if gone:
         dropped[sanity.Dropped.NOT_A_PLACE.value] += gone
@@ -361,17 +366,18 @@ def _analysed(body: str, pub: date | None, dropped: Counter[str],
 
 
 def _extract(text: str, title: str | None, published: str | datetime | date | None,
-             dropped: Counter[str], reading: Reading | None) -> list[Incident]:
+             dropped: Counter[str], reading: Reading | None, language: str | None = None
+             ) -> list[Incident]:
     if not isinstance(text, str):
         return []
     pub = dates.to_date(published)
     body = mentions.body(text)
-    sents = _analysed(body, pub, dropped, reading)
+    sents = _analysed(body, pub, dropped, reading, language)
     drafts = mentions.group(sents)
     if not drafts and title:
         head = title.strip()
         body = head + ("" if head[-1:] in ".?!" else ".") + "\n\n" + body
-        sents = _analysed(body, pub, dropped)
+        sents = _analysed(body, pub, dropped, language=language)
         drafts = mentions.group(sents)
     if not drafts:
         return []
@@ -398,7 +404,7 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
             dropped[sanity.Dropped.OTHER_FIELD.value] += 1
             continue        # "their pace attack" in a cricket report
         inc = _build(d, body, all_mentions, single, pub, sents, title if not out else None,
-                     doc_country, dropped)
+                     doc_country, dropped, language)
         if inc is None:
             dropped[sanity.Dropped.NOT_AN_EVENT.value] += 1
         if inc is not None and out and inc.geo_precision in (None, 3) and \

@@ -171,20 +171,29 @@ _DATELINE = re.compile(
     r"(?: ?\([^()\n]{2,40}\))? ?[-\u2013\u2014]+ ?")
 
 
-def dateline_end(sentence: str) -> int:
+# the same in any language: a place in capitals, maybe a region and a day in the language's
+# words, an agency in brackets, a dash ("N'DJAMENA, 8 février (Agence Sahel Presse) –",
+# "CULIACÁN, Sin., 15 de enero (Agencia Noroeste) —")
+_LOCAL_DATELINE = re.compile(r"^[^\W\d_a-z][^\W\da-z]*(?:[ '\u2019.\-/][^\W\d_a-z][^\W\da-z]*)*"
+                             r"(?:,[^()\n\u2013\u2014]{1,40})?\s?\([^()\n]{2,60}\)\s?"
+                             r"[-\u2013\u2014]+\s?")
+
+
+def dateline_end(sentence: str, language: str | None = None) -> int:
     """Where a wire dateline at the start of a sentence ends (0 when there is none)."""
     if len(sentence) < 8 or not sentence[:2].isupper():
         return 0
-    m = _DATELINE.match(sentence)
+    m = (_DATELINE if language in (None, "en") else _LOCAL_DATELINE).match(sentence)
     return m.end() if m else 0
 
 
-def analyse(text: str, pub: date | None, reading: Reading | None = None) -> list[Mention]:
+def analyse(text: str, pub: date | None, reading: Reading | None = None,
+            language: str | None = None) -> list[Mention]:
     """What each sentence says (boilerplate lines such as photo captions left out; a dateline
     names neither the event's place nor its date). `reading`: what relevance has already read
     of the text, used when it is a Reading of this text."""
     mentions = places.find_places(text)
-    read = Reading.of(text, reading)
+    read = Reading.of(text, reading, language)
     folded = read.folded
     out: list[Mention] = []
     mi = 0
@@ -202,12 +211,12 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None) -> list
             continue
         f = folded[s.start:s.end]
         told = s.text
-        cut = dateline_end(told)
+        cut = dateline_end(told, language)
         if cut:
             told = " " * cut + told[cut:]
             own = [m for m in own if m.start >= s.start + cut]
         cues, why = read.live_cues(told, f)
-        ds = dates.find(told, pub)
+        ds = dates.find(told, pub, language)
         if ds and pub is not None:
             if anchor is not None:
                 ds = [dates.from_anchor(d, pub, anchor) for d in ds]
@@ -220,7 +229,7 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None) -> list
             # "a response to an Israeli strike that killed one of its commanders": that
             # strike's dead, not this one's
             counted = _REASON_CLAUSE.sub(lambda m: " " * len(m.group(0)), told)
-        out.append(Mention(s, cues, ds, casualties.find(counted), own, why, f))
+        out.append(Mention(s, cues, ds, casualties.find(counted, language), own, why, f))
     return out
 
 

@@ -16,10 +16,11 @@ LiveCues = tuple[events.Cues, events.NotEvent | None]
 
 class Reading:
     """A text, folded (the same length, so offsets carry over), its sentences, and the live
-    event cues of each sentence asked about so far."""
+    event cues of each sentence asked about so far, in the text's language (None: English)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, language: str | None = None) -> None:
         self.text = text
+        self.language = language
         self.folded = fold_text(text)
         self.paragraphs = sentences.paragraphs(text)     # (start, end) of each
         self._split: dict[int, list[Sentence]] = {}
@@ -27,9 +28,11 @@ class Reading:
         self._live: dict[tuple[str, str], LiveCues] = {}
 
     @classmethod
-    def of(cls, text: str, reading: Reading | None) -> Reading:
-        """`reading` when it is a reading of this text, else a new one."""
-        return reading if reading is not None and reading.text == text else cls(text)
+    def of(cls, text: str, reading: Reading | None, language: str | None = None) -> Reading:
+        """`reading` when it is a reading of this text (in this language), else a new one."""
+        if reading is not None and reading.text == text and reading.language == language:
+            return reading
+        return cls(text, language)
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -57,6 +60,8 @@ class Reading:
         key = (sentence, folded)
         found = self._live.get(key)
         if found is None:
-            found = events.live_cues(sentence, events.sentence_cues(sentence, folded))
+            found = events.live_cues(sentence, events.sentence_cues(sentence, folded,
+                                                                    self.language),
+                                     self.language)
             self._live[key] = found
         return found

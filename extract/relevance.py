@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from extract import events, paths, places, vocab
+from extract import events, lexicon, paths, places, vocab
 from extract.gazetteer import fold_text
 from extract.phrases import PhraseMatcher
 from extract.reading import Reading
@@ -117,27 +117,47 @@ class _Lexicon:
 
 _lock = threading.Lock()
 _lexicon: _Lexicon | None = None
+_by_language: dict[str, _Lexicon] = {}
 
 
-def load() -> _Lexicon:
-    """The lexicon from seeds/events/relevance.yaml, built once."""
+def load(language: str | None = None) -> _Lexicon:
+    """The lexicon from seeds/events/relevance.yaml, built once; another language's adds the
+    words of its relevance.yaml to each list (English section names and hosts still count)."""
     global _lexicon
     if _lexicon is None:
         with _lock:
             if _lexicon is None:
-                path = paths.seeds_dir() / "events" / "relevance.yaml"
-                with path.open(encoding="utf-8") as fh:
-                    doc = yaml.safe_load(fh)
-                _lexicon = _Lexicon(
-                    domains=PhraseMatcher([(w, d) for d, ws in doc["domains"].items()
-                                           for w in ws]),
-                    near_domains=frozenset(doc["near_news"]),
-                    actors=PhraseMatcher([(w, k) for k, ws in doc["actors"].items()
-                                          for w in ws]),
-                    sections_other=frozenset(doc["sections"]["other"]),
-                    sections_news=frozenset(doc["sections"]["news"]),
-                    hosts_other=tuple(doc["hosts_other"]))
-    return _lexicon
+                _lexicon = _lexicon_of(_english_doc())
+    lex = lexicon.get(language)
+    if lex is None:
+        return _lexicon
+    found = _by_language.get(lex.code)
+    if found is None:
+        doc = _english_doc()
+        for key in ("domains", "actors"):
+            for name, words in (lex.relevance.get(key) or {}).items():
+                doc[key][name] = list(doc[key].get(name, [])) + list(words)
+        for key in ("other", "news"):
+            doc["sections"][key] = list(doc["sections"][key]) + list(
+                (lex.relevance.get("sections") or {}).get(key, []))
+        found = _by_language[lex.code] = _lexicon_of(doc)
+    return found
+
+
+def _english_doc() -> dict:
+    path = paths.seeds_dir() / "events" / "relevance.yaml"
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _lexicon_of(doc: dict) -> _Lexicon:
+    return _Lexicon(
+        domains=PhraseMatcher([(w, d) for d, ws in doc["domains"].items() for w in ws]),
+        near_domains=frozenset(doc["near_news"]),
+        actors=PhraseMatcher([(w, k) for k, ws in doc["actors"].items() for w in ws]),
+        sections_other=frozenset(doc["sections"]["other"]),
+        sections_news=frozenset(doc["sections"]["news"]),
+        hosts_other=tuple(doc["hosts_other"]))
 
 
 @dataclass(frozen=True)
@@ -168,33 +188,39 @@ class Signals:
 
 
 def score(text: str, *, title: str | None = None, url: str | None = None,
-          categories: Iterable[str] = (), reading: Reading | None = None) -> float:
+          categories: Iterable[str] = (), reading: Reading | None = None,
+          language: str | None = None) -> float:
     """The article's incident relevance in [0, 1]; `THRESHOLD` separates the articles worth
     extracting from the rest. `reading`, a Reading of the text, keeps what is read here for
     the extractor."""
-    return explain(text, title=title, url=url, categories=categories, reading=reading).score
+    return explain(text, title=title, url=url, categories=categories, reading=reading,
+                   language=language).score
 
 
 def explain(text: str, *, title: str | None = None, url: str | None = None,
-            categories: Iterable[str] = (), reading: Reading | None = None) -> Signals:
-    """The signals behind `score`, for benches and for reading a wrong score."""
-    lex = load()
-    v = vocab.get()
+            categories: Iterable[str] = (), reading: Reading | None = None,
+            language: str | None = None) -> Signals:
+    """The signals behind `score`, for benches and for reading a wrong score (`language`:
+    the text's, None for English)."""
+    lex = load(language)
+    v = vocab.get(language)
+    local = lexicon.get(language)
     text = text or ""
-    read = Reading.of(text, reading)
+    read = Reading.of(text, reading, language)
     title = (title or "").strip()
     head = text[:LEAD_CHARS]
     # a text of a few lines (a brief, an event note) is all lead: one sentence with an event
     # cue weighs what three lead sentences of a long article weigh together
     short = len(text) <= SHORT_CHARS
     per_sentence = 3 * LEAD_CUE if short else LEAD_CUE
-    title_cue, title_tags, _ = _event(title, v, lex) if title else (0.0, frozenset(), set())
+    title_cue, title_tags, _ = _event(title, v, lex, language) if title else \
+        (0.0, frozenset(), set())
     tags = set(title_tags)
     lead_cues = 0.0
     weak = False
     kinds: set[str] = set()
     passing = 0
-    for in_lead, strength, found, who in _event_sentences(read, v, lex):
+    for in_lead, strength, found, who in _event_sentences(read, v, lex, local):
         political = _political(found, who)
         if strength >= STRONG and political:
             passing += 1
@@ -223,18 +249,20 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
         max(NEAR_CAP, NEAR_WORD * near)
     return Signals(passing=passing,
                    title_cue=round(TITLE_CUE * title_cue, 3), lead_cues=lead_cues,
-                   actor=actor, day=DAY if tags and _DAY.search(both) else 0.0,
+                   actor=actor,
+                   day=DAY if tags and lexicon.hint(local, "day", _DAY).search(both) else 0.0,
                    domain=domain, section=_section(url, categories, lex),
                    cues=tuple(sorted(tags)), domain_words=words)
 
 
-def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon
+def _event(sentence: str, v: vocab.Vocab, lex: _Lexicon, language: str | None = None
            ) -> tuple[float, frozenset[str], set[str]]:
     """The strength and tags of the live cues of a sentence, and the kinds of actor in it
     ("armed", "crowd", "police", "named"); a cue weighs less without an actor."""
     folded = fold_text(sentence)
     strength, tags = _live(sentence, v, events.live_cues(
-        sentence, events.sentence_cues(sentence, folded))[0])
+        sentence, events.sentence_cues(sentence, folded, language), language)[0],
+        lexicon.get(language))
     if not tags:
         return 0.0, tags, set()
     who = {h.label for h in lex.actors.find(sentence, folded)}
@@ -255,7 +283,8 @@ def _political(tags: frozenset[str], who: set[str]) -> bool:
                 or (tags & _CROWD_EVENTS and who & {"people", "crowd"}))
 
 
-def _event_sentences(read: Reading, v: vocab.Vocab, lex: _Lexicon
+def _event_sentences(read: Reading, v: vocab.Vocab, lex: _Lexicon,
+                     words: lexicon.Lexicon | None = None
                      ) -> Iterator[tuple[bool, float, frozenset[str], set[str]]]:
     """(in the lead, strength, tags, actor kinds) of each sentence with a live event cue, in
     text order. The text is searched once for cues; past the lead only the paragraphs with a
@@ -279,7 +308,7 @@ def _event_sentences(read: Reading, v: vocab.Vocab, lex: _Lexicon
                 continue
             own = folded[sent.start:sent.end]
             live, _why = read.live_cues(sent.text, own)
-            strength, tags = _live(sent.text, v, live)
+            strength, tags = _live(sent.text, v, live, words)
             if not tags:
                 continue
             who = {h.label for h in lex.actors.find(sent.text, own)}
@@ -291,12 +320,14 @@ def _event_sentences(read: Reading, v: vocab.Vocab, lex: _Lexicon
             yield n <= LEAD_SENTENCES and sent.start < LEAD_CHARS, strength, tags, who
 
 
-def _live(sentence: str, v: vocab.Vocab, live: events.Cues) -> tuple[float, frozenset[str]]:
+def _live(sentence: str, v: vocab.Vocab, live: events.Cues,
+          words: lexicon.Lexicon | None = None) -> tuple[float, frozenset[str]]:
     """The strength and tags of the cues in a sentence that report something that happened
     (`live`: its live cues, events.live_cues)."""
     tags = frozenset(t for t in live.tags if v.tag_weight.get(t, 0.0) >= 0.5)
     strength = max((v.tag_weight[t] for t in tags), default=0.0)
-    if "gathering" in tags and strength < STRONG and events._DEMANDS.search(sentence):
+    if "gathering" in tags and strength < STRONG and \
+            lexicon.hint(words, "demands", events._DEMANDS).search(sentence):
         return v.tag_weight["protest"], tags | {"protest"}   # people gathered to demand
     return strength, tags
 

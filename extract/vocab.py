@@ -1,4 +1,8 @@
-"""Vocabulary from seeds/ (event cues, modality cues, actors, weapons), loaded once."""
+"""Vocabulary from seeds/ (event cues, modality cues, actors, weapons), loaded once per language.
+
+English reads seeds/events/, seeds/actors/ and seeds/weapons.yaml; another language reads its
+own cues, modality and weapons (extract/lexicon.py) with English's tag weights, and the named
+groups of seeds/actors/ under their ACLED names plus the language's own aliases for them."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from extract import paths
+from extract import lexicon, paths
 from extract.phrases import PhraseMatcher, Substrings
 
 
@@ -67,15 +71,48 @@ def _build(seeds: Path) -> Vocab:
     )
 
 
+def _for_language(seeds: Path, english: Vocab, lex: lexicon.Lexicon) -> Vocab:
+    """A language's vocabulary: its cues and modality, English's tag weights and actors."""
+    cue_entries = [(c, tag) for tag, cues in lex.cues.items() for c in cues]
+    modality = {reason: re.compile("|".join(f"(?:{p})" for p in pats), re.I)
+                for reason, pats in lex.modality.items() if pats}
+    quick = Substrings([(q, reason) for reason, qs in lex.modality_quick.items() for q in qs])
+    actor_entries: list[tuple[str, str]] = []
+    for a in _read(seeds / "actors" / "actors.yaml"):
+        actor_entries.append((a["name"], a["name"]))
+        actor_entries += [(alias, a["name"]) for alias in a.get("aliases") or []
+                          if not alias.islower()]   # (names, not common English words)
+    types = dict(english.actor_types)
+    for name, aliases in lex.actors_named.items():
+        types.setdefault(name, "other")
+        actor_entries += [(name, name)] + [(alias, name) for alias in aliases]
+    weapon_entries = [(c, label) for label, cues in lex.weapons.items() for c in cues]
+    return Vocab(cues=PhraseMatcher(cue_entries), tag_weight=english.tag_weight,
+                 modality=modality, modality_quick=quick, actors=PhraseMatcher(actor_entries),
+                 actor_types=types, actor_country=english.actor_country,
+                 weapons=PhraseMatcher(weapon_entries))
+
+
 _LOCK = threading.Lock()
 _VOCAB: Vocab | None = None
+_BY_LANGUAGE: dict[str, Vocab] = {}
 
 
-def get() -> Vocab:
-    """The vocabulary, built on first use."""
+def get(language: str | None = None) -> Vocab:
+    """The vocabulary of a language (English when None or without data), built on first use."""
     global _VOCAB
     if _VOCAB is None:
         with _LOCK:
             if _VOCAB is None:
                 _VOCAB = _build(paths.seeds_dir())
-    return _VOCAB
+    lex = lexicon.get(language)
+    if lex is None:
+        return _VOCAB
+    found = _BY_LANGUAGE.get(lex.code)
+    if found is None:
+        with _LOCK:
+            found = _BY_LANGUAGE.get(lex.code)
+            if found is None:
+                found = _for_language(paths.seeds_dir(), _VOCAB, lex)
+                _BY_LANGUAGE[lex.code] = found
+    return found

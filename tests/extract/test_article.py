@@ -29,11 +29,17 @@ def test_declared_language_decides_only_when_the_text_is_too_short():
     assert language.primary_subtag("en_GB") == "en" and language.primary_subtag("x!") is None
 
 
-@pytest.mark.parametrize("text", [FRENCH, GERMAN])
-def test_other_languages_get_no_incidents_and_say_why(text):
-    result = extract_article(text, title="Attaque", published="2024-05-07", language="en")
-    assert result.incidents == [] and result.skipped == f"language_{result.language}"
-    assert result.language in ("fr", "de")
+def test_a_language_without_data_gets_no_incidents_and_says_why():
+    result = extract_article(GERMAN, title="Angriff", published="2024-05-07", language="en")
+    assert result.incidents == [] and result.skipped == "language_de"
+
+
+def test_a_language_with_data_is_extracted_in_english_taxonomy():
+    result = extract_article(FRENCH, title="Attaque", published="2024-05-08", language="en")
+    assert result.skipped is None and result.language == "fr"
+    assert result.incidents and result.incidents[0].country_code == "NG"
+    assert result.incidents[0].event_type == "Violence against civilians"
+    assert result.incidents[0].fatalities == 7
 
 
 def test_an_english_incident_report_is_relevant_and_extracted():
@@ -135,8 +141,8 @@ def test_records_from_newswatch_clean_keep_their_date_and_rejections():
     result = extract_record(row)
     assert result.incidents and result.incidents[0].date == "2024-05-07"   # Tuesday before
     assert extract_record({"id": "b", "rejected": "too_short"}).skipped == "rejected_too_short"
-    out = extract_record({"id": "c", "text": FRENCH}).to_dict()
-    assert out["skipped"] == "language_fr" and out["incidents"] == []
+    out = extract_record({"id": "c", "text": GERMAN}).to_dict()
+    assert out["skipped"] == "language_de" and out["incidents"] == []
 
 
 def test_an_unsure_guess_is_no_language():
