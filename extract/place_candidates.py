@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from extract import admin_units, gazetteer
 from extract.gazetteer import KIND_CITY, KIND_COUNTRY, Entry, fold_key
+from extract.place_words import ENGLISH_WORDS, PlaceWords
 
 AFTER = 240   # the look-ahead window after a name: every pattern applied there fits in it
 _BEFORE = 40  # the look-behind window before a name
@@ -30,21 +31,32 @@ _LOWER = re.compile(r"[a-z]+")
 _FIRST_NAME = re.compile(r"[A-Z][a-z]+")
 
 
+_ELIDED = re.compile(r"\b([A-Za-z]{1,2})['\u2019]$")   # "d'Arbinda", "l'Ituri"
+
+
 @dataclass(frozen=True)
 class Before:
-    """The last words before a name (when whitespace parts them from it), and what they say."""
+    """The last words before a name (when whitespace parts them from it), and what they say.
+    In a language other than English (`lang`) the words are folded and read with its words
+    too ("à", "près de", "la province de")."""
 
     words: tuple[str, ...]
+    lang: PlaceWords = ENGLISH_WORDS
 
     @classmethod
-    def at(cls, text: str, start: int) -> Before:
+    def at(cls, text: str, start: int, lang: PlaceWords = ENGLISH_WORDS) -> Before:
         window = text[max(0, start - _BEFORE):start]
+        elided = None
+        if not lang.english and (elided := _ELIDED.search(window)) is not None:
+            window = window[:elided.start()] + " " + elided.group(1) + "' "
         if not window[-1:].isspace():
-            return cls(())
+            return cls((), lang)
         words = window.split()
         if start > _BEFORE and len(words) > 1:
             words = words[1:]    # the first may be cut by the window
-        return cls(tuple(words[-3:]))
+        if not lang.english:
+            words = [fold_key(w) for w in words]
+        return cls(tuple(words[-3:]), lang)
 
     def _word(self, k: int) -> str:
         return self.words[-k] if len(self.words) >= k else ""
@@ -52,29 +64,52 @@ class Before:
     def cue(self) -> bool:
         """"in X", "in the X", "in northern X", "in the northern X", "village X"."""
         w1, w2, w3 = self._word(1), self._word(2), self._word(3)
+        if not self.lang.english:   # "à X", "près de X", "dans le X", "au sud de X"
+            cues, join = self.lang.cues, self.lang.joiners
+            return (w1 in cues or (w2 in cues and (w1 in join or _LOWER.fullmatch(w1) is not None))
+                    or (w3 in cues and w1 in join and _LOWER.fullmatch(w2) is not None))
         return (w1 in _CUES or (w2 in _CUES and (w1 == "the" or _LOWER.fullmatch(w1) is not None))
                 or (w3 in _CUES and w2 == "the" and _LOWER.fullmatch(w1) is not None))
 
     def strict_cue(self) -> bool:
         """A preposition right before: what makes a common word ("Rest", "Deal") worth a look."""
+        if not self.lang.english:
+            w1, w2 = self._word(1), self._word(2)
+            return w1 in self.lang.strict_cues or (
+                w1 in self.lang.articles and w2 in self.lang.strict_cues) or self.place_of()
         return self._word(1) in _STRICT_CUES
 
     def place_of(self) -> bool:
         """"the village of X", "the District of Y"."""
+        if not self.lang.english:   # "la province du Lac", "aldeia de Chai"
+            return self._word(1) in self.lang.joiners and self._word(2) in self.lang.unit_keys
         return self._word(1).lower() == "of" and self._word(2).lower() in _PLACE_OF_WORDS
 
     def the(self) -> bool:
+        if not self.lang.english:
+            return False   # (an article before a place name is ordinary: "le Mali", "la Drôme")
         return self._word(1) == "the"
 
     def origin(self) -> bool:
         """"from X", "from the X": where someone comes from, not where things happen."""
+        if not self.lang.english:
+            w1, w2 = self._word(1), self._word(2)
+            return w1 in self.lang.origin or (w1 in self.lang.joiners and (
+                w2 in self.lang.origin or f"{w2} {w1}" in self.lang.origin))
         return self._word(1) == "from" or (self._word(2) == "from" and self._word(1) == "the")
 
     def title(self) -> bool:
         """"spokesman Abdifatah Aden", "Gen. X": a title, maybe a first name, then the name."""
         w1, w2 = self._word(1), self._word(2)
+        if not self.lang.english:   # "le gouverneur X", "Agence Ouest", "la calle X"
+            titles = self.lang.titles
+            return fold_key(w1) in titles or fold_key(w1) in _TITLES_FOLDED or (
+                fold_key(w2) in titles and _FIRST_NAME.fullmatch(w1) is not None)
         return w1.rstrip(".") in _TITLES or (
             w2.rstrip(".") in _TITLES and _FIRST_NAME.fullmatch(w1) is not None)
+
+
+_TITLES_FOLDED = frozenset(fold_key(t) for t in _TITLES)
 
 
 # after a country named as who spoke or acted, not where: "Pakistan said", "U.S. air strikes",
@@ -146,8 +181,9 @@ def _mask_lower_words(text: str) -> str:
     return gazetteer.fold_uncached("".join(parts))
 
 
-def raw_spans(text: str, folded: str) -> list[Span]:
-    """The longest gazetteer names in the text, left to right, not overlapping."""
+def raw_spans(text: str, folded: str, lang: PlaceWords = ENGLISH_WORDS) -> list[Span]:
+    """The longest gazetteer names in the text, left to right, not overlapping (names of
+    another language's texts left out)."""
     gz = gazetteer.get()
     n = len(folded)
     kl = gz.key_len
@@ -155,7 +191,8 @@ def raw_spans(text: str, folded: str) -> list[Span]:
     found = [(s, end + 1, kid) for end, kid in gz.automaton.iter(_mask_lower_words(text))
              if text[(s := end - kl[kid] + 1)].isupper()
              and not (s > 0 and folded[s - 1].isalnum())
-             and not (end + 1 < n and folded[end + 1].isalnum())]
+             and not (end + 1 < n and folded[end + 1].isalnum())
+             and gz.names_in(kid, lang.code)]
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     spans: list[Span] = []
     last_end = -1
@@ -208,40 +245,46 @@ _FUNCTION_WORDS = frozenset(
 _LOWER_NEXT = re.compile(r" ([a-z]+)\b")
 
 
-def _modifies_noun(text: str, end: int) -> bool:
+def _modifies_noun(text: str, end: int, lang: PlaceWords = ENGLISH_WORDS) -> bool:
     """"in Police custody", "in Army uniform": a lower-case noun right after the word, which
-    the word qualifies; a place is followed by punctuation, a capital or a joiner."""
+    the word qualifies; a place is followed by punctuation, a capital or a joiner. (Not in the
+    languages whose adjectives follow the noun: "dans le Sahel burkinabè".)"""
+    if not lang.english:
+        return False
     m = _LOWER_NEXT.match(text, end, end + 30)
     return m is not None and m.group(1) not in _FUNCTION_WORDS and not admin_units.is_unit_word(
         m.group(1))
 
 
-def _in_org_name(text: str, end: int) -> bool:
+def _in_org_name(text: str, end: int, lang: PlaceWords = ENGLISH_WORDS) -> bool:
     """The name starts an organisation's name ("Luhansk People's Militia", "Kerman Coal Mine
     Company"): up to four capitalised words follow and one of them is an organisation word."""
     words = _NEXT_CAPS.match(text, end, end + 80)
     if not words:
         return False
-    return any(fold_key(w) in _ORG_AFTER for w in words.group(1).split())
+    return any(fold_key(w) in _ORG_AFTER or fold_key(w) in lang.org_words
+               for w in words.group(1).split())
 
 
-def _is_person_family_name(text: str, sp: Span) -> bool:
+def _is_person_family_name(text: str, sp: Span, lang: PlaceWords = ENGLISH_WORDS) -> bool:
     """"Mark Jordan": a capitalised word (not a demonym, prefix or sentence start) before it."""
     gz = gazetteer.get()
     prv = prev_word(text, sp.start)
     pk = fold_key(prv)
     return (prv[:1].isupper() and not is_sentence_start(text, sp.start)
-            and pk not in gz.common and pk not in gz.demonyms
+            and pk not in gz.common and pk not in gz.demonyms and pk not in lang.common
             and pk not in PREFIX_WORDS and prv != "The")
 
 
-def _inside_longer_name(text: str, sp: Span) -> bool:
+def _inside_longer_name(text: str, sp: Span, lang: PlaceWords = ENGLISH_WORDS) -> bool:
     """A capitalised word right after or before (not a demonym): "Kakuma Mission", "Port X"."""
     gz = gazetteer.get()
     nxt, prv = _next_word(text, sp.end), prev_word(text, sp.start)
-    return (nxt[:1].isupper() and fold_key(nxt) not in gz.demonyms) or (
+    return (nxt[:1].isupper() and fold_key(nxt) not in gz.demonyms
+            and fold_key(nxt) not in lang.not_name_words) or (
         prv[:1].isupper() and not is_sentence_start(text, sp.start)
-        and fold_key(prv) not in gz.demonyms and prv not in ("The",))
+        and fold_key(prv) not in gz.demonyms and prv not in ("The",)
+        and fold_key(prv) not in lang.common)
 
 
 # capitalised words after a name that do not lengthen it
@@ -253,7 +296,7 @@ JOINED_ARTICLE = r"(?:al|el|ad|an|ar|as|ash|at|az)-"
 _CAPITALISED_RUN = re.compile(r"(?: (?:" + JOINED_ARTICLE + r")?[A-Z][a-z'\u2019\-]+)+")
 
 
-def longer_name_end(text: str, end: int) -> int | None:
+def longer_name_end(text: str, end: int, lang: PlaceWords = ENGLISH_WORDS) -> int | None:
     """Where the longer name ends that a match begins ("Mai" of "Mai Mahiu", "Trans" of "Trans
     Mara"): capitalised words follow in the same phrase that are no weekday, month, demonym,
     organisation or generic word ("Embu Town"); None when none does."""
@@ -265,13 +308,23 @@ def longer_name_end(text: str, end: int) -> int | None:
     for word in run.group().split():
         key = fold_key(word)
         if (key in _NOT_NAME_WORDS or key in gz.demonyms or key in _ORG_AFTER or key in gz.common
-                or admin_units.is_unit_word(key)):
+                or admin_units.is_unit_word(key) or key in lang.not_name_words
+                or key in lang.common or key in lang.org_words or key in lang.demonyms):
             break
         stop = text.index(word, stop) + len(word)
     return stop if stop > end else None
 
 
-def filter_spans(text: str, spans: list[Span]) -> list[Span]:
+def _nationality(key: str, sp: Span, lang: PlaceWords) -> bool:
+    """A nationality word of the language that is not also a country's name in it ("les
+    Maliens", but "l'Argentine")."""
+    if key not in lang.demonyms:
+        return False
+    sp.cands = sp.cands or list(gazetteer.get().candidates(sp.key_id, lang.code))
+    return not any(e.kind == KIND_COUNTRY for e, _ in sp.cands)
+
+
+def filter_spans(text: str, spans: list[Span], lang: PlaceWords = ENGLISH_WORDS) -> list[Span]:
     """Drop matches that are words, person names or pieces of organisation names; set each
     kept span's candidates and whether a cue introduces it as a place."""
     gz = gazetteer.get()
@@ -282,14 +335,15 @@ def filter_spans(text: str, spans: list[Span]) -> list[Span]:
             continue   # "Mara" of "Trans Mara": a word of a longer name begun before
         surface = text[sp.start:sp.end]
         key = fold_key(surface)
-        before = Before.at(text, sp.start)
+        before = Before.at(text, sp.start, lang)
         abbr = _ABBR_CAPS.match(surface)
         if key in PREFIX_WORDS or (len(key) <= 2 and not abbr):
             continue
-        if (key in gz.common or key in gz.demonyms) and (
-                not before.strict_cue() or _modifies_noun(text, sp.end)):
+        if (key in gz.common or key in lang.common
+                or (key in gz.demonyms if lang.english else _nationality(key, sp, lang))) and (
+                not before.strict_cue() or _modifies_noun(text, sp.end, lang)):
             continue   # "in Police custody": a common word naming the noun after it
-        cands = sp.cands or list(gz.candidates(sp.key_id))
+        cands = sp.cands or list(gz.candidates(sp.key_id, lang.code))
         if abbr:   # "NASA", "PM", "UN": only countries' short forms
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY and "." not in surface
                      and len(surface) >= 2]
@@ -309,25 +363,28 @@ def filter_spans(text: str, spans: list[Span]) -> list[Span]:
         prv = _prev_name_word(text, sp.start)
         if fold_key(prv) in PREFIX_WORDS - _ARTICLE_WORDS and prv[:1].isupper():
             continue   # "Jabal Zawiya", "Kafr Nabl": the name of another place
-        if any(e.kind == KIND_COUNTRY for e, _ in cands) and _is_person_family_name(text, sp):
+        if any(e.kind == KIND_COUNTRY for e, _ in cands) and _is_person_family_name(
+                text, sp, lang):
             continue
         if before.title():
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
-        if _in_org_name(text, sp.end):
+        elif not lang.english and before.place_of():   # "la sindicatura de Costa Rica"
+            cands = [(e, a) for e, a in cands if e.kind != KIND_COUNTRY] or cands
+        if _in_org_name(text, sp.end, lang):
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
             if not cands:
                 continue
         big = max((e.population for e, _ in cands), default=0)
         has_region = any(e.kind != KIND_CITY for e, _ in cands)
         if not has_region and not sp.cue and big < 100_000 and (
-                _inside_longer_name(text, sp) or len(key) <= 3):
+                _inside_longer_name(text, sp, lang) or len(key) <= 3):
             continue
         if not cands:
             continue
         # (a big town by its main name stays itself: "Mogadishu Mayor", "Nairobi Expressway")
         if not has_region and not named_after and (
                 big < 100_000 or all(alt for _, alt in cands)):
-            sp.run_end = longer_name_end(text, sp.end)
+            sp.run_end = longer_name_end(text, sp.end, lang)
             run_end = sp.run_end or -1
         sp.cands = cands
         out.append(sp)
@@ -350,8 +407,16 @@ def mark_parens(text: str, spans: list[Span]) -> None:
                 spans[j].paren_of = i
 
 
-def generic_word(text: str, sp: Span) -> str:
-    """The generic word after a name ("city" in "Amara city"), lower case, or ""."""
+def generic_word(text: str, sp: Span, lang: PlaceWords = ENGLISH_WORDS) -> str:
+    """The generic word after a name ("city" in "Amara city"), lower case, or "". In a
+    language that puts it before ("la ville de X", "la provincia de Y"): its English kind,
+    "city" or "province"."""
+    if not lang.english:
+        before = Before.at(text, sp.start, lang)
+        if before.place_of():
+            unit = before.words[-2]
+            return "city" if unit in lang.town_keys else (
+                "province" if unit in lang.admin1_keys else "")
     gm = GENERIC_AFTER.match(text[sp.end:sp.end + AFTER])
     if gm:
         return gm.group(0).strip().lower()

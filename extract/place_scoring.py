@@ -8,6 +8,7 @@ import bisect
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extract import admin_units, gazetteer, vocab
@@ -20,6 +21,7 @@ from extract.place_candidates import (
     Span,
     generic_word,
 )
+from extract.place_words import ENGLISH_WORDS, PlaceWords
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Weights:
     origin_discount: float = 0.3        # "refugees from South Sudan" counts this much
     acting_discount: float = 0.3        # "U.S. air strikes", "Pakistan said": this much
     partial_discount: float = 0.3       # "Jurf" of "Jurf al-Sakhar": the first word of a name
+    listed_discount: float = 0.0        # "(Brazil, Argentina, Uruguay, Paraguay)": an aside
+    listed_min: int = 3                 # countries in a row that make a list
     # a place's prior
     country_prior: float = 3.0
     region_prior: float = 0.5
@@ -112,25 +116,49 @@ class Context:
     firm: set[str]                     # countries named, not only as who acted, spoke or came
 
 
-def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> Context:
+_ANY_WORD = re.compile(r"[^\W\d_][\w\-]*")
+
+
+def _demonyms(text: str, lang: PlaceWords, spans: list[Span]) -> Iterator[tuple[str, bool]]:
+    """Each nationality word's country, and whether it names who acted ("Turkish forces",
+    "l'armée tchadienne") rather than where (not a country's name: "l'Argentine")."""
+    if lang.english:
+        gz = gazetteer.get()
+        for word in CAP_WORD.finditer(text):
+            cc = gz.demonyms.get(fold_key(word.group()))
+            if cc:   # ("Saudi-led coalition", "Turkish forces": who acted, not where)
+                yield cc, ACTING_AFTER.match(text, word.end()) is not None
+        return
+    prev = ""
+    names = {sp.start for sp in spans}
+    for word in _ANY_WORD.finditer(text):   # (written lower case, after their noun)
+        key = fold_key(word.group())
+        cc = lang.demonyms.get(key)
+        if cc and word.start() not in names:
+            yield cc, prev in lang.actor_nouns
+        prev = key.rsplit("'", 1)[-1]
+
+
+def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
+            lang: PlaceWords = ENGLISH_WORDS) -> Context:
     gz = gazetteer.get()
     votes: dict[str, float] = defaultdict(float)
     firm: set[str] = set()
-    for word in CAP_WORD.finditer(text):
-        cc = gz.demonyms.get(fold_key(word.group()))
-        if cc:   # ("Saudi-led coalition", "Turkish forces": who acted, not where)
-            acting = ACTING_AFTER.match(text, word.end()) is not None
-            votes[cc] += w.demonym * (w.acting_discount if acting else 1.0)
-            if not acting:
-                firm.add(cc)
+    for cc, acting in _demonyms(text, lang, spans):
+        votes[cc] += w.demonym * (w.acting_discount if acting else 1.0)
+        if not acting:
+            firm.add(cc)
     regions: set[tuple[str, str]] = set()
     rvotes: dict[str, float] = defaultdict(float)
     weights = []
-    for sp in spans:
+    listed = _listed_countries(text, spans, w)
+    for k, sp in enumerate(spans):
         # "refugees from South Sudan", "U.S. officials said": an origin, who acted or spoke says
         # less about where things happen
         weight = 1.0
-        if Before.at(text, sp.start).origin():
+        if k in listed:
+            weight = w.listed_discount
+        elif Before.at(text, sp.start, lang).origin():
             weight = w.origin_discount
         elif ACTING_AFTER.match(text, sp.end) or SPEAKS_AFTER.match(text, sp.end):
             weight = w.acting_discount
@@ -138,7 +166,7 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> 
             weight = w.partial_discount
         weights.append(weight)
         for e, alt in sp.cands:
-            if e.kind == KIND_COUNTRY:
+            if e.kind == KIND_COUNTRY and weight:
                 votes[e.country_code] += (w.country_alt_named if alt else w.country_named) * weight
                 if weight == 1.0:
                     firm.add(e.country_code)
@@ -160,6 +188,28 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS) -> 
         votes[cc] += w.actor_home
         firm.add(cc)
     return Context(votes, regions, rvotes, weights, firm)
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|et|y|e|ou|o|or)\s)\s*")
+
+
+def _listed_countries(text: str, spans: list[Span], w: Weights) -> set[int]:
+    """The spans of countries named in a list of `listed_min` or more ("the Mercosur
+    countries (Brazil, Argentina, Uruguay and Paraguay)"): an aside, weak evidence of where."""
+    out: set[int] = set()
+    run: list[int] = []
+    for k, sp in enumerate(spans):
+        country = any(e.kind == KIND_COUNTRY for e, _ in sp.cands)
+        joined = bool(run) and _LIST_GAP.fullmatch(text, spans[run[-1]].end, sp.start)
+        if country and joined:
+            run.append(k)
+            continue
+        if len(run) >= w.listed_min:
+            out.update(run)
+        run = [k] if country else []
+    if len(run) >= w.listed_min:
+        out.update(run)
+    return out
 
 
 def _far_from(e: Entry, countries: dict[str, float], w: Weights) -> bool:
@@ -224,13 +274,14 @@ def _paren_context(sp: Span, inside: list[Span]) -> tuple[set[tuple[str, str]], 
 
 
 def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
+            lang: PlaceWords = ENGLISH_WORDS,
             ) -> tuple[list[tuple[Entry, bool] | None], str | None]:
     """The place each span names (None: none fits well enough), and the text's country."""
-    ctx = context(text, folded, spans, w)
+    ctx = context(text, folded, spans, w, lang)
     votes, region_names = ctx.votes, ctx.regions
     # each candidate's prior and how it fits the generic word after its name: used twice
     fits = [[(prior(e, alt, w), _kind_fit(gword, e, w)) for e, alt in sp.cands]
-            for sp, gword in ((sp, generic_word(text, sp)) for sp in spans)]
+            for sp, gword in ((sp, generic_word(text, sp, lang)) for sp in spans)]
     cvote = _text_country(spans, ctx, fits, w)
     doc_cc = max(cvote, key=lambda c: cvote[c]) if cvote else None
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from extract import gazetteer, unknown_places
+from extract import gazetteer, place_words, unknown_places
 from extract.gazetteer import fold_key, fold_text
 from extract.place_candidates import (
     ACTING_AFTER,
@@ -63,13 +63,16 @@ def _start(m: PlaceMention) -> int:
     return m.start
 
 
-def find_places(text: str) -> list[PlaceMention]:
-    """All place mentions in the text, resolved using the whole text as context, in text order."""
+def find_places(text: str, language: str | None = None) -> list[PlaceMention]:
+    """All place mentions in the text, resolved using the whole text as context, in text order.
+    `language` (ISO 639-1, the article's) says which words name places: "à Gao", "cerca de
+    Tibú", "Tchad" (English when None or without seeds/languages/<code>/places.yaml)."""
     if not text:
         return []
+    lang = place_words.get(language)
     folded = fold_text(text)
-    spans = filter_spans(text, raw_spans(text, folded))
-    found = unknown_places.intro_matches(text)   # once for both uses
+    spans = filter_spans(text, raw_spans(text, folded, lang), lang)
+    found = unknown_places.intro_matches(text, lang)   # once for both uses
     # a name the text introduces as a place is matched whole, not by a known word inside it
     intro = [(unknown_places.name_start(m), m.end(1))
              for how in unknown_places.INTRODUCED for m in found[how]]
@@ -77,7 +80,7 @@ def find_places(text: str) -> list[PlaceMention]:
         held = _inside_longer(intro)
         spans = [sp for sp in spans if not held(sp.start, sp.end)]
     mark_parens(text, spans)
-    chosen, doc_cc = resolve(text, folded, spans)
+    chosen, doc_cc = resolve(text, folded, spans, lang=lang)
     mentions = [of_entry(text, sp.start, sp.end, c[0], c[1], in_parens=sp.paren_of is not None,
                          run_end=sp.run_end)
                 for sp, c in zip(spans, chosen, strict=True) if c is not None]
@@ -89,7 +92,7 @@ def find_places(text: str) -> list[PlaceMention]:
         doc_cc = ccs.most_common(1)[0][0]
     taken = [(m.start, m.end) for m in mentions]
     # a mention whose "(Y, Z)" failed to fit is re-reported from its region
-    unknown = unknown_places.find(text, taken, doc_cc, list(mentions), found)
+    unknown = unknown_places.find(text, taken, doc_cc, list(mentions), found, lang)
     for u in unknown:   # its "(Y, Z)" only locates it
         pm = PAREN_NEAR.match(text[u.end:u.end + AFTER])
         if pm:   # (the known mentions are in text order: those in [lo, hi) are a slice)
@@ -102,7 +105,7 @@ def find_places(text: str) -> list[PlaceMention]:
     if not any(m.kind in _PRECISE for m in mentions):
         # no town known nor introduced: a name where a place is expected, in the region or
         # country named ("in Leparua on the Isiolo-Laikipia border", "in Dandora")
-        loose = unknown_places.last_resort(text, doc_cc, mentions)
+        loose = unknown_places.last_resort(text, doc_cc, mentions, lang)
         if loose is not None:
             bisect.insort(mentions, loose, key=_start)
     return mentions

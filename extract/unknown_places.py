@@ -15,6 +15,7 @@ from extract.gazetteer import KIND_ADMIN1, KIND_CITY, Entry, fold_key
 from extract.place_candidates import ALIAS, GENERIC_PLACE, JOINED_ARTICLE, PREFIX_WORDS
 from extract.place_mention import PlaceMention, of_entry
 from extract.place_scoring import km, prior
+from extract.place_words import ENGLISH_WORDS, PlaceWords
 
 _WORD_REST = r"[\w'\u2019\-]*"
 _WORD = r"[A-Z]" + _WORD_REST
@@ -238,12 +239,21 @@ class _Taken:
         return False
 
 
-def _region_parts(text: str, m: re.Match[str], end: int, how: int) -> list[str]:
+def _region_parts(text: str, m: re.Match[str], end: int, how: int,
+                  lang: PlaceWords = ENGLISH_WORDS) -> list[str]:
     """The names that locate an unknown place: its "(Y, Z)", the ", Region" after it, the Y
     of "X area of Y"."""
     if how == NAMED_PART_OF:
         return [m.group(2)]
     rest = text[end:]
+    if how == REGION_AFTER and lang.region_after is not None and not lang.english:
+        # "à X, dans le territoire de Y (Z)", "en X, departamento del Y"
+        rm = lang.region_after.match(rest)
+        if rm is None:
+            return []
+        pm = _PAREN_OF_UNKNOWN.match(rest[rm.end():])
+        told = [p.strip() for p in pm.group(1).split(",")] if pm else []
+        return [rm.group(1)] + [p for p in told if p]
     if how == BRACKETED:
         pm = _PAREN_OF_UNKNOWN.match(rest) or _NESTED_PAREN.match(rest)
         if pm:
@@ -256,23 +266,25 @@ def _region_parts(text: str, m: re.Match[str], end: int, how: int) -> list[str]:
     return []
 
 
-def _not_a_place_name(name: str) -> bool:
+def _not_a_place_name(name: str, lang: PlaceWords = ENGLISH_WORDS) -> bool:
     gz = gazetteer.get()
     key = fold_key(name)
     words = key.split()
     first = fold_key(name.split()[0]) if name.split() else ""
     return (not words or re.match(r"^[A-Z]{2,}", name) is not None or key in gz.common
-            or first in gz.demonyms or first in gz.common or any(w in _ORG_WORDS for w in words))
+            or first in gz.demonyms or first in gz.common or any(w in _ORG_WORDS for w in words)
+            or first in lang.common or first in lang.demonyms or first in lang.titles
+            or any(w in lang.org_words for w in words))
 
 
 def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
-         known: list[PlaceMention], found: list[list[re.Match[str]]] | None = None
-         ) -> list[PlaceMention]:
+         known: list[PlaceMention], found: list[list[re.Match[str]]] | None = None,
+         lang: PlaceWords = ENGLISH_WORDS) -> list[PlaceMention]:
     """Places the gazetteer lacks but the text introduces as places (found: intro_matches)."""
     gz = gazetteer.get()
     out: list[PlaceMention] = []
     if found is None:
-        found = intro_matches(text)
+        found = intro_matches(text, lang)
     index = _Taken(taken)
     for how in _TRUST_ORDER:
         for m in found[how]:
@@ -281,13 +293,15 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 continue
             e = m.start(1) + len(_NAME_TAIL.sub("", m.group(1)))
             name = text[s:e]
-            if _not_a_place_name(name):
+            if _not_a_place_name(name, lang):
                 continue
-            parts = _region_parts(text, m, e, how)
+            parts = _region_parts(text, m, e, how, lang)
             town, admin1 = region_from_parts(parts, doc_cc) if parts else (None, None)
             # ("near Tajori in Lakki Marwat district" is placed by its town; "in Barangay
             # Gaya-gaya, San Jose del Monte" is a part of that town, coded as the town)
-            if how in (REGION_AFTER, NAMED_PART_OF) and admin1 is None and (
+            # (in another language the region is named with its unit word: "dans le territoire
+            # de Masisi", "dans la province du Soum")
+            if how in (REGION_AFTER, NAMED_PART_OF) and lang.english and admin1 is None and (
                     town is None or not _IN_AFTER.match(text, e)):
                 continue
             near = _near_spelling(name, town, admin1, known, e, text, how)
@@ -316,7 +330,8 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             elif (region := _region_in_name(name, doc_cc)) is not None:
                 ref, prec, admin1 = region, 3, region   # "Kericho West": in Kericho County
             elif doc_cc and doc_cc in gz.country_entry and (
-                    how in _LOCATED_BY_NEXT or (how == BRACKETED and m.group(0) != name)):
+                    how in _LOCATED_BY_NEXT or (how == BRACKETED and m.group(0) != name)
+                    or (how == REGION_AFTER and not lang.english)):
                 ref, prec = gz.entry(gz.country_entry[doc_cc]), 3
             if ref is None and how in _LOCATED_BY_NEXT:
                 # introduced as a place but nowhere known: its name is still worth reporting
@@ -377,8 +392,14 @@ def place_of_matches(text: str) -> list[re.Match[str]]:
     return out
 
 
-def intro_matches(text: str) -> list[list[re.Match[str]]]:
-    """Matches of each of PATTERNS, in their order (BRACKETED, PLACE_OF, ...)."""
+def intro_matches(text: str, lang: PlaceWords = ENGLISH_WORDS) -> list[list[re.Match[str]]]:
+    """Matches of each of PATTERNS, in their order (BRACKETED, PLACE_OF, ...); in another
+    language, its own: "le village de X", "à X, dans la province de Y"."""
+    if not lang.english:
+        after = lang.region_after
+        return [bracket_matches(text), [m for pat in lang.intro for m in pat.finditer(text)],
+                [], [m for m in (lang.named.finditer(text) if lang.named else ())
+                     if after is not None and after.match(text, m.end(1))], [], []]
     return [bracket_matches(text), place_of_matches(text)] + [
         list(pat.finditer(text)) for pat in PATTERNS[GENERIC_AFTER:]]
 
@@ -390,16 +411,19 @@ _LOOSE = re.compile(r"\b(?:in|at|near|(?i:residents|villagers|inhabitants)\s+of)
 _NOT_A_PLACE_AFTER = re.compile(r"^['\u2019]s\b|^\s+(?:said|says|told|reported)\b")
 
 
-def last_resort(text: str, doc_cc: str | None, known: list[PlaceMention]) -> PlaceMention | None:
+def last_resort(text: str, doc_cc: str | None, known: list[PlaceMention],
+                lang: PlaceWords = ENGLISH_WORDS) -> PlaceMention | None:
     """The first name after "in", "at", "near" or "residents of" that reads as a place and is no
     place already named: kept as written, placed in the region named next in its sentence, else
     in the text's country (geo_precision 3), else unplaced."""
     gz = gazetteer.get()
     index = _Taken([(k.start, k.end) for k in known])
-    for m in _LOOSE.finditer(text):
+    loose = _LOOSE if lang.english or lang.loose is None else lang.loose
+    for m in loose.finditer(text):
         name = _NAME_TAIL.sub("", m.group(1))
         s, e = m.start(1), m.start(1) + len(name)
-        if index.overlaps(s, e) or _not_a_place_name(name) or _NOT_A_PLACE_AFTER.match(text, e):
+        if index.overlaps(s, e) or _not_a_place_name(name, lang) or _NOT_A_PLACE_AFTER.match(
+                text, e):
             continue
         region = _following_place(known, e, text) or _owner_place(known, m.start(), s)
         if region is not None and region.lat is not None:

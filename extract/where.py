@@ -6,14 +6,14 @@ import functools
 import re
 from dataclasses import replace
 
-from extract import admin_units, gazetteer, places, vocab
+from extract import admin_units, gazetteer, place_words, places, vocab
 from extract.mentions import CARE_PLACE, FROM_PLACE, Draft
 from extract.place_candidates import ACTING_AFTER, AFTER, SPEAKS_AFTER
 from extract.places import PlaceMention
 
 
-def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool
-                   ) -> PlaceMention | None:
+def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
+                   language: str | None = None) -> PlaceMention | None:
     """The place of an incident: of those its sentences name (of the whole text when it is
     the article's only incident), the one ACLED would code; "from X" origins lose."""
     ms = [m for x in d.sents for m in x.places]
@@ -38,7 +38,7 @@ def incident_place(d: Draft, text: str, all_mentions: list[PlaceMention], single
     if precise and not_origin and len(not_origin) < len(precise):
         origin_ids = {id(m) for m in precise if m not in not_origin}
         pool = [m for m in ms if id(m) not in origin_ids]
-    return _in_named_country(primary_place(pool, text), d)
+    return _in_named_country(primary_place(pool, text, language), d)
 
 
 _PRECISE = ("city", "unknown", "admin2")
@@ -162,9 +162,19 @@ _ACTOR_NOUN = re.compile(r"\s*(?:-led\s+)?(?:forces|troops|military|army|soldier
                          r"compound|headquarters|barracks|installation|position))", re.I)
 
 
-def demonym_country(sentence_text: str) -> str | None:
+def demonym_country(sentence_text: str, language: str | None = None) -> str | None:
     """The country of the first nationality word that qualifies a place ("an Iraqi base"),
-    not an actor ("U.S. forces carried out an airstrike")."""
+    not an actor ("U.S. forces carried out an airstrike", "l'armée malienne")."""
+    lang = place_words.get(language)
+    if not lang.english:
+        prev = ""
+        for m in re.finditer(r"[^\W\d_][\w\-]*", sentence_text):
+            key = gazetteer.fold_key(m.group(0))
+            cc = lang.demonyms.get(key)
+            if cc and m.group(0)[:1].islower() and prev not in lang.actor_nouns:
+                return cc
+            prev = key.rsplit("'", 1)[-1]
+        return None
     for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence_text):
         cc = places.country_of_demonym(m.group(0))
         if cc and not _ACTOR_NOUN.match(sentence_text, m.end()) and \
@@ -198,12 +208,12 @@ def plain(name: str | None) -> str | None:
     return name.translate(_MARKS) if name else name
 
 
-def title_place(title: str | None) -> PlaceMention | None:
+def title_place(title: str | None, language: str | None = None) -> PlaceMention | None:
     """A town or region the headline names, for a lead incident whose text names none."""
     if not title or not title.strip():
         return None
-    ms = places.find_places(title)
-    p = primary_place(ms, title) if ms else None
+    ms = places.find_places(title, language)
+    p = primary_place(ms, title, language) if ms else None
     return p if p is not None and p.kind != "country" else None
 
 
@@ -223,6 +233,9 @@ _REGION_VILLAGE_OF = re.compile(
     + admin_units.alternation(admin_units.TOWNS + ("settlement", "hamlet")) + r"\s+of\s+$", re.I)
 
 
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|of)\s+(?:the\s+)?(?:village\s+|town\s+)?$")
+
+
 @functools.lru_cache(maxsize=8)   # primary_place asks again for each incident of one text
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     out, last = [], 0
@@ -233,10 +246,14 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | None:
-    """The most likely location of a single-incident text: the first precise place it leads with."""
+def primary_place(mentions: list[PlaceMention], text: str, language: str | None = None
+                  ) -> PlaceMention | None:
+    """The most likely location of a single-incident text: the first precise place it leads with
+    (a place after "in", "à", "en" first)."""
     if not mentions:
         return None
+    lang = place_words.get(language)
+    place_before = _PLACE_BEFORE if lang.english else lang.place_before
     own = [m for m in mentions if not m.in_parens]
     # "Din Daeng district of Bangkok", "Kiptule area of Kericho West": the container names
     # where the part lies
@@ -267,8 +284,7 @@ def primary_place(mentions: list[PlaceMention], text: str) -> PlaceMention | Non
                         text[m.end:m.end + AFTER]):
                 return m
         for m in precise:   # a place after "in/at/near" beats one after "from"
-            if re.search(r"\b(?:in|at|near|outside|of)\s+(?:the\s+)?(?:village\s+|town\s+)?$",
-                         text[max(0, m.start - 40):m.start]):
+            if place_before is not None and place_before.search(text[max(0, m.start - 40):m.start]):
                 return m
         if precise:
             return precise[0]

@@ -1,0 +1,98 @@
+"""Places in French, Spanish and Portuguese texts: local country names, the language's
+prepositions and unit words, places the gazetteer lacks introduced the language's way."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import gazetteer, place_words, places, where
+
+
+def _where(text: str, language: str | None) -> list[tuple[str, str | None]]:
+    return [(m.location, m.country_code) for m in places.find_places(text, language)]
+
+
+def test_a_country_named_in_the_language_is_that_country_in_its_texts_only():
+    fr = "Des combats ont éclaté au Tchad et au Liban, selon l'ONU."
+    assert ("Chad", "TD") in _where(fr, "fr")
+    assert ("Lebanon", "LB") in _where(fr, "fr")
+    # in English "Liban" is no name of Lebanon: the key is the French texts' only
+    assert all(cc != "LB" for e, _ in gazetteer.get().lookup("Liban") for cc in [e.country_code])
+    assert ("Lebanon", "LB") not in _where("He met Liban Abdi in Hargeisa.", "en")
+
+
+@pytest.mark.parametrize("language, text, cc", [
+    ("es", "Una explosión sacudió Colombia el lunes.", "CO"),
+    ("pt", "Os confrontos continuam em Moçambique.", "MZ"),
+    ("fr", "Le gouvernement du Cameroun a démenti.", "CM"),
+])
+def test_country_names_of_each_language(language, text, cc):
+    assert any(k == "country" and c == cc for k, c in
+               ((m.kind, m.country_code) for m in places.find_places(text, language)))
+
+
+def test_a_village_the_gazetteer_lacks_is_placed_in_the_region_named_after_it():
+    text = ("Des hommes armés ont attaqué le village de Kombolobaye, dans la région de "
+            "Mopti, au centre du Mali.")
+    found = {m.location: m for m in places.find_places(text, "fr")}
+    assert "Kombolobaye" in found
+    assert found["Kombolobaye"].country_code == "ML"
+    assert found["Kombolobaye"].admin1 == "Mopti"
+    # read as English, the French words introduce nothing
+    assert "Kombolobaye" not in {m.location for m in places.find_places(text, "en")}
+
+
+def test_a_name_then_its_district_and_province_in_portuguese():
+    text = ("Homens armados atacaram a aldeia de Nacutuco, no distrito de Muidumbe, "
+            "província de Cabo Delgado.")
+    found = {m.location: m for m in places.find_places(text, "pt")}
+    assert found["Nacutuco"].country_code == "MZ"
+    assert found["Nacutuco"].geo_precision in (2, 3)
+
+
+def test_a_name_after_a_preposition_then_its_department_in_spanish():
+    text = ("Dos soldados murieron en Mirandilla, en el departamento del Caquetá, "
+            "informó el Ejército.")
+    found = {m.location: m for m in places.find_places(text, "es")}
+    assert found["Mirandilla"].country_code == "CO"
+
+
+def test_a_unit_word_before_a_name_says_it_is_no_country():
+    # "Chile" is a country and also a village's name; "la comunidad de Chile" is the village
+    text = "Hombres armados irrumpieron en la comunidad de Chile, municipio de Tlapa, Guerrero."
+    kinds = {m.name: m.kind for m in places.find_places(text, "es")}
+    assert kinds.get("Chile") != "country"
+
+
+def test_a_list_of_countries_is_no_evidence_of_where_the_text_is():
+    text = ("Des agriculteurs ont bloqué une route près de Valence, et d'autres ont manifesté "
+            "devant la préfecture d'Agen contre l'accord avec le Mercosur (Brésil, Argentine, "
+            "Uruguay, Paraguay).")
+    found = {m.name: m.country_code for m in places.find_places(text, "fr")}
+    assert found.get("Valence") == "FR"
+    assert found.get("Agen") == "FR"
+
+
+def test_nationality_words_are_lower_case_and_follow_the_noun():
+    # "malien" says the text is in Mali: the small town named is Mali's, not a namesake abroad
+    lang = place_words.get("fr")
+    assert lang.demonyms["maliens"] == "ML" and lang.demonyms["tchadienne"] == "TD"
+    text = "L'armée malienne affirme avoir repoussé l'attaque à Boni, selon des élus maliens."
+    assert where.demonym_country("une base malienne a été visée", "fr") == "ML"
+    assert where.demonym_country("l'armée malienne a riposté", "fr") is None
+    found = {m.name: m.country_code for m in places.find_places(text, "fr")}
+    assert found.get("Boni") == "ML"
+
+
+def test_an_agency_in_a_dateline_is_no_place():
+    # (Atlántico is a department of Colombia: in the agency's name it names none)
+    text = "BOGOTÁ, 3 de mayo (Agencia Atlántico Noticias) — Tres policías murieron en Tumaco."
+    names = {m.name for m in places.find_places(text, "es")}
+    assert "Atlántico" not in names
+    assert "Tumaco" in names
+    assert "Atlántico" in {m.name for m in places.find_places(text, "en")}
+
+
+def test_a_language_without_place_words_is_read_as_english():
+    assert place_words.get("de") is place_words.ENGLISH_WORDS
+    assert place_words.get(None) is place_words.ENGLISH_WORDS
