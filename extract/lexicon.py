@@ -42,6 +42,7 @@ class Lexicon:
     date_words: dict[str, str]                 # named fragments of the date rules
     actors_named: dict[str, list[str]]         # canonical ACLED name -> local aliases
     actors_generic: dict[str, list[str]]       # generic party kind -> local words
+    not_names: frozenset[str]                  # English aliases that are words here ("nas")
     weapons: dict[str, list[str]]
     relevance: dict                            # domains / actors, merged with the English ones
     hints: dict[str, re.Pattern[str]]          # classification and grouping hints by name
@@ -92,6 +93,7 @@ def _build(code: str, folder: Path) -> Lexicon:
                     for k, v in (when.get("words") or {}).items()},
         actors_named={k: list(v or []) for k, v in (who.get("named") or {}).items()},
         actors_generic={k: list(v or []) for k, v in (who.get("generic") or {}).items()},
+        not_names=frozenset(str(w).lower() for w in who.get("not_names") or []),
         weapons={k: list(v) for k, v in (_read(folder / "weapons.yaml") or {}).items()},
         relevance=_read(folder / "relevance.yaml"),
         hints={k: _regex(v) for k, v in (_read(folder / "hints.yaml") or {}).items()},

@@ -81,7 +81,8 @@ def _for_language(seeds: Path, english: Vocab, lex: lexicon.Lexicon) -> Vocab:
     for a in _read(seeds / "actors" / "actors.yaml"):
         actor_entries.append((a["name"], a["name"]))
         actor_entries += [(alias, a["name"]) for alias in a.get("aliases") or []
-                          if not alias.islower()]   # (names, not common English words)
+                          # (names, not common English words nor the language's words)
+                          if not alias.islower() and alias.lower() not in lex.not_names]
     types = dict(english.actor_types)
     for name, aliases in lex.actors_named.items():
         types.setdefault(name, "other")
