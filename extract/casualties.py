@@ -476,7 +476,7 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
         return (r"(?:(?:" + (qual or "(?!x)x") + r")\s+)?(?P<" + g + r">\d{1,3}(?:[ .\u00a0]\d{3})+"
                 r"(?!\d)|\d+|" + alt + r")")
 
-    filler = r"(?:(?!(?:" + stop + r")\b)(?!\d)[\w'\u2019\-\u00ab\u00bb\"\u201c\u201d]+\s+){0,7}?"
+    filler = r"(?:(?!(?:" + stop + r")\b)(?!\d)[\w'\u2019\-\u00ab\u00bb\"\u201c\u201d]+\s+){0,10}?"
 
     def verbs(key: str) -> str:
         return "|".join(f"(?:{p})" for p in lex.count_parts[key]) or "(?!x)x"

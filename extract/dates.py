@@ -319,6 +319,7 @@ class _Local:
     lex: lexicon.Lexicon
     since: re.Pattern[str]       # "depuis" right before a date
     since_start: re.Pattern[str]     # ... or opening it ("depuis 2017")
+    of_noun: re.Pattern[str]         # "du", "del": the date names a thing ("la dana del 29")
     week_units: re.Pattern[str]
 
 
@@ -363,6 +364,7 @@ def _local_rules(lex: lexicon.Lexicon) -> _Local:
     found = _Local(tuple(rules), lex, re.compile(r"\b(?:" + w.get("since", "(?!x)x")
                                                  + r")\s+(?:\w+\s+)?$", re.I),
                    re.compile(r"(?:" + w.get("since", "(?!x)x") + r")\b", re.I),
+                   re.compile(r"\b(?:" + w.get("of_noun", "(?!x)x") + r")\s+$", re.I),
                    re.compile(w.get("week_units", "(?!x)x"), re.I))
     _LOCAL[lex.code] = found
     return found
@@ -381,8 +383,10 @@ def _find_local(sentence: str, published: date | None, loc: _Local) -> list[Date
             if res is None:
                 continue
             value, prec, k = res
+            # (a date after "of" names a thing, not when: "les élections du 9 octobre")
             since = bool(loc.since.search(sentence[max(0, s - 20):s])) or kind == "period" or \
-                bool(loc.since_start.match(m.group(0)))
+                bool(loc.since_start.match(m.group(0))) or \
+                (kind in ("dm", "month") and bool(loc.of_noun.search(sentence, max(0, s - 8), s)))
             taken.append((s, e))
             out.append(DateMention(s, e, value, prec, k, since))
     out.sort(key=lambda d: d.start)
@@ -408,10 +412,7 @@ def _resolve_local(kind: str, m: re.Match[str], pub: date | None, loc: _Local
     if kind in ("weekday", "night"):
         if pub is None:
             return None
-        d = _weekday_before(lex.weekdays[m.group("wd").lower()], pub)
-        if kind == "night" and d == pub:
-            d -= timedelta(days=7)    # a night that ended on the day of the report is last week's
-        return d, DAY, "weekday"
+        return _weekday_before(lex.weekdays[m.group("wd").lower()], pub), DAY, "weekday"
     if kind == "relative":
         if pub is None:
             return None

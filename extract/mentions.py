@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from extract import casualties, dates, events, places, sentences
+from extract import casualties, dates, events, lexicon, places, sentences
 from extract.gazetteer import fold_text
 from extract.phrases import Substrings
 from extract.places import PlaceMention
@@ -42,15 +42,24 @@ class Mention:
     places: list[PlaceMention]
     why_not: events.NotEvent | None = None
     folded: str = ""
+    lex: lexicon.Lexicon | None = None     # the words of the text's language (None: English)
+
+    def says(self, name: str, english: re.Pattern[str], text: str | None = None) -> bool:
+        """Whether the sentence (or `text` of it) holds the pattern `name`: English's own, or
+        the language's hint of that name (hints.yaml)."""
+        return lexicon.hint(self.lex, name, english).search(
+            self.s.text if text is None else text) is not None
 
     @functools.cached_property
     def points_back(self) -> bool:
         """A definite reference back to an event told before ("the rockets", "this attack")."""
-        return _ANAPHORA.search(self.s.text) is not None
+        return self.says("anaphora", _ANAPHORA)
 
     @functools.cached_property
     def separate(self) -> bool:
         """It says it tells another event ("in a separate attack", "in retaliation")."""
+        if self.lex is not None:
+            return self.says("separate", _SEPARATE)
         return _SEPARATE_WORDS.may_match(self.s.text) and \
             _SEPARATE.search(self.s.text) is not None
 
@@ -194,6 +203,7 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None,
     of the text, used when it is a Reading of this text."""
     mentions = places.find_places(text)
     read = Reading.of(text, reading, language)
+    lex = lexicon.get(language)
     folded = read.folded
     out: list[Mention] = []
     mi = 0
@@ -229,7 +239,7 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None,
             # "a response to an Israeli strike that killed one of its commanders": that
             # strike's dead, not this one's
             counted = _REASON_CLAUSE.sub(lambda m: " " * len(m.group(0)), told)
-        out.append(Mention(s, cues, ds, casualties.find(counted, language), own, why, f))
+        out.append(Mention(s, cues, ds, casualties.find(counted, language), own, why, f, lex))
     return out
 
 
@@ -265,7 +275,8 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     text = x.s.text
     outside = _outside_asides(text, live)
     live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
-    told = [d for d in live if not _SAID_BEFORE.search(text[max(0, d.start - 40):d.start])]
+    told = [d for d in live
+            if not x.says("said_before", _SAID_BEFORE, text[max(0, d.start - 40):d.start])]
     if live and not told:
         return None            # "a resident told Reuters by phone on Saturday": a report date
     live = told                # "killed on Sunday, police said on Monday": Monday is the report
@@ -320,7 +331,7 @@ def _towns(x: Mention) -> list[PlaceMention]:
             out.append(m)
         elif m.kind == "admin1":
             rel = m.start - x.s.start
-            if _TOWN_OF.search(x.s.text[max(0, rel - 30):max(0, rel)]):
+            if x.says("town_of", _TOWN_OF, x.s.text[max(0, rel - 30):max(0, rel)]):
                 out.append(m)
     return out
 
@@ -340,8 +351,8 @@ def _precise_places(x: Mention) -> list[PlaceMention]:
     for m in _towns(x):
         rel = m.start - x.s.start
         before = x.s.text[max(0, rel - 40):max(0, rel)]
-        if not m.in_parens and not FROM_PLACE.search(before) \
-                and not CARE_PLACE.search(x.s.text[max(0, rel - 70):max(0, rel)]):
+        if not m.in_parens and not x.says("from_place", FROM_PLACE, before) \
+                and not x.says("care_place", CARE_PLACE, x.s.text[max(0, rel - 70):max(0, rel)]):
             out.append(m)
     return out
 
@@ -411,7 +422,7 @@ def _elsewhere(x: Mention, cur: Draft) -> bool:
         return False
     theirs = cur.towns
     if not theirs:   # a round-up lead ("violence across Iraq") is followed by its parts
-        if _ROUNDUP.search(cur.text) is not None:
+        if any(y.says("roundup", _ROUNDUP) for y in cur.sents):
             return True
         total = max((y.cas.killed for y in cur.sents if y.cas.killed is not None), default=None)
         if total is not None and x.cas.killed is not None and 0 < x.cas.killed < total:
@@ -423,7 +434,7 @@ def _elsewhere(x: Mention, cur: Draft) -> bool:
 
 def is_roundup(d: Draft) -> bool:
     """A summary of several incidents told one by one after it, placed no finer than a region."""
-    return (d.summary or _ROUNDUP.search(d.text) is not None) and \
+    return (d.summary or any(y.says("roundup", _ROUNDUP) for y in d.sents)) and \
         not any(_towns(x) for x in d.sents)
 
 
@@ -488,7 +499,7 @@ _AGAIN = re.compile(r"\b(?:again|returned|another|new|fresh|more|second|renewed)
 def _aftermath_of(x: Mention, d: Draft) -> bool:
     """The sentence tells what followed the incident (no new deed, no toll of its own)."""
     told = {y.cas.killed for y in d.sents if y.cas.killed is not None}
-    return not _AGAIN.search(x.s.text) and (x.cas.killed is None or x.cas.killed in told)
+    return not x.says("again", _AGAIN) and (x.cas.killed is None or x.cas.killed in told)
 
 
 def _earlier_in_its_town(x: Mention, drafts: list[Draft], cur: Draft) -> Draft | None:
@@ -582,8 +593,9 @@ def group(sents: list[Mention]) -> list[Draft]:
         if cur is not None and not new and _elsewhere(x, cur):
             new = True
         if cur is not None and not new and x.separate:
-            mine = events.classify(x.cues.tags, x.s.text)
-            theirs = events.classify(cur.tags, cur.opening(KIND_CHARS))
+            words = x.lex.code if x.lex is not None else None
+            mine = events.classify(x.cues.tags, x.s.text, language=words)
+            theirs = events.classify(cur.tags, cur.opening(KIND_CHARS), language=words)
             if mine and theirs and mine != theirs:
                 new = True
         if not new and cur is not None and own is None:
