@@ -195,17 +195,17 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     if ev is None:
         return None
     event_type, sub = ev
-    where = wh.incident_place(d, text, all_mentions, single)
+    where = wh.incident_place(d, text, all_mentions, single, language)
     if (where is None or where.kind == "country") and title:
-        where = wh.title_place(title) or where   # the headline names the place the body omits
+        where = wh.title_place(title, language) or where   # the headline names the place
     cc = where.country_code if where else None
     if where is None:     # no place of its own: the nationality it names, the article's country
-        cc = wh.demonym_country(d.text) or doc_country or _actor_country(d, language)
+        cc = wh.demonym_country(d.text, language) or doc_country or _actor_country(d, language)
         where = wh.country_place(cc)
     elif cc is None:      # a place the gazetteer lacks: its country from the other places named
         own = [m for x in d.sents for m in x.places]
         cc = (wh.likely_country(own) if own else doc_country) \
-            or wh.demonym_country(d.text)
+            or wh.demonym_country(d.text, language)
         if cc:
             where = replace(where, country_code=cc, country=places.country_name(cc))
     folded = d.folded
@@ -356,7 +356,7 @@ def _analysed(body: str, pub: date | None, dropped: Counter[str],
               reading: Reading | None = None, language: str | None = None) -> list[Mention]:
     """The sentences' mentions, with only the places that are places."""
     sents = mentions.analyse(body, pub, reading, language)
-    kept, gone = sanity.real_places(body, [m for x in sents for m in x.places])
+    kept, gone = sanity.real_places(body, [m for x in sents for m in x.places], language)
     if gone:
         dropped[sanity.Dropped.NOT_A_PLACE.value] += gone
         keep = {id(m) for m in kept}

@@ -201,7 +201,7 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None,
     """What each sentence says (boilerplate lines such as photo captions left out; a dateline
     names neither the event's place nor its date). `reading`: what relevance has already read
     of the text, used when it is a Reading of this text."""
-    mentions = places.find_places(text)
+    mentions = places.find_places(text, language)
     read = Reading.of(text, reading, language)
     lex = lexicon.get(language)
     folded = read.folded

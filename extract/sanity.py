@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import yaml
 
-from extract import dates, paths, vocab
+from extract import dates, lexicon, paths, place_words, vocab
 from extract.gazetteer import fold_key, fold_text
 from extract.mentions import Draft
 from extract.phrases import PhraseMatcher
@@ -132,25 +132,30 @@ _NOT_FIRST_NAMES = frozenset(
     "lake port fort new old upper lower greater little san santa sao al el".split())
 
 
-def real_places(text: str, mentions: list[PlaceMention]) -> tuple[list[PlaceMention], int]:
+def real_places(text: str, mentions: list[PlaceMention], language: str | None = None
+                ) -> tuple[list[PlaceMention], int]:
     """The mentions that name places, and how many did not: a capitalised common word at the
     start of a sentence, a person's name ("Alex Garland's"), a company ("Ford said its
-    shares") or a small town named bare, with no locative word before it, no region after it
-    and no other place of its country in the article."""
+    shares") or a small town named bare, with no locative word before it (in the text's
+    language: "à", "cerca de"), no region after it and no other place of its country in the
+    article."""
+    local = place_words.get(language).place_before if lexicon.get(language) else None
+    locative = local or _LOCATIVE
     countries: dict[str, int] = {}
     for m in mentions:
         if m.country_code:
             countries[m.country_code] = countries.get(m.country_code, 0) + 1
     kept: list[PlaceMention] = []
     for m in mentions:
-        if _not_a_place(text, m, countries):
+        if _not_a_place(text, m, countries, locative):
             continue
         kept.append(m)
     return kept, len(mentions) - len(kept)
 
 
 
-def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int]) -> bool:
+def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int],
+                 locative: re.Pattern[str] = _LOCATIVE) -> bool:
     if fold_key(m.name) in _NEVER:
         return True
     if m.kind in ("country", "admin1") or m.in_parens:
@@ -163,7 +168,7 @@ def _not_a_place(text: str, m: PlaceMention, countries: dict[str, int]) -> bool:
     if first and fold_key(first.group(1)) not in _NOT_FIRST_NAMES \
             and m.kind == "city" and (_POSSESSIVE_AFTER.match(after) or _SPEAKS_AFTER.match(after)):
         return True            # "Alex Garland's", "Lloyd Austin said": a person
-    if m.kind != "city" or _LOCATIVE.search(before) or _INTRODUCED_AFTER.match(after):
+    if m.kind != "city" or locative.search(before) or _INTRODUCED_AFTER.match(after):
         return False
     others = countries.get(m.country_code or "", 0) - 1
     if m.population >= SMALL_TOWN:   # "Rest assured, ...": a word, unless its country is named
