@@ -3,8 +3,9 @@
 Bulk-loads `--events` synthetic events (default 100,000; 2 years, 40 countries, 400 places,
 6 event types) under a throwaway prefix, then indexes `--incidents` unassigned incidents (half
 new reports of stored events, half new events), each with its article (80 words; one in ten a
-syndicated copy of an earlier one), and times one `event_store.reconcile` over them: copies
-marked, candidates by multi-search, scoring, claims and event writes. Everything made is
+syndicated copy of an earlier one; fingerprinted, as the pipeline's workers index it), and
+times one `event_store.reconcile` over them: copies marked, candidates by multi-search,
+scoring, claims and event writes. Everything made is
 deleted afterwards.
 
     .venv/bin/python bench/bench_events.py [--events 100000] [--incidents 1000]
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from elasticsearch import helpers  # noqa: E402
 
+from extract.fingerprint import fingerprint  # noqa: E402
 from extract.merge import best_event, report_of, summarise  # noqa: E402
 from ingest import event_store, schema  # noqa: E402
 from ingest.config import Settings  # noqa: E402
@@ -78,8 +80,9 @@ def _articles(rng: random.Random, incidents: list[dict]):
         else:
             text = f"{inc['evidence']} Report {n}: " + " ".join(rng.choices(WORDS, k=80)) + "."
             texts.append(text)
+        fp = fingerprint(text)  # taken by the pipeline's worker that extracted the article
         yield {"article_id": inc["article_id"], "text": text, "published": inc["published"],
-               "source": f"outlet{n % 50}"}
+               "source": f"outlet{n % 50}", "simhash_bands": list(fp.bands) if fp else []}
 
 
 def _time_phases() -> dict[str, float]:

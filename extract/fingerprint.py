@@ -51,6 +51,26 @@ def bands_of(value: int) -> tuple[str, ...]:
     return tuple(f"{i}:{(value >> (i * BAND_BITS)) & mask:02x}" for i in range(BANDS))
 
 
+def from_bands(bands: Iterable[str] | None) -> Fingerprint | None:
+    """The fingerprint whose bands these are (they hold every bit of the hash), so a text
+    fingerprinted where it was extracted is not hashed again; None unless all BANDS are there
+    and well formed."""
+    value, seen = 0, set()
+    for band in bands or ():
+        index, _, bits = str(band).partition(":")
+        try:
+            i, v = int(index), int(bits, 16)
+        except ValueError:
+            return None
+        if not (0 <= i < BANDS and 0 <= v < 1 << BAND_BITS) or i in seen:
+            return None
+        seen.add(i)
+        value |= v << (i * BAND_BITS)
+    if len(seen) != BANDS:
+        return None
+    return Fingerprint(f"{value:016x}", bands_of(value))
+
+
 def distance(a: str | int, b: str | int) -> int:
     """Differing bits between two fingerprints (hex strings or ints)."""
     x = int(a, 16) if isinstance(a, str) else a
@@ -79,18 +99,20 @@ def is_copy(text: str, fp: str, other_text: str, other_fp: str) -> bool:
 
 
 class CopyFinder:
-    """In-memory near-duplicate lookup over a batch (what `newswatch events` uses; the pipeline
-    does the same lookup in Elasticsearch on the stored bands)."""
+    """In-memory near-duplicate lookup over a batch, in arrival order (what `newswatch events`
+    uses, and reconcile for the articles of its own run; stored ones are looked up in
+    Elasticsearch on their bands)."""
 
     def __init__(self) -> None:
-        self._by_band: dict[str, list[str]] = {}
+        self._by_band: dict[str, dict[str, None]] = {}  # band -> article ids, oldest first
         self._seen: dict[str, tuple[str, str]] = {}  # article id -> (simhash, text)
         self._original: dict[str, str] = {}  # copy -> the first article of its text
 
-    def original_of(self, article_id: str, text: str | None) -> tuple[Fingerprint | None,
-                                                                       str | None]:
-        """(fingerprint, id of the earlier article this one copies or None); remembers it."""
-        fp = fingerprint(text)
+    def original_of(self, article_id: str, text: str | None, fp: Fingerprint | None = None,
+                    ) -> tuple[Fingerprint | None, str | None]:
+        """(fingerprint, id of the earlier article this one copies or None); remembers it.
+        `fp`: the text's fingerprint when already known (computed from `text` otherwise)."""
+        fp = fp or fingerprint(text)
         if fp is None:
             return None, None
         original = None
@@ -102,8 +124,16 @@ class CopyFinder:
                 break
         self._seen[article_id] = (fp.simhash, text or "")
         for band in fp.bands:
-            self._by_band.setdefault(band, []).append(article_id)
+            self._by_band.setdefault(band, {})[article_id] = None
         return fp, original
+
+    def forget(self, article_id: str) -> None:
+        """Drop an article (too old to be copied now), so memory holds a window, not a run."""
+        seen = self._seen.pop(article_id, None)
+        self._original.pop(article_id, None)
+        if seen is not None:
+            for band in bands_of(int(seen[0], 16)):
+                self._by_band.get(band, {}).pop(article_id, None)
 
     def _candidates(self, bands: Iterable[str]) -> list[str]:
         found: dict[str, None] = {}

@@ -1,7 +1,7 @@
 """The article as the pipeline builds it, typed: one place that says which fields it has.
 
 The index adds what is derived when it writes (`indexed`, `ingest_lag_s`, the incident
-facets: ingest.index.build_documents) and event merging adds the fingerprint fields later
+facets: ingest.index.build_documents) and event merging adds `simhash` and `duplicate_of` later
 (ingest.event_store); tests/ingest/test_article_fields.py checks the three against the mapping.
 """
 
@@ -39,6 +39,8 @@ class Article:
     extractor_version: str
     text_source: TextSource  # "page": fetched and cleaned; "feed": the feed item's own text
     incident_relevance: float | None = None  # set by extraction
+    # the text's SimHash bands (extract.fingerprint), () when too short; None: not taken yet
+    simhash_bands: tuple[str, ...] | None = None
 
     @classmethod
     def of_text(cls, text: str, *, authors: Iterable[str] = (), tags: Iterable[str] = (),

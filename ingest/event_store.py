@@ -20,14 +20,15 @@ For each batch of unassigned incidents, in publication order:
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
-from extract.fingerprint import BANDS, Fingerprint, fingerprint, is_copy
+from extract.fingerprint import CopyFinder, Fingerprint, fingerprint, from_bands, is_copy
 from extract.merge import (
     DEFAULT_RULES,
     MergeRules,
@@ -55,6 +56,7 @@ CANDIDATES = 10  # events fetched per incident, nearest and same-admin1 first
 _DERIVED = ("evidence", "tolls", "members", "incident_ids", "article_ids", "sources", "words",
             "reports.evidence")
 COPY_WINDOW_DAYS = 7  # a syndicated copy appears within days of its original
+COPY_CANDIDATES = 8  # stored articles read per article, those sharing the most bands first
 MAX_WRITE_TRIES = 5
 # another run's event written this long before our start may still have been unsearchable
 CONVERGE_MARGIN = timedelta(seconds=120)
@@ -111,46 +113,52 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
 def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
                 since: str | datetime | None = None) -> None:
     """Give each article without a `simhash` its fingerprint and, when its text is an earlier
-    article's, `duplicate_of` (the first article of that text). Per page of articles: one
-    multi-search for the stored candidates of all, one bulk of updates, one refresh."""
+    article's, `duplicate_of` (the first article of that text). The fingerprint comes from the
+    `simhash_bands` the pipeline's workers stored (hashed here only for an article without
+    them); writing `simhash` marks the article checked. Per page of articles: one
+    multi-search for stored originals, one bulk of updates, no refresh: the articles of this
+    run are looked up in memory (in publication order, within the copy window)."""
     alias = settings.index("articles")
     query: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "simhash"}}],
                                       "filter": _since("indexed", since)}}
     done: set[str] = set()
+    recent = CopyFinder()  # this run's articles, those of the last COPY_WINDOW_DAYS
+    remembered: deque[tuple[date | None, str]] = deque()
     while True:
         hits = client.search(index=alias, query=_excluding(query, done), size=BATCH,
                              sort=[{"published": {"order": "asc", "missing": "_last"}},
                                    {"article_id": "asc"}],
-                             source_includes=["text", "published"])["hits"]["hits"]
+                             source_includes=["text", "published",
+                                              "simhash_bands"])["hits"]["hits"]
         if not hits:
             return
         done.update(h["_id"] for h in hits)
-        prints = [fingerprint((h.get("_source") or {}).get("text")) for h in hits]
-        # none of this page is searchable with a fingerprint yet: stored ones, then the page
+        prints = [_fingerprint_of(h.get("_source") or {}) for h in hits]
         stored = _originals(client, alias, [(h, fp) for h, fp in zip(hits, prints, strict=True)
                                             if fp])
-        page: list[tuple[str, str, str, str | None]] = []  # seen here, in arrival order
+        originals: dict[str, str | None] = {}
         operations: list[dict] = []
         for hit, fp in zip(hits, prints, strict=True):
             src = hit.get("_source") or {}
-            original = None
+            published = day_of(src.get("published"))
+            while remembered and remembered[0][0] and published and \
+                    (published - remembered[0][0]).days > COPY_WINDOW_DAYS:
+                recent.forget(remembered.popleft()[1])
             if fp:
-                original = next((orig or aid for aid, simhash, text, orig in page
-                                 if is_copy(src.get("text") or "", fp.simhash, text, simhash)),
-                                None) or stored.get(hit["_id"])
-                page.append((hit["_id"], fp.simhash, src.get("text") or "", original))
+                _, original = recent.original_of(hit["_id"], src.get("text"), fp)
+                originals[hit["_id"]] = original or stored.get(hit["_id"])
+                remembered.append((published, hit["_id"]))
             operations.append({"update": {"_index": alias, "_id": hit["_id"],
                                           "retry_on_conflict": 3}})
             operations.append({"doc": {"simhash": fp.simhash if fp else "",
                                        "simhash_bands": list(fp.bands) if fp else [],
-                                       "duplicate_of": original}})
-        answer = client.bulk(operations=operations, refresh=True)
-        copied = {aid: orig for aid, _, _, orig in page}
+                                       "duplicate_of": originals.get(hit["_id"])}})
+        answer = client.bulk(operations=operations)
         for item, hit in zip(answer["items"], hits, strict=True):
             status = item["update"].get("status", 500)
             if 200 <= status < 300:
                 report.articles_fingerprinted += 1
-                report.copies_marked += copied.get(hit["_id"]) is not None
+                report.copies_marked += originals.get(hit["_id"]) is not None
             elif status != 404:  # gone meanwhile (404) is nothing to mark
                 log.warning("reconcile: article %s not fingerprinted: %s", hit["_id"],
                             item["update"].get("error"))
@@ -158,25 +166,40 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
         _detach(client, settings, (), [h["_id"] for h in hits], report)
 
 
+def _fingerprint_of(article: Mapping[str, Any]) -> Fingerprint | None:
+    """The article's fingerprint: from the bands its worker stored ([]: its text is too short
+    to have one), else (none stored: another way in, an older document) from its text."""
+    bands = article.get("simhash_bands")
+    if bands is not None and not bands:
+        return None
+    return from_bands(bands) or fingerprint(article.get("text"))
+
+
 def _originals(client: Elasticsearch, alias: str,
                pending: Sequence[tuple[dict, Fingerprint]]) -> dict[str, str]:
     """article id -> the earliest stored article it is a copy of, for a page of articles
-    (one multi-search); articles with no stored original are left out."""
+    (one multi-search); articles with no stored original are left out. Stored articles rank
+    by how many bands they share (a copy shares most, an unrelated text one by chance), so a
+    busy week of stored articles does not crowd the copy out of the few read."""
     if not pending:
         return {}
     searches: list[dict] = []
     for hit, fp in pending:
-        filters: list[dict] = [{"terms": {"simhash_bands": list(fp.bands)}}]
+        filters: list[dict] = [{"exists": {"field": "simhash"}}]
         published = day_of((hit.get("_source") or {}).get("published"))
         if published:
             filters.append({"range": {"published": {
                 "gte": (published - timedelta(days=COPY_WINDOW_DAYS)).isoformat(),
                 "lte": (published + timedelta(days=1)).isoformat()}}})
         searches.append({"index": alias})
-        searches.append({"size": BANDS * 4, "track_total_hits": False,
-                         "query": {"bool": {"filter": filters,
-                                            "must_not": [{"ids": {"values": [hit["_id"]]}}]}},
-                         "sort": [{"published": {"order": "asc", "missing": "_last"}},
+        searches.append({"size": COPY_CANDIDATES, "track_total_hits": False,
+                         "query": {"bool": {
+                             "filter": filters,
+                             "should": [{"constant_score": {"filter": {
+                                 "term": {"simhash_bands": band}}}} for band in fp.bands],
+                             "minimum_should_match": 1,
+                             "must_not": [{"ids": {"values": [hit["_id"]]}}]}},
+                         "sort": ["_score", {"published": {"order": "asc", "missing": "_last"}},
                                   {"article_id": "asc"}],
                          "_source": {"includes": ["text", "simhash", "duplicate_of",
                                                   "published"]}})
@@ -187,14 +210,15 @@ def _originals(client: Elasticsearch, alias: str,
             raise ApiError(message=str(resp["error"]), meta=answer.meta, body=resp)
         src = hit.get("_source") or {}
         mine = str(src.get("published") or "")
-        for other_hit in resp["hits"]["hits"]:
-            other = other_hit.get("_source") or {}
-            if str(other.get("published") or "") > mine and mine:
-                continue  # the later one is the copy
-            if other.get("simhash") and is_copy(src.get("text") or "", fp.simhash,
-                                                 other.get("text") or "", other["simhash"]):
-                found[hit["_id"]] = other.get("duplicate_of") or other_hit["_id"]
-                break
+        copied = [other_hit for other_hit in resp["hits"]["hits"]
+                  if (other := other_hit.get("_source") or {}).get("simhash")
+                  and not (mine and str(other.get("published") or "") > mine)  # later: a copy
+                  and is_copy(src.get("text") or "", fp.simhash, other.get("text") or "",
+                              other["simhash"])]
+        if copied:  # the earliest of them, or the original it copies
+            first = min(copied, key=lambda h: (str(h["_source"].get("published") or ""),
+                                               h["_id"]))
+            found[hit["_id"]] = first["_source"].get("duplicate_of") or first["_id"]
     return found
 
 

@@ -1,19 +1,21 @@
 """The CPU part of one article's pass: a fetched page (or a feed item's own text) -> cleaned
 text -> Article -> incidents. No network, no Elasticsearch: these functions run in the worker
 processes of ingest.workers, so they take and return plain picklable data, and what they
-would log or count comes back in Prepared for the pipeline to log and count.
+would log or count comes back in Prepared for the pipeline to log and count. The text's
+fingerprint is taken here too, where the text already is: event merging then only compares it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from extract.article import ArticleResult, extract_record
 from extract.clean import clean_html
+from extract.fingerprint import fingerprint
 from extract.incidents import EXTRACTOR_VERSION
 from ingest.article import Article
 from ingest.feeds import FeedEntry
@@ -49,15 +51,17 @@ def prepare_feed_item(spec: FeedSpec, entry: FeedEntry, read_at: datetime) -> Pr
 
 
 def extracted(article: Article) -> Prepared:
-    """The article with what extraction told (language, relevance), its incidents, and why it
-    has none, when it has none, counted by reason."""
+    """The article with what extraction told (language, relevance) and its fingerprint, its
+    incidents, and why it has none, when it has none, counted by reason."""
     counts: Counter[str] = Counter()
     result = extraction(article.to_document(), counts)
     skipped = result.skipped
     if skipped:  # indexed, no incidents: counted by reason
         counts["extract:" + ("skipped_" if skipped.startswith("language_") else "")
                + skipped] += 1
-    return Prepared(article.extracted(result.language, result.incident_relevance),
+    fp = fingerprint(article.text)  # what reconcile looks copies up by (ingest.event_store)
+    return Prepared(replace(article.extracted(result.language, result.incident_relevance),
+                            simhash_bands=fp.bands if fp else ()),
                     [incident.to_dict() for incident in result.incidents], dict(counts),
                     chars_cut=result.chars_cut if result.text_truncated else 0)
 

@@ -16,7 +16,7 @@ from ingest.index import build_documents
 from ingest.schema import ARTICLE_FIELDS, fit_document
 
 # written onto stored articles by event merging (ingest.event_store.reconcile), not here
-WRITTEN_BY_EVENT_MERGING = {"simhash", "simhash_bands", "duplicate_of"}
+WRITTEN_BY_EVENT_MERGING = {"simhash", "duplicate_of"}
 
 # what a Python annotation may be stored as
 STORED_AS = {str: {"keyword", "text", "date"}, int: {"integer", "long"},

@@ -220,3 +220,83 @@ def test_a_copy_of_a_stored_article_is_marked_with_one_request_per_page(
     # one page of four articles: no request per article
     assert calls.get("update", 0) == 0 and calls["msearch"] == 1 and calls["bulk"] == 1
     assert calls["search"] <= 3  # the page, the empty page after it, the events holding them
+
+
+def _prepared(article: dict) -> dict:
+    """The article as the pipeline's worker hands it to the index: with its fingerprint."""
+    from ingest.prepare import fingerprint
+
+    fp = fingerprint(article["text"])
+    return {**article, "simhash_bands": list(fp.bands) if fp else []}
+
+
+@pytest.mark.es
+def test_copies_are_marked_from_the_workers_fingerprints_without_hashing_again(
+        es_client, es_settings, monkeypatch):
+    _index(es_client, es_settings, [_prepared(a) for a in ARTICLES])
+
+    def hashed_again(text):
+        raise AssertionError("reconcile hashed a text its worker had fingerprinted")
+
+    monkeypatch.setattr(event_store, "fingerprint", hashed_again)
+    done = event_store.reconcile(es_client, es_settings)
+    assert (done.articles_fingerprinted, done.copies_marked) == (5, 1)
+    copy = es_client.get(index=es_settings.index("articles"), id="k2")["_source"]
+    assert copy["duplicate_of"] == "k1"
+    assert copy["simhash"] == event_store.from_bands(copy["simhash_bands"]).simhash
+
+
+@pytest.mark.es
+def test_a_copy_on_a_later_page_of_one_run_is_found_without_a_refresh(
+        es_client, es_settings, monkeypatch):
+    _index(es_client, es_settings)
+    monkeypatch.setattr(event_store, "BATCH", 1)  # k1 and its copy k2 on two pages
+    refreshes: list[object] = []
+    bulk, refresh = es_client.bulk, es_client.indices.refresh
+
+    def counted_bulk(*args, **kwargs):
+        refreshes.extend(["bulk"] if kwargs.get("refresh") else [])
+        return bulk(*args, **kwargs)
+
+    def counted_refresh(*args, **kwargs):
+        refreshes.append("refresh")
+        return refresh(*args, **kwargs)
+
+    monkeypatch.setattr(es_client, "bulk", counted_bulk)
+    monkeypatch.setattr(es_client.indices, "refresh", counted_refresh)
+    report = event_store.ReconcileReport()
+    event_store.mark_copies(es_client, es_settings, report)
+    assert (report.articles_fingerprinted, report.copies_marked) == (5, 1)
+    assert refreshes == []
+    copy = es_client.get(index=es_settings.index("articles"), id="k2")["_source"]
+    assert copy["duplicate_of"] == "k1"
+
+
+@pytest.mark.es
+def test_a_copy_is_found_among_many_stored_articles_that_share_one_band_with_it(
+        es_client, es_settings):
+    """Unrelated stored articles of the same week that share a band by chance (1 in 32 does
+    with 8-bit bands) come before the original in publication order; the original shares
+    every band and is read first."""
+    from extract.fingerprint import bands_of, fingerprint
+
+    original = ARTICLES[0]
+    fp = fingerprint(original["text"])
+    decoys = []
+    for n in range(40):  # more than any page of candidates
+        value = fp.value ^ (0xFFFFFFFFFFFFFF00 & ((n + 1) * 0x0101010101010100))
+        decoys.append({"article_id": f"d{n}", "url": f"https://d.example/{n}",
+                       "source": "d.example", "title": f"Decoy {n}",
+                       "published": f"2025-03-0{5 + n % 4}T0{n % 10}:00:00+00:00",
+                       "text": PORT.format(toll=f"{n}"), "simhash": f"{value:016x}",
+                       "simhash_bands": list(bands_of(value))})
+    stored = {**original, "simhash": fp.simhash, "simhash_bands": list(fp.bands)}
+    schema.setup(es_client, es_settings)
+    index.index_articles(es_client, es_settings, [(d, []) for d in [*decoys, stored]],
+                         refresh="wait_for")
+    _index(es_client, es_settings, [ARTICLES[1]])  # k2, the copy, unchecked
+    report = event_store.ReconcileReport()
+    event_store.mark_copies(es_client, es_settings, report)
+    assert (report.articles_fingerprinted, report.copies_marked) == (1, 1)
+    copy = es_client.get(index=es_settings.index("articles"), id="k2")["_source"]
+    assert copy["duplicate_of"] == "k1"
