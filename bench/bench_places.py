@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="only the even (tuning) or odd (checking) rows, counted from 0")
     ap.add_argument("--multilingual", action="store_true",
                     help="the stories of multilingual_dev.jsonl (default --gold there)")
+    ap.add_argument("--fixtures", action="store_true",
+                    help="with --multilingual: the stories of tests/extract/fixtures/stories_*/ "
+                         "instead (their `expect`)")
     a = ap.parse_args(argv)
     if a.multilingual:
         if a.gold == DEFAULT_GOLD:
@@ -93,6 +96,19 @@ def main(argv: list[str] | None = None) -> int:
 _DATELINE = re.compile(r"^[A-ZÀ-Þ][^\n]{0,90}?\)\s*[-\u2013\u2014]\s")
 
 
+def _fixture_stories() -> list[dict]:
+    """The hand-written stories of tests/extract/fixtures/stories_*/ as rows of the dev set."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[1] / "tests" / "extract" / "fixtures"
+    rows = []
+    for path in sorted(root.glob("stories_*/**/*.yaml")):
+        story = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        rows.append({"id": path.stem, "language": story.get("language"),
+                     "text": story.get("text") or "", "gold": story.get("expect") or []})
+    return rows
+
+
 def _multilingual(a: argparse.Namespace) -> int:
     if not a.gold.exists():
         print(f"gold file {a.gold} not found: pass --gold PATH", file=sys.stderr)
@@ -103,7 +119,10 @@ def _multilingual(a: argparse.Namespace) -> int:
     from extract import places, where
 
     places.load()
-    rows = [json.loads(line) for line in a.gold.open(encoding="utf-8") if line.strip()]
+    if a.fixtures:
+        rows = _fixture_stories()
+    else:
+        rows = [json.loads(line) for line in a.gold.open(encoding="utf-8") if line.strip()]
     stats: dict[str, list[int]] = {}   # language -> [incidents, place found, country, admin1]
     spent = 0.0
     for r in rows:

@@ -98,13 +98,20 @@ class Before:
                 w2 in self.lang.origin or f"{w2} {w1}" in self.lang.origin))
         return self._word(1) == "from" or (self._word(2) == "from" and self._word(1) == "the")
 
+    def feature(self) -> bool:
+        """"le fleuve Niger", "o golfo da Guiné": the name of a river, a sea, a mountain."""
+        w1, w2 = self._word(1), self._word(2)
+        features = self.lang.features
+        return w1 in features or (w1 in self.lang.joiners and w2 in features)
+
     def title(self) -> bool:
         """"spokesman Abdifatah Aden", "Gen. X": a title, maybe a first name, then the name."""
         w1, w2 = self._word(1), self._word(2)
         if not self.lang.english:   # "le gouverneur X", "Agence Ouest", "la calle X"
-            titles = self.lang.titles
+            titles = self.lang.titles   # (and "la Plaza de X", "o golfo da X")
             return fold_key(w1) in titles or fold_key(w1) in _TITLES_FOLDED or (
-                fold_key(w2) in titles and _FIRST_NAME.fullmatch(w1) is not None)
+                fold_key(w2) in titles and (_FIRST_NAME.fullmatch(w1) is not None
+                                            or w1 in self.lang.joiners))
         return w1.rstrip(".") in _TITLES or (
             w2.rstrip(".") in _TITLES and _FIRST_NAME.fullmatch(w1) is not None)
 
@@ -315,6 +322,9 @@ def longer_name_end(text: str, end: int, lang: PlaceWords = ENGLISH_WORDS) -> in
     return stop if stop > end else None
 
 
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z0-9/\-]{2,8}\)")
+
+
 def _nationality(key: str, sp: Span, lang: PlaceWords) -> bool:
     """A nationality word of the language that is not also a country's name in it ("les
     Maliens", but "l'Argentine")."""
@@ -339,6 +349,8 @@ def filter_spans(text: str, spans: list[Span], lang: PlaceWords = ENGLISH_WORDS)
         abbr = _ABBR_CAPS.match(surface)
         if key in PREFIX_WORDS or (len(key) <= 2 and not abbr):
             continue
+        if before.lang.features and before.feature():
+            continue   # "le fleuve Niger": the river
         if (key in gz.common or key in lang.common
                 or (key in gz.demonyms if lang.english else _nationality(key, sp, lang))) and (
                 not before.strict_cue() or _modifies_noun(text, sp.end, lang)):
@@ -370,7 +382,8 @@ def filter_spans(text: str, spans: list[Span], lang: PlaceWords = ENGLISH_WORDS)
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
         elif not lang.english and before.place_of():   # "la sindicatura de Costa Rica"
             cands = [(e, a) for e, a in cands if e.kind != KIND_COUNTRY] or cands
-        if _in_org_name(text, sp.end, lang):
+        if _in_org_name(text, sp.end, lang) or (not lang.english and _ACRONYM_AFTER.match(
+                text, sp.end)):   # "la Unidad de Mantenimiento del Orden (UNDMO)"
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
             if not cands:
                 continue

@@ -33,6 +33,7 @@ class PlaceWords:
     articles: frozenset[str] = frozenset()      # "la", "el", "o": may stand before the name
     origin: frozenset[str] = frozenset()        # "desde": where someone came from
     titles: frozenset[str] = frozenset()        # "gouverneur", "Agence": a name, not a place
+    features: frozenset[str] = frozenset()      # "fleuve", "golfo": a river's, a sea's name
     not_name_words: frozenset[str] = frozenset()   # weekdays, months: do not lengthen a name
     org_words: frozenset[str] = frozenset()     # "Armée", "Policía": an organisation's name
     actor_nouns: frozenset[str] = frozenset()   # "soldats américains": who acted, not where
@@ -106,10 +107,17 @@ def _compile(code: str, raw: dict) -> PlaceWords:
     article = r"(?:(?:" + "|".join(re.escape(a) for a in raw.get("articles") or []) + r")\s+)?"
     # "le village de X", "la aldea de X", "el municipio de X": a settlement or a district
     place_of = re.compile(r"\b" + _alternation(towns + admin2) + r"\s+" + of + r"(" + NAME + r")")
-    # "à X, dans la province du Y", "en X, departamento del Y" (the Y is checked to resolve)
-    region_after = re.compile(r",?\s+(?:" + _alternation(before) + r"\s+)?" + article
-                              + _alternation(admin1 + admin2) + r"\s+" + of + r"?(" + NAME
-                              + r")")
+    # "à X, dans la province du Y", "en X, departamento del Y" (the Y is checked to resolve),
+    # "perto de X, no mesmo distrito", "em X, no distrito vizinho de Y", "de X, près de Y"
+    same = _alternation(raw.get("same") or ["(?!x)x"])
+    in_unit = (r",?\s+(?:" + _alternation(before) + r"\s+)?" + article + r"(?:" + same + r"\s+)?"
+               + _alternation(admin1 + admin2) + r"(?:\s+" + same + r")?(?:\s+" + of + r"?("
+               + NAME + r")|(?=[\s.,;:)]))")
+    near_town = r",\s+" + _alternation(raw.get("near") or ["(?!x)x"]) + r"\s+(" + NAME + r")"
+    region_after = re.compile(r"(?:" + in_unit + r"|" + near_town + r")")
+    # "près de X", "cerca de X", "perto de X": a place, wherever it is
+    near_of = re.compile(r"(?<![\w'])" + _alternation(raw.get("near") or ["(?!x)x"]) + r"\s+("
+                         + NAME + r")")
     place_before = re.compile(r"(?:^|[\s(])" + _alternation(before) + r"\s+" + article + r"$")
     loose = re.compile(r"(?<![\w'])" + _alternation(before) + r"\s+" + article + r"(" + NAME + r")")
     # a name after a preposition or "de" ("une mosquée de X, dans la province du Y")
@@ -129,6 +137,7 @@ def _compile(code: str, raw: dict) -> PlaceWords:
         articles=_folded(raw.get("articles")),
         origin=_folded(raw.get("origin")),
         titles=_folded(raw.get("titles")),
+        features=_folded(raw.get("features")),
         not_name_words=_folded(raw.get("not_name_words")),
         org_words=_folded(raw.get("org_words")),
         actor_nouns=_folded(raw.get("actor_nouns")),
@@ -140,7 +149,7 @@ def _compile(code: str, raw: dict) -> PlaceWords:
         admin1_keys=_folded(admin1),
         town_keys=_folded(towns),
         region_words=tuple(admin1 + admin2),
-        intro=(place_of,),
+        intro=(place_of, near_of),
         region_after=region_after,
         place_before=place_before,
         loose=loose,

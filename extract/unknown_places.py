@@ -253,7 +253,7 @@ def _region_parts(text: str, m: re.Match[str], end: int, how: int,
             return []
         pm = _PAREN_OF_UNKNOWN.match(rest[rm.end():])
         told = [p.strip() for p in pm.group(1).split(",")] if pm else []
-        return [rm.group(1)] + [p for p in told if p]
+        return [n for n in rm.groups() if n] + [p for p in told if p]
     if how == BRACKETED:
         pm = _PAREN_OF_UNKNOWN.match(rest) or _NESTED_PAREN.match(rest)
         if pm:
@@ -392,12 +392,17 @@ def place_of_matches(text: str) -> list[re.Match[str]]:
     return out
 
 
+_ACRONYM = re.compile(r"[A-Z0-9/\-]{2,8}[)\]]")
+
+
 def intro_matches(text: str, lang: PlaceWords = ENGLISH_WORDS) -> list[list[re.Match[str]]]:
     """Matches of each of PATTERNS, in their order (BRACKETED, PLACE_OF, ...); in another
     language, its own: "le village de X", "à X, dans la province de Y"."""
     if not lang.english:
         after = lang.region_after
-        return [bracket_matches(text), [m for pat in lang.intro for m in pat.finditer(text)],
+        # ("Forces de défense et de sécurité (FDS)": an organisation and its acronym)
+        bracketed = [m for m in bracket_matches(text) if not _ACRONYM.match(text, m.end())]
+        return [bracketed, [m for pat in lang.intro for m in pat.finditer(text)],
                 [], [m for m in (lang.named.finditer(text) if lang.named else ())
                      if after is not None and after.match(text, m.end(1))], [], []]
     return [bracket_matches(text), place_of_matches(text)] + [

@@ -96,3 +96,35 @@ def test_an_agency_in_a_dateline_is_no_place():
 def test_a_language_without_place_words_is_read_as_english():
     assert place_words.get("de") is place_words.ENGLISH_WORDS
     assert place_words.get(None) is place_words.ENGLISH_WORDS
+
+
+def test_a_village_near_which_something_happened_is_a_place_of_the_texts_country():
+    text = ("Des affrontements ont opposé l'armée aux rebelles près de Gbangoua, dans le même "
+            "territoire, a indiqué le gouverneur de l'Ituri, en République démocratique du "
+            "Congo.")
+    found = {m.location: m.country_code for m in places.find_places(text, "fr")}
+    assert found.get("Gbangoua") == "CD"
+
+
+def test_a_name_then_the_town_it_is_near():
+    text = ("Um drone atingiu uma viatura à entrada de Nhica do Rovuma, perto de Mueda, em "
+            "Cabo Delgado.")
+    found = {m.location: m for m in places.find_places(text, "pt")}
+    assert found["Nhica do Rovuma"].country_code == "MZ"
+    assert found["Nhica do Rovuma"].geo_precision == 2   # placed at Mueda
+
+
+@pytest.mark.parametrize("language, text, name", [
+    # an organisation followed by its acronym
+    ("es", "Agentes de la Unidad de Mantenimiento del Orden (UNDMO) llegaron a Cali.", "Orden"),
+    # a square, a gulf: a name after a generic word and "de"
+    ("pt", "Os manifestantes concentraram-se na Praça da Batalha, no Porto.", "Batalha"),
+    ("pt", "A pirataria no golfo da Guiné diminuiu, disse o ministro em Luanda.", "Guiné"),
+])
+def test_names_that_are_no_place_of_their_own(language, text, name):
+    assert name not in {m.name for m in places.find_places(text, language)}
+
+
+def test_a_town_after_its_settlement_word_stays_a_town():
+    text = "Os insurgentes atacaram ontem a cidade de Pemba, em Cabo Delgado."
+    assert ("Pemba", "MZ") in _where(text, "pt")
