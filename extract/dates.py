@@ -386,7 +386,8 @@ def _find_local(sentence: str, published: date | None, loc: _Local) -> list[Date
             # (a date after "of" names a thing, not when: "les élections du 9 octobre")
             since = bool(loc.since.search(sentence[max(0, s - 20):s])) or kind == "period" or \
                 bool(loc.since_start.match(m.group(0))) or \
-                (kind in ("dm", "month") and bool(loc.of_noun.search(sentence, max(0, s - 8), s)))
+                (kind in ("dm", "month", "weekday")
+                 and bool(loc.of_noun.search(sentence, max(0, s - 8), s)))
             taken.append((s, e))
             out.append(DateMention(s, e, value, prec, k, since))
     out.sort(key=lambda d: d.start)

@@ -277,6 +277,9 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
     told = [d for d in live
             if not x.says("said_before", _SAID_BEFORE, text[max(0, d.start - 40):d.start])]
+    if live and not told and x.cues.tags and x.cues.tags <= _ANNOUNCED:
+        told = live            # "the group announced on Saturday a blockade": the day it was
+        #                        announced is the day of the change it announces
     if live and not told:
         return None            # "a resident told Reuters by phone on Saturday": a report date
     live = told                # "killed on Sunday, police said on Monday": Monday is the report
@@ -305,6 +308,10 @@ def _tally(text: str) -> bool:
     """A running total ("killed so far this year", "since the war began"): _TALLY, read only
     where one of its words is."""
     return _TALLY_WORDS.may_match(text) and _TALLY.search(text) is not None
+
+
+# strategic developments that are made by announcing them
+_ANNOUNCED = frozenset({"change_group", "agreement", "headquarters", "transfer"})
 
 
 def _is_background_only(x: Mention) -> bool:
@@ -578,6 +585,10 @@ def group(sents: list[Mention]) -> list[Draft]:
             elif cur is not None and near and (counts or x.cues.hits) and x.why_not is None \
                     and not _is_background_only(x):
                 cur.sents.append(x)    # "No casualties reported.", "Police dispersed them."
+            elif cur is not None and near and cur.date is None and own is not None \
+                    and own.precision == dates.DAY and x.points_back:
+                cur.sents.append(x)    # "Los hechos ocurrieron la noche del lunes": the day of
+                cur.date, cur.inherited_date = own, False    # the incident told just before
             if own is not None:
                 last_date = own
             continue
