@@ -585,8 +585,9 @@ def group(sents: list[Mention]) -> list[Draft]:
             elif cur is not None and near and (counts or x.cues.hits) and x.why_not is None \
                     and not _is_background_only(x):
                 cur.sents.append(x)    # "No casualties reported.", "Police dispersed them."
-            elif cur is not None and near and cur.date is None and own is not None \
-                    and own.precision == dates.DAY and x.points_back:
+            elif cur is not None and cur.date is None and own is not None \
+                    and own.precision == dates.DAY and x.points_back \
+                    and x.s.paragraph - cur.sents[-1].s.paragraph <= 1:
                 cur.sents.append(x)    # "Los hechos ocurrieron la noche del lunes": the day of
                 cur.date, cur.inherited_date = own, False    # the incident told just before
             if own is not None:

@@ -121,8 +121,10 @@ _by_language: dict[str, _Lexicon] = {}
 
 
 def load(language: str | None = None) -> _Lexicon:
-    """The lexicon from seeds/events/relevance.yaml, built once; another language's adds the
-    words of its relevance.yaml to each list (English section names and hosts still count)."""
+    """The lexicon from seeds/events/relevance.yaml, built once; another language's has the
+    field and actor words of its relevance.yaml instead of English's (English words such as
+    "drone" or "app" in a French text say nothing of its field), and English's URL sections
+    and hosts."""
     global _lexicon
     if _lexicon is None:
         with _lock:
@@ -135,8 +137,8 @@ def load(language: str | None = None) -> _Lexicon:
     if found is None:
         doc = _english_doc()
         for key in ("domains", "actors"):
-            for name, words in (lex.relevance.get(key) or {}).items():
-                doc[key][name] = list(doc[key].get(name, [])) + list(words)
+            doc[key] = {name: list(words) for name, words in
+                        (lex.relevance.get(key) or {}).items()}
         for key in ("other", "news"):
             doc["sections"][key] = list(doc["sections"][key]) + list(
                 (lex.relevance.get("sections") or {}).get(key, []))
