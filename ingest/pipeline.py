@@ -187,15 +187,17 @@ def ingest_feeds(settings: Settings, specs: Mapping[str, FeedSpec], *,
                  states: Mapping[str, feed_store.FeedState] | None = None,
                  now: datetime | None = None, claims: ArticleClaims | None = None,
                  workers: Workers | None = None,
-                 on_feed: Callable[[dict], None] | None = None) -> list[dict]:
+                 on_feed: Callable[[dict], None] | None = None,
+                 on_indexed: Callable[[], None] | None = None) -> list[dict]:
     """Several feeds in one pass; their outcomes (FeedOutcome.as_dict()) in the order given.
 
     The feeds share their Elasticsearch round trips: one read of their states (unless given),
     one newness lookup, bulks of settings.index_batch articles whatever feed they come from,
     each followed by one save of the progress of the feeds in it, and one final save. Their pages
     share one fetcher (per-host limits hold across feeds) and are cleaned and extracted by
-    `workers` (default: this process). Outcomes with write_failures are returned, not
-    raised; ElasticsearchUnavailable is raised.
+    `workers` (default: this process). `on_indexed` is called after each bulk but the last
+    (while the pass goes on). Outcomes with write_failures are returned, not raised;
+    ElasticsearchUnavailable is raised.
     """
     if not specs:
         return []
@@ -238,7 +240,8 @@ def ingest_feeds(settings: Settings, specs: Mapping[str, FeedSpec], *,
             try:  # a story another worker's feed is fetching is left to it (ingest.claims)
                 _ingest_entries(settings, client, polled, workers, now,
                                 lambda touched: save(touched, final=False),
-                                lambda settled: report([fp for fp in settled if fp.open == 0]))
+                                lambda settled: report([fp for fp in settled if fp.open == 0]),
+                                on_indexed)
             finally:
                 for fp in polled:
                     if fp.leases is not None:
@@ -271,7 +274,8 @@ def _poll(settings: Settings, passes: Sequence[_FeedPass], now: datetime) -> Non
 def _ingest_entries(settings: Settings, client: Elasticsearch, passes: Sequence[_FeedPass],
                     workers: Workers, now: datetime,
                     save_progress: Callable[[Iterable[_FeedPass]], None],
-                    settled: Callable[[Iterable[_FeedPass]], None]) -> None:
+                    settled: Callable[[Iterable[_FeedPass]], None],
+                    on_indexed: Callable[[], None] | None = None) -> None:
     """Fetch, clean, extract and index the feeds' new entries, streaming.
 
     Each page goes to the workers as it arrives and its bytes are dropped once they have it;
@@ -300,7 +304,7 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, passes: Sequence[
         lists.append([(fp, e) for e in due])
     deadline = (time.monotonic() + settings.feed_pass_deadline_s
                 if settings.feed_pass_deadline_s > 0 else None)
-    batches = _Batches(settings, client, workers, now, save_progress, settled)
+    batches = _Batches(settings, client, workers, now, save_progress, settled, on_indexed)
     fetched_at = datetime.now(UTC)
     for fp, entry in (item for items in lists for item in items if item[1].feed_only):
         fp.outcome.from_feed += 1  # the feed's own text: nothing to fetch
@@ -361,9 +365,10 @@ class _Batches:
 
     def __init__(self, settings: Settings, client: Elasticsearch, workers: Workers,
                  now: datetime, save_progress: Callable[[Iterable[_FeedPass]], None],
-                 settled: Callable[[Iterable[_FeedPass]], None]) -> None:
+                 settled: Callable[[Iterable[_FeedPass]], None],
+                 on_indexed: Callable[[], None] | None = None) -> None:
         self.settings, self.client, self.workers, self.now = settings, client, workers, now
-        self.save_progress, self.settled = save_progress, settled
+        self.save_progress, self.settled, self.on_indexed = save_progress, settled, on_indexed
         self.in_flight: list[tuple[_FeedPass, FeedEntry, Job]] = []
         self.limit = max(2, 4 * workers.processes)
         self.batch: list[tuple[_FeedPass, Article, list[dict]]] = []
@@ -460,6 +465,8 @@ class _Batches:
         if progress:
             self.save_progress(touched)
         self.settled(touched)
+        if progress and self.on_indexed is not None:
+            self.on_indexed()
 
 
 def _log_cut(article_id: str, text: str, chars_cut: int) -> None:
@@ -497,8 +504,9 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
              on_feed: Callable[[dict], None] | None = None,
              workers: Workers | None = None) -> list[dict]:
     """Every due feed once, in one pass (ingest_feeds); schema set up first, incidents merged
-    into events after. Pages are cleaned and extracted by `workers`, by default the process's
-    shared pool of settings.processes workers (ingest.workers). Returns the outcomes."""
+    into events while the pass goes on (MergeBeside) and the rest after it. Pages are cleaned
+    and extracted by `workers`, by default the process's shared pool of settings.processes
+    workers (ingest.workers). Returns the outcomes."""
     client = client or connect(settings)
     with es_errors("setting up the schema"):
         schema.setup(client, settings)
@@ -507,17 +515,69 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
     with es_errors("reading feed state"):
         states = feed_store.load_states(client, settings, list(specs))
     ids = list(dict.fromkeys(feed_ids)) if feed_ids is not None else _due(specs, states, now)
-    outcomes = ingest_feeds(settings, {fid: specs[fid] for fid in ids}, client=client,
-                            states=states, now=now,
-                            workers=workers or shared_workers(settings), on_feed=on_feed)
+    merging = MergeBeside(client, settings)
+    try:
+        outcomes = ingest_feeds(settings, {fid: specs[fid] for fid in ids}, client=client,
+                                states=states, now=now,
+                                workers=workers or shared_workers(settings), on_feed=on_feed,
+                                on_indexed=merging.poke)
+    finally:
+        merging.finish()
     for outcome in outcomes:
         if outcome["write_failures"]:  # reported in the outcome and the summary
             log.warning("%s", WritesFailed(outcome))
-    # this pass's incidents (and any left over) merged into events
+    # the rest of this pass's incidents (and any left over) merged into events
     with es_errors("merging incidents into events", _NOTHING_MARKED_DONE):
         event_store.reconcile(client, settings)
         purge_expired(client, settings)  # article claims of finished passes
     return outcomes
+
+
+class MergeBeside:
+    """Event merging while the pass goes on: after a bulk, what is indexed is merged in a
+    thread of its own (one round at a time; a bulk during a round asks for one more), so the
+    run does not wait for all of its merging after the last page. Safe because reconcile is:
+    rounds meet the pass's writes and other runs with optimistic concurrency, and what a round
+    misses the next one, or the run's final reconcile, takes. A failed round is logged; the
+    final reconcile runs anyway and tells the error."""
+
+    def __init__(self, client: Elasticsearch, settings: Settings) -> None:
+        self.client, self.settings = client, settings
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._again = False
+        self.rounds = 0
+
+    def poke(self) -> None:
+        """Merge what is indexed now: start a round, or ask the running one for another."""
+        with self._lock:
+            if self._thread is not None:
+                self._again = True
+                return
+            self._thread = threading.Thread(target=self._rounds, name="newswatch-merge",
+                                            daemon=True)
+            self._thread.start()
+
+    def _rounds(self) -> None:
+        while True:
+            try:
+                event_store.reconcile(self.client, self.settings)
+            except Exception as exc:  # noqa: BLE001 - the run's final reconcile tells it
+                log.warning("merging during the pass failed (%s); the run merges at its end",
+                            exc)
+            with self._lock:
+                self.rounds += 1
+                if not self._again:
+                    self._thread = None
+                    return
+                self._again = False
+
+    def finish(self) -> None:
+        """Wait for the round in progress (no new one starts for this pass)."""
+        with self._lock:
+            thread, self._again = self._thread, False
+        if thread is not None:
+            thread.join()
 
 
 def summarise(outcomes: Sequence[dict]) -> dict:

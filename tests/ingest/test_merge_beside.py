@@ -1,0 +1,125 @@
+"""Event merging beside the pass (ingest.pipeline.MergeBeside): `newswatch run` merges what
+each bulk indexed while its later pages are fetched and extracted, and ends with the events a
+merge after the pass gives; a round that fails does not fail the run; two runs at once still
+put every incident in exactly one event."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from ingest import event_store, pipeline, schema
+from ingest.demo_server import DemoServer
+from ingest.es import ElasticsearchUnavailable
+from tests.support.demo import DEMO_ARTICLE_COUNT, demo_settings
+
+pytestmark = pytest.mark.timeout(600)
+
+MERGE_THREAD = "newswatch-merge"
+
+
+def _partition(client, settings) -> list[list[str]]:
+    """The events as sets of incidents (ids of events may differ between two prefixes)."""
+    return sorted(sorted(e["incident_ids"]) for e in event_store.events_of(client, settings))
+
+
+def _assert_each_incident_in_one_event(client, settings) -> None:
+    events = event_store.events_of(client, settings)
+    listed = [i for e in events for i in e["incident_ids"]]
+    assert len(listed) == len(set(listed)), "an incident is in two events"
+    owner = {i: e["event_id"] for e in events for i in e["incident_ids"]}
+    alias = settings.index("incidents")
+    client.indices.refresh(index=alias)
+    hits = client.search(index=alias, size=1000, source_includes=["event_id"])["hits"]["hits"]
+    assert hits and {h["_id"]: h["_source"].get("event_id") for h in hits} == owner
+
+
+def _recording_rounds(monkeypatch) -> list[str]:
+    """The threads reconcile runs in, in call order."""
+    threads: list[str] = []
+    inner = event_store.reconcile
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(event_store, "reconcile", recorded)
+    return threads
+
+
+def test_a_run_merges_during_its_pass_and_ends_with_the_events_of_a_merge_after_it(
+        es, es_settings, tmp_path, monkeypatch):
+    client, prefix = es
+    with DemoServer() as server:
+        settings = replace(demo_settings(es_settings,
+                                         server.render_feeds_file(tmp_path / "feeds.yaml")),
+                           index_batch=3)  # eight bulks: rounds beside the pass
+        after = replace(settings, index_prefix=f"{prefix}-after")
+        try:
+            threads = _recording_rounds(monkeypatch)
+            outcomes = pipeline.run_once(settings, client=client)
+            assert pipeline.summarise(outcomes)["articles_indexed"] == DEMO_ARTICLE_COUNT
+            assert MERGE_THREAD in threads[:-1] and threads[-1] != MERGE_THREAD, threads
+            _assert_each_incident_in_one_event(client, settings)
+            # the same feeds, merged only once the pass is over
+            schema.setup(client, after)
+            pipeline.ingest_feeds(after, pipeline.feeds_by_id(after), client=client)
+            event_store.reconcile(client, after)
+            assert _partition(client, settings) == _partition(client, after)
+        finally:
+            schema.drop_everything(client, f"{prefix}-after")
+
+
+def test_a_merge_round_that_fails_beside_the_pass_does_not_fail_the_run(
+        es, es_settings, tmp_path, monkeypatch):
+    client, _ = es
+    inner = event_store.reconcile
+    failed: list[str] = []
+
+    def down_beside_the_pass(*args, **kwargs):
+        if threading.current_thread().name == MERGE_THREAD:
+            failed.append("round")
+            raise ElasticsearchUnavailable("the node went away (injected)")
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(event_store, "reconcile", down_beside_the_pass)
+    with DemoServer() as server:
+        settings = replace(demo_settings(es_settings,
+                                         server.render_feeds_file(tmp_path / "feeds.yaml")),
+                           index_batch=3)
+        outcomes = pipeline.run_once(settings, client=client)
+    assert failed and pipeline.summarise(outcomes)["articles_indexed"] == DEMO_ARTICLE_COUNT
+    _assert_each_incident_in_one_event(client, settings)  # the run's final merge did it all
+
+
+def test_two_runs_at_once_merging_beside_their_passes_put_each_incident_in_one_event(
+        es, es_settings, tmp_path, monkeypatch):
+    client, _ = es
+    threads = _recording_rounds(monkeypatch)
+    with DemoServer() as server:
+        settings = replace(demo_settings(es_settings,
+                                         server.render_feeds_file(tmp_path / "feeds.yaml")),
+                           index_batch=2)
+        schema.setup(client, settings)
+        start = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                start.wait()
+                pipeline.run_once(settings, client=client)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        runs = [threading.Thread(target=run) for _ in range(2)]
+        for t in runs:
+            t.start()
+        for t in runs:
+            t.join(timeout=500)
+    assert not errors
+    assert threads.count(MERGE_THREAD) >= 2
+    _assert_each_incident_in_one_event(client, settings)
+    again = event_store.reconcile(client, settings)  # nothing left, nothing to fold
+    assert (again.incidents_assigned, again.events_created) == (0, 0)
