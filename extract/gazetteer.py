@@ -24,7 +24,7 @@ import yaml
 
 from extract import admin_units, paths, place_words
 
-CACHE_VERSION = "11"
+CACHE_VERSION = "15"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("city", "admin1", "country")
@@ -515,14 +515,21 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
 
     _local_names(b, country_entry, admin1_entry, by_cc)
 
-    # cities and villages
-    for name, cc, a1, lat, lon, pop, alts in city_rows:
-        i = b.add(name, cc, a1, lat, lon, pop, KIND_CITY)
-        b.key(i, name, alt=False)
+    # cities and villages: their main names, then the alternate names worth a key
+    first = len(b.names)
+    for name, cc, a1, lat, lon, pop, _ in city_rows:
+        b.key(b.add(name, cc, a1, lat, lon, pop, KIND_CITY), name, alt=False)
+    words = _frequent_words()
+    for i, (name, *_, pop, alts) in enumerate(city_rows, start=first):
         latin = [a for a in alts if a != name and _latin(a) and not (a.isupper() and len(a) <= 4)]
         if pop < MIN_CITY_POP_FOR_ALTS:
             latin = latin[:MAX_ALTS_SMALL]
         for a in latin:
+            k = fold_key(a)
+            if k in words and pop < BIG_TOWN:
+                continue   # an everyday word ("Paz", "Mine") naming a small place (a big town's
+                #            name is frequent as its name: "León"; a name another town has
+                #            stays too: it says a namesake lies in the text's country)
             b.key(i, a, alt=True)
     del city_rows
 
@@ -622,6 +629,20 @@ def _local_names(b: _Builder, country_entry: dict[str, int],
             match = _match_admin1(admin1_by_cc.get(sub.country_code, []), sub.name)
             if match is not None:
                 b.key(match, region, alt=False, region=True, lang=lang)
+
+
+BIG_TOWN = 100_000      # a town known by all its names, frequent words too
+FREQUENT_WORDS = 3000   # the most frequent words of each language an alternate name may not be
+WORD_LANGUAGES = ("en", "fr", "es", "pt")
+
+
+def _frequent_words() -> frozenset[str]:
+    """The most frequent words of English, French, Spanish and Portuguese, folded (wordfreq's
+    lists): GeoNames' alternate names carry no language, and some are everyday words."""
+    import wordfreq
+
+    return frozenset(fold_key(w) for lang in WORD_LANGUAGES
+                     for w in wordfreq.top_n_list(lang, FREQUENT_WORDS))
 
 
 def _norm_region(s: str) -> str:

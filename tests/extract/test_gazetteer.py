@@ -99,3 +99,16 @@ def test_fold_text_is_fold_char_of_each_character():
         folded = gazetteer.fold_text(text)
         assert folded == "".join(gazetteer.fold_char(c) for c in text)
         assert len(folded) == len(text)
+
+
+def test_an_everyday_word_is_no_alternate_name_of_a_small_place():
+    # GeoNames' alternate names carry no language: "Union", "Santiago", "Paris" are alternates
+    # of many villages; only a big town keeps a frequent word as another of its names
+    gz = gazetteer.get()
+    for word in ("Union", "Santiago", "Paris", "Victoria"):
+        alts = [e for e, alt in gz.lookup(word) if alt]
+        assert all(e.population >= gazetteer.BIG_TOWN for e in alts), (word, alts[:3])
+    # (a place's own name stays whatever it means: Santiago de Chile; León is León de los
+    # Aldama's other name)
+    assert any(e.country_code == "CL" and not alt for e, alt in gz.lookup("Santiago"))
+    assert any(e.country_code == "MX" for e, _ in gz.lookup("León"))
