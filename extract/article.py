@@ -101,6 +101,7 @@ def extract_article(text: str | None, *, title: str | None = None,
     dropped: Counter[str] = Counter()
     incidents = extract_incidents(body, title=title, published=published, url=url,
                                   dropped=dropped, reading=read, language=words)
+    incidents = [replace(i, language=found.code) for i in incidents]
     return replace(base, incidents=incidents, incident_relevance=score,
                    dropped=dict(sorted(dropped.items())))
 

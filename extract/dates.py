@@ -320,6 +320,7 @@ class _Local:
     since: re.Pattern[str]       # "depuis" right before a date
     since_start: re.Pattern[str]     # ... or opening it ("depuis 2017")
     of_noun: re.Pattern[str]         # "du", "del": the date names a thing ("la dana del 29")
+    last: re.Pattern[str]            # "pasado", "dernier": a weekday before the report's day
     week_units: re.Pattern[str]
 
 
@@ -365,6 +366,7 @@ def _local_rules(lex: lexicon.Lexicon) -> _Local:
                                                  + r")\s+(?:\w+\s+)?$", re.I),
                    re.compile(r"(?:" + w.get("since", "(?!x)x") + r")\b", re.I),
                    re.compile(r"\b(?:" + w.get("of_noun", "(?!x)x") + r")\s+$", re.I),
+                   re.compile(r"\b(?:" + w.get("last", "(?!x)x") + r")\b", re.I),
                    re.compile(w.get("week_units", "(?!x)x"), re.I))
     _LOCAL[lex.code] = found
     return found
@@ -413,7 +415,10 @@ def _resolve_local(kind: str, m: re.Match[str], pub: date | None, loc: _Local
     if kind in ("weekday", "night"):
         if pub is None:
             return None
-        return _weekday_before(lex.weekdays[m.group("wd").lower()], pub), DAY, "weekday"
+        d = _weekday_before(lex.weekdays[m.group("wd").lower()], pub)
+        if d == pub and loc.last.search(m.group(0)):
+            d -= timedelta(days=7)     # "el pasado sábado" in a Saturday's report
+        return d, DAY, "weekday"
     if kind == "relative":
         if pub is None:
             return None

@@ -194,6 +194,8 @@ def live_cues(sentence: str, cues: Cues, language: str | None = None
     reach = max(h.end for h in strong) + 1
     spans: list[tuple[int, int, NotEvent]] = []     # (start, end, reason) of modal cues
     present = v.modality_quick.labels(sentence)
+    lex = lexicon.get(language)
+    whole = lex.modality_whole if lex is not None else frozenset()
     for reason, value, wide in _REASONS:
         if value not in present:
             continue
@@ -202,7 +204,7 @@ def live_cues(sentence: str, cues: Cues, language: str | None = None
             continue
         # (a clause runs on past the last event word; a modal word before one does not)
         for m in pat.finditer(sentence, 0, len(sentence) if wide or reason in _CLAUSE_ONLY
-                              else min(len(sentence), reach + 40)):
+                              or value in whole else min(len(sentence), reach + 40)):
             if wide:
                 return Cues((), frozenset(), 0.0), reason
             spans.append((m.start(), m.end(), reason))

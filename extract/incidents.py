@@ -17,7 +17,7 @@ from extract.places import PlaceMention
 from extract.reading import Reading
 
 # bump whenever the output changes: the reprocess DAG re-extracts articles of older versions
-EXTRACTOR_VERSION = "8"
+EXTRACTOR_VERSION = "9"    # 9: French, Spanish and Portuguese read; `language` on each incident
 
 MAX_EVIDENCE_CHARS = 700
 
@@ -43,8 +43,9 @@ class Incident:
     fatalities_reported: bool = False   # the text tells a count of the dead (or that none died)
     injured_reported: bool = False
     weapons: tuple[str, ...] = ()
-    evidence: str = ""
+    evidence: str = ""           # in the article's own language
     confidence: float = 0.0
+    language: str | None = None  # the article's (ISO 639-1), so facets mix languages
 
     def to_dict(self) -> dict:
         d = asdict(self)

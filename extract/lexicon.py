@@ -31,6 +31,7 @@ class Lexicon:
     cues: dict[str, list[str]]                 # event tag -> phrases (cues.yaml)
     modality: dict[str, list[str]]             # NotEvent value -> regexes (modality.yaml)
     modality_quick: dict[str, list[str]]       # NotEvent value -> substrings every match holds
+    modality_whole: frozenset[str]             # reasons read over the whole sentence (`whole`)
     negation: re.Pattern[str]                  # a negation right before a cue ("aucun", "sin")
     numbers: dict[str, int]                    # number words and vague amounts (counts.yaml)
     qualifiers: list[str]                      # "au moins", "más de" before a count
@@ -78,6 +79,7 @@ def _build(code: str, folder: Path) -> Lexicon:
                   if r != "negation"},
         modality_quick={r: list(spec.get("quick") or []) for r, spec in mod.items()
                         if r != "negation"},
+        modality_whole=frozenset(r for r, spec in mod.items() if spec.get("whole")),
         negation=_regex((mod.get("negation") or {}).get("patterns")),
         numbers=numbers,
         qualifiers=list(counts.get("qualifiers") or []),

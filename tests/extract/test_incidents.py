@@ -15,7 +15,7 @@ SEED_PAGE = REPO / "seeds" / "demo" / "articles" / "seed-article.html"
 SCHEMA_KEYS = {"event_type", "sub_event_type", "date", "date_precision", "country_code",
                "country", "admin1", "location", "lat", "lon", "geo_precision", "actors",
                "fatalities", "injured", "fatalities_reported", "injured_reported", "weapons",
-               "evidence", "confidence"}
+               "evidence", "confidence", "language"}
 
 
 def check_seed_incidents(found: list[Incident]) -> None:

@@ -1,0 +1,123 @@
+"""One engine, languages as data: French, Spanish and Portuguese read by the same rules as
+English from seeds/languages/<code>/ (counts, dates, cues, modality, actors, relevance)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extract import casualties, dates, events, lexicon, paths, relevance
+from extract.article import extract_article
+
+
+@pytest.mark.parametrize("lang,text,killed,injured", [
+    ("fr", "Sept fidèles ont été tués et une quinzaine d'autres blessés lundi.", 7, 15),
+    ("fr", "Vingt et un civils ont été tués samedi lors d'une attaque.", 21, None),
+    ("fr", "Trois miliciens et deux militaires ont été tués lors de ces échanges de tirs.", 5, None),
+    ("fr", "Une dizaine de blessés ont été évacués vers Téra.", None, 10),
+    ("fr", "Des dizaines de personnes ont été tuées.", 10, None),
+    ("fr", "Aucun blessé n'a été signalé, selon la préfecture.", None, 0),
+    ("fr", "Un jeune homme âgé d'une vingtaine d'années a été blessé.", None, 1),
+    ("es", "Al menos siete personas murieron el domingo en combates.", 7, None),
+    ("es", "Una treintena de personas fueron atendidas por los servicios sanitarios.", None, 30),
+    ("es", "Cuatro presuntos integrantes murieron y un militar resultó herido este martes.", 4, 1),
+    ("es", "No se reportaron heridos.", None, 0),
+    ("pt", "Quatro civis foram mortos na terça-feira num ataque de insurgentes.", 4, None),
+    ("pt", "Pelo menos 15 pessoas ficaram feridas.", None, 15),
+    ("pt", "Uma dezena de pessoas morreram.", 10, None),
+    ("pt", "Não houve registo de mortos nessa localidade.", 0, None),
+])
+def test_counts_in_each_language_with_acleds_conservative_vague_numbers(lang, text, killed,
+                                                                        injured):
+    found = casualties.find(text, lang)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+def test_a_language_reads_its_own_counts_not_english_ones():
+    assert casualties.find("Seven villagers were killed.", "fr").killed is None
+    assert casualties.find("Sept villageois ont été tués.").killed is None   # (English rules)
+
+
+PUB = date(2025, 2, 8)     # a Saturday
+
+
+@pytest.mark.parametrize("lang,text,day", [
+    ("fr", "dans la nuit de jeudi à vendredi, deux kamikazes se sont fait exploser", "2025-02-07"),
+    ("fr", "Le 3 février, un minibus avait sauté sur une mine.", "2025-02-03"),
+    ("fr", "Hier, des hommes armés ont attaqué le village.", "2025-02-07"),
+    ("es", "resultaron heridos el pasado sábado en un ataque", "2025-02-01"),
+    ("es", "fueron asesinados ayer martes", "2025-02-04"),
+    ("es", "un coche bomba explotó el 21 de enero de 2025", "2025-01-21"),
+    ("pt", "na madrugada de quarta-feira, um grupo armado atacou", "2025-02-05"),
+    ("pt", "manifestações que começaram a 21 de outubro", "2024-10-21"),
+])
+def test_dates_in_each_language(lang, text, day):
+    found = [d for d in dates.find(text, PUB, lang) if not d.since]
+    assert found and found[-1].value.isoformat() == day
+
+
+def test_a_date_after_of_names_a_thing_and_la_veille_counts_from_the_day_told():
+    elections = dates.find("contre les résultats des élections du 9 octobre", PUB, "fr")
+    assert elections and all(d.since for d in elections)
+    veille = dates.find("La veille, une quinzaine de femmes ont été enlevées.", PUB, "fr")
+    assert veille[0].kind == "earlier"
+    anchored = dates.from_anchor(veille[0], PUB, date(2024, 10, 7))
+    assert anchored.value == date(2024, 10, 6)
+
+
+@pytest.mark.parametrize("lang,text,live", [
+    ("fr", "Des hommes armés ont attaqué le village mardi.", True),
+    ("fr", "Le groupe menace d'attaquer les convois.", False),
+    ("fr", "Kigali dément toute attaque contre le camp.", False),
+    ("fr", "L'attentat n'a pas été revendiqué, mais les autorités l'attribuent à Boko Haram.", False),
+    ("fr", "Le procès de neuf hommes accusés d'avoir participé à l'attaque s'est ouvert.", False),
+    ("es", "Hombres armados atacaron una patrulla el lunes.", True),
+    ("es", "El grupo amenazó con atacar las estaciones rurales.", False),
+    ("pt", "Insurgentes atacaram a aldeia na terça-feira.", True),
+    ("pt", "O ataque foi reivindicado no dia seguinte pelo grupo, com seis mortos.", False),
+])
+def test_modality_in_each_language(lang, text, live):
+    cues, _why = events.live_cues(text, events.sentence_cues(text, None, lang), lang)
+    assert (cues.strength >= 0.5) is live
+
+
+def test_a_sports_report_full_of_war_words_is_not_relevant():
+    text = ("Coton Sport a littéralement bombardé la défense adverse (4-0) dimanche au stade. "
+            "Dès le coup d'envoi, les attaquants ont lancé l'assaut; une frappe, tel un obus, a "
+            "fusillé le gardien. Après la pause, deux nouvelles « bombes » de l'attaquant vedette "
+            "ont achevé le massacre, a reconnu l'entraîneur en zone mixte. Avec ce succès, le "
+            "club compte six points d'avance en tête du championnat.")
+    assert relevance.score(text, title="Coton Sport écrase le Canon", language="fr") < \
+        relevance.THRESHOLD
+    result = extract_article(text, title="Coton Sport écrase le Canon", published="2025-03-17")
+    assert result.language == "fr" and result.incidents == []
+
+
+def test_incidents_keep_acleds_english_taxonomy_and_names_and_the_articles_language():
+    text = ("NIAMEY, 16 décembre (Agence Sahel Presse) – Vingt et un civils ont été tués samedi "
+            "lors d'une attaque attribuée à l'État islamique au Sahel (EIGS) contre un village "
+            "proche de Bankilaré, dans la région de Tillabéri (ouest du Niger), a annoncé lundi le "
+            "ministère nigérien de l'Intérieur. Une dizaine de blessés ont été évacués vers Téra.")
+    result = extract_article(text, title="Niger : 21 civils tués près de Bankilaré",
+                             published="2024-12-16T11:00:00Z")
+    assert result.language == "fr" and len(result.incidents) == 1
+    inc = result.incidents[0]
+    assert (inc.event_type, inc.sub_event_type) == ("Violence against civilians", "Attack")
+    assert (inc.date, inc.fatalities, inc.injured) == ("2024-12-14", 21, 10)
+    assert "Islamic State Sahel" in inc.actors and inc.language == "fr"
+    assert inc.evidence.startswith("NIAMEY") and "Vingt et un civils" in inc.evidence
+    english = extract_article("Gunmen killed seven villagers and burned houses in an attack on "
+                              "Kutemba village in Borno state on Tuesday, police and local "
+                              "officials said.", published="2024-05-08")
+    assert english.incidents and english.incidents[0].language == "en"
+
+
+def test_a_language_is_supported_by_its_folder(tmp_path, monkeypatch):
+    assert {"en", "fr", "es", "pt"} <= lexicon.supported()
+    assert lexicon.get("en") is None and lexicon.get("de") is None
+    seeds = tmp_path / "seeds"
+    (seeds / "languages" / "xx").mkdir(parents=True)
+    (seeds / "languages" / "xx" / "cues.yaml").write_text("attack: [zorg]\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "_seeds_dir", seeds)
+    assert lexicon.supported() == frozenset({"en", "xx"})
