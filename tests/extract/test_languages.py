@@ -14,7 +14,7 @@ from extract.article import extract_article
 @pytest.mark.parametrize("lang,text,killed,injured", [
     ("fr", "Sept fidèles ont été tués et une quinzaine d'autres blessés lundi.", 7, 15),
     ("fr", "Vingt et un civils ont été tués samedi lors d'une attaque.", 21, None),
-    ("fr", "Trois miliciens et deux militaires ont été tués lors de ces échanges de tirs.", 5, None),
+    ("fr", "Trois miliciens et deux militaires ont été tués lors des échanges de tirs.", 5, None),
     ("fr", "Une dizaine de blessés ont été évacués vers Téra.", None, 10),
     ("fr", "Des dizaines de personnes ont été tuées.", 10, None),
     ("fr", "Aucun blessé n'a été signalé, selon la préfecture.", None, 0),
@@ -70,7 +70,7 @@ def test_a_date_after_of_names_a_thing_and_la_veille_counts_from_the_day_told():
     ("fr", "Des hommes armés ont attaqué le village mardi.", True),
     ("fr", "Le groupe menace d'attaquer les convois.", False),
     ("fr", "Kigali dément toute attaque contre le camp.", False),
-    ("fr", "L'attentat n'a pas été revendiqué, mais les autorités l'attribuent à Boko Haram.", False),
+    ("fr", "L'attentat n'a pas été revendiqué, mais on l'attribue à Boko Haram.", False),
     ("fr", "Le procès de neuf hommes accusés d'avoir participé à l'attaque s'est ouvert.", False),
     ("es", "Hombres armados atacaron una patrulla el lunes.", True),
     ("es", "El grupo amenazó con atacar las estaciones rurales.", False),
