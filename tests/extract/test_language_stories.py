@@ -12,6 +12,7 @@ bench/bench_languages_fixtures.py; moving one back is one `git mv`.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,7 @@ from tests.support.wire import (
 
 STORIES = [p for code in LANGUAGES for p in stories(language_folder(code))]
 GAPS = [p for code in LANGUAGES for p in stories(LANGUAGE_GAPS / code)]
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "languages"
 
 # ACLED's event types and their sub-event types (the taxonomy the expectations are coded in)
 TAXONOMY = {
@@ -80,3 +82,11 @@ def test_each_story_lives_in_one_place():
     """A story moved to known gaps is not also left among the passing ones (or the reverse)."""
     names = [(p.parent.name[-2:], p.name) for p in STORIES + GAPS]
     assert len(names) == len(set(names))
+
+
+def test_every_language_in_seeds_has_its_stories():
+    """A language given data in seeds/languages/<code>/ comes with its stories (English keeps
+    its own in fixtures/wire/)."""
+    seeded = {p.name for p in SEEDS.glob("*") if p.is_dir()} - {"en"}
+    assert seeded, "no language data in seeds/languages/"
+    assert seeded <= set(LANGUAGES), f"no stories for {sorted(seeded - set(LANGUAGES))}"

@@ -15,9 +15,12 @@ FIELDS = ("event_type", "sub_event_type", "date", "country_code", "location", "f
           "injured")
 KEY_FIELDS = ("event_type", "date", "country_code", "location", "fatalities")
 
-# stories in other languages: stories_<code>/ pass, stories_known_gaps/<code>/ are measured only
-LANGUAGES = ("fr", "es", "pt")
+# stories in other languages: stories_<code>/ pass, stories_known_gaps/<code>/ are measured only;
+# a language is there when either folder is (adding one is adding its stories)
 LANGUAGE_GAPS = FIXTURES / "stories_known_gaps"
+LANGUAGES = tuple(sorted({p.name.removeprefix("stories_") for p in FIXTURES.glob("stories_*")
+                          if p.is_dir() and p != LANGUAGE_GAPS}
+                         | {p.name for p in LANGUAGE_GAPS.glob("*") if p.is_dir()}))
 
 
 def language_folder(code: str) -> Path:
