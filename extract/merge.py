@@ -431,17 +431,41 @@ def best_event(report: Mapping[str, Any], candidates: Iterable[Mapping[str, Any]
                rules: MergeRules = DEFAULT_RULES) -> tuple[Mapping[str, Any] | None, float]:
     """The candidate the report joins (None: it opens a new event) and its score. An event
     that already holds another incident of the same article is no candidate: an article that
-    tells two incidents tells two events (a roundup), not one twice."""
+    tells two incidents tells two events (a roundup), not one twice; unless that incident is
+    this one told again (`retold`)."""
     best, best_score = None, 0.0
     for event in candidates:
         if any(r["article_id"] == report["article_id"] and
-               r["incident_id"] != report["incident_id"] for r in event.get("reports") or []):
+               r["incident_id"] != report["incident_id"] and not retold(report, r, rules)
+               for r in event.get("reports") or []):
             continue
         s = copy_score(report, event, rules) or score(report, event, rules)
         if s >= rules.join_score and (s > best_score or (
                 s == best_score and best is not None and event["event_id"] < best["event_id"])):
             best, best_score = event, s
     return best, best_score
+
+
+def retold(a: Mapping[str, Any], b: Mapping[str, Any],
+           rules: MergeRules = DEFAULT_RULES) -> bool:
+    """Whether two incidents of one article are one incident that extraction split: the
+    article's bare weekday ("late on Sunday") and its other date words ("overnight") name
+    different days (a wrong-day report, a text whose calendar moved), so the same attack comes
+    out twice. Only when nothing else differs: type and sub-type, the place, the same toll
+    told, and a date read from a weekday within that weekday's span of the other; two attacks
+    on one town on two days differ in their tolls or their types."""
+    toll = _told_toll(a)
+    if toll is None or toll != _told_toll(b):
+        return False
+    if (a.get("event_type"), a.get("sub_event_type")) != (b.get("event_type"),
+                                                           b.get("sub_event_type")):
+        return False
+    if not a.get("location") or a.get("location") != b.get("location"):
+        return False
+    if not (a.get("date_from_weekday") or b.get("date_from_weekday")):
+        return False
+    gap = _pair_gap(a, b, rules)
+    return gap is not None and gap[0] == 0
 
 
 def joinable_types(event_type: Any) -> list[str]:

@@ -233,3 +233,24 @@ def test_a_weekday_date_agrees_unsurely_with_any_day_of_its_week():
     # beyond its week a weekday date is as far as any other: a week-old event stays apart
     old = weekday_strike("y4", "2025-03-20T10:00Z", "2025-03-19", "on Wednesday", toll=2)
     assert members(merge_batch([stated, old])) == [{"y1-0"}, {"y4-0"}]
+
+
+def test_one_articles_incident_split_by_a_weekday_off_its_calendar_is_one_event():
+    """'Overnight' and 'late on Sunday' in one article name two days once the weekday is off
+    the calendar, so extraction gives the attack twice; the two halves join one event, with
+    another outlet's report of it. Two attacks the article tells apart do not."""
+    stated = weekday_strike("s1", "2025-06-17T15:00Z", "2025-06-17", "overnight", toll=18)
+    split = weekday_strike("s1", "2025-06-17T15:00Z", "2025-06-15", "late on Sunday",
+                           toll=18)
+    split = {**split, "incident_id": "s1-1"}
+    other = weekday_strike("s2", "2025-06-17T18:00Z", "2025-06-15", "late on Sunday",
+                           toll=18)
+    assert members(merge_batch([stated, split, other])) == [{"s1-0", "s1-1", "s2-0"}]
+    # the same town a day apart with another toll: two attacks, as the article tells them
+    next_day = {**weekday_strike("s1", "2025-06-17T15:00Z", "2025-06-16", "on Monday",
+                                 toll=4), "incident_id": "s1-1"}
+    assert members(merge_batch([stated, next_day])) == [{"s1-0"}, {"s1-1"}]
+    # both days stated (no weekday to doubt): two attacks, whatever the toll
+    stated_twice = {**weekday_strike("s1", "2025-06-17T15:00Z", "2025-06-16",
+                                     "on June 16", toll=18), "incident_id": "s1-1"}
+    assert members(merge_batch([stated, stated_twice])) == [{"s1-0"}, {"s1-1"}]
