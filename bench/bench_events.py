@@ -19,7 +19,7 @@ import random
 import sys
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -72,16 +72,20 @@ def _events(rng: random.Random, places, count: int, start: date):
 
 
 def _articles(rng: random.Random, incidents: list[dict]):
-    """One article per incident, in publication order; one in ten repeats an earlier text."""
-    texts: list[str] = []
+    """One article per incident; one in ten repeats an earlier text, published six hours
+    after it (a copy appears within the copy window of its original)."""
+    texts: list[tuple[str, str]] = []
     for n, inc in enumerate(incidents):
+        published = inc["published"]
         if n % 10 == 9 and texts:
-            text = rng.choice(texts)
+            text, original = rng.choice(texts)
+            published = (datetime.fromisoformat(original.replace("Z", "+00:00"))
+                         + timedelta(hours=6)).isoformat()
         else:
             text = f"{inc['evidence']} Report {n}: " + " ".join(rng.choices(WORDS, k=80)) + "."
-            texts.append(text)
+            texts.append((text, published))
         fp = fingerprint(text)  # taken by the pipeline's worker that extracted the article
-        yield {"article_id": inc["article_id"], "text": text, "published": inc["published"],
+        yield {"article_id": inc["article_id"], "text": text, "published": published,
                "source": f"outlet{n % 50}", "simhash_bands": list(fp.bands) if fp else []}
 
 
