@@ -454,7 +454,9 @@ class _Local:
     none_told: dict[str, re.Pattern[str]]
     not_count: re.Pattern[str]      # what follows a number that is no count ("ans", "km")
     claim: re.Pattern[str]          # a figure the text does not stand behind
-    quick: re.Pattern[str]          # every count holds one of these stems
+    killed_verbs: re.Pattern[str]   # a killed count holds one of these phrases
+    injured_verbs: re.Pattern[str]
+    number_words: Substrings        # a count's first word (a digit is checked apart)
 
 
 _LOCAL: dict[str, _Local] = {}
@@ -491,15 +493,22 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
                 re.compile(r"(?<!\w)(?:" + verbs(before) + r")\s+(?:[\w'\u2019]+\s+){0,2}?"
                            + num("n") + r"(?!\w)", re.I))
 
-    stems = [p for k in ("killed_after", "killed_before", "injured_after", "injured_before")
-             for p in lex.count_parts[k]]
+    def either(*keys: str) -> re.Pattern[str]:
+        parts = [p for k in keys for p in lex.count_parts[k]]
+        return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!x)x", re.I)
+
     found = _Local(lex.numbers, pats("killed_after", "killed_before"),
                    pats("injured_after", "injured_before"), lex.none_told,
                    lex.hints.get("not_count", lexicon.NOTHING),
                    lex.hints.get("claim", lexicon.NOTHING),
-                   re.compile("|".join(f"(?:{p})" for p in stems) or "(?!x)x", re.I))
+                   either("killed_after", "killed_before"),
+                   either("injured_after", "injured_before"),
+                   Substrings([(w.split()[0], "n") for w in list(lex.numbers) + lex.qualifiers]))
     _LOCAL[lex.code] = found
     return found
+
+
+_DIGIT_ANY = re.compile(r"\d")
 
 
 def _local_number(word: str, loc: _Local) -> int | None:
@@ -510,11 +519,22 @@ def _local_number(word: str, loc: _Local) -> int | None:
     return loc.numbers.get(w)
 
 
-def _local_sum(pats: tuple[re.Pattern[str], ...], text: str, loc: _Local) -> int | None:
-    """The sum of the distinct counts the patterns find, each number read once."""
+# how far before its verb a count may start, and after it a count may end
+_LOCAL_REACH = 160
+_LOCAL_AFTER = 60
+
+
+def _local_sum(pats: tuple[re.Pattern[str], ...], verbs: re.Pattern[str], text: str,
+               loc: _Local) -> int | None:
+    """The sum of the distinct counts the patterns find, each number read once; they are
+    read only around the killed or injured words (`verbs`), none without one."""
+    found = [m.span() for m in verbs.finditer(text)]
+    if not found:
+        return None
+    lo, hi = max(0, found[0][0] - _LOCAL_REACH), min(len(text), found[-1][1] + _LOCAL_AFTER)
     spans: list[tuple[int, int, int]] = []
     for pat in pats:
-        for m in pat.finditer(text):
+        for m in pat.finditer(text, lo, hi):
             for g in ("n", "n2"):
                 if g not in pat.groupindex or m.group(g) is None:
                     continue
@@ -532,9 +552,9 @@ def _find_local(sentence: str, loc: _Local) -> Casualties:
     if "(" in sentence:
         sentence = _ASIDE.sub(lambda m: " " * len(m.group(0)), sentence)
     killed = injured = None
-    if loc.quick.search(sentence):
-        killed = _local_sum(loc.killed, sentence, loc)
-        injured = _local_sum(loc.injured, sentence, loc)
+    if _DIGIT_ANY.search(sentence) or loc.number_words.any(sentence):
+        killed = _local_sum(loc.killed, loc.killed_verbs, sentence, loc)
+        injured = _local_sum(loc.injured, loc.injured_verbs, sentence, loc)
     if loc.none_told["casualties"].search(sentence):
         killed = 0 if killed is None else killed
         injured = 0 if injured is None else injured

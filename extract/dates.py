@@ -317,6 +317,7 @@ class _Local:
 
     rules: tuple[tuple[re.Pattern[str], str], ...]
     lex: lexicon.Lexicon
+    triggers: Substrings           # the words a rule kind needs (digits checked apart)
     since: re.Pattern[str]       # "depuis" right before a date
     since_start: re.Pattern[str]     # ... or opening it ("depuis 2017")
     of_noun: re.Pattern[str]         # "du", "del": the date names a thing ("la dana del 29")
@@ -362,7 +363,10 @@ def _local_rules(lex: lexicon.Lexicon) -> _Local:
         (re.compile(w.get("ago", "(?!x)x"), re.I), "ago"),
         (re.compile(r"\b(?P<rel>" + _alternation(lex.relative) + r")\b", re.I), "relative"),
     ]
-    found = _Local(tuple(rules), lex, re.compile(r"\b(?:" + w.get("since", "(?!x)x")
+    triggers = Substrings([(m, "month") for m in lex.months]
+                          + [(d, "weekday") for d in lex.weekdays]
+                          + [(r, "relative") for r in lex.relative])
+    found = _Local(tuple(rules), lex, triggers, re.compile(r"\b(?:" + w.get("since", "(?!x)x")
                                                  + r")\s+(?:\w+\s+)?$", re.I),
                    re.compile(r"(?:" + w.get("since", "(?!x)x") + r")\b", re.I),
                    re.compile(r"\b(?:" + w.get("of_noun", "(?!x)x") + r")\s+$", re.I),
@@ -373,10 +377,15 @@ def _local_rules(lex: lexicon.Lexicon) -> _Local:
 
 
 def _find_local(sentence: str, published: date | None, loc: _Local) -> list[DateMention]:
-    """find() with a language's rules: the first rule that takes a span keeps it."""
+    """find() with a language's rules: the first rule that takes a span keeps it; a rule runs
+    only when the sentence holds what it needs (a digit, a month, a weekday, a relative word)."""
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    words = loc.triggers.labels(sentence)
+    digits = _DIGIT.search(sentence) is not None
     for pat, kind in loc.rules:
+        if not _worth_local(kind, words, digits):
+            continue
         for m in pat.finditer(sentence):
             s, e = m.span()
             if any(a < e and s < b for a, b in taken):
@@ -394,6 +403,20 @@ def _find_local(sentence: str, published: date | None, loc: _Local) -> list[Date
             out.append(DateMention(s, e, value, prec, k, since))
     out.sort(key=lambda d: d.start)
     return out
+
+
+_LOCAL_NEEDS = {"iso": "digit", "numeric": "digit", "year": "digit", "dm": "digit",
+                "month": "month", "night": "weekday", "weekday": "weekday",
+                "relative": "relative"}
+
+
+def _worth_local(kind: str, words: set[str], digits: bool) -> bool:
+    need = _LOCAL_NEEDS.get(kind)
+    if need is None:
+        return True          # ("ago": one pattern, always tried)
+    if need == "digit":
+        return digits and (kind != "dm" or "month" in words)
+    return need in words
 
 
 def _resolve_local(kind: str, m: re.Match[str], pub: date | None, loc: _Local
