@@ -326,6 +326,8 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
                     s += w.paren_town_near
             scored.append((s, e, alt))
         _, e, alt = max(scored, key=lambda t: t[0])
+        if e.kind == KIND_ADMIN1 and not alt:
+            e, alt = _capital_named(text, sp, e, lang) or (e, alt)
         if owner and e.kind == KIND_CITY and (e.country_code, fold_key(e.admin1 or "")) not in \
                 owner and any(cc == e.country_code for cc, _ in owner):
             continue   # "Jharkhand's Chhatarpur": not the Chhatarpur of another state
@@ -338,6 +340,27 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         # only as who acted ("a U.S. drone strike ... in the village of X")
         doc_cc = None
     return chosen, doc_cc
+
+
+def _capital_named(text: str, sp: Span, region: Entry, lang: PlaceWords
+                   ) -> tuple[Entry, bool] | None:
+    """The town a region is named after, when the name is not given as the region's ("in
+    Maputo", "à Tombouctou" is the town; "Maputo province", "la région de Tombouctou" the
+    region)."""
+    gword = generic_word(text, sp, lang)
+    before = Before.at(text, sp.start, lang)
+    if admin_units.is_region_word(gword) or gword == "province" or (
+            before.place_of() and len(before.words) > 1 and (
+                admin_units.is_region_word(before.words[-2])
+                or before.words[-2] in lang.admin1_keys or before.words[-2] in lang.unit_keys)):
+        return None
+    # (its capital, by its name or another: "Tombouctou" is Timbuktu's French name)
+    towns = [(e, alt) for e, alt in sp.cands if e.kind == KIND_CITY and e.country_code ==
+             region.country_code and km(e.lat, e.lon, region.lat, region.lon) < CAPITAL_KM]
+    return max(towns, key=lambda t: t[0].population) if towns else None
+
+
+CAPITAL_KM = 60   # a region's point is its biggest town: its capital lies this close
 
 
 def _drop_lone_abroad(chosen: list[tuple[Entry, bool] | None], spans: list[Span], ctx: Context,

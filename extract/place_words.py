@@ -44,6 +44,7 @@ class PlaceWords:
     unit_keys: frozenset[str] = frozenset()     # the same, folded
     admin1_keys: frozenset[str] = frozenset()   # "province", "departamento", folded
     town_keys: frozenset[str] = frozenset()     # "village", "aldeia", folded
+    neighbourhood_keys: frozenset[str] = frozenset()   # "quartier", "bairro": part of a town
     region_words: tuple[str, ...] = ()          # the first and second levels only
     intro: tuple[re.Pattern[str], ...] = ()     # "le village de X": places the gazetteer lacks
     region_after: re.Pattern[str] | None = None  # ", dans la province du Y" after a name
@@ -99,7 +100,7 @@ def _compile(code: str, raw: dict) -> PlaceWords:
     units = raw.get("units") or {}
     admin1 = list(units.get("admin1") or [])
     admin2 = list(units.get("admin2") or [])
-    towns = list(units.get("settlements") or [])
+    towns = list(units.get("settlements") or []) + list(units.get("neighbourhoods") or [])
     of_words = list(raw.get("of") or ["de"])          # "de", "du", "d'"
     before = list(raw.get("before_name") or [])       # "à", "dans", "près de"
     of = r"(?:" + "|".join(re.escape(w) + (r"\s*" if w.endswith(("'", "\u2019")) else r"\s+")
@@ -148,6 +149,7 @@ def _compile(code: str, raw: dict) -> PlaceWords:
         unit_keys=_folded(admin1 + admin2 + towns),
         admin1_keys=_folded(admin1),
         town_keys=_folded(towns),
+        neighbourhood_keys=_folded(units.get("neighbourhoods")),
         region_words=tuple(admin1 + admin2),
         intro=(place_of, near_of),
         region_after=region_after,

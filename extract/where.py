@@ -236,6 +236,13 @@ _REGION_VILLAGE_OF = re.compile(
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|of)\s+(?:the\s+)?(?:village\s+|town\s+)?$")
 
 
+def _neighbourhood_before(text: str, m: PlaceMention, lang: place_words.PlaceWords) -> bool:
+    """The name follows a word for a part of a town ("le quartier de", "la colonia",
+    "o Complexo da")."""
+    words = [gazetteer.fold_key(w) for w in text[max(0, m.start - 30):m.start].split()[-2:]]
+    return any(w in lang.neighbourhood_keys for w in words)
+
+
 @functools.lru_cache(maxsize=8)   # primary_place asks again for each incident of one text
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     out, last = [], 0
@@ -274,14 +281,19 @@ def primary_place(mentions: list[PlaceMention], text: str, language: str | None 
     # "Kharkiv's Saltivskyi district", "Lubumbashi's Annex district": the same, owner first
     parts |= {id(b) for a, b in zip(own, own[1:], strict=False)
               if a.kind == "city" and b.kind == "unknown" and _OWNER_GAP.match(text[a.end:b.start])}
+    if lang.neighbourhood_keys:   # "no Complexo da Maré, na zona norte do Rio de Janeiro"
+        parts |= {id(a) for a, b in zip(own, own[1:], strict=False)
+                  if a.kind == "unknown" and b.kind == "city" and b.start - a.end < 60
+                  and not _SENT_END.search(text, a.end, b.start)
+                  and _neighbourhood_before(text, a, lang)}
     own = [m for m in own if id(m) not in parts] or own
     sents = _sentences(text)
     first_end = sents[0][1] if sents else len(text)
     for pool in ([m for m in own if m.start < first_end], own):
         precise = [m for m in pool if m.kind in ("city", "unknown", "admin2")]
-        for m in precise:   # ACLED's "X (district, region)"
-            if re.match(r"^(?:\s+(?:village|town|city|area|district))?\s*[(\[]",
-                        text[m.end:m.end + AFTER]):
+        for m in precise:   # ACLED's "X (district, region)" (not a wire story's "(Ituri, RDC)")
+            if lang.english and re.match(r"^(?:\s+(?:village|town|city|area|district))?\s*[(\[]",
+                                         text[m.end:m.end + AFTER]):
                 return m
         for m in precise:   # a place after "in/at/near" beats one after "from"
             if place_before is not None and place_before.search(text[max(0, m.start - 40):m.start]):

@@ -128,3 +128,31 @@ def test_names_that_are_no_place_of_their_own(language, text, name):
 def test_a_town_after_its_settlement_word_stays_a_town():
     text = "Os insurgentes atacaram ontem a cidade de Pemba, em Cabo Delgado."
     assert ("Pemba", "MZ") in _where(text, "pt")
+
+
+@pytest.mark.parametrize("language, text, kind", [
+    ("en", "Police fired tear gas at protesters in Maputo on Thursday.", "city"),
+    ("pt", "A polícia disparou gás lacrimogéneo em Maputo na quinta-feira.", "city"),
+    ("fr", "Des obus sont tombés à Tombouctou dans la nuit.", "city"),
+    ("en", "Fighting was reported in Maputo province on Thursday.", "admin1"),
+    ("fr", "Des combats ont eu lieu dans la région de Tombouctou.", "admin1"),
+])
+def test_a_region_named_like_its_capital_is_the_town_unless_called_a_region(language, text, kind):
+    found = [m for m in places.find_places(text, language) if m.name in ("Maputo", "Tombouctou")]
+    assert [m.kind for m in found] == [kind]
+
+
+def test_the_place_after_its_preposition_wins_over_a_region_with_a_note_in_brackets():
+    # a wire story's "(Ituri, nord-est de la RDC)" describes; it is not ACLED's
+    # "X (district, region)" that names the event's place
+    text = ("Huit orpailleurs ont été tués lundi sur un site minier proche de Mongbwalu, dans "
+            "le territoire de Djugu (Ituri, nord-est de la RDC).")
+    ms = places.find_places(text, "fr")
+    assert where.primary_place(ms, text, "fr").name == "Mongbwalu"
+
+
+def test_a_neighbourhood_the_gazetteer_lacks_is_coded_as_its_town():
+    text = ("Três suspeitos morreram durante uma operação policial no Complexo do Quitungo, na "
+            "zona norte do Rio de Janeiro.")
+    ms = places.find_places(text, "pt")
+    assert where.primary_place(ms, text, "pt").location == "Rio de Janeiro"
