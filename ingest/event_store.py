@@ -28,7 +28,15 @@ from typing import Any
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
-from extract.fingerprint import CopyFinder, Fingerprint, fingerprint, from_bands, is_copy
+from extract.fingerprint import (
+    MAX_DISTANCE,
+    CopyFinder,
+    Fingerprint,
+    distance,
+    fingerprint,
+    from_bands,
+    is_copy,
+)
 from extract.merge import (
     DEFAULT_RULES,
     MergeRules,
@@ -180,7 +188,8 @@ def _originals(client: Elasticsearch, alias: str,
     """article id -> the earliest stored article it is a copy of, for a page of articles
     (one multi-search); articles with no stored original are left out. Stored articles rank
     by how many bands they share (a copy shares most, an unrelated text one by chance), so a
-    busy week of stored articles does not crowd the copy out of the few read."""
+    busy week of stored articles does not crowd the copy out of the few read. Their texts
+    are read (one multi-get) only for those whose fingerprint is close enough."""
     if not pending:
         return {}
     searches: list[dict] = []
@@ -201,25 +210,40 @@ def _originals(client: Elasticsearch, alias: str,
                              "must_not": [{"ids": {"values": [hit["_id"]]}}]}},
                          "sort": ["_score", {"published": {"order": "asc", "missing": "_last"}},
                                   {"article_id": "asc"}],
-                         "_source": {"includes": ["text", "simhash", "duplicate_of",
-                                                  "published"]}})
+                         "_source": {"includes": ["simhash", "duplicate_of", "published"]}})
     answer = client.msearch(searches=searches)
-    found: dict[str, str] = {}
+    close: list[tuple[dict, Fingerprint, list[dict]]] = []
     for (hit, fp), resp in zip(pending, answer["responses"], strict=True):
         if "error" in resp:
             raise ApiError(message=str(resp["error"]), meta=answer.meta, body=resp)
-        src = hit.get("_source") or {}
-        mine = str(src.get("published") or "")
-        copied = [other_hit for other_hit in resp["hits"]["hits"]
-                  if (other := other_hit.get("_source") or {}).get("simhash")
-                  and not (mine and str(other.get("published") or "") > mine)  # later: a copy
-                  and is_copy(src.get("text") or "", fp.simhash, other.get("text") or "",
-                              other["simhash"])]
+        mine = str((hit.get("_source") or {}).get("published") or "")
+        near = [other for other in resp["hits"]["hits"]
+                if (src := other.get("_source") or {}).get("simhash")
+                and not (mine and str(src.get("published") or "") > mine)  # later: a copy
+                and distance(fp.simhash, src["simhash"]) <= MAX_DISTANCE]
+        if near:
+            close.append((hit, fp, near))
+    texts = _texts(client, alias, {other["_id"] for _, _, near in close for other in near})
+    found: dict[str, str] = {}
+    for hit, fp, near in close:
+        text = (hit.get("_source") or {}).get("text") or ""
+        copied = [other for other in near if is_copy(text, fp.simhash, texts.get(other["_id"], ""),
+                                                     other["_source"]["simhash"])]
         if copied:  # the earliest of them, or the original it copies
             first = min(copied, key=lambda h: (str(h["_source"].get("published") or ""),
                                                h["_id"]))
             found[hit["_id"]] = first["_source"].get("duplicate_of") or first["_id"]
     return found
+
+
+def _texts(client: Elasticsearch, alias: str, ids: Iterable[str]) -> dict[str, str]:
+    """article id -> its text (one real-time multi-get)."""
+    ids = sorted(ids)
+    if not ids:
+        return {}
+    got = client.options(ignore_status=404).mget(index=alias, ids=ids, source_includes=["text"])
+    return {d["_id"]: (d.get("_source") or {}).get("text") or ""
+            for d in got.body.get("docs", []) if d.get("found")}
 
 
 # ---------------------------------------------------------------- incidents -> events

@@ -274,11 +274,11 @@ def test_a_copy_on_a_later_page_of_one_run_is_found_without_a_refresh(
 
 @pytest.mark.es
 def test_a_copy_is_found_among_many_stored_articles_that_share_one_band_with_it(
-        es_client, es_settings):
+        es_client, es_settings, monkeypatch):
     """Unrelated stored articles of the same week that share a band by chance (1 in 32 does
     with 8-bit bands) come before the original in publication order; the original shares
     every band and is read first."""
-    from extract.fingerprint import bands_of, fingerprint
+    from extract.fingerprint import MAX_DISTANCE, bands_of, distance, fingerprint
 
     original = ARTICLES[0]
     fp = fingerprint(original["text"])
@@ -295,8 +295,20 @@ def test_a_copy_is_found_among_many_stored_articles_that_share_one_band_with_it(
     index.index_articles(es_client, es_settings, [(d, []) for d in [*decoys, stored]],
                          refresh="wait_for")
     _index(es_client, es_settings, [ARTICLES[1]])  # k2, the copy, unchecked
+    read: list[str] = []
+    texts = event_store._texts
+
+    def recorded(client, alias, ids):
+        read.extend(ids)
+        return texts(client, alias, ids)
+
+    monkeypatch.setattr(event_store, "_texts", recorded)
     report = event_store.ReconcileReport()
     event_store.mark_copies(es_client, es_settings, report)
     assert (report.articles_fingerprinted, report.copies_marked) == (1, 1)
     copy = es_client.get(index=es_settings.index("articles"), id="k2")["_source"]
     assert copy["duplicate_of"] == "k1"
+    # the stored texts read are those of fingerprints close enough to be a copy's
+    close = {d["article_id"] for d in decoys
+             if distance(d["simhash"], fp.simhash) <= MAX_DISTANCE}
+    assert "k1" in read and set(read) <= close | {"k1"}, read
