@@ -220,11 +220,13 @@ def report_of(incident: Mapping[str, Any], *, incident_id: str, article_id: str,
 def dated_by_weekday(incident: Mapping[str, Any], published: str | None) -> bool:
     """Whether the incident's date is a bare weekday's ("on Monday") resolved against the
     publication day, not a day the sentences state (a calendar date, "yesterday"): then the
-    day is only as sure as the weekday name is right, and the merge allows the whole week."""
+    day is only as sure as the weekday name is right, and the merge allows the whole week.
+    The sentences are read in the incident's language ("dimanche soir" is a weekday too)."""
     day, pub = day_of(incident.get("date")), date_words.to_date(published)
     if day is None or pub is None or incident.get("date_precision") not in (None, "day"):
         return False
-    kinds = {m.kind for m in date_words.find(str(incident.get("evidence") or ""), pub)
+    kinds = {m.kind for m in date_words.find(str(incident.get("evidence") or ""), pub,
+                                             incident.get("language"))
              if m.value == day}
     return kinds == {"weekday"}
 

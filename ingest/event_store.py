@@ -72,7 +72,7 @@ MAX_IDS_IN_QUERY = 10_000  # past this, the cheap "anything new from others?" ch
 _INCIDENT_FIELDS = ("incident_id", "article_id", "event_type", "sub_event_type", "date",
                     "date_precision", "country_code", "country", "admin1", "location", "geo",
                     "geo_precision", "actors", "fatalities", "fatalities_reported", "injured",
-                    "confidence", "evidence", "source", "published")
+                    "confidence", "evidence", "source", "published", "language")
 
 
 @dataclass

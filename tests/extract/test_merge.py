@@ -214,6 +214,14 @@ def test_a_date_read_from_a_weekday_name_is_told_from_a_stated_one():
         "date_from_weekday"] is False
 
 
+def test_a_weekday_date_is_told_in_the_reports_own_language():
+    french = weekday_strike("f1", "2025-06-17T09:00Z", "2025-06-15", "dimanche soir")
+    french = report_of({**french, "language": "fr", "evidence": (
+        "Les assaillants ont attaqué dimanche soir le quartier, tuant quatre personnes.")},
+        incident_id="f1-0", article_id="f1", published="2025-06-17T09:00Z")
+    assert french["date_from_weekday"] is True
+
+
 def test_one_weekday_name_read_against_publication_days_either_side_of_it_joins():
     """'On Tuesday' published on a Monday resolves six days back, published on the Tuesday
     to that day: when the weekday names are off the calendar (a wrong-day report, a shifted
