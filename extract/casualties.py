@@ -457,6 +457,7 @@ class _Local:
     killed_verbs: re.Pattern[str]   # a killed count holds one of these phrases
     injured_verbs: re.Pattern[str]
     number_words: Substrings        # a count's first word (a digit is checked apart)
+    aside: re.Pattern[str]          # ", dont la kamikaze," between a count and its verb
 
 
 _LOCAL: dict[str, _Local] = {}
@@ -478,10 +479,14 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
         return (r"(?:(?:" + (qual or "(?!x)x") + r")\s+)?(?P<" + g + r">\d{1,3}(?:[ .\u00a0]\d{3})+"
                 r"(?!\d)|\d+|" + alt + r")")
 
-    filler = r"(?:(?!(?:" + stop + r")\b)(?!\d)[\w'\u2019\-\u00ab\u00bb\"\u201c\u201d]+\s+){0,10}?"
+    filler = r"(?:(?!(?:" + stop + r")\b)(?!\d(?!\d*\s+(?-i:[A-Z\u00c0-\u00de])))[\w'\u2019\-\u00ab\u00bb\"\u201c\u201d]+\s+){0,10}?"
 
     def verbs(key: str) -> str:
         return "|".join(f"(?:{p})" for p in lex.count_parts[key]) or "(?!x)x"
+
+    # a count right after the verb makes the count before it the doers ("une grenade ... a tué
+    # deux clients")
+    no_object = r"(?!\s+(?:(?:" + (qual or "(?!x)x") + r")\s+)?(?:\d|(?:" + alt + r")\b))"
 
     def pats(after: str, before: str) -> tuple[re.Pattern[str], ...]:
         quote = r"[\u00ab\"\u201c]?\s?"
@@ -489,7 +494,7 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
                            + (lex.hints.get("and", lexicon.NOTHING).pattern) + r")\s+" + num("n2")
                            + r"\s+" + filler + quote + r"(?:" + verbs(after) + r")(?!\w)", re.I),
                 re.compile(r"(?<![\w\-])" + num("n") + r"\s+" + filler + quote + r"(?:"
-                           + verbs(after) + r")(?!\w)", re.I),
+                           + verbs(after) + r")(?!\w)" + no_object, re.I),
                 re.compile(r"(?<!\w)(?:" + verbs(before) + r")\s+(?:[\w'\u2019]+\s+){0,2}?"
                            + num("n") + r"(?!\w)", re.I))
 
@@ -503,12 +508,15 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
                    lex.hints.get("claim", lexicon.NOTHING),
                    either("killed_after", "killed_before"),
                    either("injured_after", "injured_before"),
-                   Substrings([(w.split()[0], "n") for w in list(lex.numbers) + lex.qualifiers]))
+                   Substrings([(w.split()[0], "n") for w in list(lex.numbers) + lex.qualifiers]),
+                   lex.hints.get("count_aside", lexicon.NOTHING))
     _LOCAL[lex.code] = found
     return found
 
 
 _DIGIT_ANY = re.compile(r"\d")
+# digits before a capitalised word are a name ("le gang 400 Mawozo", "Frente 33"), no count
+_NAME_AFTER = re.compile(r"\s+[^\W\d_a-z\u00e0-\u00ff]")
 
 
 def _local_number(word: str, loc: _Local) -> int | None:
@@ -541,6 +549,7 @@ def _local_sum(pats: tuple[re.Pattern[str], ...], verbs: re.Pattern[str], text: 
                 s, e = m.span(g)
                 n = _local_number(m.group(g), loc)
                 if n is None or n > 100000 or loc.not_count.match(text, e) or \
+                        (text[s].isdigit() and _NAME_AFTER.match(text, e)) or \
                         any(a < e and s < b for a, b, _ in spans):
                     continue
                 spans.append((s, e, n))
@@ -551,6 +560,8 @@ def _find_local(sentence: str, loc: _Local) -> Casualties:
     """find() with a language's patterns: counts, then what the sentence says nobody was."""
     if "(" in sentence:
         sentence = _ASIDE.sub(lambda m: " " * len(m.group(0)), sentence)
+    if "," in sentence:     # "Cinq personnes, dont la kamikaze, ont été tuées"
+        sentence = loc.aside.sub(lambda m: " " * len(m.group(0)), sentence)
     killed = injured = None
     if _DIGIT_ANY.search(sentence) or loc.number_words.any(sentence):
         killed = _local_sum(loc.killed, loc.killed_verbs, sentence, loc)
