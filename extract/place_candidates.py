@@ -193,13 +193,14 @@ def raw_spans(text: str, folded: str, lang: PlaceWords = ENGLISH_WORDS) -> list[
     another language's texts left out)."""
     gz = gazetteer.get()
     n = len(folded)
-    kl = gz.key_len
+    kl, ke = gz.key_len, gz.key_entries
+    own = gz.lang_entries.get(lang.code, {})   # the language's own names
     # a name starts upper-case and neither starts nor ends inside a word
     found = [(s, end + 1, kid) for end, kid in gz.automaton.iter(_mask_lower_words(text))
              if text[(s := end - kl[kid] + 1)].isupper()
              and not (s > 0 and folded[s - 1].isalnum())
              and not (end + 1 < n and folded[end + 1].isalnum())
-             and gz.names_in(kid, lang.code)]
+             and (ke[kid] or kid in own)]
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     spans: list[Span] = []
     last_end = -1

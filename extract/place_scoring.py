@@ -197,18 +197,22 @@ def _listed_countries(text: str, spans: list[Span], w: Weights) -> set[int]:
     """The spans of countries named in a list of `listed_min` or more ("the Mercosur
     countries (Brazil, Argentina, Uruguay and Paraguay)"): an aside, weak evidence of where."""
     out: set[int] = set()
-    run: list[int] = []
-    for k, sp in enumerate(spans):
-        country = any(e.kind == KIND_COUNTRY for e, _ in sp.cands)
-        joined = bool(run) and _LIST_GAP.fullmatch(text, spans[run[-1]].end, sp.start)
-        if country and joined:
-            run.append(k)
+    chain: list[int] = []   # spans parted only by commas and "and" (those alone are read)
+    for k in range(len(spans) + 1):
+        if k and k < len(spans) and _LIST_GAP.fullmatch(text, spans[k - 1].end, spans[k].start):
+            chain.append(k)
             continue
+        run: list[int] = []
+        for j in chain if len(chain) >= w.listed_min else ():
+            if any(e.kind == KIND_COUNTRY for e, _ in spans[j].cands):
+                run.append(j)
+                continue
+            if len(run) >= w.listed_min:
+                out.update(run)
+            run = []
         if len(run) >= w.listed_min:
             out.update(run)
-        run = [k] if country else []
-    if len(run) >= w.listed_min:
-        out.update(run)
+        chain = [k]
     return out
 
 

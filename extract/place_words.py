@@ -52,12 +52,10 @@ class PlaceWords:
     loose: re.Pattern[str] | None = None        # the last resort: "à X"
     named: re.Pattern[str] | None = None        # "à X", "de X": a name a region may follow
 
-    @property
-    def english(self) -> bool:
-        return self.code == ENGLISH
+    english: bool = False    # English keeps its rules in code (set on ENGLISH_WORDS only)
 
 
-ENGLISH_WORDS = PlaceWords(ENGLISH)
+ENGLISH_WORDS = PlaceWords(ENGLISH, english=True)
 
 
 def _folded(words: list[str] | None) -> frozenset[str]:
