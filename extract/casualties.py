@@ -479,7 +479,9 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
         return (r"(?:(?:" + (qual or "(?!x)x") + r")\s+)?(?P<" + g + r">\d{1,3}(?:[ .\u00a0]\d{3})+"
                 r"(?!\d)|\d+|" + alt + r")")
 
-    filler = r"(?:(?!(?:" + stop + r")\b)(?!\d(?!\d*\s+(?-i:[A-Z\u00c0-\u00de])))[\w'\u2019\-\u00ab\u00bb\"\u201c\u201d]+\s+){0,10}?"
+    # (up to ten words, none a stop word nor a number, unless digits of a name: "gang 400 Mawozo")
+    filler = (r"(?:(?!(?:" + stop + r")\b)(?!\d(?!\d*\s+(?-i:[A-Z\u00c0-\u00de])))"
+              r"[\w'\u2019\-\u00ab\u00bb\"\u201c\u201d]+\s+){0,10}?")
 
     def verbs(key: str) -> str:
         return "|".join(f"(?:{p})" for p in lex.count_parts[key]) or "(?!x)x"
