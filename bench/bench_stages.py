@@ -114,6 +114,7 @@ def run(pages: int, *, seed: int = 7, peer: bool = True, profile: bool = False,
     from corpus import generate
 
     from extract.clean import clean_html
+    from extract.fingerprint import fingerprint
     from extract.incidents import extract_incidents
     from ingest import schema
     from ingest.config import Settings
@@ -176,17 +177,21 @@ def run(pages: int, *, seed: int = 7, peer: bool = True, profile: bool = False,
             rows.append(_row("clean (trafilatura + ours)", len(ok), t,
                              f"{len(cleaned)} kept"))
 
-            def extract_all():
-                return [extract_incidents(c.text, title=c.title, published=e.published,
-                                          url=f.final_url) for e, f, c in cleaned]
-            found, t = best_of(extract_all, repeat)
+            def extract_all():  # with the fingerprint the worker takes beside extraction
+                return [(extract_incidents(c.text, title=c.title, published=e.published,
+                                           url=f.final_url), fingerprint(c.text))
+                        for e, f, c in cleaned]
+            extracted, t = best_of(extract_all, repeat)
+            found = [incs for incs, _ in extracted]
             n_inc = sum(map(len, found))
-            rows.append(_row("incident extraction", len(cleaned), t, f"{n_inc} incidents"))
+            rows.append(_row("incident extraction", len(cleaned), t,
+                             f"{n_inc} incidents; and the text's fingerprint"))
 
             now = datetime.now(UTC)
-            items = [(article_document(spec_of[e.source], e, f, c, now),
+            items = [(replace(article_document(spec_of[e.source], e, f, c, now),
+                              simhash_bands=fp.bands if fp else ()),
                       [i.to_dict() for i in incs])
-                     for (e, f, c), incs in zip(cleaned, found, strict=True)]
+                     for (e, f, c), (incs, fp) in zip(cleaned, extracted, strict=True)]
             schema.setup(client, settings)
             with timed() as t:
                 report = index_articles(client, settings, items)
