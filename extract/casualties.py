@@ -458,6 +458,7 @@ class _Local:
     injured_verbs: re.Pattern[str]
     number_words: Substrings        # a count's first word (a digit is checked apart)
     aside: re.Pattern[str]          # ", dont la kamikaze," between a count and its verb
+    starts: re.Pattern[str]         # where a count can start: a digit, a number's first word
 
 
 _LOCAL: dict[str, _Local] = {}
@@ -511,7 +512,10 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
                    either("killed_after", "killed_before"),
                    either("injured_after", "injured_before"),
                    Substrings([(w.split()[0], "n") for w in list(lex.numbers) + lex.qualifiers]),
-                   lex.hints.get("count_aside", lexicon.NOTHING))
+                   lex.hints.get("count_aside", lexicon.NOTHING),
+                   re.compile(r"(?<![\w\-])(?:\d|(?:" + "|".join(sorted(
+                       {re.escape(w.split()[0]) for w in list(lex.numbers) + lex.qualifiers},
+                       key=len, reverse=True)) + r")\b)", re.I))
     _LOCAL[lex.code] = found
     return found
 
@@ -543,8 +547,9 @@ def _local_sum(pats: tuple[re.Pattern[str], ...], verbs: re.Pattern[str], text: 
         return None
     lo, hi = max(0, found[0][0] - _LOCAL_REACH), min(len(text), found[-1][1] + _LOCAL_AFTER)
     spans: list[tuple[int, int, int]] = []
-    for pat in pats:
-        for m in pat.finditer(text, lo, hi):
+    starts = [m.start() for m in loc.starts.finditer(text, lo, hi)]
+    for i, pat in enumerate(pats):
+        for m in (_anchored(pat, text, starts, hi) if i < 2 else pat.finditer(text, lo, hi)):
             for g in ("n", "n2"):
                 if g not in pat.groupindex or m.group(g) is None:
                     continue
@@ -556,6 +561,20 @@ def _local_sum(pats: tuple[re.Pattern[str], ...], verbs: re.Pattern[str], text: 
                     continue
                 spans.append((s, e, n))
     return sum(n for _, _, n in spans) if spans else None
+
+
+def _anchored(pat: re.Pattern[str], text: str, starts: list[int], hi: int
+              ) -> Iterator[re.Match[str]]:
+    """pat.finditer(text, ..., hi) for a pattern whose matches start at a count: tried only
+    at the `starts`, none inside a match already made."""
+    last = -1
+    for st in starts:
+        if st < last:
+            continue
+        m = pat.match(text, st, hi)
+        if m is not None:
+            last = m.end()
+            yield m
 
 
 def _find_local(sentence: str, loc: _Local) -> Casualties:
