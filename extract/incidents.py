@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 
 from extract import actors as actors_mod
-from extract import casualties, dates, events, mentions, places, sanity, vocab
+from extract import casualties, dates, events, lexicon, mentions, places, sanity, vocab
 from extract import where as wh
 from extract.mentions import Draft, Mention
 from extract.phrases import Substrings
@@ -142,12 +142,18 @@ _HEDGED_QUICK = Substrings([(w, "hedged") for w in (
     "unverified")])
 
 
-def _confidence(d: Draft, where: PlaceMention | None, actors: list[str]) -> float:
+def _confidence(d: Draft, where: PlaceMention | None, actors: list[str],
+                language: str | None = None) -> float:
     """How sure the extraction is: strong cues, a date and place of its own, named actors;
-    less when the report itself is hedged ("reportedly", "claimed", "unverified")."""
+    less when the report itself is hedged ("reportedly", "claimed", "unverified"; another
+    language's `hedged` hint: "aurait", "habría", "teria")."""
     c = 0.25 + 0.35 * max(x.cues.strength for x in d.sents)
     text = d.text
-    if _HEDGED_QUICK.may_match(text) and _HEDGED.search(text):
+    lex = lexicon.get(language)
+    if lex is not None:
+        if lex.hints.get("hedged", lexicon.NOTHING).search(text):
+            c -= 0.1
+    elif _HEDGED_QUICK.may_match(text) and _HEDGED.search(text):
         c -= 0.1
     if d.date is not None and not d.inherited_date:
         c += 0.15
@@ -238,7 +244,7 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         geo_precision=where.geo_precision if where else (3 if cc else None),
         actors=tuple(who), fatalities=killed or 0, injured=injured or 0,
         fatalities_reported=killed_told, injured_reported=injured_told, weapons=tuple(weapons),
-        evidence=evidence, confidence=_confidence(d, where, who),
+        evidence=evidence, confidence=_confidence(d, where, who, language),
     )
 
 

@@ -124,3 +124,15 @@ def test_a_language_is_supported_by_its_folder(tmp_path, monkeypatch):
     (seeds / "languages" / "xx" / "cues.yaml").write_text("attack: [zorg]\n", encoding="utf-8")
     monkeypatch.setattr(paths, "_seeds_dir", seeds)
     assert lexicon.supported() == frozenset({"en", "xx"})
+
+
+def test_a_hedged_report_is_still_an_incident_with_less_confidence():
+    told = ("BAMAKO, 3 mars (Agence Sahel Presse) – Des hommes armés ont tué six civils lundi lors "
+            "d'une attaque contre le village de Sofara, dans la région de Mopti, a annoncé mardi "
+            "le gouverneur.")
+    hedged = told.replace("ont tué six civils", "auraient tué six civils")
+    a = extract_article(told, title="Mali : six civils tués", published="2025-03-04")
+    b = extract_article(hedged, title="Mali : six civils tués", published="2025-03-04")
+    assert a.incidents and b.incidents
+    assert b.incidents[0].event_type == a.incidents[0].event_type
+    assert b.incidents[0].confidence < a.incidents[0].confidence
