@@ -271,9 +271,10 @@ class Gazetteer:
                     self._region_index = {k: array("i", v) for k, v in idx.items()}
         return self._region_index.get((cc, admin1), array("i"))
 
-    def fuzzy_admin1(self, name: str, hint_cc: str | None) -> Entry | None:
+    def fuzzy_admin1(self, name: str, hint_cc: str | None, anywhere: bool = True
+                     ) -> Entry | None:
         """An admin1 region whose name is spelt a little differently ("Hiraan" ~ "Hiiraan",
-        "Idleb" ~ Idlib), in hint_cc first, then anywhere."""
+        "Idleb" ~ Idlib), in hint_cc first, then (`anywhere`) in any country."""
         if self._admin1_keys is None:
             with self._lazy_lock:
                 if self._admin1_keys is None:
@@ -297,7 +298,7 @@ class Gazetteer:
             if r > best_r:
                 best, best_r = i, r
         if best is None or best_r < FUZZY_ADMIN1_MIN:
-            return None if hint_cc is None else self.fuzzy_admin1(name, None)
+            return None if hint_cc is None or not anywhere else self.fuzzy_admin1(name, None)
         return self.entry(best)
 
     def near_spelling(self, name: str, cc: str, admin1: str | None = None) -> Entry | None:

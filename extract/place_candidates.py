@@ -175,8 +175,9 @@ class Span:
 
 
 # a lower-case word of 4+ letters, but "upon" (a joiner in names)
-_LOWER_WORD = re.compile(r"((?<![\w'\u2019-])(?!upon(?![\w'\u2019]))[a-z][a-z'\u2019]{3,}"
-                         r"(?![\w'\u2019]))")
+_LOWER_LETTERS = "a-zß-öø-ÿ"   # (accented too: "été", "después")
+_LOWER_WORD = re.compile(r"((?<![\w'\u2019-])(?!upon(?![\w'\u2019]))[" + _LOWER_LETTERS + r"]["
+                         + _LOWER_LETTERS + r"'\u2019]{3,}(?![\w'\u2019]))")
 
 
 def _mask_lower_words(text: str) -> str:

@@ -119,7 +119,8 @@ class Context:
 _ANY_WORD = re.compile(r"[^\W\d_][\w\-]*")
 
 
-def _demonyms(text: str, lang: PlaceWords, spans: list[Span]) -> Iterator[tuple[str, bool]]:
+def _demonyms(text: str, folded: str, lang: PlaceWords, spans: list[Span]
+              ) -> Iterator[tuple[str, bool]]:
     """Each nationality word's country, and whether it names who acted ("Turkish forces",
     "l'armée tchadienne") rather than where (not a country's name: "l'Argentine")."""
     if lang.english:
@@ -131,8 +132,8 @@ def _demonyms(text: str, lang: PlaceWords, spans: list[Span]) -> Iterator[tuple[
         return
     prev = ""
     names = {sp.start for sp in spans}
-    for word in _ANY_WORD.finditer(text):   # (written lower case, after their noun)
-        key = fold_key(word.group())
+    for word in _ANY_WORD.finditer(folded):   # (written lower case, after their noun)
+        key = word.group()
         cc = lang.demonyms.get(key)
         if cc and word.start() not in names:
             yield cc, prev in lang.actor_nouns
@@ -144,7 +145,7 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
     gz = gazetteer.get()
     votes: dict[str, float] = defaultdict(float)
     firm: set[str] = set()
-    for cc, acting in _demonyms(text, lang, spans):
+    for cc, acting in _demonyms(text, folded, lang, spans):
         votes[cc] += w.demonym * (w.acting_discount if acting else 1.0)
         if not acting:
             firm.add(cc)

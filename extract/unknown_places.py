@@ -87,8 +87,10 @@ def name_start(m: re.Match[str]) -> int:
     return m.start(1) + (owner.end() if owner else 0)
 
 
-def region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | None, Entry | None]:
-    """(town or district, admin1) entries named by the parts of "(Y, Z)" or ", Z"."""
+def region_from_parts(parts: list[str], hint_cc: str | None, anywhere: bool = True
+                      ) -> tuple[Entry | None, Entry | None]:
+    """(town or district, admin1) entries named by the parts of "(Y, Z)" or ", Z"; a region
+    spelt another way is looked for in hint_cc, then (`anywhere`) in every country."""
     gz = gazetteer.get()
     admin1 = town = None
     parts = [_UNIT_TAIL.sub("", p.strip()) for p in parts]
@@ -110,7 +112,7 @@ def region_from_parts(parts: list[str], hint_cc: str | None) -> tuple[Entry | No
             break
     if admin1 is None:
         for part in reversed(parts):
-            admin1 = gz.fuzzy_admin1(part, hint_cc) or _region_in_name(part, hint_cc)
+            admin1 = gz.fuzzy_admin1(part, hint_cc, anywhere) or _region_in_name(part, hint_cc)
             if admin1 is not None:
                 break
     for part in parts:
@@ -296,7 +298,10 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             if _not_a_place_name(name, lang):
                 continue
             parts = _region_parts(text, m, e, how, lang)
-            town, admin1 = region_from_parts(parts, doc_cc) if parts else (None, None)
+            # (a wire story's "(nord du Burkina Faso)" is no ACLED note: its regions are spelt
+            # right, and a phrase is worth no search through every country's)
+            town, admin1 = region_from_parts(parts, doc_cc, lang.english or doc_cc is None) \
+                if parts else (None, None)
             # ("near Tajori in Lakki Marwat district" is placed by its town; "in Barangay
             # Gaya-gaya, San Jose del Monte" is a part of that town, coded as the town)
             # (in another language the region is named with its unit word: "dans le territoire
@@ -358,6 +363,7 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
 
 # a run of the characters a match of PATTERNS[BRACKETED] is made of, up to the bracket that
 # ends it: each such match lies in one run, and each run holds at most one match
+_BRACKETED_REACH = 200   # longer than any match of PATTERNS[BRACKETED]
 _BRACKET_RUN = re.compile(r"(?<![\w\s'\u2019\-])[\w\s'\u2019\-]*[(\[]")
 
 
@@ -366,7 +372,9 @@ def bracket_matches(text: str) -> list[re.Match[str]]:
     if "(" not in text and "[" not in text:
         return []
     search = PATTERNS[BRACKETED].search
-    found = (search(text, run.start(), run.end()) for run in _BRACKET_RUN.finditer(text))
+    # (a match ends at the run's bracket and is a few words long: the run's tail holds it)
+    found = (search(text, max(run.start(), run.end() - _BRACKETED_REACH), run.end())
+             for run in _BRACKET_RUN.finditer(text))
     return [m for m in found if m is not None]
 
 
