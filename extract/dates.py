@@ -322,6 +322,8 @@ class _Local:
     since_start: re.Pattern[str]     # ... or opening it ("depuis 2017")
     of_noun: re.Pattern[str]         # "du", "del": the date names a thing ("la dana del 29")
     last: re.Pattern[str]            # "pasado", "dernier": a weekday before the report's day
+    of_start: re.Pattern[str]        # a month or year opened by "de": "las protestas de enero de
+    #                                  2023" names which protests, not when this happened
     week_units: re.Pattern[str]
 
 
@@ -371,6 +373,7 @@ def _local_rules(lex: lexicon.Lexicon) -> _Local:
                    re.compile(r"(?:" + w.get("since", "(?!x)x") + r")\b", re.I),
                    re.compile(r"\b(?:" + w.get("of_noun", "(?!x)x") + r")\s+$", re.I),
                    re.compile(r"\b(?:" + w.get("last", "(?!x)x") + r")\b", re.I),
+                   re.compile(r"(?:" + w.get("of_start", "(?!x)x") + r")\s", re.I),
                    re.compile(w.get("week_units", "(?!x)x"), re.I))
     _LOCAL[lex.code] = found
     return found
@@ -398,7 +401,8 @@ def _find_local(sentence: str, published: date | None, loc: _Local) -> list[Date
             since = bool(loc.since.search(sentence[max(0, s - 20):s])) or kind == "period" or \
                 bool(loc.since_start.match(m.group(0))) or \
                 (kind in ("dm", "month", "weekday")
-                 and bool(loc.of_noun.search(sentence, max(0, s - 8), s)))
+                 and bool(loc.of_noun.search(sentence, max(0, s - 8), s))) or \
+                (kind in ("month", "year") and bool(loc.of_start.match(m.group(0))))
             taken.append((s, e))
             out.append(DateMention(s, e, value, prec, k, since))
     out.sort(key=lambda d: d.start)
