@@ -236,6 +236,11 @@ _REGION_VILLAGE_OF = re.compile(
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|of)\s+(?:the\s+)?(?:village\s+|town\s+)?$")
 
 
+# "Muthraw (Hpapun) District": the bracket holds the unit's other name, the unit word follows
+_ALIAS_OF_UNIT = re.compile(r"\s*[(\[][^()\[\]]{1,40}[)\]]\s+"
+                            + admin_units.capitalised(admin_units.REGIONS) + r"\b")
+
+
 def _neighbourhood_before(text: str, m: PlaceMention, lang: place_words.PlaceWords) -> bool:
     """The name follows a word for a part of a town ("le quartier de", "la colonia",
     "o Complexo da")."""
@@ -291,9 +296,11 @@ def primary_place(mentions: list[PlaceMention], text: str, language: str | None 
     first_end = sents[0][1] if sents else len(text)
     for pool in ([m for m in own if m.start < first_end], own):
         precise = [m for m in pool if m.kind in ("city", "unknown", "admin2")]
-        for m in precise:   # ACLED's "X (district, region)" (not a wire story's "(Ituri, RDC)")
+        for m in precise:   # ACLED's "X (district, region)" (not a wire story's "(Ituri, RDC)",
+            #                 nor a unit's other name: "Muthraw (Hpapun) District")
             if lang.english and re.match(r"^(?:\s+(?:village|town|city|area|district))?\s*[(\[]",
-                                         text[m.end:m.end + AFTER]):
+                                         text[m.end:m.end + AFTER]) and not \
+                    _ALIAS_OF_UNIT.match(text, m.end, m.end + AFTER):
                 return m
         for m in precise:   # a place after "in/at/near" beats one after "from"
             if place_before is not None and place_before.search(text[max(0, m.start - 40):m.start]):

@@ -295,3 +295,19 @@ def test_a_person_whose_first_name_is_another_name_of_a_city_is_no_place():
     text = ("Demonstrators marched in Nabatiyeh, Lebanon, condemning the governor of the "
             "Central Bank, Riad Salameh.")
     assert "SA" not in {m.country_code for m in find_places(text)}
+
+
+def test_myanmar_states_by_their_english_names():
+    text = "Fighting forced villagers of Lay Kay Kaw to flee in Karen State on Monday."
+    regions = {m.name: (m.country_code, m.location) for m in find_places(text)
+               if m.kind == "admin1"}
+    assert regions["Karen State"] == ("MM", "Kayin State")
+
+
+def test_a_units_other_name_in_brackets_does_not_locate_the_event():
+    # "Muthraw (Hpapun) District": the bracket is the district's other name, not ACLED's
+    # "X (district, region)" note; the village named first is the place
+    text = ("On 6 May 2020, near Kaw Thoo Lei village, Luthaw Township, Muthraw (Hpapun) "
+            "District, Karen State, fighting forced villagers to flee.")
+    ms = find_places(text)
+    assert primary_place(ms, text).name == "Kaw Thoo Lei"
