@@ -71,6 +71,8 @@ def test_a_date_after_of_names_a_thing_and_la_veille_counts_from_the_day_told():
 
 @pytest.mark.parametrize("lang,text,live", [
     ("fr", "Des hommes armés ont attaqué le village mardi.", True),
+    ("fr", "Plusieurs centaines de personnes ont manifesté mercredi à Pétion-Ville.", True),
+    ("fr", "Personne n'a manifesté et aucune attaque n'a visé le camp.", False),
     ("fr", "Le groupe menace d'attaquer les convois.", False),
     ("fr", "Kigali dément toute attaque contre le camp.", False),
     ("fr", "L'attentat n'a pas été revendiqué, mais on l'attribue à Boko Haram.", False),
