@@ -72,6 +72,15 @@ def _alternation(words: list[str] | tuple[str, ...]) -> str:
     return "(?i:" + admin_units.alternation(tuple(words))[3:]
 
 
+def _spaced(words: list[str]) -> str:
+    """The words, each followed by the space after it (none after an elided one: "près d'X")."""
+    if not words:
+        return "(?!x)x"
+    return "(?:" + "|".join(
+        "(?i:" + re.escape(w) + ")" + (r"\s*" if w.endswith(("'", "\u2019")) else r"\s+")
+        for w in sorted(words, key=len, reverse=True)) + ")"
+
+
 def inflect(base: str, endings: list[list]) -> set[str]:
     """A nationality word's forms: the base (masculine singular, folded) and, by the first
     ending rule it fits, its feminine and plural forms ("tchadien" -> "tchadienne", ...)."""
@@ -109,18 +118,17 @@ def _compile(code: str, raw: dict) -> PlaceWords:
     # "à X, dans la province du Y", "en X, departamento del Y" (the Y is checked to resolve),
     # "perto de X, no mesmo distrito", "em X, no distrito vizinho de Y", "de X, près de Y"
     same = _alternation(raw.get("same") or ["(?!x)x"])
-    in_unit = (r",?\s+(?:" + _alternation(before) + r"\s+)?" + article + r"(?:" + same + r"\s+)?"
+    in_unit = (r",?\s+(?:" + _spaced(before) + r")?" + article + r"(?:" + same + r"\s+)?"
                + _alternation(admin1 + admin2) + r"(?:\s+" + same + r")?(?:\s+" + of + r"?("
                + NAME + r")|(?=[\s.,;:)]))")
-    near_town = r",\s+" + _alternation(raw.get("near") or ["(?!x)x"]) + r"\s+(" + NAME + r")"
+    near_town = r",\s+" + _spaced(raw.get("near") or []) + r"(" + NAME + r")"
     region_after = re.compile(r"(?:" + in_unit + r"|" + near_town + r")")
     # "près de X", "cerca de X", "perto de X": a place, wherever it is
-    near_of = re.compile(r"(?<![\w'])" + _alternation(raw.get("near") or ["(?!x)x"]) + r"\s+("
-                         + NAME + r")")
-    place_before = re.compile(r"(?:^|[\s(])" + _alternation(before) + r"\s+" + article + r"$")
-    loose = re.compile(r"(?<![\w'])" + _alternation(before) + r"\s+" + article + r"(" + NAME + r")")
+    near_of = re.compile(r"(?<![\w'])" + _spaced(raw.get("near") or []) + r"(" + NAME + r")")
+    place_before = re.compile(r"(?:^|[\s(])" + _spaced(before) + article + r"$")
+    loose = re.compile(r"(?<![\w'])" + _spaced(before) + article + r"(" + NAME + r")")
     # a name after a preposition or "de" ("une mosquée de X, dans la province du Y")
-    named = re.compile(r"(?<![\w'])(?:" + _alternation(before) + r"\s+" + article + r"|" + of
+    named = re.compile(r"(?<![\w'])(?:" + _spaced(before) + article + r"|" + of
                        + r")(" + NAME + r")")
     endings = raw.get("demonym_endings") or []
     demonyms: dict[str, str] = {}

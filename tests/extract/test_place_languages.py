@@ -156,3 +156,9 @@ def test_a_neighbourhood_the_gazetteer_lacks_is_coded_as_its_town():
             "zona norte do Rio de Janeiro.")
     ms = places.find_places(text, "pt")
     assert where.primary_place(ms, text, "pt").location == "Rio de Janeiro"
+
+
+def test_an_elided_preposition_introduces_a_place_too():
+    text = ("Des soldats sont tombés dans une embuscade près d'Oursaga, dans la province de "
+            "l'Oudalan, au Burkina Faso.")
+    assert ("Oursaga", "BF") in _where(text, "fr")
