@@ -476,9 +476,11 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
     qual = "|".join(sorted((re.escape(q) for q in lex.qualifiers), key=len, reverse=True))
     stop = lex.hints.get("filler_stop", lexicon.NOTHING).pattern
 
-    def num(g: str) -> str:
+    not_count = lex.hints.get("not_count", lexicon.NOTHING).pattern
+
+    def num(g: str) -> str:     # (not an age, a distance, a time: "une quinzaine de km")
         return (r"(?:(?:" + (qual or "(?!x)x") + r")\s+)?(?P<" + g + r">\d{1,3}(?:[ .\u00a0]\d{3})+"
-                r"(?!\d)|\d+|" + alt + r")")
+                r"(?!\d)|\d+|" + alt + r")(?!" + not_count + r")")
 
     # (up to ten words, none a stop word nor a number, unless digits of a name: "gang 400 Mawozo")
     filler = (r"(?:(?!(?:" + stop + r")\b)(?!\d(?!\d*\s+(?-i:[A-Z\u00c0-\u00de])))"
