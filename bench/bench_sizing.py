@@ -30,12 +30,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -52,7 +54,8 @@ CLUSTER_SH = REPO / "scripts" / "cluster.sh"
 CLUSTER_DIR = Path(os.environ.get("NEWSWATCH_CACHE", REPO / ".cache")) / "cluster"
 CLUSTER_FEEDS = CLUSTER_DIR / "sizing-feeds.yaml"
 CLUSTER_PREFIX = "nwsizing-celery"
-MODES = ("run", "local", "celery")
+MODES = ("run", "batches", "local", "celery")
+COUNT_ES_NODES = False  # set when the modes write to the cluster's nodes, whose CPU is ours
 # one host serves every page here; real feeds spread over many hosts
 PIPELINE_ENV = {"NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "NEWSWATCH_PER_HOST_DELAY": "0",
                 "NEWSWATCH_PER_HOST_CONCURRENCY": "16"}
@@ -60,11 +63,12 @@ PIPELINE_ENV = {"NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "NEWSWATCH_PER_HOS
 
 # --- measuring -----------------------------------------------------------------------------
 
-def tree_cpu_s(pids: Iterable[int]) -> float:
-    """CPU seconds of these processes and all their descendants, reaped children included."""
+def tree_cpu_s(pids: Iterable[int], seen: set[int] | None = None) -> float:
+    """CPU seconds of these processes and all their descendants, reaped children included
+    (a process already in `seen` is not counted again)."""
     import psutil
 
-    seen: set[int] = set()
+    seen = set() if seen is None else seen
     total = 0.0
     for pid in pids:
         try:
@@ -84,6 +88,87 @@ def tree_cpu_s(pids: Iterable[int]) -> float:
     return total
 
 
+def cpu_by_component(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds of each named process: `name` its own, `name+children` what it started
+    (live descendants and reaped ones: a scheduler's executor workers and task processes, a
+    Celery worker's pool and task processes). A process under two named roots counts for the
+    first one listed (so list children before their parent)."""
+    import psutil
+
+    seen: set[int] = set()
+    out: dict[str, float] = {}
+    for name, pid in roots.items():
+        try:
+            t = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        seen.add(pid)
+        out[name] = t.user + t.system
+        out[f"{name}+children"] = (t.children_user + t.children_system
+                                   + tree_cpu_s(_children(pid), seen))
+    return out
+
+
+def _children(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [c.pid for c in psutil.Process(pid).children()]
+    except psutil.NoSuchProcess:
+        return []
+
+
+class TaskProcessSampler(threading.Thread):
+    """Samples the stack's process trees every `interval` s and keeps the last CPU seen of
+    each Airflow task process (`airflow worker -- <ti id>`, forked by the task's supervisor:
+    the DAG file parsed again, the task's imports, its work) and, under Celery, each
+    supervisor (`airflow supervisor: <ti id>`: heartbeats, log and API traffic of one task
+    instance; the LocalExecutor's workers supervise in their own long-lived processes). A
+    process's last interval before it exits is not seen: a slight underestimate."""
+
+    TITLES = (("task", re.compile(r"airflow worker -- ([0-9a-f-]{36})$")),
+              ("supervisor", re.compile(r"airflow supervisor: ([0-9a-f-]{36})$")))
+
+    def __init__(self, components, interval: float = 0.2) -> None:
+        super().__init__(daemon=True, name="task-process-sampler")
+        self.components, self.interval = components, interval
+        self.seen: dict[int, tuple[str, str, float]] = {}   # pid -> (role, ti id, CPU s)
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        while not self.halt.wait(self.interval):
+            for pid in self.components().values():
+                try:
+                    procs = psutil.Process(pid).children(recursive=True)
+                except psutil.NoSuchProcess:
+                    continue
+                for proc in procs:
+                    try:
+                        title = " ".join(proc.cmdline()).strip()
+                        t = proc.cpu_times()
+                    except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+                        continue
+                    for role, pattern in self.TITLES:
+                        if match := pattern.match(title):
+                            # a supervisor's reaped children are its task process: own CPU only
+                            cpu = t.user + t.system + (
+                                t.children_user + t.children_system if role == "task" else 0)
+                            self.seen[proc.pid] = (role, match.group(1), cpu)
+
+    def by_task(self, tis: list[dict]) -> dict[str, dict[str, float]]:
+        """CPU seconds of task processes and supervisors, summed by task id; and how many."""
+        names = {t.get("id"): t["task_id"] for t in tis}
+        out: dict[str, dict[str, float]] = {}
+        for role, ti_id, cpu in self.seen.values():
+            row = out.setdefault(names.get(ti_id, "other"), {"task": 0.0, "supervisor": 0.0,
+                                                              "instances": 0})
+            row[role] += cpu
+            row["instances"] += role == "task"
+        return dict(sorted(out.items()))
+
+
 def index_bytes(client, prefix: str) -> int:
     """Primary store size of the articles, incidents and events indices under `prefix`."""
     names = [f"{prefix}-{kind}" for kind in ("articles", "incidents", "events")]
@@ -99,7 +184,10 @@ def article_count(client, prefix: str) -> int:
 
 
 def es_node_pids() -> list[int]:
-    """PIDs of the cluster's Elasticsearch nodes (scripts/elasticsearch.sh's PID files)."""
+    """PIDs of the cluster's Elasticsearch nodes (scripts/elasticsearch.sh's PID files), when
+    the benchmark writes to the cluster (the celery mode asked for); else none."""
+    if not COUNT_ES_NODES:
+        return []
     ports = os.environ.get("NEWSWATCH_CLUSTER_ES_PORTS", "9210 9211 9212").split()
     es_runs = CLUSTER_DIR.parent / "es"
     return [int((es_runs / f"run-{p}" / "elasticsearch.pid").read_text()) for p in ports
@@ -127,14 +215,18 @@ def wait_for_api(base: str, home: Path, timeout: float, alive=lambda: True) -> A
             time.sleep(2)
 
 
-def measured_dag_run(api: AirflowAPI, pids, timeout: float) -> dict:
-    """Trigger one run; its wall time, the stack's CPU (pids() read at start and end), the
-    Elasticsearch nodes' CPU when ours, and what the task instances say."""
+def measured_dag_run(api: AirflowAPI, components, timeout: float) -> dict:
+    """Trigger one run; its wall time, the stack's CPU by component (components() names the
+    root PIDs, read at start and end), the Elasticsearch nodes' CPU when ours, and what the
+    task instances say."""
     from ingest.times import parse_iso
 
     api.unpause()
     api.wait_idle(timeout)
-    cpu0, es0 = tree_cpu_s(pids()), tree_cpu_s(es_node_pids())
+    sampler = TaskProcessSampler(components)
+    cpu0, es0 = cpu_by_component(components()), tree_cpu_s(es_node_pids())
+    load0 = os.getloadavg()[0]
+    sampler.start()
     t0 = time.monotonic()
     run_id = api.trigger(f"sizing-{int(time.time())}")
     while (state := api.run(run_id)["state"]) not in ("success", "failed"):
@@ -142,7 +234,11 @@ def measured_dag_run(api: AirflowAPI, pids, timeout: float) -> dict:
             raise SystemExit(f"run {run_id} did not finish in {timeout:.0f} s")
         time.sleep(2)
     wall = time.monotonic() - t0
-    cpu, es_cpu = tree_cpu_s(pids()) - cpu0, tree_cpu_s(es_node_pids()) - es0
+    sampler.halt.set()
+    sampler.join()
+    cpu1, es_cpu = cpu_by_component(components()), tree_cpu_s(es_node_pids()) - es0
+    by_component = {name: cpu1.get(name, 0.0) - cpu0.get(name, 0.0) for name in {**cpu0, **cpu1}}
+    cpu = sum(by_component.values())
     tis = api.tasks(run_id)
     feeds = [t for t in tis if t["task_id"] == "ingest_feed"]
 
@@ -156,6 +252,9 @@ def measured_dag_run(api: AirflowAPI, pids, timeout: float) -> dict:
              is not None]
     durations = [t["duration"] for t in feeds if t.get("duration") is not None]
     return {"run_id": run_id, "state": state, "wall_s": wall, "stack_cpu_s": cpu,
+            "cpu_s_by_component": dict(sorted(by_component.items())),
+            "cpu_s_by_task": sampler.by_task(tis),
+            "load_average_1min": [load0, os.getloadavg()[0]],
             "es_cpu_s": es_cpu, "task_instances": len(tis), "feed_tasks": len(feeds),
             "feed_tasks_failed": sum(t["state"] != "success" for t in feeds),
             "tries_over_1": sum((t.get("try_number") or 1) > 1 for t in feeds),
@@ -183,10 +282,63 @@ def mode_run(env: dict, timeout: float) -> dict:
             "indexed_reported": summary["articles_indexed"]}
 
 
+def mode_batches(env: dict, feed_ids: list[str], per_task: int, slots: int,
+                 timeout: float) -> dict:
+    """The DAG's work without Airflow: one `newswatch run --processes 1` per batch of
+    `per_task` feeds (a fresh process, as a task is: imports, gazetteer, its own clients),
+    `slots` at a time as the executors have; each pass merges its own incidents."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    batches = [feed_ids[i:i + per_task] for i in range(0, len(feed_ids), per_task)]
+
+    def one(batch: list[str]) -> dict:
+        cmd = [sys.executable, "-m", "ingest.cli", "run", "--json", "--processes", "1"]
+        done = subprocess.run(cmd + [arg for fid in batch for arg in ("--feed", fid)], env=env,
+                              capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0:
+            raise SystemExit(f"newswatch run (a batch) failed:\n{done.stderr[-3000:]}")
+        return json.loads(done.stdout)["summary"]
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    es0 = tree_cpu_s(es_node_pids())
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(slots) as pool:
+        summaries = list(pool.map(one, batches))
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall_s": wall, "stack_cpu_s": (after.ru_utime - before.ru_utime)
+            + (after.ru_stime - before.ru_stime), "es_cpu_s": tree_cpu_s(es_node_pids()) - es0,
+            "processes": len(batches), "feeds": sum(x["feeds"] for x in summaries),
+            "feeds_failed": sum(x["feeds_failed"] for x in summaries),
+            "indexed_reported": sum(x["articles_indexed"] for x in summaries)}
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def standalone_components(pid: int) -> dict[str, int]:
+    """The processes `airflow standalone` started (scheduler with the LocalExecutor's workers
+    and task processes, dag-processor, api-server, triggerer), then standalone itself."""
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children()
+    except psutil.NoSuchProcess:
+        return {}
+    named = {}
+    for child in children:
+        try:
+            cmd = child.cmdline()
+        except psutil.NoSuchProcess:
+            continue
+        # "python .../airflow scheduler", or a retitled "airflow api_server -- host:..."
+        word = next((w for w in " ".join(cmd).split()[1:]
+                     if w[:1] not in ("/", "-") and w != "airflow"), "")
+        named[word or f"pid-{child.pid}"] = child.pid
+    return {**named, "standalone": pid}
 
 
 def mode_local(env: dict, feeds_file: Path, timeout: float) -> dict:
@@ -217,7 +369,7 @@ def mode_local(env: dict, feeds_file: Path, timeout: float) -> dict:
                            alive=lambda: proc.poll() is None)
         settle(api, 600)
         shutil.copyfile(feeds_file, live_feeds)
-        return {**measured_dag_run(api, lambda: [proc.pid], timeout),
+        return {**measured_dag_run(api, lambda: standalone_components(proc.pid), timeout),
                 "airflow_home": str(home)}
     finally:
         _stop(proc)
@@ -228,13 +380,14 @@ def _cluster(command: str, env: dict, timeout: float = 900) -> subprocess.Comple
                           timeout=timeout, env=env)
 
 
-def cluster_pids() -> list[int]:
-    """The Airflow processes, PostgreSQL and Redis of scripts/cluster.sh."""
-    pids = [int(p.read_text()) for p in (CLUSTER_DIR / "run").glob("*.pid")]
-    for f in (CLUSTER_DIR / "data" / "redis" / "redis.pid",
-              CLUSTER_DIR / "data" / "postgres" / "postmaster.pid"):
+def cluster_components() -> dict[str, int]:
+    """The Airflow processes (by PID file: api-server, scheduler, dag-processor, worker-N),
+    PostgreSQL and Redis of scripts/cluster.sh."""
+    pids = {p.stem: int(p.read_text()) for p in sorted((CLUSTER_DIR / "run").glob("*.pid"))}
+    for name, f in (("redis", CLUSTER_DIR / "data" / "redis" / "redis.pid"),
+                    ("postgres", CLUSTER_DIR / "data" / "postgres" / "postmaster.pid")):
         if f.exists():
-            pids.append(int(f.read_text().split()[0]))
+            pids[name] = int(f.read_text().split()[0])
     return pids
 
 
@@ -262,7 +415,7 @@ def mode_celery(feeds_file: Path, timeout: float) -> dict:
     api = wait_for_api(f"http://127.0.0.1:{api_port}", CLUSTER_DIR / "airflow", 120)
     settle(api, 600)
     shutil.copyfile(feeds_file, CLUSTER_FEEDS)
-    return measured_dag_run(api, cluster_pids, timeout)
+    return measured_dag_run(api, cluster_components, timeout)
 
 
 # --- the benchmark -------------------------------------------------------------------------
@@ -272,8 +425,11 @@ def run(articles: int, per_feed: int, modes: list[str], timeout: float) -> dict:
 
     from ingest.config import Settings
     from ingest.es import connect
+    from ingest.orchestration import DagSettings
 
-    celery = "celery" in modes
+    global COUNT_ES_NODES
+    celery = COUNT_ES_NODES = "celery" in modes
+    feeds_per_task = DagSettings.from_env().feeds_per_task
     es_url = (f"http://127.0.0.1:{os.environ.get('NEWSWATCH_CLUSTER_ES_PORTS', '9210').split()[0]}"
               if celery else Settings.from_env().es_url)
     root = Path(tempfile.mkdtemp(prefix="nwbench-sizing-corpus-"))
@@ -297,6 +453,8 @@ def run(articles: int, per_feed: int, modes: list[str], timeout: float) -> dict:
                       file=sys.stderr, flush=True)
                 if mode == "run":
                     got = mode_run(env, timeout)
+                elif mode == "batches":
+                    got = mode_batches(env, feed_ids(feeds_file), feeds_per_task, 4, timeout)
                 elif mode == "local":
                     got = mode_local(env, feeds_file, timeout)
                 else:
@@ -315,8 +473,15 @@ def run(articles: int, per_feed: int, modes: list[str], timeout: float) -> dict:
     return {"corpus": {"articles": len(corpus.pages), "feeds": len(corpus.feeds),
                        "words": corpus.words, "incidents_written": corpus.incidents,
                        "per_feed": per_feed},
+            "feeds_per_task": feeds_per_task,
             "es": {"url": es_url, "nodes": 3 if celery else 1, "replicas": 1 if celery else 0},
             "modes": {mode: derived(results[mode], results.get("run")) for mode in modes}}
+
+
+def feed_ids(feeds_file: Path) -> list[str]:
+    import yaml
+
+    return [feed["id"] for feed in yaml.safe_load(feeds_file.read_text())["feeds"]]
 
 
 def derived(got: dict, baseline: dict | None) -> dict:
@@ -330,6 +495,14 @@ def derived(got: dict, baseline: dict | None) -> dict:
         pipeline_cpu = baseline["stack_cpu_s"] / max(1, baseline["articles"]) * got["articles"]
         out["airflow_cpu_ms_per_task"] = (1000 * (got["stack_cpu_s"] - pipeline_cpu)
                                           / max(1, got["task_instances"]))
+    if got.get("cpu_s_by_task"):
+        # what the task processes did (their work and their own start-up) set apart: the
+        # rest is Airflow's machinery (scheduler, executor, supervisors, api-server,
+        # dag-processor, triggerer, PostgreSQL, Redis), per task instance
+        in_tasks = sum(row["task"] for row in got["cpu_s_by_task"].values())
+        out["task_process_cpu_s"] = in_tasks
+        out["airflow_cpu_outside_tasks_ms_per_task"] = (1000 * (got["stack_cpu_s"] - in_tasks)
+                                                        / max(1, got["task_instances"]))
     return out
 
 
@@ -354,16 +527,19 @@ def main(argv: list[str] | None = None) -> int:
     def fmt(v, spec=".1f"):
         return "-" if v is None else format(v, spec)
     print(f"{r['corpus']['articles']} articles in {r['corpus']['feeds']} feeds; Elasticsearch "
-          f"{r['es']['nodes']} node(s), {r['es']['replicas']} replica(s)")
+          f"{r['es']['nodes']} node(s), {r['es']['replicas']} replica(s); "
+          f"{r['feeds_per_task']} feeds per DAG task")
     rows = []
     for mode, m in r["modes"].items():
         rows.append([mode, m["articles"], fmt(m["wall_s"]), fmt(m["articles_per_s"]),
                      fmt(m["cpu_ms_per_article"]), fmt(m["es_cpu_ms_per_article"]),
                      fmt(m.get("airflow_cpu_ms_per_task"), ".0f"),
-                     fmt(m.get("mean_queued_to_start_s")),
+                     fmt(m.get("airflow_cpu_outside_tasks_ms_per_task"), ".0f"),
+                     fmt(m.get("mean_queued_to_start_s")), fmt(m.get("mean_feed_task_s")),
                      fmt(m["index_kb_per_1000_articles"], ".0f")])
     print(table(["mode", "articles", "wall s", "articles/s", "CPU ms/article",
-                 "ES CPU ms/article", "Airflow CPU ms/task", "feed task s",
+                 "ES CPU ms/article", "Airflow CPU ms/task", "outside tasks ms/task",
+                 "queued to running s", "feed task s",
                  "index KB/1000 articles"], rows))
     name = "bench_sizing_quick" if a.quick else "bench_sizing"
     print(f"\nwrote {write_results(name, r, a.json)}")

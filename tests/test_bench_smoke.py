@@ -108,3 +108,36 @@ def test_bench_sizing_smoke(tmp_path):
     assert result["corpus"] == {**result["corpus"], "articles": 40, "feeds": 4}
     assert run["articles"] == 40 and run["feeds"] == 4 and run["feeds_failed"] == 0
     assert run["cpu_ms_per_article"] > 0 and run["index_kb_per_1000_articles"] > 0
+
+
+def test_bench_sizing_counts_task_processes_and_reaped_children():
+    """A child titled as Airflow titles a task process is counted for its task instance
+    while it runs, and under its parent's `+children` once it has exited and been reaped."""
+    import os
+    import subprocess
+    import uuid
+
+    ti_id = str(uuid.uuid4())
+    burn = ("import setproctitle, sys, time\n"
+            f"setproctitle.setproctitle('airflow worker -- {ti_id}')\n"
+            "while time.process_time() < 0.5: pass\n"
+            "sys.stdin.read()\n")  # stays alive, its CPU spent, until told to end
+    me = {"bench": os.getpid()}
+    before = bench_sizing.cpu_by_component(me)
+    sampler = bench_sizing.TaskProcessSampler(lambda: me, interval=0.05)
+    sampler.start()
+    child = subprocess.Popen([sys.executable, "-c", burn], stdin=subprocess.PIPE)
+    try:
+        for _ in range(1200):  # bounded: at most a minute
+            seen = sampler.by_task([{"id": ti_id, "task_id": "ingest_feed"}])
+            if seen and seen["ingest_feed"]["task"] >= 0.4:
+                break
+            assert child.poll() is None, "the burning child exited early"
+            sampler.halt.wait(0.05)
+    finally:
+        sampler.halt.set()
+        child.communicate(b"", timeout=30)
+    assert seen == {"ingest_feed": {"task": seen["ingest_feed"]["task"], "supervisor": 0.0,
+                                    "instances": 1}}
+    after = bench_sizing.cpu_by_component(me)
+    assert after["bench+children"] - before["bench+children"] >= 0.4
