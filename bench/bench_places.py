@@ -123,7 +123,8 @@ def _multilingual(a: argparse.Namespace) -> int:
         rows = _fixture_stories()
     else:
         rows = [json.loads(line) for line in a.gold.open(encoding="utf-8") if line.strip()]
-    stats: dict[str, list[int]] = {}   # language -> [incidents, place found, country, admin1]
+    stats: dict[str, list[int]] = {}   # language -> [incidents, place found, country, admin1,
+    #                                      incidents with an admin1]
     spent = 0.0
     for r in rows:
         lang, text = r.get("language"), r["text"]
@@ -134,7 +135,7 @@ def _multilingual(a: argparse.Namespace) -> int:
         told = [m for m in ms if not cut or m.start >= cut.end()]
         p = where.primary_place(told, text, lang)
         for g in r["gold"]:
-            row = stats.setdefault(lang, [0, 0, 0, 0])
+            row = stats.setdefault(lang, [0, 0, 0, 0, 0])
             hit = next((m for m in told if place_match(g["location"], m.location)
                         and m.country_code == g["country_code"]), None)
             c = p is not None and p.country_code == g["country_code"]
@@ -143,15 +144,17 @@ def _multilingual(a: argparse.Namespace) -> int:
             row[1] += hit is not None
             row[2] += c
             row[3] += a1
+            row[4] += bool(g.get("admin1"))
             if a.misses and not (hit and c):
                 print(f"--- {r['id']} gold {g['location']} | {g.get('admin1')} | "
                       f"{g['country_code']}  primary {p and p.location} | "
                       f"{p and p.country_code}  found {hit is not None}")
-    total = [sum(v[k] for v in stats.values()) for k in range(4)]
+    total = [sum(v[k] for v in stats.values()) for k in range(5)]
     print(f"{'language':10} {'incidents':>9} {'place':>6} {'country':>8} {'admin1':>7}")
     for lang, v in sorted(stats.items()) + [("all", total)]:
         n = max(1, v[0])
-        print(f"{lang:10} {v[0]:9d} {v[1] / n:6.3f} {v[2] / n:8.3f} {v[3] / n:7.3f}")
+        a1 = f"{v[3] / v[4]:7.3f}" if v[4] else f"{'-':>7}"   # (the gold may name none)
+        print(f"{lang:10} {v[0]:9d} {v[1] / n:6.3f} {v[2] / n:8.3f} {a1}")
     print(f"ms_per_story       {spent * 1000 / max(1, len(rows)):.2f}")
     return 0
 
