@@ -115,7 +115,7 @@ def test_clean_output_goes_through_as_is(tmp_path):
     assert seed["language"] == "en" and seed["incident_relevance"] >= 0.5
     assert tiny == {"id": "tiny", "incidents": [], "language": None,
                     "incident_relevance": None, "skipped": f"rejected_{rows[1]['rejected']}"}
-    assert french["skipped"] == "language_fr" and french["incidents"] == []
+    assert french["language"] == "fr" and [i["language"] for i in french["incidents"]] == ["fr"]
 
 
 def test_the_summary_counts_skipped_articles_by_reason(tmp_path, capsys):
