@@ -144,7 +144,7 @@ def entry_point(text: str, repeat: int) -> None:
         with MULTILINGUAL_DEV.open(encoding="utf-8") as fh:
             other = [_first_words(json.loads(x)["text"]) for x in fh if x.strip()]
         print(f"entry_ms_non_english  {_best_ms(article.extract_article, other, repeat):.2f}"
-              f"   ({len(other)} stories, skipped after language)")
+              f"   ({len(other)} French, Spanish and Portuguese stories, extracted)")
     if RELEVANCE_DEV.exists():
         with RELEVANCE_DEV.open(encoding="utf-8") as fh:
             rows = [json.loads(x) for x in fh if x.strip()]
