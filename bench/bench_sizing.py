@@ -56,6 +56,7 @@ CLUSTER_FEEDS = CLUSTER_DIR / "sizing-feeds.yaml"
 CLUSTER_PREFIX = "nwsizing-celery"
 MODES = ("run", "batches", "local", "celery")
 COUNT_ES_NODES = False  # set when the modes write to the cluster's nodes, whose CPU is ours
+AGAIN = False  # --again: each mode runs a second time, every feed polled with nothing new
 # one host serves every page here; real feeds spread over many hosts
 PIPELINE_ENV = {"NEWSWATCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "NEWSWATCH_PER_HOST_DELAY": "0",
                 "NEWSWATCH_PER_HOST_CONCURRENCY": "16"}
@@ -282,35 +283,47 @@ def mode_run(env: dict, timeout: float) -> dict:
             "indexed_reported": summary["articles_indexed"]}
 
 
+# the DAG's task bodies, each in a fresh process (dags/newswatch_ingest.py without Airflow)
+SETUP = ("from ingest import schema; from ingest.config import Settings; "
+         "from ingest.es import connect; s = Settings.from_env(); schema.setup(connect(s), s)")
+BATCH = ("import json, sys; from ingest.config import Settings; "
+         "from ingest.orchestration import ingest_listed_feeds; "
+         "print(json.dumps(ingest_listed_feeds(Settings.from_env(), sys.argv[1:])))")
+MERGE = ("from ingest import claims, event_store; from ingest.config import Settings; "
+         "from ingest.es import connect; s = Settings.from_env(); c = connect(s); "
+         "event_store.reconcile(c, s); claims.purge_expired(c, s)")
+
+
 def mode_batches(env: dict, feed_ids: list[str], per_task: int, slots: int,
                  timeout: float) -> dict:
-    """The DAG's work without Airflow: one `newswatch run --processes 1` per batch of
-    `per_task` feeds (a fresh process, as a task is: imports, gazetteer, its own clients),
-    `slots` at a time as the executors have; each pass merges its own incidents."""
+    """The DAG's work without Airflow: its task bodies, each in a fresh process as a task
+    is (imports, gazetteer, its own clients): set-up, one process per batch of `per_task`
+    feeds, `slots` at a time as the executors have, then one merge of events."""
     from concurrent.futures import ThreadPoolExecutor
 
-    batches = [feed_ids[i:i + per_task] for i in range(0, len(feed_ids), per_task)]
-
-    def one(batch: list[str]) -> dict:
-        cmd = [sys.executable, "-m", "ingest.cli", "run", "--json", "--processes", "1"]
-        done = subprocess.run(cmd + [arg for fid in batch for arg in ("--feed", fid)], env=env,
+    def python(code: str, *args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code, *args], env=env,
                               capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
-            raise SystemExit(f"newswatch run (a batch) failed:\n{done.stderr[-3000:]}")
-        return json.loads(done.stdout)["summary"]
+            raise SystemExit(f"a batch process failed:\n{done.stderr[-3000:]}")
+        return done.stdout
 
+    batches = [feed_ids[i:i + per_task] for i in range(0, len(feed_ids), per_task)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     es0 = tree_cpu_s(es_node_pids())
     t0 = time.monotonic()
+    python(SETUP)
     with ThreadPoolExecutor(slots) as pool:
-        summaries = list(pool.map(one, batches))
+        outcomes = [o for out in pool.map(lambda b: python(BATCH, *b), batches)
+                    for o in json.loads(out)]
+    python(MERGE)
     wall = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"wall_s": wall, "stack_cpu_s": (after.ru_utime - before.ru_utime)
             + (after.ru_stime - before.ru_stime), "es_cpu_s": tree_cpu_s(es_node_pids()) - es0,
-            "processes": len(batches), "feeds": sum(x["feeds"] for x in summaries),
-            "feeds_failed": sum(x["feeds_failed"] for x in summaries),
-            "indexed_reported": sum(x["articles_indexed"] for x in summaries)}
+            "processes": len(batches) + 2, "feeds": len(outcomes),
+            "feeds_failed": sum(o["status"] != "ok" for o in outcomes),
+            "indexed_reported": sum(o["articles_indexed"] for o in outcomes)}
 
 
 def _free_port() -> int:
@@ -369,7 +382,11 @@ def mode_local(env: dict, feeds_file: Path, timeout: float) -> dict:
                            alive=lambda: proc.poll() is None)
         settle(api, 600)
         shutil.copyfile(feeds_file, live_feeds)
-        return {**measured_dag_run(api, lambda: standalone_components(proc.pid), timeout),
+        components = (lambda: standalone_components(proc.pid))  # noqa: E731
+        first = measured_dag_run(api, components, timeout)
+        if AGAIN:
+            first["again"] = measured_dag_run(api, components, timeout)
+        return {**first,
                 "airflow_home": str(home)}
     finally:
         _stop(proc)
@@ -415,7 +432,10 @@ def mode_celery(feeds_file: Path, timeout: float) -> dict:
     api = wait_for_api(f"http://127.0.0.1:{api_port}", CLUSTER_DIR / "airflow", 120)
     settle(api, 600)
     shutil.copyfile(feeds_file, CLUSTER_FEEDS)
-    return measured_dag_run(api, cluster_components, timeout)
+    first = measured_dag_run(api, cluster_components, timeout)
+    if AGAIN:
+        first["again"] = measured_dag_run(api, cluster_components, timeout)
+    return first
 
 
 # --- the benchmark -------------------------------------------------------------------------
@@ -442,7 +462,7 @@ def run(articles: int, per_feed: int, modes: list[str], timeout: float) -> dict:
             feeds_file = root / "feeds.rendered.yaml"
             feeds_file.write_text(corpus.feeds_file.read_text().replace("{{BASE_URL}}", base))
             for mode in modes:
-                prefix = CLUSTER_PREFIX if mode == "celery" else f"nwsizing-{mode}"
+                prefix = CLUSTER_PREFIX if mode == "celery" else f"nwsizing-{os.getpid()}-{mode}"
                 delete_prefix(client, prefix)
                 env = {**os.environ, **PIPELINE_ENV, "NEWSWATCH_ES_URL": es_url,
                        "NEWSWATCH_INDEX_PREFIX": prefix, "NEWSWATCH_FEEDS": str(feeds_file),
@@ -453,6 +473,8 @@ def run(articles: int, per_feed: int, modes: list[str], timeout: float) -> dict:
                       file=sys.stderr, flush=True)
                 if mode == "run":
                     got = mode_run(env, timeout)
+                    if AGAIN:
+                        got["again"] = mode_run(env, timeout)
                 elif mode == "batches":
                     got = mode_batches(env, feed_ids(feeds_file), feeds_per_task, 4, timeout)
                 elif mode == "local":
@@ -475,7 +497,8 @@ def run(articles: int, per_feed: int, modes: list[str], timeout: float) -> dict:
                        "per_feed": per_feed},
             "feeds_per_task": feeds_per_task,
             "es": {"url": es_url, "nodes": 3 if celery else 1, "replicas": 1 if celery else 0},
-            "modes": {mode: derived(results[mode], results.get("run")) for mode in modes}}
+            "modes": {mode: derived(results[mode], results.get("run"), len(corpus.feeds))
+                      for mode in modes}}
 
 
 def feed_ids(feeds_file: Path) -> list[str]:
@@ -484,8 +507,19 @@ def feed_ids(feeds_file: Path) -> list[str]:
     return [feed["id"] for feed in yaml.safe_load(feeds_file.read_text())["feeds"]]
 
 
-def derived(got: dict, baseline: dict | None) -> dict:
-    """The reported figures of one mode (the `run` mode is the baseline of the overhead)."""
+def derived(got: dict, baseline: dict | None, feeds: int) -> dict:
+    """The reported figures of one mode (the `run` mode is the baseline of the overhead);
+    of its second run (`again`: every feed polled, nothing new) per feed polled."""
+    if "again" in got:
+        again = got["again"]
+        in_tasks = sum(row["task"] for row in (again.get("cpu_s_by_task") or {}).values())
+        got = {**got, "again": {
+            **again, "cpu_ms_per_feed": 1000 * again["stack_cpu_s"] / feeds,
+            "es_cpu_ms_per_feed": 1000 * again["es_cpu_s"] / feeds,
+            "task_process_cpu_s": in_tasks if "cpu_s_by_task" in again else None,
+            "airflow_cpu_outside_tasks_ms_per_task":
+                1000 * (again["stack_cpu_s"] - in_tasks) / again["task_instances"]
+                if again.get("task_instances") else None}}
     n = max(1, got["articles"])
     out = {**got, "articles_per_s": got["articles"] / got["wall_s"],
            "cpu_ms_per_article": 1000 * got["stack_cpu_s"] / n,
@@ -516,7 +550,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help="40 articles, 4 feeds, `newswatch run` only (a smoke test)")
     ap.add_argument("--json", type=Path, help="write the results here too")
+    ap.add_argument("--again", action="store_true",
+                    help="run each mode a second time: every feed polled, nothing new")
     a = ap.parse_args(argv)
+    global AGAIN
+    AGAIN = a.again
     modes = ["run"] if a.quick else [m.strip() for m in a.modes.split(",") if m.strip()]
     unknown = set(modes) - set(MODES)
     if unknown:
@@ -541,6 +579,15 @@ def main(argv: list[str] | None = None) -> int:
                  "ES CPU ms/article", "Airflow CPU ms/task", "outside tasks ms/task",
                  "queued to running s", "feed task s",
                  "index KB/1000 articles"], rows))
+    again = [[mode, fmt(m["again"]["wall_s"]), fmt(m["again"]["cpu_ms_per_feed"]),
+              fmt(m["again"]["es_cpu_ms_per_feed"]), m["again"].get("task_instances", "-"),
+              fmt(m["again"].get("task_process_cpu_s")),
+              fmt(m["again"].get("airflow_cpu_outside_tasks_ms_per_task"), ".0f")]
+             for mode, m in r["modes"].items() if "again" in m]
+    if again:
+        print(f"\nagain, every feed polled with nothing new ({r['corpus']['feeds']} feeds):")
+        print(table(["mode", "wall s", "CPU ms/feed", "ES CPU ms/feed", "task instances",
+                     "task processes CPU s", "outside tasks ms/task"], again))
     name = "bench_sizing_quick" if a.quick else "bench_sizing"
     print(f"\nwrote {write_results(name, r, a.json)}")
     return 0 if all(m["articles"] == r["corpus"]["articles"] for m in r["modes"].values()) else 1
