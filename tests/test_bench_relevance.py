@@ -19,9 +19,9 @@ ROWS = [
      "published": "2024-05-08", "url": "https://news.example/sport/nhl/wild",
      "text": "The Wild beat the Sabres 4-1 on Tuesday as Parise scored twice; the coach praised "
              "his players after the match, their third straight win of the season."},
-    {"id": "fr", "label": "none", "title": "Attaque", "published": "2024-05-08",
-     "text": "Des hommes armés ont tué sept villageois et incendié des maisons lors d'une "
-             "attaque contre un village du nord, mardi, selon la police."},
+    {"id": "de", "label": "none", "title": "Angriff", "published": "2024-05-08",
+     "text": "Bewaffnete haben am Dienstag sieben Dorfbewohner getötet und Häuser in Brand "
+             "gesetzt, teilte die Polizei mit. Die Angreifer kamen im Morgengrauen."},
 ]
 
 
@@ -32,6 +32,6 @@ def test_bench_relevance_counts_pages_by_label(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "incident pages with >=1 incident" in out and "1/1" in out
     assert "none pages with >=1 incident                    0/2" in out
-    assert "language_fr 1" in out and "not_relevant 1" in out
+    assert "language_de 1" in out and "not_relevant 1" in out
     m = bench_relevance.measure(ROWS, bare=True)
     assert m["hit"]["incident"] == 1 and m["pages"]["none"] == 2
