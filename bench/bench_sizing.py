@@ -1,24 +1,35 @@
-"""Sizing: the same generated corpus through `newswatch run`, the ingest DAG on LocalExecutor
-and the ingest DAG on the local Celery cluster; throughput, CPU, Airflow's overhead, index size.
+"""Sizing: the same generated corpus through `newswatch run`, the ingest DAG's work without
+Airflow, the ingest DAG on LocalExecutor and on the local Celery cluster; throughput, CPU,
+Airflow's overhead, index size.
 
-    .venv/bin/python bench/bench_sizing.py [--articles 5000] [--per-feed 10]
-                                           [--modes run,local,celery] [--quick]
+    .venv/bin/python bench/bench_sizing.py [--articles 5000] [--per-feed 10] [--again]
+                                           [--modes run,batches,local,celery] [--quick]
 
 The corpus (bench/corpus.py: 300-2,000-word pages in site boilerplate, 0-3 incidents each) is
 served over loopback from its own process; --per-feed articles per feed (5,000 / 10 = 500
-feeds). Every mode ingests it from scratch into its own index prefix:
+feeds). Every mode ingests it from scratch into its own index prefix; the DAG modes and
+`batches` in batches of NEWSWATCH_FEEDS_PER_TASK feeds:
 
 * run: `newswatch run` in a subprocess (4 feeds at a time); its CPU is the child's rusage.
+* batches: the DAG's task bodies without Airflow, each in a fresh process as a task is:
+  set-up, one process per batch (4 at a time, the executors' slots), one event merge.
 * local: `airflow standalone` (LocalExecutor, SQLite, parallelism 4) in a temporary
   AIRFLOW_HOME; one manual run of `newswatch_ingest`, triggered through the REST API.
 * celery: the stack of scripts/cluster.sh (CeleryExecutor, 2 workers x 2 slots, PostgreSQL,
   Redis, three Elasticsearch nodes), started with this benchmark's settings when it is not
   running (and stopped again); one manual run.
 
+--again runs each mode a second time on the same indices: every feed polled, nothing new
+(the steady state of a frequent schedule), reported per feed.
+
 When the celery mode is asked for, every mode writes to the cluster's Elasticsearch (replicas
 1), so the modes differ only in what runs the pipeline and the nodes' CPU is ours alone.
 The CPU of an Airflow mode is that of every process of its stack (the process trees, reaped
-children included) from trigger to end of run; Airflow's overhead per task is that CPU minus
+children included) from trigger to end of run, by component (scheduler, api-server, ...;
+`name+children` is what that process started: the scheduler's executor workers and task
+processes, a Celery worker's pool and task processes). A sampler reads each task process
+(`airflow worker -- <ti id>`) every 0.2 s, so the task processes' CPU is told apart from
+Airflow's machinery ("outside tasks"). Airflow's overhead per task is the stack's CPU minus
 the CPU `newswatch run` spent on the same articles, divided by the run's task instances.
 The REST API gives each feed task's duration and the executor's latency (queued to
 running). Index size: primary store of the articles, incidents and events indices, per 1,000
