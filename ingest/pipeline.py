@@ -515,11 +515,13 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
     with es_errors("reading feed state"):
         states = feed_store.load_states(client, settings, list(specs))
     ids = list(dict.fromkeys(feed_ids)) if feed_ids is not None else _due(specs, states, now)
-    merging = MergeBeside(client, settings)
+    workers = workers or shared_workers(settings)
+    # beside a pass that cleans in this process the merging would only take turns with it
+    # under the GIL: then it all runs after the pass
+    merging = MergeBeside(client, settings, enabled=not workers.in_process)
     try:
         outcomes = ingest_feeds(settings, {fid: specs[fid] for fid in ids}, client=client,
-                                states=states, now=now,
-                                workers=workers or shared_workers(settings), on_feed=on_feed,
+                                states=states, now=now, workers=workers, on_feed=on_feed,
                                 on_indexed=merging.poke)
     finally:
         merging.finish()
@@ -541,8 +543,9 @@ class MergeBeside:
     misses the next one, or the run's final reconcile, takes. A failed round is logged; the
     final reconcile runs anyway and tells the error."""
 
-    def __init__(self, client: Elasticsearch, settings: Settings) -> None:
-        self.client, self.settings = client, settings
+    def __init__(self, client: Elasticsearch, settings: Settings, *,
+                 enabled: bool = True) -> None:
+        self.client, self.settings, self.enabled = client, settings, enabled
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._again = False
@@ -550,6 +553,8 @@ class MergeBeside:
 
     def poke(self) -> None:
         """Merge what is indexed now: start a round, or ask the running one for another."""
+        if not self.enabled:
+            return
         with self._lock:
             if self._thread is not None:
                 self._again = True

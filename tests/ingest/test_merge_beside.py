@@ -123,3 +123,20 @@ def test_two_runs_at_once_merging_beside_their_passes_put_each_incident_in_one_e
     _assert_each_incident_in_one_event(client, settings)
     again = event_store.reconcile(client, settings)  # nothing left, nothing to fold
     assert (again.incidents_assigned, again.events_created) == (0, 0)
+
+
+def test_a_run_that_cleans_in_its_own_process_merges_after_its_pass(
+        es, es_settings, tmp_path, monkeypatch):
+    """There the merging would only take turns with cleaning under the GIL."""
+    from ingest.workers import Workers
+
+    client, _ = es
+    threads = _recording_rounds(monkeypatch)
+    with DemoServer() as server:
+        settings = replace(demo_settings(es_settings,
+                                         server.render_feeds_file(tmp_path / "feeds.yaml")),
+                           index_batch=3)
+        with Workers(1, seeds_dir=settings.seeds_dir, cache_dir=settings.cache_dir) as one:
+            pipeline.run_once(settings, client=client, workers=one)
+    assert threads == ["MainThread"]
+    _assert_each_incident_in_one_event(client, settings)
