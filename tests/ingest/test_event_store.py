@@ -4,13 +4,12 @@ neither duplicate nor orphan events."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from ingest import event_store, index, reprocess, schema
 from ingest.commands.events import articles_to_events
 from ingest.pipeline import extract_into
+from tests.support.race import race
 
 MISSILE = ("KHARKIV — A Russian ballistic missile struck a residential neighbourhood in the "
            "Kholodnohirskyi district of Kharkiv on Monday, killing {toll} people and injuring "
@@ -103,22 +102,12 @@ def test_reconcile_builds_the_events_of_the_batch_command_and_marks_the_copy(
 def test_two_concurrent_reconciles_of_the_same_reports_give_each_event_once(
         es_client, es_settings):
     _index(es_client, es_settings)
-    start = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def run() -> None:
-        try:
-            start.wait()
-            event_store.reconcile(es_client, es_settings)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+    def run(start) -> None:
+        start.wait()
+        event_store.reconcile(es_client, es_settings)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors
+    race([run, run], timeout=120)
     events = _assert_consistent(es_client, es_settings)
     rows = [{**a, "id": a["article_id"]} for a in ARTICLES]
     expected, _ = articles_to_events(rows)

@@ -2,37 +2,18 @@
 overwrite each other: saves are conditional on the version read (if_seq_no/if_primary_term)
 and a writer that lost the race merges what the other saved."""
 
-import threading
 from dataclasses import replace
 
 from ingest import feed_store, schema
 from ingest.feed_store import FeedState, merge_states
 from ingest.feedspec import FeedSpec
+from tests.support.race import race
 
 SPEC = FeedSpec(id="wire", name="Wire", url="https://wire.example/feed.xml", language="en")
 
 
 def _stored(client, settings) -> dict:
     return client.get(index=settings.index("feeds"), id=SPEC.id)["_source"]
-
-
-def _race(writers) -> None:
-    """Run the writers at the same moment, each in its own thread; re-raise their errors."""
-    barrier = threading.Barrier(len(writers))
-    errors: list[BaseException] = []
-
-    def run(writer):
-        try:
-            writer(barrier)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in writers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
 
 
 def _writer(client, settings, refused: tuple[str, ...], retry: str):
@@ -50,7 +31,7 @@ def test_two_writers_of_an_existing_state_lose_nothing(es_client, es_settings):
     feed_store.save_states(es_client, es_settings,
                            {SPEC.id: (SPEC, FeedState(rejected_ids=("old",), etag='"e1"'))})
     for round_ in range(3):  # a race is not always lost: repeat it
-        _race([_writer(es_client, es_settings, (f"a{round_}",), f"ra{round_}"),
+        race([_writer(es_client, es_settings, (f"a{round_}",), f"ra{round_}"),
                _writer(es_client, es_settings, (f"b{round_}",), f"rb{round_}")])
     doc = _stored(es_client, es_settings)
     assert set(doc["rejected_ids"]) == {"old", "a0", "b0", "a1", "b1", "a2", "b2"}
@@ -59,7 +40,7 @@ def test_two_writers_of_an_existing_state_lose_nothing(es_client, es_settings):
 
 def test_two_writers_creating_the_first_state_lose_nothing(es_client, es_settings):
     schema.setup(es_client, es_settings)
-    _race([_writer(es_client, es_settings, ("a",), "ra"),
+    race([_writer(es_client, es_settings, ("a",), "ra"),
            _writer(es_client, es_settings, ("b",), "rb")])
     doc = _stored(es_client, es_settings)
     assert set(doc["rejected_ids"]) == {"a", "b"} and set(doc["retries"]) == {"ra", "rb"}

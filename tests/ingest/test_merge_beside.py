@@ -14,10 +14,18 @@ from ingest import event_store, pipeline, schema
 from ingest.demo_server import DemoServer
 from ingest.es import ElasticsearchUnavailable
 from tests.support.demo import DEMO_ARTICLE_COUNT, demo_settings
+from tests.support.race import race
 
 pytestmark = pytest.mark.timeout(600)
 
 MERGE_THREAD = "newswatch-merge"
+
+
+def _settings(es_settings, server: DemoServer, tmp_path, index_batch: int):
+    """The demo feeds served by `server`, indexed `index_batch` articles per bulk (a merge
+    round follows every bulk but the last)."""
+    return replace(demo_settings(es_settings, server.render_feeds_file(tmp_path / "feeds.yaml")),
+                   index_batch=index_batch)
 
 
 def _partition(client, settings) -> list[list[str]]:
@@ -53,9 +61,8 @@ def test_a_run_merges_during_its_pass_and_ends_with_the_events_of_a_merge_after_
         es, es_settings, tmp_path, monkeypatch):
     client, prefix = es
     with DemoServer() as server:
-        settings = replace(demo_settings(es_settings,
-                                         server.render_feeds_file(tmp_path / "feeds.yaml")),
-                           index_batch=3)  # eight bulks: rounds beside the pass
+        # eight bulks: rounds beside the pass
+        settings = _settings(es_settings, server, tmp_path, index_batch=3)
         after = replace(settings, index_prefix=f"{prefix}-after")
         try:
             threads = _recording_rounds(monkeypatch)
@@ -86,9 +93,7 @@ def test_a_merge_round_that_fails_beside_the_pass_does_not_fail_the_run(
 
     monkeypatch.setattr(event_store, "reconcile", down_beside_the_pass)
     with DemoServer() as server:
-        settings = replace(demo_settings(es_settings,
-                                         server.render_feeds_file(tmp_path / "feeds.yaml")),
-                           index_batch=3)
+        settings = _settings(es_settings, server, tmp_path, index_batch=3)
         outcomes = pipeline.run_once(settings, client=client)
     assert failed and pipeline.summarise(outcomes)["articles_indexed"] == DEMO_ARTICLE_COUNT
     _assert_each_incident_in_one_event(client, settings)  # the run's final merge did it all
@@ -99,26 +104,14 @@ def test_two_runs_at_once_merging_beside_their_passes_put_each_incident_in_one_e
     client, _ = es
     threads = _recording_rounds(monkeypatch)
     with DemoServer() as server:
-        settings = replace(demo_settings(es_settings,
-                                         server.render_feeds_file(tmp_path / "feeds.yaml")),
-                           index_batch=2)
+        settings = _settings(es_settings, server, tmp_path, index_batch=2)
         schema.setup(client, settings)
-        start = threading.Barrier(2)
-        errors: list[BaseException] = []
 
-        def run() -> None:
-            try:
-                start.wait()
-                pipeline.run_once(settings, client=client)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
+        def run(start) -> None:
+            start.wait()
+            pipeline.run_once(settings, client=client)
 
-        runs = [threading.Thread(target=run) for _ in range(2)]
-        for t in runs:
-            t.start()
-        for t in runs:
-            t.join(timeout=500)
-    assert not errors
+        race([run, run], timeout=500)
     assert threads.count(MERGE_THREAD) >= 2
     _assert_each_incident_in_one_event(client, settings)
     again = event_store.reconcile(client, settings)  # nothing left, nothing to fold
@@ -133,9 +126,7 @@ def test_a_run_that_cleans_in_its_own_process_merges_after_its_pass(
     client, _ = es
     threads = _recording_rounds(monkeypatch)
     with DemoServer() as server:
-        settings = replace(demo_settings(es_settings,
-                                         server.render_feeds_file(tmp_path / "feeds.yaml")),
-                           index_batch=3)
+        settings = _settings(es_settings, server, tmp_path, index_batch=3)
         with Workers(1, seeds_dir=settings.seeds_dir, cache_dir=settings.cache_dir) as one:
             pipeline.run_once(settings, client=client, workers=one)
     assert threads == ["MainThread"]
