@@ -111,10 +111,11 @@ def _compounds(spec: dict, numbers: dict[str, int]) -> dict[str, int]:
 
 
 _LOCK = threading.Lock()
-_CACHE: dict[str, Lexicon | None] = {}
+_CACHE: dict[tuple[Path, str], Lexicon | None] = {}   # (languages folder, code) -> lexicon
 
 
 def folder() -> Path:
+    """seeds/languages/ of the seeds in use (extract/paths.py)."""
     return paths.seeds_dir() / "languages"
 
 
@@ -138,12 +139,13 @@ def get(code: str | None) -> Lexicon | None:
     engine's own, and for a language without data."""
     if not code or code == ENGLISH:
         return None
-    if code not in _CACHE:
+    key = (folder(), code)   # per seeds folder, as supported() is
+    if key not in _CACHE:
         with _LOCK:
-            if code not in _CACHE:
-                path = folder() / code
-                _CACHE[code] = _build(code, path) if (path / "cues.yaml").is_file() else None
-    return _CACHE[code]
+            if key not in _CACHE:
+                path = key[0] / code
+                _CACHE[key] = _build(code, path) if (path / "cues.yaml").is_file() else None
+    return _CACHE[key]
 
 
 def hint(lex: Lexicon | None, name: str, english: re.Pattern[str]) -> re.Pattern[str]:

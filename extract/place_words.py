@@ -16,9 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from extract import admin_units, paths
-
-ENGLISH = "en"
+from extract import admin_units, lexicon
+from extract.lexicon import ENGLISH
 
 
 @dataclass(frozen=True)
@@ -165,13 +164,9 @@ def _compile(code: str, raw: dict) -> PlaceWords:
     )
 
 
-def languages_dir() -> Path:
-    return paths.seeds_dir() / "languages"
-
-
 def files() -> list[Path]:
     """Every language's places.yaml (the gazetteer's build reads their country names)."""
-    return sorted(languages_dir().glob("*/places.yaml"))
+    return sorted(lexicon.folder().glob("*/places.yaml"))
 
 
 def read_raw(path: Path) -> dict:
@@ -185,7 +180,7 @@ def get(code: str | None) -> PlaceWords:
     without seeds/languages/<code>/places.yaml."""
     if not code or code == ENGLISH:
         return ENGLISH_WORDS
-    path = languages_dir() / code / "places.yaml"
+    path = lexicon.folder() / code / "places.yaml"
     if not path.is_file():
         return ENGLISH_WORDS
     return _compile(code, read_raw(path))
