@@ -248,11 +248,6 @@ class Gazetteer:
             for e in self.lang_entries[lang].get(key_id, ()):
                 yield entry(abs(e) - 1), e < 0
 
-    def names_in(self, key_id: int, lang: str | None) -> bool:
-        """Whether a key names any place in a text of this language."""
-        return bool(self.key_entries[key_id]) or (
-            lang is not None and key_id in self.lang_entries.get(lang, {}))
-
     def abbreviated_admin1(self, word: str) -> list[Entry]:
         """Regions an all-capital short form stands for ("KL" -> Kerala)."""
         return [self.entry(i) for i in self.admin1_abbrev.get(word.strip(), [])]
