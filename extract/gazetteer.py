@@ -15,7 +15,6 @@ import threading
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,6 +35,7 @@ ARABIC_CC = frozenset(
 ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "an ", "at ", "az ", "ash ", "ad ")
 # Generic words after a region's proper name: "Wajir County", "Lara state".
 REGION_SUFFIXES = admin_units.REGION_NAME_SUFFIXES
+CANDIDATES_CACHED = 1 << 15   # names whose places are kept made (a few MB)
 MIN_CITY_POP_FOR_ALTS = 1000   # smaller places keep only their main name's spellings
 MAX_ALTS_SMALL = 2
 
@@ -228,6 +228,9 @@ class Gazetteer:
         self._region_index: dict[tuple[str, str | None], array] | None = None
         self._skeletons: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
         self._admin1_keys: _Admin1Keys | None = None
+        # the places of each name, made once: the same names come back in every text (an LRU
+        # cache is safe in threads)
+        self.candidates = functools.lru_cache(maxsize=CANDIDATES_CACHED)(self._candidates)
 
     def entry(self, i: int) -> Entry:
         return Entry(i, self.names[i], self.cc[i], self.admin1[i], self.lat[i], self.lon[i],
@@ -240,13 +243,13 @@ class Gazetteer:
             return []
         return list(self.candidates(self.automaton.get(k), lang))
 
-    def candidates(self, key_id: int, lang: str | None = None) -> Iterator[tuple[Entry, bool]]:
-        entry = self.entry
-        for e in self.key_entries[key_id]:
-            yield entry(abs(e) - 1), e < 0
+    def _candidates(self, key_id: int, lang: str | None = None) -> tuple[tuple[Entry, bool], ...]:
+        """The places a name (an automaton key) may be, each with whether it is an alternate
+        name; in a language's texts its own names too (`candidates`: the same, cached)."""
+        ids = self.key_entries[key_id]
         if lang is not None and lang in self.lang_entries:
-            for e in self.lang_entries[lang].get(key_id, ()):
-                yield entry(abs(e) - 1), e < 0
+            ids = ids + self.lang_entries[lang].get(key_id, ())
+        return tuple((self.entry(abs(e) - 1), e < 0) for e in ids)
 
     def abbreviated_admin1(self, word: str) -> list[Entry]:
         """Regions an all-capital short form stands for ("KL" -> Kerala)."""

@@ -172,6 +172,9 @@ class Span:
     paren_of: int | None = None    # index of the span this one locates, when in "(Y, Z)"
     paren_parts: list[str] | None = None
     run_end: int | None = None     # the end of the longer name this one begins ("Mai Mahiu")
+    # what is read around it once, for the filters, the scoring and the mention
+    before: Before | None = None   # the words before it
+    generic: str = ""              # the generic word after it ("city" of "Amara city")
 
 
 # a lower-case word of 4+ letters, but "upon" (a joiner in names)
@@ -347,7 +350,7 @@ def filter_spans(text: str, spans: list[Span], lang: PlaceWords = ENGLISH_WORDS)
             continue   # "Mara" of "Trans Mara": a word of a longer name begun before
         surface = text[sp.start:sp.end]
         key = fold_key(surface)
-        before = Before.at(text, sp.start, lang)
+        before = sp.before = Before.at(text, sp.start, lang)
         abbr = _ABBR_CAPS.match(surface)
         if key in PREFIX_WORDS or (len(key) <= 2 and not abbr):
             continue
@@ -364,7 +367,9 @@ def filter_spans(text: str, spans: list[Span], lang: PlaceWords = ENGLISH_WORDS)
             if not cands:
                 continue
         after_text = text[sp.end:sp.end + AFTER]
-        named_after = bool(_PAREN.match(after_text) or GENERIC_AFTER.match(after_text))
+        generic = GENERIC_AFTER.match(after_text)
+        sp.generic = generic.group(0).strip().lower() if generic else ""
+        named_after = bool(generic or _PAREN.match(after_text))
         sp.cue = before.cue() or before.place_of() or named_after
         after = text[sp.end:sp.end + 2]
         if len(after) == 2 and after[0] == "-" and after[1].islower():
@@ -425,16 +430,15 @@ def mark_parens(text: str, spans: list[Span]) -> None:
 def generic_word(text: str, sp: Span, lang: PlaceWords = ENGLISH_WORDS) -> str:
     """The generic word after a name ("city" in "Amara city"), lower case, or "". In a
     language that puts it before ("la ville de X", "la provincia de Y"): its English kind,
-    "city" or "province"."""
+    "city" or "province". (Of a span filter_spans kept.)"""
     if not lang.english:
-        before = Before.at(text, sp.start, lang)
+        before = sp.before or Before.at(text, sp.start, lang)
         if before.place_of():
             unit = before.words[-2]
             return "city" if unit in lang.town_keys else (
                 "province" if unit in lang.admin1_keys else "")
-    gm = GENERIC_AFTER.match(text[sp.end:sp.end + AFTER])
-    if gm:
-        return gm.group(0).strip().lower()
+    if sp.generic:
+        return sp.generic
     # "in central Maputo", "downtown Kinshasa": the city, not its province
     return "city" if _CITY_CENTRE_BEFORE.search(text, max(0, sp.start - 16), sp.start) else ""
 

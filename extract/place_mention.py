@@ -34,11 +34,13 @@ _PRECISION = {KIND_CITY: 1, KIND_ADMIN1: 3, KIND_COUNTRY: 3}
 
 
 def of_entry(text: str, start: int, end: int, e: Entry, alt: bool = False,
-             in_parens: bool = False, run_end: int | None = None) -> PlaceMention:
+             in_parens: bool = False, run_end: int | None = None,
+             generic: str | None = None) -> PlaceMention:
     """The mention of text[start:end] as the gazetteer place e. A town named with a region's
     word ("Hpapun district", "Gwoza LGA") stands for that unit: precision 2, kind admin2. A
     town whose name begins a longer one (run_end: "Mai" of "Mai Mahiu") is named as written,
-    placed where the town is, at precision 2."""
+    placed where the town is, at precision 2. (`generic`: the generic word after the name,
+    when already read.)"""
     kind, prec = e.kind_name, _PRECISION[e.kind]
     if run_end is not None:
         return PlaceMention(
@@ -48,8 +50,10 @@ def of_entry(text: str, start: int, end: int, e: Entry, alt: bool = False,
             lat=round(e.lat, 5), lon=round(e.lon, 5), geo_precision=2, kind="unknown",
             in_parens=in_parens)
     if e.kind == KIND_CITY:
-        gm = GENERIC_AFTER.match(text[end:end + AFTER])
-        if gm and admin_units.is_region_word(gm.group(0).strip()):
+        if generic is None:
+            gm = GENERIC_AFTER.match(text[end:end + AFTER])
+            generic = gm.group(0).strip() if gm else ""
+        if generic and admin_units.is_region_word(generic):
             kind, prec = "admin2", 2
     surface = text[start:end]
     return PlaceMention(

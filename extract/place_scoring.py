@@ -159,7 +159,7 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         weight = 1.0
         if k in listed:
             weight = w.listed_discount
-        elif Before.at(text, sp.start, lang).origin():
+        elif (sp.before or Before.at(text, sp.start, lang)).origin():
             weight = w.origin_discount
         elif ACTING_AFTER.match(text, sp.end) or SPEAKS_AFTER.match(text, sp.end):
             weight = w.acting_discount
@@ -353,7 +353,7 @@ def _capital_named(text: str, sp: Span, region: Entry, lang: PlaceWords
     Maputo", "à Tombouctou" is the town; "Maputo province", "la région de Tombouctou" the
     region)."""
     gword = generic_word(text, sp, lang)
-    before = Before.at(text, sp.start, lang)
+    before = sp.before or Before.at(text, sp.start, lang)
     if admin_units.is_region_word(gword) or gword == "province" or (
             before.place_of() and len(before.words) > 1 and (
                 admin_units.is_region_word(before.words[-2])

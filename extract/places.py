@@ -82,7 +82,7 @@ def find_places(text: str, language: str | None = None) -> list[PlaceMention]:
     mark_parens(text, spans)
     chosen, doc_cc = resolve(text, folded, spans, lang=lang)
     mentions = [of_entry(text, sp.start, sp.end, c[0], c[1], in_parens=sp.paren_of is not None,
-                         run_end=sp.run_end)
+                         run_end=sp.run_end, generic=sp.generic)
                 for sp, c in zip(spans, chosen, strict=True) if c is not None]
     mentions = [replace(m, acting=True) if m.kind == "country" and (
         ACTING_AFTER.match(text, m.end) or SPEAKS_AFTER.match(text, m.end)) else m
