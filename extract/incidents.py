@@ -17,7 +17,7 @@ from extract.places import PlaceMention
 from extract.reading import Reading
 
 # bump whenever the output changes: the reprocess DAG re-extracts articles of older versions
-EXTRACTOR_VERSION = "9"    # 9: French, Spanish and Portuguese read; `language` on each incident
+EXTRACTOR_VERSION = "10"   # 10: a day named beats a day counted from the report (issue 11)
 
 MAX_EVIDENCE_CHARS = 700
 

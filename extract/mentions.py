@@ -148,6 +148,10 @@ _ROUNDUP = re.compile(r"\b(?:across|throughout|nationwide|separate (?:attacks|in
 # where the wounded were taken, not where it happened: "taken to hospitals in Makurdi"
 CARE_PLACE = re.compile(r"\b(?:taken|rushed|evacuated|airlifted|transferred|admitted|brought)\s+"
                         r"(?:\w+\s+)?to\b[^.;]{0,50}$|\btreated (?:at|in)\b[^.;]{0,40}$", re.I)
+# where people went from it, not where it happened: "soldiers pulled back towards Kinkala"
+TOWARDS_PLACE = re.compile(r"\b(?:towards?|in the direction of)\s+(?:the\s+)?(?:[A-Za-z]+\s+)?"
+                           r"(?:(?:town|city|village|area|district|province|region)\s+"
+                           r"(?:of\s+)?)?$", re.I)
 FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Za-z]+\s+)?(?:(?:town|city|village|area|"
                          r"district|province|region)\s+(?:of\s+)?)?$", re.I)
 
@@ -173,8 +177,10 @@ def body(text: str) -> str:
 
 # a wire dateline: where and when the report was filed, not where and when anything happened
 # ("OUAGADOUGOU, March 10 (Reuters) -", "PORT SUDAN, Sudan (AP) —", "KINSHASA (AFP) -")
+# (a country of several words may hold a small word: "GOMA, Democratic Republic of Congo,")
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z'.\-/]+(?: [A-Z][A-Z'.\-/]+)*(?:, [A-Z][\w.\-]+(?: [A-Z][\w.\-]+)*)?"
+    r"^[A-Z][A-Z'.\-/]+(?: [A-Z][A-Z'.\-/]+)*"
+    r"(?:, [A-Z][\w.\-]+(?: (?:(?:of|and|the|de|del|du|da|al|el) )*[A-Z][\w.\-]+)*)?"
     r"(?:,? (?:Jan|Feb|March|Mar|April|Apr|May|June|Jun|July|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
     r"[a-z]*\.? \d{1,2}(?:, \d{4})?)?"
     r"(?: ?\([^()\n]{2,40}\))? ?[-\u2013\u2014]+ ?")
@@ -353,12 +359,14 @@ def _km(a: PlaceMention, b: PlaceMention) -> float | None:
 
 
 def _precise_places(x: Mention) -> list[PlaceMention]:
-    """Towns the sentence places its event in (not regions, not "from X" origins)."""
+    """Towns the sentence places its event in (not regions, not "from X" origins nor "towards
+    X" destinations)."""
     out = []
     for m in _towns(x):
         rel = m.start - x.s.start
         before = x.s.text[max(0, rel - 40):max(0, rel)]
         if not m.in_parens and not x.says("from_place", FROM_PLACE, before) \
+                and not x.says("towards_place", TOWARDS_PLACE, before) \
                 and not x.says("care_place", CARE_PLACE, x.s.text[max(0, rel - 70):max(0, rel)]):
             out.append(m)
     return out
@@ -551,6 +559,58 @@ def _night_began_before(cur: Draft, own: dates.DateMention) -> bool:
     return src is not None and "night" in src.s.text[d.start:d.end].lower()
 
 
+# a day named (a weekday, a calendar date) this many days or fewer before a day counted from
+# the report ("overnight", "yesterday") may be the same day: a report filed, published or
+# syndicated a day or more late moves the counted day, not the named one
+NAMED_DAY_SPAN = 6
+_NAMED = ("weekday", "explicit", "partial")
+
+
+def _counted(d: dates.DateMention) -> bool:
+    return d.kind == "relative" and d.precision == dates.DAY and not d.since
+
+
+def _named(d: dates.DateMention) -> bool:
+    return d.kind in _NAMED and d.precision == dates.DAY and not d.since
+
+
+def _one_day_told_two_ways(x: Mention, own: dates.DateMention, cur: Draft) -> bool:
+    """The sentence tells the incident just told on a day it names in other words: one of the
+    two days counted from the report ("killed 23 in an overnight raid, police said on Monday"),
+    the other named up to NAMED_DAY_SPAN days before it or the day after ("The attackers
+    arrived late on Saturday"), in a sentence that points back at the incident or tells the
+    same kind of event, in no other town, not "separately" nor "again"."""
+    theirs = cur.date
+    if theirs is None or cur.inherited_date:
+        return False
+    if _counted(theirs) and _named(own):
+        counted, named = theirs.value, own.value
+    elif _named(theirs) and _counted(own):
+        counted, named = own.value, theirs.value
+    else:
+        return False
+    if not -1 <= (counted - named).days <= NAMED_DAY_SPAN:
+        return False
+    if x.separate or x.says("again", _AGAIN) or _elsewhere(x, cur):
+        return False
+    if not (x.points_back or (x.cues.tags - _AFTERMATH) & cur.tags):
+        return False
+    return not _other_kind(x, cur)   # ("ontem" a protest for the men arrested "no domingo")
+
+
+def _other_kind(x: Mention, cur: Draft) -> bool:
+    """The sentence alone is another kind of event than the incident so far."""
+    words = x.lex.code if x.lex is not None else None
+    mine = events.classify(x.cues.tags, x.s.text, language=words)
+    theirs = events.classify(cur.tags, cur.opening(KIND_CHARS), language=words)
+    return bool(mine and theirs and mine != theirs)
+
+
+# what a sentence tells of the past ("since 2017", "between 2023 and 2025"): the rest of its
+# paragraph, undated, says more of that past
+_PAST_TOLD = (events.NotEvent.BACKGROUND, events.NotEvent.PERIOD)
+
+
 def group(sents: list[Mention]) -> list[Draft]:
     """Sentences grouped into incidents: a new one starts at a new date, at another town, or at
     "in retaliation"/"separately" with another kind of event; the rest joins the one before
@@ -560,9 +620,9 @@ def group(sents: list[Mention]) -> list[Draft]:
     last_date: dates.DateMention | None = None
     background_para = -1     # the paragraph a background sentence ("since 2017") was told in
     for x in sents:
-        if _is_background_only(x) or (x.why_not is events.NotEvent.BACKGROUND
-                                       and not x.cues.strength):
+        if _is_background_only(x) or (x.why_not in _PAST_TOLD and not x.cues.strength):
             background_para = x.s.paragraph   # "Five years ago, ..." and what the paragraph adds
+            #                                   ("The attacks forced ships to reroute")
         elif x.cas.killed is not None and _tally(x.s.text) and not any(
                 d.precision == dates.DAY and not d.since for d in x.dates):
             background_para = x.s.paragraph
@@ -601,15 +661,15 @@ def group(sents: list[Mention]) -> list[Draft]:
                 and own.value != cur.date.value and not _same_night(x, own, cur.date) and (
                     own.precision == dates.DAY
                     or own.value < cur.date.value - timedelta(days=BACKGROUND_DAYS)):
-            new = True
+            if _one_day_told_two_ways(x, own, cur):
+                if _named(own):
+                    cur.date = own     # (the named day is the incident's, not the counted one)
+            else:
+                new = True
         if cur is not None and not new and _elsewhere(x, cur):
             new = True
-        if cur is not None and not new and x.separate:
-            words = x.lex.code if x.lex is not None else None
-            mine = events.classify(x.cues.tags, x.s.text, language=words)
-            theirs = events.classify(cur.tags, cur.opening(KIND_CHARS), language=words)
-            if mine and theirs and mine != theirs:
-                new = True
+        if cur is not None and not new and x.separate and _other_kind(x, cur):
+            new = True
         if not new and cur is not None and own is None:
             back = _earlier_in_its_town(x, drafts, cur)
             if back is not None:   # "22 bodies were brought to the Kabkabiya hospital after the

@@ -142,3 +142,34 @@ def test_a_place_owned_by_a_country_stays_in_that_country():
         ("IQ", "Kurdistan", 3)
     ituri = _one("Gunmen killed 7 villagers in Congo's Ituri province on Monday.", "2025-11-20")
     assert ituri["country_code"] == "CD"  # "Congo" also names the place's own country
+
+
+def test_a_dateline_country_of_several_words_is_cut_whole():
+    line = "GOMA, Democratic Republic of the Congo, March 20 (Reuters) - Rebels took Walikale"
+    assert line[dateline_end(line):] == "Rebels took Walikale"
+    other = "PORT OF SPAIN, Trinidad and Tobago (AP) - Gunmen shot four"
+    assert other[dateline_end(other):] == "Gunmen shot four"
+
+
+def test_a_day_counted_from_the_report_yields_to_the_day_named_for_the_same_event():
+    # "overnight" counts from a report three days after the raid; the next paragraph names it
+    inc = _one("Gunmen killed 12 villagers in an overnight raid on Gidan Dawa, police said on "
+               "Wednesday.\n\nThe gunmen arrived on motorcycles late on Sunday and opened fire on "
+               "residents.", "2025-07-16")
+    assert (inc["date"], inc["fatalities"]) == ("2025-07-13", 12)
+
+
+def test_a_named_day_and_a_counted_day_of_another_kind_of_event_stay_two_incidents():
+    found = extract_incidents(
+        "Police arrested four opposition leaders in Conakry on Sunday as they prepared to "
+        "meet.\n\nYesterday, police fired tear gas at hundreds of supporters who marched in "
+        "Conakry to demand the release of the detained leaders.", published="2025-03-04")
+    assert sorted((i.sub_event_type, i.date) for i in found) == [
+        ("Arrests", "2025-03-02"), ("Protest with intervention", "2025-03-03")]
+
+
+def test_a_campaign_summed_up_between_two_years_is_no_incident():
+    assert extract_incidents(
+        "The rebels attacked more than 200 convoys between March 2022 and late 2024, seizing "
+        "fuel and food. The attacks forced aid agencies to suspend deliveries.",
+        published="2025-05-02") == []
