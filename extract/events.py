@@ -194,12 +194,14 @@ def live_cues(sentence: str, cues: Cues, language: str | None = None
     reach = max(h.end for h in strong) + 1
     spans: list[tuple[int, int, NotEvent]] = []     # (start, end, reason) of modal cues
     present = v.modality_quick.labels(sentence)
+    # (each reason's patterns that may match the sentence: most cannot, and are not run)
+    possible = v.modality_runs.possible(sentence) if present else {}
     lex = lexicon.get(language)
     whole = lex.modality_whole if lex is not None else frozenset()
     for reason, value, wide in _REASONS:
         if value not in present:
             continue
-        pat = v.modality.get(value)
+        pat = possible.get(value)
         if pat is None:
             continue
         # (a clause runs on past the last event word; a modal word before one does not)

@@ -111,7 +111,7 @@ def _compounds(spec: dict, numbers: dict[str, int]) -> dict[str, int]:
 
 
 _LOCK = threading.Lock()
-_CACHE: dict[tuple[Path, str], Lexicon | None] = {}   # (languages folder, code) -> lexicon
+_CACHE: dict[tuple[Path, str], Lexicon | None] = {}   # (seeds folder, code) -> lexicon
 
 
 def folder() -> Path:
@@ -119,18 +119,19 @@ def folder() -> Path:
     return paths.seeds_dir() / "languages"
 
 
-_SUPPORTED: dict[Path, frozenset[str]] = {}
+_SUPPORTED: dict[Path, frozenset[str]] = {}   # seeds folder -> its languages
 
 
 def supported() -> frozenset[str]:
     """The languages with data (English always): the ones the extractor reads (the folder is
     listed once per seeds folder)."""
-    base = folder()
-    found = _SUPPORTED.get(base)
+    seeds = paths.seeds_dir()
+    found = _SUPPORTED.get(seeds)
     if found is None:
+        base = folder()
         codes = {p.name for p in base.iterdir() if (p / "cues.yaml").is_file()} \
             if base.is_dir() else set()
-        found = _SUPPORTED[base] = frozenset(codes | {ENGLISH})
+        found = _SUPPORTED[seeds] = frozenset(codes | {ENGLISH})
     return found
 
 
@@ -139,13 +140,20 @@ def get(code: str | None) -> Lexicon | None:
     engine's own, and for a language without data."""
     if not code or code == ENGLISH:
         return None
-    key = (folder(), code)   # per seeds folder, as supported() is
-    if key not in _CACHE:
+    # per seeds folder, as supported() is (the folder itself is the key: asked at every look-up,
+    # a path joined anew would cost more than the look-up)
+    key = (paths.seeds_dir(), code)
+    found = _CACHE.get(key, _MISSING)
+    if found is _MISSING:
         with _LOCK:
             if key not in _CACHE:
-                path = key[0] / code
+                path = folder() / code
                 _CACHE[key] = _build(code, path) if (path / "cues.yaml").is_file() else None
-    return _CACHE[key]
+            found = _CACHE[key]
+    return found     # type: ignore[return-value]
+
+
+_MISSING = object()
 
 
 def hint(lex: Lexicon | None, name: str, english: re.Pattern[str]) -> re.Pattern[str]:

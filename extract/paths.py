@@ -6,6 +6,7 @@ NEWSWATCH_CACHE_DIR and hands them over with `configure()` before the first extr
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +21,7 @@ def _in_checkout() -> bool:
     return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "seeds").is_dir()
 
 
+@functools.cache     # (asked at every look-up of a language's words: found once)
 def packaged_seeds_dir() -> Path:
     """seeds/ as installed with the package (a wheel puts it at extract/seeds), else the
     repository's seeds/ (an editable install)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from extract import lexicon, paths
+from extract.literals import Alternations
 from extract.phrases import PhraseMatcher, Substrings
 
 
@@ -31,6 +32,7 @@ class Vocab:
     tag_weight: dict[str, float]
     modality: dict[str, re.Pattern[str]]   # reason -> one compiled alternation
     modality_quick: Substrings   # label = reason; one of its substrings is in every match
+    modality_runs: Alternations  # the same, run with only the patterns that may match
     actors: PhraseMatcher           # label = canonical actor name
     actor_types: dict[str, str]
     actor_country: dict[str, str]   # canonical name -> where the group mostly acts
@@ -47,10 +49,7 @@ def _build(seeds: Path) -> Vocab:
     cue_entries = [(c, tag) for tag, spec in cues_doc.items() for c in spec["cues"]]
     weights = {tag: float(spec.get("weight", 0)) for tag, spec in cues_doc.items()}
     mod_doc = _read(seeds / "events" / "modality.yaml")
-    modality = {
-        reason: re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), re.I)
-        for reason, spec in mod_doc.items()
-    }
+    runs = Alternations({reason: spec["patterns"] for reason, spec in mod_doc.items()})
     quick = Substrings([(q, reason) for reason, spec in mod_doc.items() for q in spec["quick"]])
     actor_entries: list[tuple[str, str]] = []
     types: dict[str, str] = {}
@@ -64,8 +63,8 @@ def _build(seeds: Path) -> Vocab:
     weapon_entries = [(c, label) for label, cues in _read(seeds / "weapons.yaml").items()
                       for c in cues]
     return Vocab(
-        cues=PhraseMatcher(cue_entries), tag_weight=weights, modality=modality,
-        modality_quick=quick,
+        cues=PhraseMatcher(cue_entries), tag_weight=weights, modality=runs.whole,
+        modality_quick=quick, modality_runs=runs,
         actors=PhraseMatcher(actor_entries), actor_types=types, actor_country=countries,
         weapons=PhraseMatcher(weapon_entries),
     )
@@ -74,8 +73,7 @@ def _build(seeds: Path) -> Vocab:
 def _for_language(seeds: Path, english: Vocab, lex: lexicon.Lexicon) -> Vocab:
     """A language's vocabulary: its cues and modality, English's tag weights and actors."""
     cue_entries = [(c, tag) for tag, cues in lex.cues.items() for c in cues]
-    modality = {reason: re.compile("|".join(f"(?:{p})" for p in pats), re.I)
-                for reason, pats in lex.modality.items() if pats}
+    runs = Alternations(lex.modality)
     quick = Substrings([(q, reason) for reason, qs in lex.modality_quick.items() for q in qs])
     actor_entries: list[tuple[str, str]] = []
     for a in _read(seeds / "actors" / "actors.yaml"):
@@ -89,7 +87,8 @@ def _for_language(seeds: Path, english: Vocab, lex: lexicon.Lexicon) -> Vocab:
         actor_entries += [(name, name)] + [(alias, name) for alias in aliases]
     weapon_entries = [(c, label) for label, cues in lex.weapons.items() for c in cues]
     return Vocab(cues=PhraseMatcher(cue_entries), tag_weight=english.tag_weight,
-                 modality=modality, modality_quick=quick, actors=PhraseMatcher(actor_entries),
+                 modality=runs.whole, modality_quick=quick, modality_runs=runs,
+                 actors=PhraseMatcher(actor_entries),
                  actor_types=types, actor_country=english.actor_country,
                  weapons=PhraseMatcher(weapon_entries))
 

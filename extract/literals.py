@@ -1,0 +1,238 @@
+"""What text a regex needs: lower-case strings one of which every match holds, read from the
+regex's parse tree, so that a cheap substring test can skip running it.
+
+Python's `re` tries a case-blind pattern that starts with \\b or an alternation at every
+position of the text; most of the extractor's patterns cannot match most sentences, and a
+sentence without any of a pattern's literals is answered without running it. The test is
+sound (it never skips a pattern that could match) and changes no result, only the time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+
+from extract.phrases import ODD_CASE, Substrings
+
+try:                                  # (the parser's module name since Python 3.11)
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:                   # pragma: no cover - Python 3.10
+    import sre_constants as _c        # type: ignore[no-redef]
+    import sre_parse as _p            # type: ignore[no-redef]
+
+# an alternation or a product of alternatives is followed as exact strings up to this many
+_MAX_EXACT = 64
+# a character class of at most this many single characters counts as their alternation
+_MAX_CLASS = 8
+
+
+class _Info:
+    """What is known of the text one part of a pattern matches: `exact`, every string it can
+    match (None: too many or unknown); `need`, sets of strings such that each match holds one
+    string of every set (none: nothing known)."""
+
+    __slots__ = ("exact", "need")
+
+    def __init__(self, exact: frozenset[str] | None, need: tuple[frozenset[str], ...] = ()
+                 ) -> None:
+        self.exact = exact
+        self.need = need
+
+
+_EMPTY = _Info(frozenset({""}))
+_UNKNOWN = _Info(None)
+# the sets kept per pattern (the most selective): each is one more test on a sentence
+_MAX_SETS = 3
+
+
+def _char(code: int) -> str | None:
+    """The character lowered, when lowering the text finds it wherever a case-blind match
+    holds it (ASCII and Latin letters; not the odd ones re.IGNORECASE equates with ASCII)."""
+    c = chr(code)
+    low = c.lower()
+    if c in ODD_CASE or low in ODD_CASE or len(low) != 1 or code in (0x212A, 0xB5):
+        return None
+    if code < 0x250:
+        return low
+    return None
+
+
+def _strength(needs: frozenset[str]) -> tuple[int, int]:
+    """How selective a set of needed strings is: by its shortest string, then the fewest."""
+    return (min(len(s) for s in needs), -len(needs))
+
+
+def _useful(found: frozenset[str] | None) -> bool:
+    return bool(found) and "" not in found      # type: ignore[operator]
+
+
+def _need_of(info: _Info) -> tuple[frozenset[str], ...]:
+    """The sets of strings each match holds one of: its exact strings (when none is empty)
+    and what else it needs, the most selective first."""
+    found = set(info.need)
+    if _useful(info.exact):
+        found.add(info.exact)     # type: ignore[arg-type]
+    return tuple(sorted(found, key=_strength, reverse=True)[:_MAX_SETS])
+
+
+def _sequence(items: Iterable[tuple]) -> _Info:
+    """A concatenation: exact strings multiply while every part is exact; each run of exact
+    parts, and what each other part needs, is needed by the whole."""
+    product: frozenset[str] | None = frozenset({""})
+    needs: list[frozenset[str]] = []
+    cut = False
+    for op, av in items:
+        part = _node(op, av)
+        if part.exact is not None and product is not None and \
+                len(product) * len(part.exact) <= _MAX_EXACT:
+            product = frozenset(a + b for a, b in itertools.product(product, part.exact))
+            continue
+        cut = True
+        if _useful(product):
+            needs.append(product)      # type: ignore[arg-type]
+        if part.exact is None:
+            needs += _need_of(part)
+        product = part.exact     # (a new run starts at an exact part)
+    if not cut:
+        return _Info(product)
+    if _useful(product):
+        needs.append(product)          # type: ignore[arg-type]
+    return _Info(None, tuple(needs))
+
+
+def _node(op, av) -> _Info:
+    if op is _c.LITERAL:
+        c = _char(av)
+        return _Info(frozenset({c})) if c is not None else _UNKNOWN
+    if op is _c.AT or op in (_c.ASSERT, _c.ASSERT_NOT):
+        return _EMPTY       # (zero width: a lookaround's text is not the match's)
+    if op is _c.IN:
+        chars = [_char(v) if o is _c.LITERAL else None for o, v in av]
+        if len(chars) <= _MAX_CLASS and all(c is not None for c in chars):
+            return _Info(frozenset(chars))       # type: ignore[arg-type]
+        return _UNKNOWN     # (a range, a category, a negated class)
+    if op is _c.SUBPATTERN:
+        return _sequence(av[-1])
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _sequence(av)
+    if op is _c.BRANCH:
+        parts = [_sequence(branch) for branch in av[1]]
+        exact = None
+        if all(p.exact is not None for p in parts):
+            union = frozenset().union(*(p.exact for p in parts))   # type: ignore[misc]
+            exact = union if len(union) <= _MAX_EXACT else None
+        # each alternative's most selective set: a match holds a string of one of them
+        best = [_need_of(p)[:1] for p in parts]
+        if exact is not None or not all(best):
+            return _Info(exact)
+        return _Info(None, (frozenset().union(*(b[0] for b in best)),))
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, high, sub = av
+        inner = _sequence(sub)
+        if low == 0:
+            if high == 1 and inner.exact is not None:
+                return _Info(inner.exact | {""})    # (?:the )?
+            return _EMPTY if high == 0 else _UNKNOWN
+        if low == high == 1:
+            return inner
+        return _Info(None, _need_of(inner))
+    return _UNKNOWN    # ANY, NOT_LITERAL, CATEGORY, GROUPREF, GROUPREF_EXISTS ...
+
+
+def required(pattern: re.Pattern[str] | str) -> tuple[frozenset[str], ...]:
+    """Sets of lower-case strings such that every match of the pattern holds a string of each
+    set, compared with the lower-cased text (whatever the pattern's case flags); none when
+    the pattern may match without any (then it must always be run)."""
+    source = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
+    if not isinstance(source, str):
+        return ()
+    try:
+        tree = _p.parse(source, flags & ~re.UNICODE)
+    except (re.error, RecursionError, TypeError):   # pragma: no cover - compiled already
+        return ()
+    found = _need_of(_sequence(tree))
+    # (a set of one- or two-letter strings is found in almost any text, and costs a look-up
+    # at each place it is: kept only when there is nothing better)
+    return tuple(f for f in found if _strength(f)[0] >= 3) or found[:1]
+
+
+class Prefilter:
+    """Which of several regexes can match a text, told by one substring pass over it: a
+    pattern needs a string of each of its sets (`required`); one with none is always tried."""
+
+    def __init__(self, patterns: Mapping[Hashable, re.Pattern[str] | str]) -> None:
+        entries = []
+        self._sets: dict[Hashable, int] = {}
+        always = set()
+        for key, pat in patterns.items():
+            need = required(pat)
+            if not need:
+                always.add(key)
+            self._sets[key] = len(need)
+            entries += [(s, (key, i)) for i, found in enumerate(need) for s in found]
+        self._subs = Substrings(entries)
+        self._always = frozenset(always)
+        self._all = frozenset(patterns)
+
+    def possible(self, text: str) -> set:
+        """The keys whose pattern may match somewhere in the text."""
+        if any(c in text for c in ODD_CASE):
+            return set(self._all)
+        seen = self._subs.labels(text)
+        out = set(self._always)
+        for key, i in seen:
+            if i == 0 and all((key, j) in seen for j in range(1, self._sets[key])):
+                out.add(key)
+        return out
+
+
+# a back reference counts groups from the start of the whole alternation: such a pattern
+# keeps its place among all the others
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def alternation(patterns: Iterable[str], flags: int = re.I) -> re.Pattern[str]:
+    """The patterns as one alternation, tried in order at each position."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+
+
+class Alternations:
+    """Named alternations of patterns (name -> patterns, `alternation`), each run over a text
+    with only those of its patterns that may match there (`Prefilter`, one pass for all the
+    names): the matches are those of the whole alternation, since a pattern that can match
+    nowhere in the text never wins a position, and most patterns are left out."""
+
+    def __init__(self, patterns: Mapping[str, Sequence[str]], flags: int = re.I) -> None:
+        self.whole = {name: alternation(pats, flags) for name, pats in patterns.items() if pats}
+        self._parts = {name: tuple(pats) for name, pats in patterns.items() if pats}
+        self._flags = flags
+        self._filter = Prefilter({(name, i): re.compile(p, flags)
+                                  for name, pats in self._parts.items()
+                                  for i, p in enumerate(pats)})
+        self._whole_only = frozenset(name for name, pats in self._parts.items()
+                                     if any(_BACKREF.search(p) for p in pats))
+        self._subsets: dict[tuple[str, tuple[int, ...]], re.Pattern[str]] = {}
+
+    def possible(self, text: str) -> dict[str, re.Pattern[str]]:
+        """For each name that may match in the text, the alternation of its patterns that
+        may (in their order)."""
+        which: dict[str, list[int]] = {}
+        for name, i in self._filter.possible(text):
+            which.setdefault(name, []).append(i)
+        return {name: self._pattern(name, tuple(sorted(found)))
+                for name, found in which.items()}
+
+    def _pattern(self, name: str, which: tuple[int, ...]) -> re.Pattern[str]:
+        parts = self._parts[name]
+        if len(which) == len(parts) or name in self._whole_only:
+            return self.whole[name]
+        key = (name, which)
+        found = self._subsets.get(key)
+        if found is None:
+            found = alternation((parts[i] for i in which), self._flags)
+            if len(self._subsets) < 4096:      # (the subsets met are few; a bound all the same)
+                self._subsets[key] = found
+        return found

@@ -1,0 +1,95 @@
+"""extract/literals.py: the strings a regex needs are read soundly (a pattern the test skips
+never matches), and an alternation run with only its possible patterns finds what the whole
+one finds."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extract import lexicon, vocab
+from extract.literals import Alternations, Prefilter, required
+
+REPO = Path(__file__).resolve().parents[2]
+_SHARED = [REPO.parent / "shared", Path("/work/shared")]
+
+
+def _sentences() -> list[str]:
+    out = ["The group threatened to attack convoys.", "No such attack took place.",
+           "It came a day after rockets hit the base.", "\u0130NSURGENTS ATTACKED",
+           "Les hommes arm\u00e9s ont d\u00e9menti toute implication.", "Dijo que no habr\u00e1 paz."]
+    demo = yaml.safe_load((REPO / "seeds" / "demo" / "articles.yaml").read_text("utf-8"))
+    for a in demo["articles"]:
+        out += [s for p in a["paragraphs"] for s in re.split(r"(?<=[.!?])\s+", p)]
+    for name in ("acled_dev.jsonl", "multilingual_dev.jsonl"):
+        path = next((d / "eval" / name for d in _SHARED if (d / "eval" / name).exists()), None)
+        if path is not None:
+            for line in path.open(encoding="utf-8"):
+                out += re.split(r"(?<=[.!?])\s+", json.loads(line)["text"])
+    return out
+
+
+def _modality_patterns() -> dict[tuple[str, str, int], re.Pattern[str]]:
+    out = {}
+    for code in sorted(lexicon.supported()):
+        lex = lexicon.get(code)
+        reasons = lex.modality if lex is not None else {
+            r: spec["patterns"] for r, spec in yaml.safe_load(
+                (REPO / "seeds" / "events" / "modality.yaml").read_text("utf-8")).items()}
+        for reason, pats in reasons.items():
+            for i, p in enumerate(pats):
+                out[(code, reason, i)] = re.compile(p, re.I)
+    return out
+
+
+def test_a_pattern_needs_its_words():
+    assert required(re.compile(r"\bthreat(?:en(?:ed|s)?|s)?\b", re.I)) == (
+        frozenset({"threat", "threaten", "threatened", "threatens", "threats"}),)
+    # each part of a sequence is needed: the verb and the word after it
+    assert set(required(re.compile(r"\b(?:vowed|warned)\s+(?:\w+\s+){0,3}(?:to|that)\b"))) == {
+        frozenset({"vowed", "warned"})}
+    found = required(re.compile(r"\b(?:came|occurred)\s+(?:\w+\s+){0,3}after\b", re.I))
+    assert frozenset({"after"}) in found and frozenset({"came", "occurred"}) in found
+    # an optional part or any word needs nothing
+    assert required(re.compile(r"(?:the )?\w+")) == ()
+
+
+def test_the_needed_words_are_lower_case_and_odd_letters_are_not_trusted():
+    assert required(re.compile(r"\bKilled\b")) == (frozenset({"killed"}),)
+    pre = Prefilter({"k": re.compile(r"\binsurgents\b", re.I)})
+    assert pre.possible("no match here") == set()
+    assert pre.possible("INSURGENTS attacked") == {"k"}
+    # (re.IGNORECASE takes the dotted capital I for an i; lowering the text does not)
+    assert re.search(r"\binsurgents\b", "\u0130NSURGENTS", re.I)
+    assert pre.possible("\u0130NSURGENTS") == {"k"}
+
+
+def test_a_skipped_pattern_never_matches():
+    patterns = _modality_patterns()
+    pre = Prefilter(patterns)
+    skipped = 0
+    for sentence in _sentences():
+        possible = pre.possible(sentence)
+        for key, pat in patterns.items():
+            if key not in possible:
+                skipped += 1
+                assert pat.search(sentence) is None, (key, sentence)
+    assert skipped > len(patterns)     # (the test skips something)
+
+
+@pytest.mark.parametrize("code", sorted(lexicon.supported()))
+def test_the_alternations_run_find_what_the_whole_alternations_find(code):
+    v = vocab.get(code)
+    runs: Alternations = v.modality_runs
+    left_out = 0
+    for sentence in _sentences():
+        possible = runs.possible(sentence)
+        for reason, whole in v.modality.items():
+            expected = [m.span() for m in whole.finditer(sentence)]
+            pat = possible.get(reason)
+            got = [m.span() for m in pat.finditer(sentence)] if pat is not None else []
+            assert got == expected, (reason, sentence)
+            left_out += pat is None or pat.pattern != whole.pattern
+    assert left_out > 0
