@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 
 from extract import admin_units, gazetteer
@@ -22,9 +23,8 @@ _WORD = r"[A-Z]" + _WORD_REST
 _JOIN = r"(?:de|del|do|dos|da|das|al|el|as|ash|wa|la|le|les|of|y)"
 _MORE_WORDS = r"(?:\s+(?:" + _JOIN + r"\s+|" + JOINED_ARTICLE + r")?" + _WORD + r"){0,3}"
 NAME = _WORD + _MORE_WORDS
-# NAME not right after a word character; its capital comes before the look-behind so that the
-# engine looks behind only at capitals
-_NAME_AT_WORD_START = r"[A-Z](?<![\w'\-][A-Z])" + _WORD_REST + _MORE_WORDS
+# NAME not right after a word character
+_NAME_AT_WORD_START = r"(?<![\w'\-])[A-Z]" + _WORD_REST + _MORE_WORDS
 
 # (settlements and second-level units: "the district of X"; a region is rarely unknown)
 _PLACE_OF_WORDS = admin_units.SETTLEMENTS + admin_units.ADMIN2
@@ -378,25 +378,70 @@ def bracket_matches(text: str) -> list[re.Match[str]]:
     return [m for m in found if m is not None]
 
 
-# "of" between whitespace, and the word of _PLACE_OF_WORDS right before it
-_OF = re.compile(r"(?<=\s)of(?=\s)")
-_PLACE_WORD_BEFORE = re.compile(r"\b" + admin_units.alternation(_PLACE_OF_WORDS) + r"\s+$")
+_NAME_REACH = 200   # longer than any name a pattern takes (four words)
 
 
-def place_of_matches(text: str) -> list[re.Match[str]]:
-    """PATTERNS[PLACE_OF].finditer(text), tried only where a place word and "of" start one:
-    each of its matches starts with such a word, whitespace and "of"."""
-    match = PATTERNS[PLACE_OF].match
+def matches_near(pattern: re.Pattern[str], text: str, anchors: Iterable[int],
+                 starts: re.Pattern[str], reach: int = _NAME_REACH) -> list[re.Match[str]]:
+    """pattern.finditer(text), tried only where a match can start: at the `starts` of the
+    `reach` characters up to each anchor (in text order), where a piece every match holds
+    begins, at most that far into it ("of" of "village of X", ", a" of "X, a village in").
+    Such pieces are rare and found by a quick scan for a word: a text costs that scan and a
+    few tries instead of a try of the pattern at each position."""
     out: list[re.Match[str]] = []
-    last = 0
-    for of in _OF.finditer(text):
-        w = _PLACE_WORD_BEFORE.search(text, max(last, of.start() - 40), of.start())
-        if w is None:
-            continue
-        m = match(text, w.start())
-        if m is not None:
-            out.append(m)
-            last = m.end()
+    last = tried = 0   # where the last match ends; how far starts were tried
+    for anchor in anchors:
+        lo = max(last, tried, anchor - reach)
+        tried = anchor + 1
+        for start in starts.finditer(text, lo, tried):
+            if start.start() >= last and (m := pattern.match(text, start.start())) is not None:
+                out.append(m)
+                last = m.end()
+    return out
+
+
+# the pieces each pattern's match holds, and where it may start
+# PLACE_OF: "<place word> of", the word at most 40 characters before the "of"
+_OF = re.compile(r"of(?=\s)")   # (a plain word: the quickest scan; more "of"s cost a little)
+_PLACE_WORD = re.compile(r"\b(?=" + admin_units.alternation(_PLACE_OF_WORDS) + ")")
+# NAMED_PART_OF: "<name> <settlement> of"
+_PART_WORD_BEFORE = re.compile(r"\s" + admin_units.alternation(
+    admin_units.SETTLEMENTS + admin_units.NEIGHBOURHOODS) + r"\s+$")
+_A_SETTLEMENT = re.compile(r",\s+an?\s")   # APPOSITIVE: "X, a village in"
+_NAME_START = re.compile(r"(?<![\w'\-])[A-Z]")
+# GENERIC_AFTER and REGION_AFTER start with a preposition before a capitalised name (the
+# prepositions alone, without their word boundary, are the quicker scan)
+_PREPOSITION_NAME = re.compile(r"(?:in|at|near|on|to|into|towards?|around|outside)\s+"
+                               r"(?:the\s+)?[A-Z]")
+
+
+def place_of_matches(text: str, ofs: list[int] | None = None) -> list[re.Match[str]]:
+    """PATTERNS[PLACE_OF].finditer(text), tried only before an "of" (`ofs`: where they are)."""
+    if ofs is None:
+        ofs = [m.start() for m in _OF.finditer(text)]
+    return matches_near(PATTERNS[PLACE_OF], text, ofs, _PLACE_WORD, reach=40)
+
+
+def _named_part_of_matches(text: str, ofs: list[int]) -> list[re.Match[str]]:
+    """PATTERNS[NAMED_PART_OF].finditer(text), tried only before an "of" after a settlement's
+    word."""
+    anchors = [of for of in ofs if _PART_WORD_BEFORE.search(text, max(0, of - 40), of)]
+    return matches_near(PATTERNS[NAMED_PART_OF], text, anchors, _NAME_START)
+
+
+def _at_prepositions(text: str) -> list[list[re.Match[str]]]:
+    """PATTERNS[GENERIC_AFTER] and PATTERNS[REGION_AFTER].finditer(text), tried only where a
+    preposition and a capital start one (one scan of the text for both)."""
+    starts = [a.start() for a in _PREPOSITION_NAME.finditer(text)]
+    out = []
+    for pattern in (PATTERNS[GENERIC_AFTER], PATTERNS[REGION_AFTER]):
+        found: list[re.Match[str]] = []
+        last = 0
+        for start in starts:
+            if start >= last and (m := pattern.match(text, start)) is not None:
+                found.append(m)
+                last = m.end()
+        out.append(found)
     return out
 
 
@@ -413,8 +458,11 @@ def intro_matches(text: str, lang: PlaceWords = ENGLISH_WORDS) -> list[list[re.M
         return [bracketed, [m for pat in lang.intro for m in pat.finditer(text)],
                 [], [m for m in (lang.named.finditer(text) if lang.named else ())
                      if after is not None and after.match(text, m.end(1))], [], []]
-    return [bracket_matches(text), place_of_matches(text)] + [
-        list(pat.finditer(text)) for pat in PATTERNS[GENERIC_AFTER:]]
+    ofs = [m.start() for m in _OF.finditer(text)]
+    return [bracket_matches(text), place_of_matches(text, ofs), *_at_prepositions(text),
+            _named_part_of_matches(text, ofs),
+            matches_near(PATTERNS[APPOSITIVE], text,
+                         (m.start() for m in _A_SETTLEMENT.finditer(text)), _NAME_START)]
 
 
 # "in X", "residents of X": a capitalised name where a place is expected, the last resort for

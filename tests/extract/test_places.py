@@ -258,6 +258,21 @@ def test_place_of_pattern_tried_after_its_words_finds_every_match():
     assert len(slow) >= 4
 
 
+def test_patterns_tried_near_their_anchors_find_every_match():
+    from extract import unknown_places as places
+
+    text = ("(in Kaya district) Fighting in Djibo town, near the Bama camp, in Mora, Extreme-Nord,"
+            " then at Kiptule area of Kericho West and in Naikara village of Narok; Dalwa, a "
+            "farming community in Konduga, and Kanoma, a village near Gusau. Toward Gao, in "
+            "Ras al Ain, Hasakah; into\nSebba\tvillage, at The Hague; inTown village; 'at Wau, "
+            "in Jonglei'.")
+    fast = places.intro_matches(text)
+    for how in range(places.BRACKETED + 1, len(places.PATTERNS)):
+        slow = [(m.span(), m.groups()) for m in places.PATTERNS[how].finditer(text)]
+        assert [(m.span(), m.groups()) for m in fast[how]] == slow
+        assert slow, how
+
+
 def test_a_name_the_gazetteer_knows_only_by_its_first_word_is_kept_whole():
     text = "Residents of Mai Mahiu blocked the Nairobi-Naivasha highway in Kenya on Monday."
     m = next(m for m in find_places(text) if m.name.startswith("Mai"))
