@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+
+import ahocorasick
 
 from extract.phrases import ODD_CASE, Substrings
 
@@ -159,6 +161,74 @@ def required(pattern: re.Pattern[str] | str) -> tuple[frozenset[str], ...]:
     return tuple(f for f in found if _strength(f)[0] >= 3) or found[:1]
 
 
+def _product(heads: frozenset[str], tails: Iterable[str]) -> frozenset[str] | None:
+    out = frozenset(h + t for h in heads for t in tails)
+    return out if len(out) <= _MAX_EXACT else None
+
+
+def _starts_seq(items: list) -> frozenset[str] | None:
+    """How the matches of a sequence start (see _starts)."""
+    heads = frozenset({""})       # the exact text matched so far
+    for k, (op, av) in enumerate(items):
+        part = _node(op, av)
+        if part.exact is not None:
+            longer = _product(heads, part.exact)
+            if longer is None:
+                break
+            heads = longer
+            continue
+        first = _starts(op, av)
+        if first is None:
+            break
+        found = _product(heads, (s for s in first if s))
+        if "" in first and found is not None:       # (the part may match nothing)
+            rest = _starts_seq(items[k + 1:])
+            found = None if rest is None else _product(heads, rest) and \
+                found | _product(heads, rest)        # type: ignore[operator]
+        return found if found is not None else (heads if "" not in heads else None)
+    else:
+        return heads
+    return heads if "" not in heads else None
+
+
+def _starts(op, av) -> frozenset[str] | None:
+    """Lower-case strings such that each match of the part is empty (only if "" is one of
+    them) or starts with one of the others; None when unknown."""
+    exact = _node(op, av).exact
+    if exact is not None:
+        return exact
+    if op is _c.SUBPATTERN:
+        return _starts_seq(av[-1])
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _starts_seq(av)
+    if op is _c.BRANCH:
+        found = [_starts_seq(branch) for branch in av[1]]
+        if any(f is None for f in found):
+            return None
+        return frozenset().union(*found)     # type: ignore[arg-type]
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, _high, sub = av
+        first = _starts_seq(sub)
+        if first is None or (low > 0 and "" in first):
+            return None
+        return first | {""} if low == 0 else first
+    return None
+
+
+def starts(pattern: re.Pattern[str] | str) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of the pattern starts with (the shortest
+    ones: none starts with another); None when unknown."""
+    source = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
+    try:
+        found = _starts_seq(list(_p.parse(source, flags & ~re.UNICODE)))
+    except (re.error, RecursionError, TypeError):   # pragma: no cover - compiled already
+        return None
+    if not found or "" in found:
+        return None
+    return frozenset(s for s in found if not any(s.startswith(t) and s != t for t in found))
+
+
 class Prefilter:
     """Which of several regexes can match a text, told by one substring pass over it: a
     pattern needs a string of each of its sets (`required`); one with none is always tried."""
@@ -189,6 +259,44 @@ class Prefilter:
         return out
 
 
+class Anchored:
+    """A compiled pattern whose matches start with one of known strings (`starts`): finditer
+    tries it only where one of them starts, and finds the same matches as the pattern's own
+    finditer, which tries it at every position (a leftmost match starts at one of them)."""
+
+    def __init__(self, regex: re.Pattern[str], first: frozenset[str] | None = None) -> None:
+        self.regex = regex
+        self._starts: ahocorasick.Automaton | None = None
+        if first:
+            self._starts = ahocorasick.Automaton()
+            for s in first:
+                self._starts.add_word(s, len(s))
+            self._starts.make_automaton()
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None
+                 ) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        if self._starts is None or any(c in text for c in ODD_CASE):
+            return self.regex.finditer(text, pos, end)
+        return self._at_starts(text, pos, end)
+
+    def _at_starts(self, text: str, pos: int, end: int) -> Iterator[re.Match[str]]:
+        found = sorted({e - size + 1 for e, size in
+                        self._starts.iter(text.lower(), pos, end)})   # type: ignore[union-attr]
+        last = pos
+        for at in found:
+            if at < last:
+                continue       # (inside the match before: finditer goes on after it)
+            m = self.regex.match(text, at, end)
+            if m is not None:
+                last = m.end()
+                yield m
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None
+               ) -> re.Match[str] | None:
+        return next(self.finditer(text, pos, endpos), None)
+
+
 # a back reference counts groups from the start of the whole alternation: such a pattern
 # keeps its place among all the others
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
@@ -214,9 +322,11 @@ class Alternations:
                                   for i, p in enumerate(pats)})
         self._whole_only = frozenset(name for name, pats in self._parts.items()
                                      if any(_BACKREF.search(p) for p in pats))
-        self._subsets: dict[tuple[str, tuple[int, ...]], re.Pattern[str]] = {}
+        self._starts = {(name, i): starts(p) for name, pats in self._parts.items()
+                        for i, p in enumerate(pats)}
+        self._subsets: dict[tuple[str, tuple[int, ...]], Anchored] = {}
 
-    def possible(self, text: str) -> dict[str, re.Pattern[str]]:
+    def possible(self, text: str) -> dict[str, Anchored]:
         """For each name that may match in the text, the alternation of its patterns that
         may (in their order)."""
         which: dict[str, list[int]] = {}
@@ -225,14 +335,19 @@ class Alternations:
         return {name: self._pattern(name, tuple(sorted(found)))
                 for name, found in which.items()}
 
-    def _pattern(self, name: str, which: tuple[int, ...]) -> re.Pattern[str]:
+    def _pattern(self, name: str, which: tuple[int, ...]) -> Anchored:
+        """The alternation of these patterns of the name, tried where one of them can start."""
         parts = self._parts[name]
-        if len(which) == len(parts) or name in self._whole_only:
-            return self.whole[name]
+        if name in self._whole_only:
+            which = tuple(range(len(parts)))
         key = (name, which)
         found = self._subsets.get(key)
         if found is None:
-            found = alternation((parts[i] for i in which), self._flags)
+            regex = self.whole[name] if len(which) == len(parts) else \
+                alternation((parts[i] for i in which), self._flags)
+            first = [self._starts[(name, i)] for i in which]
+            found = Anchored(regex, None if any(f is None for f in first)
+                             else frozenset().union(*first))   # type: ignore[arg-type]
             if len(self._subsets) < 4096:      # (the subsets met are few; a bound all the same)
                 self._subsets[key] = found
         return found

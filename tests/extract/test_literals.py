@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from extract import lexicon, vocab
-from extract.literals import Alternations, Prefilter, required
+from extract.literals import Alternations, Anchored, Prefilter, required, starts
 
 REPO = Path(__file__).resolve().parents[2]
 _SHARED = [REPO.parent / "shared", Path("/work/shared")]
@@ -91,5 +91,22 @@ def test_the_alternations_run_find_what_the_whole_alternations_find(code):
             pat = possible.get(reason)
             got = [m.span() for m in pat.finditer(sentence)] if pat is not None else []
             assert got == expected, (reason, sentence)
-            left_out += pat is None or pat.pattern != whole.pattern
+            left_out += pat is None or pat.regex.pattern != whole.pattern
     assert left_out > 0
+
+
+def test_where_a_match_starts():
+    assert starts(re.compile(r"\b(?:vow(?:ed|s)?|warned)\s+to\b", re.I)) == {"vow", "warned"}
+    # an optional part: the match starts with it or with what follows it
+    assert starts(re.compile(r"\b(?:killed in )?(?:the|its)\s+\d+")) == {
+        "killed in the", "killed in its", "the", "its"}
+    assert starts(re.compile(r"(?:\w+ )?attack")) is None
+
+
+def test_an_anchored_pattern_finds_what_the_pattern_finds():
+    regex = re.compile(r"\b(?:claim(?:ed|s)?|after|following)\s+(?:the|an?)\s+\w+", re.I)
+    anchored = Anchored(regex, starts(regex))
+    for sentence in _sentences()[:3000]:
+        for pos, end in ((0, len(sentence)), (5, max(5, len(sentence) // 2))):
+            assert [m.span() for m in anchored.finditer(sentence, pos, end)] == \
+                [m.span() for m in regex.finditer(sentence, pos, end)], sentence
