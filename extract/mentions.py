@@ -585,9 +585,9 @@ def _one_day_told_two_ways(x: Mention, own: dates.DateMention, cur: Draft) -> bo
         return False
     if _counted(theirs) and _named(own):
         counted, named = theirs.value, own.value
-    elif _named(theirs) and _counted(own):
-        counted, named = own.value, theirs.value
-    else:
+    elif _named(theirs) and _counted(own) and x.points_back:
+        counted, named = own.value, theirs.value    # ("the overnight raid began ...": told
+    else:                                           # after the day, only pointing back at it)
         return False
     if not -1 <= (counted - named).days <= NAMED_DAY_SPAN:
         return False
