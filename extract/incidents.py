@@ -46,6 +46,10 @@ class Incident:
     evidence: str = ""           # in the article's own language
     confidence: float = 0.0
     language: str | None = None  # the article's (ISO 639-1), so facets mix languages
+    # the date is a bare weekday's ("on Monday") counted back from the publication day, and no
+    # other date word of the incident (its dateline's day included) names that day: it is only
+    # as sure as the name is right (the merge allows such a date its week). Not indexed.
+    date_from_weekday: bool = False
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -236,6 +240,7 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         event_type=event_type, sub_event_type=sub,
         date=dm.value.isoformat() if dm and not year_only else None,
         date_precision=dm.precision if dm and not year_only else None,
+        date_from_weekday=_weekday_only(d, dm),
         country_code=cc,
         country=places.country_name(cc) if cc else None,
         admin1=wh.plain(where.admin1) if where else None,
@@ -263,6 +268,15 @@ def _placed_like(inc: Incident, before: Incident) -> Incident:
     return replace(inc, country_code=before.country_code, country=before.country,
                    admin1=before.admin1, location=before.location, lat=before.lat,
                    lon=before.lon, geo_precision=before.geo_precision)
+
+
+def _weekday_only(d: Draft, dm: dates.DateMention | None) -> bool:
+    """Whether the date was read from a bare weekday alone: no other date word of the
+    incident's sentences, nor the day of a dateline, names that day."""
+    if dm is None or dm.kind != "weekday" or dm.precision != dates.DAY:
+        return False
+    return all(z.kind == "weekday" for x in d.sents for z in (*x.dates, *x.filed)
+               if z.value == dm.value)
 
 
 def _undated(pub: date | None) -> dates.DateMention | None:
@@ -332,6 +346,7 @@ def _at_finer_scale(a: Incident, b: Incident) -> Incident:
     town = b if _coarse(a) else a
     first = min(a, b, key=lambda i: i.date or "")
     return replace(town, date=first.date, date_precision=first.date_precision,
+                   date_from_weekday=first.date_from_weekday,
                    fatalities=max(a.fatalities, b.fatalities),
                    injured=max(a.injured, b.injured),
                    fatalities_reported=a.fatalities_reported or b.fatalities_reported,

@@ -43,6 +43,7 @@ class Mention:
     why_not: events.NotEvent | None = None
     folded: str = ""
     lex: lexicon.Lexicon | None = None     # the words of the text's language (None: English)
+    filed: tuple[dates.DateMention, ...] = ()   # its dateline's day: when the report was filed
 
     def says(self, name: str, english: re.Pattern[str], text: str | None = None) -> bool:
         """Whether the sentence (or `text` of it) holds the pattern `name`: English's own, or
@@ -228,7 +229,9 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None,
         f = folded[s.start:s.end]
         told = s.text
         cut = dateline_end(told, language)
+        filed: tuple[dates.DateMention, ...] = ()
         if cut:
+            filed = tuple(dates.find(told[:cut], pub, language))
             told = " " * cut + told[cut:]
             own = [m for m in own if m.start >= s.start + cut]
         cues, why = read.live_cues(told, f)
@@ -245,7 +248,8 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None,
             # "a response to an Israeli strike that killed one of its commanders": that
             # strike's dead, not this one's
             counted = _REASON_CLAUSE.sub(lambda m: " " * len(m.group(0)), told)
-        out.append(Mention(s, cues, ds, casualties.find(counted, language), own, why, f, lex))
+        out.append(Mention(s, cues, ds, casualties.find(counted, language), own, why, f, lex,
+                           filed))
     return out
 
 

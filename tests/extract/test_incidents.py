@@ -15,7 +15,7 @@ SEED_PAGE = REPO / "seeds" / "demo" / "articles" / "seed-article.html"
 SCHEMA_KEYS = {"event_type", "sub_event_type", "date", "date_precision", "country_code",
                "country", "admin1", "location", "lat", "lon", "geo_precision", "actors",
                "fatalities", "injured", "fatalities_reported", "injured_reported", "weapons",
-               "evidence", "confidence", "language"}
+               "evidence", "confidence", "language", "date_from_weekday"}
 
 
 def check_seed_incidents(found: list[Incident]) -> None:
@@ -322,3 +322,17 @@ def test_the_dead_of_an_earlier_attack_in_a_timing_clause_are_not_counted():
             "said on Thursday.")
     (inc,) = extract_incidents(text, published="2025-05-08")
     assert (inc.date, inc.fatalities) == ("2025-05-08", 2)
+
+
+def test_a_date_read_from_a_bare_weekday_alone_says_so():
+    def weekday_only(text: str) -> bool:
+        (inc,) = extract_incidents(text, published="2025-03-12")
+        return inc.to_dict()["date_from_weekday"]
+
+    assert weekday_only("Gunmen killed four farmers in Wajir on Monday, police said.")
+    # the dateline names the same day, or the day is not a weekday's: the date is stated
+    assert not weekday_only("NAIROBI, March 10 (Reuters) - Gunmen killed four farmers in Wajir "
+                            "on Monday, police said.")
+    assert not weekday_only("Gunmen killed four farmers in Wajir yesterday, police said.")
+    assert not weekday_only("Gunmen killed four farmers in Wajir on 10 March, police said.")
+
