@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from extract import lexicon
+from extract.literals import Scan
 from extract.phrases import ODD_CASE, Substrings
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -451,13 +452,13 @@ class _Local:
     numbers: dict[str, int]
     killed: tuple[re.Pattern[str], ...]     # subject pair, subject, object patterns
     injured: tuple[re.Pattern[str], ...]
-    none_told: dict[str, re.Pattern[str]]
+    none_told: dict[str, Scan]      # (each run only where its words are: literals.Scan)
     not_count: re.Pattern[str]      # what follows a number that is no count ("ans", "km")
-    claim: re.Pattern[str]          # a figure the text does not stand behind
-    killed_verbs: re.Pattern[str]   # a killed count holds one of these phrases
-    injured_verbs: re.Pattern[str]
+    claim: Scan                     # a figure the text does not stand behind
+    killed_verbs: Scan              # a killed count holds one of these phrases
+    injured_verbs: Scan
     number_words: Substrings        # a count's first word (a digit is checked apart)
-    aside: re.Pattern[str]          # ", dont la kamikaze," between a count and its verb
+    aside: Scan                     # ", dont la kamikaze," between a count and its verb
     starts: re.Pattern[str]         # where a count can start: a digit, a number's first word
 
 
@@ -503,18 +504,19 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
                 re.compile(r"(?<!\w)(?:" + verbs(before) + r")\s+(?:[\w'\u2019]+\s+){0,2}?"
                            + num("n") + r"(?!\w)", re.I))
 
-    def either(*keys: str) -> re.Pattern[str]:
+    def either(*keys: str) -> Scan:
         parts = [p for k in keys for p in lex.count_parts[k]]
-        return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!x)x", re.I)
+        return Scan(re.compile("|".join(f"(?:{p})" for p in parts) or "(?!x)x", re.I))
 
     found = _Local(lex.numbers, pats("killed_after", "killed_before"),
-                   pats("injured_after", "injured_before"), lex.none_told,
+                   pats("injured_after", "injured_before"),
+                   {k: Scan(pat) for k, pat in lex.none_told.items()},
                    lex.hints.get("not_count", lexicon.NOTHING),
-                   lex.hints.get("claim", lexicon.NOTHING),
+                   Scan(lex.hints.get("claim", lexicon.NOTHING)),
                    either("killed_after", "killed_before"),
                    either("injured_after", "injured_before"),
                    Substrings([(w.split()[0], "n") for w in list(lex.numbers) + lex.qualifiers]),
-                   lex.hints.get("count_aside", lexicon.NOTHING),
+                   Scan(lex.hints.get("count_aside", lexicon.NOTHING)),
                    re.compile(r"(?<![\w\-])(?:\d|(?:" + "|".join(sorted(
                        {re.escape(w.split()[0]) for w in list(lex.numbers) + lex.qualifiers},
                        key=len, reverse=True)) + r")\b)", re.I))
@@ -540,7 +542,7 @@ _LOCAL_REACH = 160
 _LOCAL_AFTER = 60
 
 
-def _local_sum(pats: tuple[re.Pattern[str], ...], verbs: re.Pattern[str], text: str,
+def _local_sum(pats: tuple[re.Pattern[str], ...], verbs: Scan, text: str,
                loc: _Local) -> int | None:
     """The sum of the distinct counts the patterns find, each number read once; they are
     read only around the killed or injured words (`verbs`), none without one."""

@@ -65,11 +65,14 @@ _REASON_FOR = re.compile(r"\b(?:punish\w*|revenge|avenge\w*|reprisals?)\W*\s+"
                          r"(?:[\w\-]+\s+){0,2}$", re.I)
 
 
-def sentence_cues(sentence: str, folded: str | None = None, language: str | None = None
-                  ) -> Cues:
-    """Event cues of one sentence, overlapping matches resolved to the longest."""
+def sentence_cues(sentence: str, folded: str | None = None, language: str | None = None,
+                  found: list[Hit] | None = None) -> Cues:
+    """Event cues of one sentence, overlapping matches resolved to the longest (`found`: what
+    the cue matcher finds in the sentence, when known already)."""
     v = vocab.get(language)
-    hits = [h for h in v.cues.find(sentence, folded)
+    if found is None:
+        found = v.cues.find(sentence, folded)
+    hits = [h for h in found
             # "anti-riot police", "anti-protest law": not the thing itself
             if not (h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "))
             # "the senator attacked the budget plan": words, not violence
@@ -195,13 +198,13 @@ def live_cues(sentence: str, cues: Cues, language: str | None = None
     spans: list[tuple[int, int, NotEvent]] = []     # (start, end, reason) of modal cues
     present = v.modality_quick.labels(sentence)
     # (each reason's patterns that may match the sentence: most cannot, and are not run)
-    possible = v.modality_runs.possible(sentence) if present else {}
+    possible = v.modality_runs.possible(sentence) if present else set()
     lex = lexicon.get(language)
     whole = lex.modality_whole if lex is not None else frozenset()
     for reason, value, wide in _REASONS:
         if value not in present:
             continue
-        pat = possible.get(value)
+        pat = v.modality_runs.pattern(value, possible)
         if pat is None:
             continue
         # (a clause runs on past the last event word; a modal word before one does not)

@@ -252,11 +252,9 @@ class Prefilter:
         if any(c in text for c in ODD_CASE):
             return set(self._all)
         seen = self._subs.labels(text)
-        out = set(self._always)
-        for key, i in seen:
-            if i == 0 and all((key, j) in seen for j in range(1, self._sets[key])):
-                out.add(key)
-        return out
+        sets = self._sets
+        return {key for key, i in seen if i == 0 and (
+            sets[key] == 1 or all((key, j) in seen for j in range(1, sets[key])))} | self._always
 
 
 class Anchored:
@@ -326,14 +324,18 @@ class Alternations:
                         for i, p in enumerate(pats)}
         self._subsets: dict[tuple[str, tuple[int, ...]], Anchored] = {}
 
-    def possible(self, text: str) -> dict[str, Anchored]:
-        """For each name that may match in the text, the alternation of its patterns that
-        may (in their order)."""
-        which: dict[str, list[int]] = {}
-        for name, i in self._filter.possible(text):
-            which.setdefault(name, []).append(i)
-        return {name: self._pattern(name, tuple(sorted(found)))
-                for name, found in which.items()}
+    def possible(self, text: str) -> set[tuple[str, int]]:
+        """(name, number) of the patterns that may match somewhere in the text."""
+        return self._filter.possible(text)
+
+    def pattern(self, name: str, possible: set[tuple[str, int]]) -> Anchored | None:
+        """The alternation of the name's patterns that may match (`possible`), in their order;
+        None when none may."""
+        parts = self._parts.get(name)
+        if parts is None:
+            return None
+        which = tuple(i for i in range(len(parts)) if (name, i) in possible)
+        return self._pattern(name, which) if which else None
 
     def _pattern(self, name: str, which: tuple[int, ...]) -> Anchored:
         """The alternation of these patterns of the name, tried where one of them can start."""
@@ -351,3 +353,65 @@ class Alternations:
             if len(self._subsets) < 4096:      # (the subsets met are few; a bound all the same)
                 self._subsets[key] = found
         return found
+
+
+def _top_alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a pattern's source ("a|b(c|d)" -> ["a", "b(c|d)"])."""
+    parts, depth, at, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if source[i + 1:i + 2] == "^":
+                i += 1
+            if source[i + 1:i + 2] == "]":      # ("[]...]": a literal bracket first)
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(source[at:i])
+            at = i + 1
+        i += 1
+    return parts + [source[at:]]
+
+
+class Scan:
+    """A compiled pattern as the alternation of its top-level alternatives, run over a text
+    with only those that may match it (`Alternations`): search, finditer and sub answer as the
+    pattern's own do."""
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        parts = _top_alternatives(regex.pattern)
+        try:
+            again = alternation(parts, regex.flags)
+        except re.error:
+            again = None
+        if again is None or (again.groups, again.groupindex) != (regex.groups,
+                                                                  regex.groupindex) \
+                or regex.pattern.startswith("(?") and not regex.pattern.startswith("(?:"):
+            parts = [regex.pattern]     # (a global flag at its start belongs to the whole)
+        self._runs = Alternations({"": parts}, regex.flags)
+
+    def _possible(self, text: str) -> Anchored | None:
+        return self._runs.pattern("", self._runs.possible(text))
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None
+                 ) -> Iterator[re.Match[str]]:
+        pat = self._possible(text)
+        return iter(()) if pat is None else pat.finditer(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None
+               ) -> re.Match[str] | None:
+        pat = self._possible(text)
+        return None if pat is None else pat.search(text, pos, endpos)
+
+    def sub(self, repl, text: str) -> str:
+        return text if self._possible(text) is None else self.regex.sub(repl, text)

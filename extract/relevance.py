@@ -293,7 +293,7 @@ def _event_sentences(read: Reading, v: vocab.Vocab, lex: _Lexicon,
     cue are split, only the sentences with a cue are read one by one, and only those with a
     live one are searched for actors."""
     folded = read.folded
-    cue_starts = [h.start for h in v.cues.find(read.text, folded)]
+    cue_starts = [h.start for h in read.cues]
     if not cue_starts:
         return
     n = 0     # sentences before, counted through the paragraphs that start in the lead

@@ -83,3 +83,25 @@ def test_relevance_splits_past_the_lead_only_the_paragraphs_with_a_cue(monkeypat
     assert len(read.paragraphs) == 43 and len(lead) < 25
     assert split == lead + [read.paragraphs[-1][0]]        # the lead, and the late cue's
     assert read.sentences == sentences.split(text)         # and the rest when asked for
+
+
+def test_the_cues_are_found_once_over_the_whole_text(monkeypatch):
+    from extract import vocab
+
+    matcher = vocab.get().cues
+    calls: list[str] = []
+    real = type(matcher).find
+
+    def counted(self, text, folded=None):
+        if self is matcher:
+            calls.append(text)
+        return real(self, text, folded)
+
+    monkeypatch.setattr(type(matcher), "find", counted)
+    read = Reading(REPORT)
+    fresh = [events.sentence_cues(s.text, read.folded[s.start:s.end]) for s in read.sentences]
+    calls.clear()
+    shared = [read.live_cues(s.text, read.folded[s.start:s.end])[0] for s in read.sentences]
+    assert calls == [REPORT]       # one pass over the text, none per sentence
+    assert [c.hits for c in shared] == [events.live_cues(s.text, c)[0].hits
+                                        for s, c in zip(read.sentences, fresh)]
