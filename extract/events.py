@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from extract import lexicon, vocab
+from extract.literals import Prefilter
 from extract.phrases import Hit, Substrings, longest_first
 
 BATTLES = "Battles"
@@ -72,29 +73,33 @@ def sentence_cues(sentence: str, folded: str | None = None, language: str | None
     v = vocab.get(language)
     if found is None:
         found = v.cues.find(sentence, folded)
+    # (the filters below whose words are in the sentence: the others cannot match it)
+    may = _FILTERS.possible(sentence) if found else set()
     hits = [h for h in found
             # "anti-riot police", "anti-protest law": not the thing itself
             if not (h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "))
             # "the senator attacked the budget plan": words, not violence
-            and not (h.label == "attack" and _WORDS_ATTACKED.match(sentence, h.end))
+            and not (h.label == "attack" and _WORDS_ATTACKED in may
+                     and _WORDS_ATTACKED.match(sentence, h.end))
             # "a pretext to attack", "plans to strike": meant, not done
             and not (h.start > 3 and sentence[h.start - 3:h.start].lower() == "to "
                      and h.label not in _PURPOSES
                      and not _DONE_TO.search(sentence, max(0, h.start - 30), h.start))
             # "troops backed by aircraft fought": the aircraft support a clash
-            and not (h.label == "air" and _BACKED_BY.search(sentence, max(0, h.start - 40),
-                                                             h.start))
+            and not (h.label == "air" and _BACKED_BY in may
+                     and _BACKED_BY.search(sentence, max(0, h.start - 40), h.start))
             # "must be punished": a demand, not a punishment
             and not (h.phrase.lower().startswith("punish")
                      and _MODAL_BE.search(sentence, max(0, h.start - 20), h.start))
-            and not (h.start > 12 and _REASON_FOR.search(sentence, max(0, h.start - 70),
-                                                         h.start))
+            and not (h.start > 12 and _REASON_FOR in may
+                     and _REASON_FOR.search(sentence, max(0, h.start - 70), h.start))
             # "like a bomb went off", "more arrests": a simile, a count of many
-            and not _LIKE_OR_COUNT.search(sentence, max(0, h.start - 25), h.start)
+            and not (_LIKE_OR_COUNT in may
+                     and _LIKE_OR_COUNT.search(sentence, max(0, h.start - 25), h.start))
             # "the walkout will begin on Tuesday": announced, not done
-            and not _WILL_HAPPEN.match(sentence, h.end)
+            and not (_WILL_HAPPEN in may and _WILL_HAPPEN.match(sentence, h.end))
             # "fighting dirty air", "destroyed the economy", "the cheerful beat": no violence
-            and not (h.label in ("clash", "looting", "attack")
+            and not (h.label in ("clash", "looting", "attack") and _ABSTRACT_OBJECT in may
                      and _ABSTRACT_OBJECT.match(sentence, h.end))
             and not (h.phrase == "beat" and _NOUN_BEFORE.search(sentence, max(0, h.start - 12),
                                                                  h.start))
@@ -132,6 +137,9 @@ _WORDS_ATTACKED = re.compile(
     r"record|media|critics|ideas?|stance|position|reforms?|speech|statement|report|ruling|"
     r"verdict|deal|agreement|campaign|manifesto|leadership|handling|response|strategy|tax(?:es)?|"
     r"rivals?|opponents?|credibility)\b", re.I)
+# the filters of sentence_cues tried only on sentences holding their words (one pass)
+_FILTERS = Prefilter({p: p for p in (_WORDS_ATTACKED, _BACKED_BY, _REASON_FOR, _LIKE_OR_COUNT,
+                                      _WILL_HAPPEN, _ABSTRACT_OBJECT)})
 _WINDOW = 60
 _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUESTION,
                             NotEvent.PERIOD})

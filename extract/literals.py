@@ -234,15 +234,19 @@ class Prefilter:
     pattern needs a string of each of its sets (`required`); one with none is always tried."""
 
     def __init__(self, patterns: Mapping[Hashable, re.Pattern[str] | str]) -> None:
+        # the automaton holds numbers, one per set (a compiled pattern as a key would hash its
+        # whole program at each look-up); a pattern's sets are numbered in a row
+        self._sets: dict[int, tuple[Hashable, int]] = {}   # first set's number -> key, count
         entries = []
-        self._sets: dict[Hashable, int] = {}
         always = set()
         for key, pat in patterns.items():
             need = required(pat)
             if not need:
                 always.add(key)
-            self._sets[key] = len(need)
-            entries += [(s, (key, i)) for i, found in enumerate(need) for s in found]
+                continue
+            first = len(entries) and entries[-1][1] + 1
+            self._sets[first] = (key, len(need))
+            entries += [(s, first + i) for i, found in enumerate(need) for s in found]
         self._subs = Substrings(entries)
         self._always = frozenset(always)
         self._all = frozenset(patterns)
@@ -252,9 +256,13 @@ class Prefilter:
         if any(c in text for c in ODD_CASE):
             return set(self._all)
         seen = self._subs.labels(text)
-        sets = self._sets
-        return {key for key, i in seen if i == 0 and (
-            sets[key] == 1 or all((key, j) in seen for j in range(1, sets[key])))} | self._always
+        out = set(self._always)
+        for t in seen:
+            found = self._sets.get(t)
+            if found is not None and (found[1] == 1 or
+                                      all(t + j in seen for j in range(1, found[1]))):
+                out.add(found[0])
+        return out
 
 
 class Anchored:
