@@ -189,6 +189,27 @@ def _sentence_start(x: Mention) -> int:
     return x.s.start
 
 
+def _headline_place(title: str, event_type: str, language: str | None) -> PlaceMention | None:
+    """The place a headline gives the lead incident. A headline of two events ("Army repels
+    attack on camp; bomb hits convoy near Gao") gives it only from the part that tells an event
+    of its type: the other part's place is the other event's."""
+    parts = [p for p in title.split(";") if p.strip()]
+    if len(parts) > 1:
+        parts = [p for p in parts if _tells_type(p, event_type, language)]
+    for part in parts:
+        where = wh.title_place(part, language)
+        if where is not None:
+            return where
+    return None
+
+
+def _tells_type(text: str, event_type: str, language: str | None) -> bool:
+    """Whether a headline part tells an event of this type (or no event at all)."""
+    cues = events.sentence_cues(text, language=language)
+    ev = events.classify(cues.tags, text, language=language) if cues.tags else None
+    return ev is None or ev[0] == event_type
+
+
 def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
            pub: date | None, sents: list[Mention], title: str | None = None,
            doc_country: str | None = None, dropped: Counter[str] | None = None,
@@ -208,7 +229,7 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     event_type, sub = ev
     where = wh.incident_place(d, text, all_mentions, single, language)
     if (where is None or where.kind == "country") and title:
-        where = wh.title_place(title, language) or where   # the headline names the place
+        where = _headline_place(title, event_type, language) or where   # the headline's
     cc = where.country_code if where else None
     if where is None:     # no place of its own: the nationality it names, the article's country
         cc = wh.demonym_country(d.text, language) or doc_country or _actor_country(d, language)
