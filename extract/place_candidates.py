@@ -133,6 +133,14 @@ ACTING_AFTER = re.compile(r"-(?:led|backed|supported|sponsored|allied|aligned|ar
                           r"(?:central |africa )?command)\b",
                           re.I)
 
+def names_actor(text: str, sp: Span) -> bool:
+    """"U.S. forces", "Pakistan said": the name is followed by what says it acted or spoke
+    (read once per span)."""
+    if sp.acting is None:
+        sp.acting = bool(ACTING_AFTER.match(text, sp.end) or SPEAKS_AFTER.match(text, sp.end))
+    return sp.acting
+
+
 # "Amara city", "Wajir County": the generic word after a name
 GENERIC_AFTER = re.compile(r"^\s+" + _words(admin_units.ANY) + r"\b", re.I)
 # the generic words and sites between a name and its "(district, region)"
@@ -175,6 +183,7 @@ class Span:
     # what is read around it once, for the filters, the scoring and the mention
     before: Before | None = None   # the words before it
     generic: str = ""              # the generic word after it ("city" of "Amara city")
+    acting: bool | None = None     # named as who acted or spoke (names_actor)
 
 
 # a lower-case word of 4+ letters, but "upon" (a joiner in names)

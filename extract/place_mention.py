@@ -35,12 +35,12 @@ _PRECISION = {KIND_CITY: 1, KIND_ADMIN1: 3, KIND_COUNTRY: 3}
 
 def of_entry(text: str, start: int, end: int, e: Entry, alt: bool = False,
              in_parens: bool = False, run_end: int | None = None,
-             generic: str | None = None) -> PlaceMention:
+             generic: str | None = None, acting: bool = False) -> PlaceMention:
     """The mention of text[start:end] as the gazetteer place e. A town named with a region's
     word ("Hpapun district", "Gwoza LGA") stands for that unit: precision 2, kind admin2. A
     town whose name begins a longer one (run_end: "Mai" of "Mai Mahiu") is named as written,
     placed where the town is, at precision 2. (`generic`: the generic word after the name,
-    when already read.)"""
+    when already read; `acting`: a country named as who acted or spoke.)"""
     kind, prec = e.kind_name, _PRECISION[e.kind]
     if run_end is not None:
         return PlaceMention(
@@ -61,4 +61,4 @@ def of_entry(text: str, start: int, end: int, e: Entry, alt: bool = False,
         location=surface if (alt and e.kind == KIND_CITY) else e.name,
         country_code=e.country_code, country=gazetteer.get().country_names.get(e.country_code),
         admin1=e.admin1, lat=round(e.lat, 5), lon=round(e.lon, 5), geo_precision=prec,
-        kind=kind, population=e.population, in_parens=in_parens)
+        kind=kind, population=e.population, in_parens=in_parens, acting=acting)

@@ -16,10 +16,10 @@ from extract.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Entry, fold_
 from extract.place_candidates import (
     ACTING_AFTER,
     CAP_WORD,
-    SPEAKS_AFTER,
     Before,
     Span,
     generic_word,
+    names_actor,
 )
 from extract.place_words import ENGLISH_WORDS, PlaceWords
 
@@ -161,7 +161,7 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
             weight = w.listed_discount
         elif (sp.before or Before.at(text, sp.start, lang)).origin():
             weight = w.origin_discount
-        elif ACTING_AFTER.match(text, sp.end) or SPEAKS_AFTER.match(text, sp.end):
+        elif names_actor(text, sp):
             weight = w.acting_discount
         elif sp.run_end is not None:   # a longer name the gazetteer lacks may be elsewhere
             weight = w.partial_discount

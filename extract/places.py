@@ -14,14 +14,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from extract import gazetteer, place_words, unknown_places
-from extract.gazetteer import fold_key, fold_text
+from extract.gazetteer import KIND_COUNTRY, fold_key, fold_text
 from extract.place_candidates import (
-    ACTING_AFTER,
     AFTER,
     PAREN_NEAR,
-    SPEAKS_AFTER,
     filter_spans,
     mark_parens,
+    names_actor,
     raw_spans,
 )
 from extract.place_mention import PlaceMention, of_entry
@@ -82,11 +81,10 @@ def find_places(text: str, language: str | None = None) -> list[PlaceMention]:
     mark_parens(text, spans)
     chosen, doc_cc = resolve(text, folded, spans, lang=lang)
     mentions = [of_entry(text, sp.start, sp.end, c[0], c[1], in_parens=sp.paren_of is not None,
-                         run_end=sp.run_end, generic=sp.generic)
+                         run_end=sp.run_end, generic=sp.generic,
+                         acting=c[0].kind == KIND_COUNTRY and sp.run_end is None
+                         and names_actor(text, sp))
                 for sp, c in zip(spans, chosen, strict=True) if c is not None]
-    mentions = [replace(m, acting=True) if m.kind == "country" and (
-        ACTING_AFTER.match(text, m.end) or SPEAKS_AFTER.match(text, m.end)) else m
-        for m in mentions]
     ccs = Counter(m.country_code for m in mentions if m.country_code and not m.acting)
     if ccs and doc_cc not in ccs:
         doc_cc = ccs.most_common(1)[0][0]
