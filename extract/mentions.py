@@ -170,6 +170,20 @@ _REASON_CLAUSE = re.compile(r"\b(?:(?:a |in )?response to|retaliation for|reveng
                             r"(?:killed|wounded|injured)\b[^.;,]*", re.I)
 
 
+# a clause that dates this event by an earlier one: its place is that event's ("air strikes
+# on Friday in western Iraq, a day after a drone attack on a base near Erbil")
+_DATED_BY_OTHER = re.compile(
+    r",\s*(?:(?:just|only|barely|less|more|than|about|nearly|almost|some)\s+){0,3}"
+    r"(?:a|an|one|two|three|four|five|six|seven|a few|several|\d+|hours|days|weeks)\s+"
+    r"(?:(?:hours?|days?|weeks?|months?)\s+)?after\s+(?:an?|the|its|their)\b[^.;,]*", re.I)
+
+
+def _outside_other_events(told: str, start: int, own: list[PlaceMention]) -> list[PlaceMention]:
+    """The sentence's places but those in a clause that dates it by another event."""
+    spans = [(start + m.start(), start + m.end()) for m in _DATED_BY_OTHER.finditer(told)]
+    return [p for p in own if not any(a <= p.start < b for a, b in spans)]
+
+
 def body(text: str) -> str:
     """The article without the reader comments that may follow it."""
     m = _COMMENTS.search(text)
@@ -243,6 +257,8 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None,
                      and d.precision == dates.DAY and not d.since]
             anchor = named[0].value if named else anchor
         counted = told
+        if " after " in told and own and lex is None:
+            own = _outside_other_events(told, s.start, own)
         if "respon" in told or "retaliat" in told or "reveng" in told or "aveng" in told \
                 or " after " in told:
             # "a response to an Israeli strike that killed one of its commanders": that
