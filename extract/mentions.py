@@ -274,6 +274,12 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|reported|told \w+|announced|stated|ad
                           r"\s*$", re.I)
 
 
+# a day followed by the verb of a reaction or a report: "The United Nations on Monday
+# condemned the shelling", "police on Tuesday said"
+_SAID_AFTER = re.compile(r"\s*(?:said|says|condemned|denounced|announced|confirmed|reported|"
+                         r"told|warned|urged|called for|accused|blamed|deplored)\b", re.I)
+
+
 _BEFORE_EVENT = re.compile(r"[\s,]*(?:after|following|as)\s+(?:an?|the|its|their)\b", re.I)
 
 
@@ -302,7 +308,8 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     outside = _outside_asides(text, live)
     live = outside or live     # "Around 5 April (between 5 - 6 April)": the aside only hedges
     told = [d for d in live
-            if not x.says("said_before", _SAID_BEFORE, text[max(0, d.start - 40):d.start])]
+            if not x.says("said_before", _SAID_BEFORE, text[max(0, d.start - 40):d.start])
+            and not (x.lex is None and d.kind == "weekday" and _SAID_AFTER.match(text, d.end))]
     if live and not told and x.cues.tags and x.cues.tags <= _ANNOUNCED:
         told = live            # "the group announced on Saturday a blockade": the day it was
         #                        announced is the day of the change it announces
