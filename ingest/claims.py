@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -104,80 +104,136 @@ class ArticleLeases:
     def take(self, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
         """The entries whose article this pass now holds; the rest are held by another feed's
         running pass (counted in self.counts.held_elsewhere)."""
-        if not entries:
-            return []
-        ensure_index(self.client, self.settings)
-        ids = list(dict.fromkeys(e.article_id for e in entries))
-        with es_errors("claiming articles"):
-            won, conflicts = self._write(
-                [{"_op_type": "create", "_id": aid, "_source": self._doc(self.lease_s)}
-                 for aid in ids])
-            taken_over = self._take_over(conflicts)
-        self.counts.taken += len(won) + len(taken_over)
-        self.counts.taken_over += sum(1 for _, theirs in taken_over if theirs != self.feed_id)
-        self.counts.held_elsewhere += len(conflicts) - len(taken_over)
-        mine = set(won) | {aid for aid, _ in taken_over}
-        self._mine.extend(aid for aid in ids if aid in mine)
-        return [e for e in entries if e.article_id in mine]
+        return take_together([(self, entries)])[0]
 
     def release(self) -> None:
         """Shorten this pass's claims to the guard, each only if still as this pass wrote it
         (a pass that outlived its lease may have lost a claim to another feed); a failure is
         logged (the leases run out by themselves)."""
-        mine = [aid for aid in self._mine if aid in self._versions]
-        self._mine = []
-        if not mine:
-            return
-        try:
-            self._write([{"_op_type": "update", "_id": aid, "doc": self._doc(RELEASED_GUARD_S),
-                          "if_seq_no": self._versions[aid][0],
-                          "if_primary_term": self._versions[aid][1]} for aid in mine])
-        except Exception as exc:  # the leases run out by themselves
-            log.warning("feed %s: could not release %d article claims (%s); they expire "
-                        "within %.0f s", self.feed_id, len(mine), exc, self.lease_s)
+        release_together([self])
 
     def _doc(self, seconds: float) -> dict:
         return {"feed_id": self.feed_id, "expires": int((self.clock() + seconds) * 1000)}
 
-    def _take_over(self, ids: list[str]) -> list[tuple[str, str]]:
-        """(id, previous holder) of the conflicting claims this pass took over: expired, or
-        its own; each written only if nobody changed it since it was read."""
-        if not ids:
-            return []
-        now_ms = self.clock() * 1000
-        docs = self.client.mget(index=self.index, ids=ids).body.get("docs", [])
-        takeable: dict[str, dict] = {}
-        for doc in docs:
-            src = doc.get("_source") or {}
-            if not doc.get("found"):  # released and purged meanwhile: create it again
-                takeable[doc["_id"]] = {"_op_type": "create"}
-            elif src.get("feed_id") == self.feed_id or src.get("expires", 0) <= now_ms:
-                takeable[doc["_id"]] = {"_op_type": "index", "if_seq_no": doc["_seq_no"],
-                                        "if_primary_term": doc["_primary_term"]}
-        holders = {d["_id"]: (d.get("_source") or {}).get("feed_id", "") for d in docs}
-        won, _ = self._write([{**action, "_id": aid, "_source": self._doc(self.lease_s)}
-                              for aid, action in takeable.items()])
-        return [(aid, holders[aid]) for aid in won]
+    def _held(self, ids: Sequence[str], won: Mapping[str, tuple[int, int]],
+              taken_over: Mapping[str, str], conflicts: int) -> set[str]:
+        """Record what one bulk of claims gave this feed; the ids it now holds."""
+        self._versions.update((aid, won[aid]) for aid in ids if aid in won)
+        self.counts.taken += sum(1 for aid in ids if aid in won)
+        self.counts.taken_over += sum(1 for aid in ids if aid in taken_over
+                                      and taken_over[aid] != self.feed_id)
+        self.counts.held_elsewhere += conflicts
+        mine = {aid for aid in ids if aid in won}
+        self._mine.extend(aid for aid in ids if aid in mine)
+        return mine
 
-    def _write(self, actions: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-        """One bulk request; (ids written, ids refused for a version conflict). Any other
-        refusal raises: a claim that cannot be written must not be taken as held."""
-        won: list[str] = []
-        conflicts: list[str] = []
-        for ok, item in helpers.streaming_bulk(
-                self.client, [{**a, "_index": self.index} for a in actions],
-                raise_on_error=False, raise_on_exception=True):
-            result = next(iter(item.values()))
-            if ok:
-                won.append(str(result["_id"]))
-                self._versions[str(result["_id"])] = (result["_seq_no"], result["_primary_term"])
-            elif result.get("status") == 409:
-                conflicts.append(str(result["_id"]))
-            else:
-                raise ClaimError(f"{self.index} refused a claim on {result.get('_id')}: "
-                                 f"{result.get('error')}; check the index (newswatch "
-                                 "setup-es) and the cluster's health")
+
+def claim_together(pairs: Sequence[tuple[ArticleLeases, Sequence[FeedEntry]]]
+                   ) -> list[list[FeedEntry]]:
+    """ArticleLeases.claim for several feeds of one pass: claims of this process first, then
+    one bulk for them all."""
+    return take_together([(leases, leases.local.claim(entries) if leases.local is not None
+                           else entries) for leases, entries in pairs])
+
+
+def take_together(pairs: Sequence[tuple[ArticleLeases, Sequence[FeedEntry]]]
+                  ) -> list[list[FeedEntry]]:
+    """ArticleLeases.take for several feeds of one pass (one client, one index), in one bulk
+    of creates and, when some are held, one multi-get and one bulk of take-overs, rather than
+    as many of each as there are feeds. An article must be in one feed's entries only (the
+    process's own claims see to that)."""
+    asked = [(leases, list(dict.fromkeys(e.article_id for e in entries)))
+             for leases, entries in pairs]
+    if not any(ids for _, ids in asked):
+        return [[] for _ in pairs]
+    first = pairs[0][0]
+    ensure_index(first.client, first.settings)
+    with es_errors("claiming articles"):
+        won, conflicts = _write(first.client, first.index, [
+            {"_op_type": "create", "_id": aid, "_source": leases._doc(leases.lease_s)}
+            for leases, ids in asked for aid in ids])
+        taken_over = _take_over(first.client, first.index, [
+            (leases, aid) for leases, ids in asked for aid in ids if aid in conflicts])
+    won.update(taken_over.versions)
+    held = []
+    for (leases, ids), (_, entries) in zip(asked, pairs, strict=True):
+        refused = sum(1 for aid in ids if aid in conflicts and aid not in taken_over.holders)
+        mine = leases._held(ids, won, taken_over.holders, refused)
+        held.append([e for e in entries if e.article_id in mine])
+    return held
+
+
+def release_together(leases: Sequence[ArticleLeases]) -> None:
+    """ArticleLeases.release for several feeds of one pass, in one bulk."""
+    actions: list[dict[str, Any]] = []
+    for lease in leases:
+        mine = [aid for aid in lease._mine if aid in lease._versions]
+        lease._mine = []
+        actions.extend({"_op_type": "update", "_id": aid, "doc": lease._doc(RELEASED_GUARD_S),
+                        "if_seq_no": lease._versions[aid][0],
+                        "if_primary_term": lease._versions[aid][1]} for aid in mine)
+    if not actions:
+        return
+    try:
+        _write(leases[0].client, leases[0].index, actions)
+    except Exception as exc:  # the leases run out by themselves
+        log.warning("feeds %s: could not release %d article claims (%s); they expire "
+                    "within %.0f s", ", ".join(lease.feed_id for lease in leases),
+                    len(actions), exc, max(lease.lease_s for lease in leases))
+
+
+@dataclass
+class _TakenOver:
+    versions: dict[str, tuple[int, int]]  # id -> (_seq_no, _primary_term) as now written
+    holders: dict[str, str]  # id -> the feed that held it before
+
+
+def _take_over(client: Elasticsearch, index: str,
+               wanted: Sequence[tuple[ArticleLeases, str]]) -> _TakenOver:
+    """The conflicting claims taken over: expired, or the asking feed's own; each written
+    only if nobody changed it since it was read."""
+    if not wanted:
+        return _TakenOver({}, {})
+    lease_of = {aid: leases for leases, aid in wanted}
+    docs = client.mget(index=index, ids=list(lease_of)).body.get("docs", [])
+    takeable: dict[str, dict] = {}
+    for doc in docs:
+        src, leases = doc.get("_source") or {}, lease_of[doc["_id"]]
+        if not doc.get("found"):  # released and purged meanwhile: create it again
+            takeable[doc["_id"]] = {"_op_type": "create"}
+        elif src.get("feed_id") == leases.feed_id or \
+                src.get("expires", 0) <= leases.clock() * 1000:
+            takeable[doc["_id"]] = {"_op_type": "index", "if_seq_no": doc["_seq_no"],
+                                    "if_primary_term": doc["_primary_term"]}
+    holders = {d["_id"]: (d.get("_source") or {}).get("feed_id", "") for d in docs}
+    won, _ = _write(client, index, [
+        {**action, "_id": aid, "_source": lease_of[aid]._doc(lease_of[aid].lease_s)}
+        for aid, action in takeable.items()])
+    return _TakenOver(won, {aid: holders[aid] for aid in won})
+
+
+def _write(client: Elasticsearch, index: str, actions: list[dict[str, Any]]
+           ) -> tuple[dict[str, tuple[int, int]], set[str]]:
+    """One bulk request; (ids written -> their _seq_no and _primary_term, ids refused for a
+    version conflict). Any other refusal raises: a claim that cannot be written must not be
+    taken as held."""
+    won: dict[str, tuple[int, int]] = {}
+    conflicts: set[str] = set()
+    if not actions:
         return won, conflicts
+    for ok, item in helpers.streaming_bulk(
+            client, [{**a, "_index": index} for a in actions],
+            raise_on_error=False, raise_on_exception=True, chunk_size=max(500, len(actions))):
+        result = next(iter(item.values()))
+        if ok:
+            won[str(result["_id"])] = (result["_seq_no"], result["_primary_term"])
+        elif result.get("status") == 409:
+            conflicts.add(str(result["_id"]))
+        else:
+            raise ClaimError(f"{index} refused a claim on {result.get('_id')}: "
+                             f"{result.get('error')}; check the index (newswatch "
+                             "setup-es) and the cluster's health")
+    return won, conflicts
 
 
 def ensure_index(client: Elasticsearch, settings: Settings) -> None:

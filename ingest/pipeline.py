@@ -28,7 +28,7 @@ from elasticsearch import Elasticsearch
 from ingest import event_store, feed_store, index, schema
 from ingest.article import Article
 from ingest.article_memory import ArticleMemory
-from ingest.claims import ArticleLeases, purge_expired
+from ingest.claims import ArticleLeases, claim_together, purge_expired, release_together
 from ingest.config import Settings
 from ingest.es import START_HINT, NewswatchError, connect, es_errors
 from ingest.feeds import DropReason, FeedEntry, poll_feeds
@@ -188,16 +188,16 @@ def ingest_feeds(settings: Settings, specs: Mapping[str, FeedSpec], *,
                  now: datetime | None = None, claims: ArticleClaims | None = None,
                  workers: Workers | None = None,
                  on_feed: Callable[[dict], None] | None = None,
-                 on_indexed: Callable[[], None] | None = None) -> list[dict]:
+                 on_indexed: Callable[[int, bool], None] | None = None) -> list[dict]:
     """Several feeds in one pass; their outcomes (FeedOutcome.as_dict()) in the order given.
 
     The feeds share their Elasticsearch round trips: one read of their states (unless given),
     one newness lookup, bulks of settings.index_batch articles whatever feed they come from,
     each followed by one save of the progress of the feeds in it, and one final save. Their pages
     share one fetcher (per-host limits hold across feeds) and are cleaned and extracted by
-    `workers` (default: this process). `on_indexed` is called after each bulk but the last
-    (while the pass goes on). Outcomes with write_failures are returned, not raised;
-    ElasticsearchUnavailable is raised.
+    `workers` (default: this process). `on_indexed` is called after each bulk with the
+    incidents it indexed and whether it is the pass's last. Outcomes with write_failures are
+    returned, not raised; ElasticsearchUnavailable is raised.
     """
     if not specs:
         return []
@@ -243,9 +243,7 @@ def ingest_feeds(settings: Settings, specs: Mapping[str, FeedSpec], *,
                                 lambda settled: report([fp for fp in settled if fp.open == 0]),
                                 on_indexed)
             finally:
-                for fp in polled:
-                    if fp.leases is not None:
-                        fp.leases.release()
+                release_together([fp.leases for fp in polled if fp.leases is not None])
             save(polled, final=True)
             report(polled)
     return [fp.outcome.as_dict() for fp in passes]
@@ -275,7 +273,7 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, passes: Sequence[
                     workers: Workers, now: datetime,
                     save_progress: Callable[[Iterable[_FeedPass]], None],
                     settled: Callable[[Iterable[_FeedPass]], None],
-                    on_indexed: Callable[[], None] | None = None) -> None:
+                    on_indexed: Callable[[int, bool], None] | None = None) -> None:
     """Fetch, clean, extract and index the feeds' new entries, streaming.
 
     Each page goes to the workers as it arrives and its bytes are dropped once they have it;
@@ -290,10 +288,13 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, passes: Sequence[
     incomplete = index.incomplete_articles(client, settings, stored)
     cap = settings.max_articles_per_feed
     lists: list[list[tuple[_FeedPass, FeedEntry]]] = []
+    unseen = []
     for fp in passes:
         assert fp.memory is not None and fp.leases is not None
         candidates = [e for e in fp.entries if not fp.memory.is_refused(e.article_id)]
-        new = fp.leases.claim(select_new(candidates, known, incomplete))
+        unseen.append((fp.leases, select_new(candidates, known, incomplete)))
+    for fp, new in zip(passes, claim_together(unseen), strict=True):  # one bulk for all feeds
+        assert fp.memory is not None
         fp.outcome.new = len(new)
         due = [e for e in new if not fp.memory.waiting(e.article_id, now)]
         fp.outcome.deferred += len(new) - len(due)  # backing off after a failure that may pass
@@ -358,6 +359,11 @@ def _not_fetched(fp: _FeedPass, entry: FeedEntry, fetch: FetchResult, now: datet
              _value(fetch.reason), fetch.detail)
 
 
+# pages held for each worker process: enough to keep it busy while this process waits for a
+# bulk (a few hundred ms on a busy node), each page's bytes held until a worker has it
+JOBS_PER_WORKER = 12
+
+
 class _Batches:
     """The pages at the workers and the articles waiting for their bulk. A bounded number of
     jobs is in flight (the pages' bytes are held until a worker has them); finished ones are
@@ -366,11 +372,11 @@ class _Batches:
     def __init__(self, settings: Settings, client: Elasticsearch, workers: Workers,
                  now: datetime, save_progress: Callable[[Iterable[_FeedPass]], None],
                  settled: Callable[[Iterable[_FeedPass]], None],
-                 on_indexed: Callable[[], None] | None = None) -> None:
+                 on_indexed: Callable[[int, bool], None] | None = None) -> None:
         self.settings, self.client, self.workers, self.now = settings, client, workers, now
         self.save_progress, self.settled, self.on_indexed = save_progress, settled, on_indexed
         self.in_flight: list[tuple[_FeedPass, FeedEntry, Job]] = []
-        self.limit = max(2, 4 * workers.processes)
+        self.limit = max(2, JOBS_PER_WORKER * workers.processes)
         self.batch: list[tuple[_FeedPass, Article, list[dict]]] = []
 
     def submit(self, fp: _FeedPass, entry: FeedEntry, fn: Callable[..., Prepared],
@@ -462,11 +468,11 @@ class _Batches:
             first = report.failures[0][0] if report.failures else ""
             owner(first).outcome.dead_letters_unsaved += report.dead_letters_unsaved
         touched = list({id(fp): fp for fp, _, _ in batch}.values())
+        if self.on_indexed is not None:  # merging starts while the progress is saved
+            self.on_indexed(report.incidents_indexed, not progress)
         if progress:
             self.save_progress(touched)
         self.settled(touched)
-        if progress and self.on_indexed is not None:
-            self.on_indexed()
 
 
 def _log_cut(article_id: str, text: str, chars_cut: int) -> None:
@@ -504,7 +510,8 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
              on_feed: Callable[[dict], None] | None = None,
              workers: Workers | None = None) -> list[dict]:
     """Every due feed once, in one pass (ingest_feeds); schema set up first, incidents merged
-    into events while the pass goes on (MergeBeside) and the rest after it. Pages are cleaned
+    into events while the pass goes on (MergeBeside), or after it when pages are cleaned in
+    this process or a round failed. Pages are cleaned
     and extracted by `workers`, by default the process's shared pool of settings.processes
     workers (ingest.workers). Returns the outcomes."""
     client = client or connect(settings)
@@ -523,66 +530,109 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
         outcomes = ingest_feeds(settings, {fid: specs[fid] for fid in ids}, client=client,
                                 states=states, now=now, workers=workers, on_feed=on_feed,
                                 on_indexed=merging.poke)
-    finally:
-        merging.finish()
+    except BaseException:
+        merging.finish(merge_the_rest=False)
+        raise
+    merged = merging.finish()  # the round after the last bulk overlaps the pass's end
     for outcome in outcomes:
         if outcome["write_failures"]:  # reported in the outcome and the summary
             log.warning("%s", WritesFailed(outcome))
-    # the rest of this pass's incidents (and any left over) merged into events
     with es_errors("merging incidents into events", _NOTHING_MARKED_DONE):
-        event_store.reconcile(client, settings)
+        if not merged:  # the rest of this pass's incidents (and any left over)
+            event_store.reconcile(client, settings)
         purge_expired(client, settings)  # article claims of finished passes
     return outcomes
 
 
+# incidents indexed since the last merge round that start another during the pass: a round
+# has fixed costs on the node (refreshes, the search for events other runs wrote) that many
+# small rounds pay again and again, and on a machine whose cores clean pages the node's work
+# takes their time (bench_stages); the rest is merged by the round after the last bulk
+ROUND_INCIDENTS = event_store.BATCH
+
+
 class MergeBeside:
-    """Event merging while the pass goes on: after a bulk, what is indexed is merged in a
-    thread of its own (one round at a time; a bulk during a round asks for one more), so the
-    run does not wait for all of its merging after the last page. Safe because reconcile is:
-    rounds meet the pass's writes and other runs with optimistic concurrency, and what a round
-    misses the next one, or the run's final reconcile, takes. A failed round is logged; the
-    final reconcile runs anyway and tells the error."""
+    """Event merging while the pass goes on: once bulks have indexed `round_incidents`
+    incidents, they are merged in a thread of its own (one round at a time; the next waits
+    for enough new ones), so the run does not wait for all of its merging after the last page.
+    The round after the last bulk merges the rest; it starts while the pass releases its claims
+    and saves the feeds' states, and when it succeeds the run needs no merge of its own after
+    the pass. Safe because reconcile is: rounds meet the pass's writes and other runs with
+    optimistic concurrency, and what a round misses the next one, or the run's final reconcile,
+    takes. A failed round is logged; the run then reconciles after the pass and tells the
+    error."""
 
     def __init__(self, client: Elasticsearch, settings: Settings, *,
-                 enabled: bool = True) -> None:
+                 enabled: bool = True, round_incidents: int | None = None) -> None:
         self.client, self.settings, self.enabled = client, settings, enabled
+        self.round_incidents = ROUND_INCIDENTS if round_incidents is None else round_incidents
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._again = False
+        self._pending = 0  # incidents indexed since the last round started
+        self._behind = False  # a bulk indexed since the last round started
+        self._last = False  # the pass is over: merge whatever is pending
+        self._last_ok = False  # the last round that ran merged without an error
         self.rounds = 0
 
-    def poke(self) -> None:
-        """Merge what is indexed now: start a round, or ask the running one for another."""
+    def poke(self, incidents: int = 1, last: bool = False) -> None:
+        """A bulk indexed `incidents` incidents (the pass's `last` bulk): start a round when
+        enough are waiting, or after the last bulk."""
         if not self.enabled:
             return
         with self._lock:
-            if self._thread is not None:
-                self._again = True
-                return
+            self._pending += incidents
+            self._behind = True
+            self._last = self._last or last
+            self._start()
+
+    def _start(self) -> None:
+        """Start the rounds' thread if a round is due and none runs (the lock is held)."""
+        due = self._behind and (self._last or self._pending >= self.round_incidents)
+        if due and self._thread is None:
             self._thread = threading.Thread(target=self._rounds, name="newswatch-merge",
                                             daemon=True)
             self._thread.start()
 
     def _rounds(self) -> None:
         while True:
+            with self._lock:
+                if not (self._behind and (self._last or
+                                          self._pending >= self.round_incidents)):
+                    self._thread = None
+                    return
+                self._behind, self._pending = False, 0
             try:
                 event_store.reconcile(self.client, self.settings)
+                ok = True
             except Exception as exc:  # noqa: BLE001 - the run's final reconcile tells it
                 log.warning("merging during the pass failed (%s); the run merges at its end",
                             exc)
+                ok = False
             with self._lock:
                 self.rounds += 1
-                if not self._again:
-                    self._thread = None
-                    return
-                self._again = False
+                self._last_ok = ok
 
-    def finish(self) -> None:
-        """Wait for the round in progress (no new one starts for this pass)."""
+    def last_bulk(self) -> None:
+        """The pass has indexed its last bulk: merge what is pending now, whatever its size."""
         with self._lock:
-            thread, self._again = self._thread, False
+            self._last = True
+            if self.enabled:
+                self._start()
+
+    def finish(self, *, merge_the_rest: bool = True) -> bool:
+        """Wait for the rounds: with `merge_the_rest`, until one has run after the last bulk;
+        without (the pass failed), only for the round in progress. True when everything
+        indexed before this call is merged (the last round ran after it and succeeded)."""
+        if merge_the_rest:
+            self.last_bulk()
+        with self._lock:
+            if not merge_the_rest:
+                self._behind = False
+            thread = self._thread
         if thread is not None:
             thread.join()
+        with self._lock:
+            return self.enabled and self.rounds > 0 and self._last_ok and not self._behind
 
 
 def summarise(outcomes: Sequence[dict]) -> dict:

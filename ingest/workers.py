@@ -65,7 +65,7 @@ def _start_worker(seeds_dir: str, cache_dir: str, preload: bool) -> None:
                      daemon=True).start()
     if preload:
         incidents.load()
-        _warm_up()
+        warm_up()
 
 
 # a page that goes through every part of clean and extract, so the tables those load on first
@@ -77,7 +77,8 @@ _WARM_UP_PAGE = ("<html><head><title>Car bomb in Mosul</title></head><body><arti
                  + "</article></body></html>")
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
+    """Clean and extract one small page, so what loads on first use is loaded now."""
     from extract.article import extract_record
     from extract.clean import clean_html
 

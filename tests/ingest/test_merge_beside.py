@@ -1,5 +1,6 @@
 """Event merging beside the pass (ingest.pipeline.MergeBeside): `newswatch run` merges what
-each bulk indexed while its later pages are fetched and extracted, and ends with the events a
+its bulks indexed while its later pages are fetched and extracted (a round once enough
+incidents wait), merges the rest in a round after its last bulk, and ends with the events a
 merge after the pass gives; a round that fails does not fail the run; two runs at once still
 put every incident in exactly one event."""
 
@@ -44,31 +45,48 @@ def _assert_each_incident_in_one_event(client, settings) -> None:
     assert hits and {h["_id"]: h["_source"].get("event_id") for h in hits} == owner
 
 
-def _recording_rounds(monkeypatch) -> list[str]:
-    """The threads reconcile runs in, in call order."""
+def _recording_rounds(monkeypatch, steps: list[str] | None = None) -> list[str]:
+    """The threads reconcile runs in, in call order; in `steps`, "merge" when a round starts
+    and "bulk" when a bulk of articles is done."""
     threads: list[str] = []
-    inner = event_store.reconcile
+    inner, bulk = event_store.reconcile, pipeline.index.index_articles
 
     def recorded(*args, **kwargs):
         threads.append(threading.current_thread().name)
+        if steps is not None:
+            steps.append("merge")
         return inner(*args, **kwargs)
 
+    def indexed(*args, **kwargs):
+        try:
+            return bulk(*args, **kwargs)
+        finally:
+            if steps is not None:
+                steps.append("bulk")
+
     monkeypatch.setattr(event_store, "reconcile", recorded)
+    monkeypatch.setattr(pipeline.index, "index_articles", indexed)
     return threads
 
 
 def test_a_run_merges_during_its_pass_and_ends_with_the_events_of_a_merge_after_it(
         es, es_settings, tmp_path, monkeypatch):
     client, prefix = es
+    monkeypatch.setattr(pipeline, "ROUND_INCIDENTS", 1)  # a round once any incident waits
     with DemoServer() as server:
         # eight bulks: rounds beside the pass
         settings = _settings(es_settings, server, tmp_path, index_batch=3)
         after = replace(settings, index_prefix=f"{prefix}-after")
         try:
-            threads = _recording_rounds(monkeypatch)
+            steps: list[str] = []
+            threads = _recording_rounds(monkeypatch, steps)
             outcomes = pipeline.run_once(settings, client=client)
             assert pipeline.summarise(outcomes)["articles_indexed"] == DEMO_ARTICLE_COUNT
-            assert MERGE_THREAD in threads[:-1] and threads[-1] != MERGE_THREAD, threads
+            # rounds during the pass, and one after its last bulk: the run merges nothing
+            # itself after the pass
+            assert len(threads) > 1 and set(threads) == {MERGE_THREAD}, threads
+            assert steps.index("merge") < len(steps) - steps[::-1].index("bulk") - 1, steps
+            assert steps[-1] == "merge", steps
             _assert_each_incident_in_one_event(client, settings)
             # the same feeds, merged only once the pass is over
             schema.setup(client, after)
@@ -77,6 +95,22 @@ def test_a_run_merges_during_its_pass_and_ends_with_the_events_of_a_merge_after_
             assert _partition(client, settings) == _partition(client, after)
         finally:
             schema.drop_everything(client, f"{prefix}-after")
+
+
+def test_a_run_with_few_incidents_merges_them_once_after_its_last_bulk(
+        es, es_settings, tmp_path, monkeypatch):
+    """A round during the pass waits for pipeline.ROUND_INCIDENTS incidents: fewer, larger
+    rounds rather than one per bulk."""
+    client, _ = es
+    steps: list[str] = []
+    threads = _recording_rounds(monkeypatch, steps)
+    with DemoServer() as server:
+        settings = _settings(es_settings, server, tmp_path, index_batch=3)
+        outcomes = pipeline.run_once(settings, client=client)
+    assert 0 < pipeline.summarise(outcomes)["incidents_indexed"] < pipeline.ROUND_INCIDENTS
+    assert threads == [MERGE_THREAD] and steps[-1] == "merge" and steps.count("bulk") > 1, \
+        (threads, steps)
+    _assert_each_incident_in_one_event(client, settings)
 
 
 def test_a_merge_round_that_fails_beside_the_pass_does_not_fail_the_run(
@@ -92,10 +126,12 @@ def test_a_merge_round_that_fails_beside_the_pass_does_not_fail_the_run(
         return inner(*args, **kwargs)
 
     monkeypatch.setattr(event_store, "reconcile", down_beside_the_pass)
+    monkeypatch.setattr(pipeline, "ROUND_INCIDENTS", 1)
     with DemoServer() as server:
         settings = _settings(es_settings, server, tmp_path, index_batch=3)
         outcomes = pipeline.run_once(settings, client=client)
-    assert failed and pipeline.summarise(outcomes)["articles_indexed"] == DEMO_ARTICLE_COUNT
+    assert len(failed) > 1 and pipeline.summarise(outcomes)["articles_indexed"] == \
+        DEMO_ARTICLE_COUNT
     _assert_each_incident_in_one_event(client, settings)  # the run's final merge did it all
 
 
@@ -103,6 +139,7 @@ def test_two_runs_at_once_merging_beside_their_passes_put_each_incident_in_one_e
         es, es_settings, tmp_path, monkeypatch):
     client, _ = es
     threads = _recording_rounds(monkeypatch)
+    monkeypatch.setattr(pipeline, "ROUND_INCIDENTS", 1)
     with DemoServer() as server:
         settings = _settings(es_settings, server, tmp_path, index_batch=2)
         schema.setup(client, settings)

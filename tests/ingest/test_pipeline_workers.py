@@ -102,8 +102,8 @@ def _feeds(http_server, tmp_path, feeds: dict[str, list[str]]):
     return path
 
 
-def test_several_feeds_share_one_bulk_and_one_state_save(es, es_settings, tmp_path,
-                                                         http_server):
+def test_several_feeds_share_one_bulk_one_state_save_and_one_bulk_of_claims(
+        es, es_settings, tmp_path, http_server):
     client, prefix = es
     feeds = {f"desk{k}": [f"story{k}{n}" for n in range(3)] for k in range(4)}
     settings = demo_settings(es_settings, _feeds(http_server, tmp_path, feeds))
@@ -117,6 +117,8 @@ def test_several_feeds_share_one_bulk_and_one_state_save(es, es_settings, tmp_pa
     # feeds' states saved together once, not once per feed
     assert sum(t.startswith(f"{prefix}-articles") for t in counting.bulks) == 1, counting.bulks
     assert sum(t.startswith(f"{prefix}-feeds") for t in counting.bulks) == 1, counting.bulks
+    # their claims taken in one bulk and released in one (ingest.claims), not two per feed
+    assert sum(t.startswith(f"{prefix}-claims") for t in counting.bulks) == 2, counting.bulks
 
 
 # ------------------------------------------------------------------ a worker that dies
