@@ -620,9 +620,20 @@ def _one_day_told_two_ways(x: Mention, own: dates.DateMention, cur: Draft) -> bo
         return False
     if x.separate or x.says("again", _AGAIN) or _elsewhere(x, cur):
         return False
-    if not (x.points_back or (x.cues.tags - _AFTERMATH) & cur.tags):
-        return False
+    if not (x.points_back or x.says("the_doers", _THE_DOERS)):
+        if not x.s.text[:own.start].strip():
+            return False     # "On Saturday, gunmen killed three farmers": told as another
+        told = max((y.cas.killed for y in cur.sents if y.cas.killed is not None), default=None)
+        if x.cas.killed is not None and told is not None and x.cas.killed != told:
+            return False     # "Gunmen also killed three farmers on Saturday": its own toll
+        if not (x.cues.tags - _AFTERMATH) & cur.tags:
+            return False
     return not _other_kind(x, cur)   # ("ontem" a protest for the men arrested "no domingo")
+
+
+# the doers of the incident told before, named again: "The militants came ashore ..."
+_THE_DOERS = re.compile(r"\b(?:the|these|those)\s+(?:\w+\s+)?(?:militants|insurgents|fighters|"
+                        r"rebels|jihadists|bandits|raiders|attackers|gunmen|assailants)\b", re.I)
 
 
 def _other_kind(x: Mention, cur: Draft) -> bool:

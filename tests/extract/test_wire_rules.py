@@ -173,3 +173,13 @@ def test_a_campaign_summed_up_between_two_years_is_no_incident():
         "The rebels attacked more than 200 convoys between March 2022 and late 2024, seizing "
         "fuel and food. The attacks forced aid agencies to suspend deliveries.",
         published="2025-05-02") == []
+
+
+def test_another_attack_with_its_own_day_and_toll_stays_apart_from_a_day_counted():
+    lead = ("Gunmen killed five people in an overnight attack on a village in Niger state, "
+            "police said on Tuesday.\n\n")
+    for other in ("On Saturday, gunmen killed three farmers in the same district.",
+                  "Gunmen also killed three farmers in the area on Saturday, residents said."):
+        found = extract_incidents(lead + other, published="2025-07-15")
+        assert sorted((i.date, i.fatalities) for i in found) == [
+            ("2025-07-12", 3), ("2025-07-15", 5)], other
