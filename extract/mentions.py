@@ -150,7 +150,10 @@ _ROUNDUP = re.compile(r"\b(?:across|throughout|nationwide|separate (?:attacks|in
 CARE_PLACE = re.compile(r"\b(?:taken|rushed|evacuated|airlifted|transferred|admitted|brought)\s+"
                         r"(?:\w+\s+)?to\b[^.;]{0,50}$|\btreated (?:at|in)\b[^.;]{0,40}$", re.I)
 # where people went from it, not where it happened: "soldiers pulled back towards Kinkala"
-TOWARDS_PLACE = re.compile(r"\b(?:towards?|in the direction of)\s+(?:the\s+)?(?:[A-Za-z]+\s+)?"
+# (rockets fired towards a town are aimed at it: not these)
+TOWARDS_PLACE = re.compile(r"\b(?:withdr[ae]w\w*|pull(?:ed|ing)? back|retreat\w*|fle[ed]\w*|"
+                           r"escap\w+|head(?:ed|ing)|mov(?:ed|ing))\s+(?:\w+\s+){0,2}?"
+                           r"(?:towards?|in the direction of)\s+(?:the\s+)?(?:[A-Za-z]+\s+)?"
                            r"(?:(?:town|city|village|area|district|province|region)\s+"
                            r"(?:of\s+)?)?$", re.I)
 FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Za-z]+\s+)?(?:(?:town|city|village|area|"
