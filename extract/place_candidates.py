@@ -159,6 +159,7 @@ PREFIX_WORDS = frozenset(
     "nahr khirbet mazraat tel".split()
 )
 _ARTICLE_WORDS = frozenset("al el ar as ad an at az ash la le los las".split())
+_PLACE_PREFIXES = PREFIX_WORDS - _ARTICLE_WORDS   # "Jabal", "Kafr": another place's name
 # words that end an organisation's name begun by a place ("Luhansk People's Militia")
 _ORG_AFTER = frozenset(
     "people's peoples militia army forces police government company corporation ministry "
@@ -251,12 +252,12 @@ def prev_word(text: str, start: int) -> str:
 
 def _prev_name_word(text: str, start: int) -> str:
     """The word before a name, looking past an article joined to it ("Jabal al-Zawiya")."""
-    words = _LETTERS.findall(text[max(0, start - _BEFORE):start])
+    if start == 0 or not (text[start - 1].isspace() or text[start - 1] == "-"):
+        return ""
+    words = _LETTERS.findall(text, max(0, start - _BEFORE), start)
     while words and words[-1].lower() in _ARTICLE_WORDS:
         words.pop()
-    if not words or start == 0 or not (text[start - 1].isspace() or text[start - 1] == "-"):
-        return ""
-    return words[-1]
+    return words[-1] if words else ""
 
 
 # lower-case words that may follow a place name: joiners, prepositions, common verbs' helpers
@@ -389,7 +390,7 @@ def filter_spans(text: str, spans: list[Span], lang: PlaceWords = ENGLISH_WORDS)
             if not cands:
                 continue
         prv = _prev_name_word(text, sp.start)
-        if fold_key(prv) in PREFIX_WORDS - _ARTICLE_WORDS and prv[:1].isupper():
+        if prv[:1].isupper() and fold_key(prv) in _PLACE_PREFIXES:
             continue   # "Jabal Zawiya", "Kafr Nabl": the name of another place
         if any(e.kind == KIND_COUNTRY for e, _ in cands) and _is_person_family_name(
                 text, sp, lang):

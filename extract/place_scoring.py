@@ -297,6 +297,9 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
             inside[other.paren_of].append(other)
     anchors = _anchor_towns(spans)
     for idx, sp in enumerate(spans):
+        if len(sp.cands) == 1 and sp.cands[0][0].kind != KIND_CITY:
+            chosen[idx] = sp.cands[0]   # one place, no town: nothing to rank nor to doubt
+            continue
         paren_regions, paren_cities = _paren_context(sp, inside.get(idx, []))
         owner = _owner_regions(text, spans[idx - 1], sp) if idx else set()
         others = [a for j, a in anchors[bisect.bisect_left(anchors, sp.start - w.near_chars,
