@@ -246,8 +246,21 @@ def _next_word(text: str, end: int) -> str:
 
 
 def prev_word(text: str, start: int) -> str:
-    m = _PREV_WORD.search(text, max(0, start - _BEFORE), start)
-    return m.group(1) if m else ""
+    """The word right before a name and one whitespace: from its first letter on, of letters,
+    digits, hyphens and dots ("Gen." of "(Gen. X"); "" when there is none. (What
+    _PREV_WORD.search(text, start - _BEFORE, start) finds, read from the last word itself:
+    a search tries every position of the window.)"""
+    lo = max(0, start - _BEFORE)
+    end = start - 1   # the whitespace after the word; "$" also matches before a last newline
+    if end - 1 >= lo and text[end] == "\n" and text[end - 1].isspace():
+        end -= 1
+    if end - 1 < lo or not text[end].isspace() or text[end - 1].isspace():
+        return ""
+    m = _WORD_TAIL.search(text[lo:end].rsplit(None, 1)[-1])
+    return m.group() if m else ""
+
+
+_WORD_TAIL = re.compile(r"[A-Za-z][\w\-\.]*$")
 
 
 def _prev_name_word(text: str, start: int) -> str:

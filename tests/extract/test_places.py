@@ -273,6 +273,23 @@ def test_patterns_tried_near_their_anchors_find_every_match():
         assert slow, how
 
 
+def test_word_before_a_name_is_what_a_search_of_the_window_finds():
+    import random
+    import re
+
+    from extract.place_candidates import prev_word
+
+    window_search = re.compile(r"([A-Za-z][\w\-\.]*)\s$")
+    rng = random.Random(7)
+    texts = ["said Gen. Aden", "(Gen. X", "Mr.\n Z", "x. \nY", "12ab \n Q", "foo_bar-b.z Q",
+             "a \n\nB", "A\n"] + ["".join(rng.choice("aB .-\n\t_é9,(\"'") for _ in range(60))
+                                   for _ in range(300)]
+    for text in texts:
+        for start in range(len(text) + 1):
+            m = window_search.search(text, max(0, start - 40), start)
+            assert prev_word(text, start) == (m.group(1) if m else ""), (text, start)
+
+
 def test_a_name_the_gazetteer_knows_only_by_its_first_word_is_kept_whole():
     text = "Residents of Mai Mahiu blocked the Nairobi-Naivasha highway in Kenya on Monday."
     m = next(m for m in find_places(text) if m.name.startswith("Mai"))
