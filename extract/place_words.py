@@ -13,11 +13,15 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from extract import admin_units, lexicon
 from extract.lexicon import ENGLISH
+
+if TYPE_CHECKING:
+    from extract.literals import Anchored, Prefilter
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,21 @@ class PlaceWords:
     town_keys: frozenset[str] = frozenset()     # "village", "aldeia", folded
     neighbourhood_keys: frozenset[str] = frozenset()   # "quartier", "bairro": part of a town
     region_words: tuple[str, ...] = ()          # the first and second levels only
-    intro: tuple[re.Pattern[str], ...] = ()     # "le village de X": places the gazetteer lacks
+    # "le village de X": places the gazetteer lacks (each tried only where its words start)
+    intro: tuple[Anchored | re.Pattern[str], ...] = ()
     region_after: re.Pattern[str] | None = None  # ", dans la province du Y" after a name
+    region_after_words: Prefilter | None = None  # whether a text has the words it needs
     place_before: re.Pattern[str] | None = None  # "dans ", "près de ": a place comes next
     loose: re.Pattern[str] | None = None        # the last resort: "à X"
     named: re.Pattern[str] | None = None        # "à X", "de X": a name a region may follow
 
     english: bool = False    # English keeps its rules in code (set on ENGLISH_WORDS only)
+
+    def may_name_region_after(self, text: str) -> bool:
+        """Whether region_after can match anywhere in the text: a unit's word or "près de" is
+        in it (one quick look for them before trying each name the text gives)."""
+        return self.region_after is not None and (
+            self.region_after_words is None or bool(self.region_after_words.possible(text)))
 
 
 ENGLISH_WORDS = PlaceWords(ENGLISH, english=True)
@@ -102,6 +114,7 @@ NAME = _WORD + r"(?:\s+(?:" + _JOIN + r"\s+)?" + _WORD + r"){0,3}"
 
 def _compile(code: str, raw: dict) -> PlaceWords:
     from extract.gazetteer import fold_key
+    from extract.literals import Anchored, Prefilter, starts
 
     units = raw.get("units") or {}
     admin1 = list(units.get("admin1") or [])
@@ -156,8 +169,9 @@ def _compile(code: str, raw: dict) -> PlaceWords:
         town_keys=_folded(towns),
         neighbourhood_keys=_folded(units.get("neighbourhoods")),
         region_words=tuple(admin1 + admin2),
-        intro=(place_of, near_of),
+        intro=tuple(Anchored(p, starts(p)) for p in (place_of, near_of)),
         region_after=region_after,
+        region_after_words=Prefilter({"": region_after}),
         place_before=place_before,
         loose=loose,
         named=named,

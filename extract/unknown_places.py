@@ -361,21 +361,22 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
     return out
 
 
-# a run of the characters a match of PATTERNS[BRACKETED] is made of, up to the bracket that
-# ends it: each such match lies in one run, and each run holds at most one match
+_BRACKET = re.compile(r"[(\[]")
 _BRACKETED_REACH = 200   # longer than any match of PATTERNS[BRACKETED]
-_BRACKET_RUN = re.compile(r"(?<![\w\s'\u2019\-])[\w\s'\u2019\-]*[(\[]")
 
 
 def bracket_matches(text: str) -> list[re.Match[str]]:
-    """PATTERNS[BRACKETED].finditer(text), trying only the runs that end at a bracket."""
-    if "(" not in text and "[" not in text:
-        return []
+    """PATTERNS[BRACKETED].finditer(text), tried only before each bracket: a match ends at
+    one and holds no other."""
     search = PATTERNS[BRACKETED].search
-    # (a match ends at the run's bracket and is a few words long: the run's tail holds it)
-    found = (search(text, max(run.start(), run.end() - _BRACKETED_REACH), run.end())
-             for run in _BRACKET_RUN.finditer(text))
-    return [m for m in found if m is not None]
+    out: list[re.Match[str]] = []
+    last = 0
+    for bracket in _BRACKET.finditer(text):
+        m = search(text, max(last, bracket.start() - _BRACKETED_REACH), bracket.end())
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
 
 
 _NAME_REACH = 200   # longer than any name a pattern takes (four words)
@@ -455,9 +456,11 @@ def intro_matches(text: str, lang: PlaceWords = ENGLISH_WORDS) -> list[list[re.M
         after = lang.region_after
         # ("Forces de défense et de sécurité (FDS)": an organisation and its acronym)
         bracketed = [m for m in bracket_matches(text) if not _ACRONYM.match(text, m.end())]
+        named = lang.named.finditer(text) if lang.named and lang.may_name_region_after(
+            text) else ()
         return [bracketed, [m for pat in lang.intro for m in pat.finditer(text)],
-                [], [m for m in (lang.named.finditer(text) if lang.named else ())
-                     if after is not None and after.match(text, m.end(1))], [], []]
+                [], [m for m in named if after is not None and after.match(text, m.end(1))],
+                [], []]
     ofs = [m.start() for m in _OF.finditer(text)]
     return [bracket_matches(text), place_of_matches(text, ofs), *_at_prepositions(text),
             _named_part_of_matches(text, ofs),

@@ -162,3 +162,25 @@ def test_an_elided_preposition_introduces_a_place_too():
     text = ("Au Burkina Faso, des soldats sont tombés dans une embuscade près d'Oursaga. Les "
             "assaillants ont fui.")
     assert ("Oursaga", "BF") in _where(text, "fr")
+
+
+@pytest.mark.parametrize("language, text", [
+    ("fr", "Des hommes armés ont attaqué le village de Kalkou, près de Sebba, puis à Djibo, "
+           "dans la province du Soum (Sahel), et à Gao, dans le cercle de Gao. LE VILLAGE DE "
+           "Tin, près d'Arbinda."),
+    ("es", "Atacaron la vereda de El Palmar, cerca de Tibú, en Cúcuta, departamento de Norte "
+           "de Santander (Colombia)."),
+    ("fr", "Le président a parlé à Paris de la paix et de l'économie."),   # no unit word
+])
+def test_a_language_s_patterns_tried_where_their_words_are_find_every_match(language, text):
+    from extract import unknown_places
+
+    lang = place_words.get(language)
+    fast = unknown_places.intro_matches(text, lang)
+    slow_intro = [m for p in lang.intro for m in getattr(p, "regex", p).finditer(text)]
+    slow_named = [m for m in lang.named.finditer(text) if lang.region_after.match(text, m.end(1))]
+    assert [m.span() for m in fast[unknown_places.PLACE_OF]] == [m.span() for m in slow_intro]
+    assert [m.span() for m in fast[unknown_places.REGION_AFTER]] == [m.span() for m in slow_named]
+    assert [m.span() for m in fast[unknown_places.BRACKETED]] == [
+        m.span() for m in unknown_places.PATTERNS[unknown_places.BRACKETED].finditer(text)
+        if not unknown_places._ACRONYM.match(text, m.end())]
