@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from extract import lexicon, vocab
-from extract.literals import Prefilter
+from extract.literals import Prefilter, Scan
 from extract.phrases import Hit, Substrings, longest_first
 
 BATTLES = "Battles"
@@ -463,8 +463,9 @@ def _not_political(facts: Facts) -> bool:
         and not _seen(facts, "crowd_strikes", facts.text)))
 
 
-# the patterns the rules read by name: another language gives its own (hints.yaml)
-_HINTS = {
+# the patterns the rules read by name (each run only where its words are: literals.Scan);
+# another language gives its own (hints.yaml)
+_HINTS = {name: Scan(pattern) for name, pattern in {
     "armed_doers": _ARMED_DOERS, "armed_side": _ARMED_SIDE, "armed_target": _ARMED_TARGET,
     "armed_units": _ARMED_UNITS, "blast_at_gathering": _BLAST_AT_GATHERING,
     "criminal": _CRIMINAL, "crowd_strikes": _CROWD_STRIKES, "demands": _DEMANDS, "fans": _FANS,
@@ -472,7 +473,7 @@ _HINTS = {
     "perpetrator": _PERPETRATOR, "police": _POLICE, "police_fired": _POLICE_FIRED,
     "struck_by_crowd": _STRUCK_BY_CROWD, "two_sided": _TWO_SIDED,
     "unarmed_sides": _UNARMED_SIDES,
-}
+}.items()}
 
 
 def _first_rule(facts: Facts) -> tuple[str, str] | None:

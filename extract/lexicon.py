@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import yaml
 
 from extract import paths
+
+if TYPE_CHECKING:     # (literals imports the gazetteer, which reads this module)
+    from extract.literals import Scan
 
 ENGLISH = "en"
 # never matches: a hint a language does not give is never seen in its text
@@ -47,6 +51,8 @@ class Lexicon:
     weapons: dict[str, list[str]]
     relevance: dict                            # domains / actors, merged with the English ones
     hints: dict[str, re.Pattern[str]]          # classification and grouping hints by name
+    # each hint as hint() hands it out, run only where its words are (built on first use)
+    scans: dict[str, Scan] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _read(path: Path) -> dict:
@@ -156,9 +162,16 @@ def get(code: str | None) -> Lexicon | None:
 _MISSING = object()
 
 
-def hint(lex: Lexicon | None, name: str, english: re.Pattern[str]) -> re.Pattern[str]:
-    """A named classification or grouping pattern: English's own for English, else the
-    language's (hints.yaml), else one that never matches."""
+def hint(lex: Lexicon | None, name: str, english: re.Pattern[str] | Scan
+         ) -> re.Pattern[str] | Scan:
+    """A named classification or grouping pattern to search with: English's own for English,
+    else the language's (hints.yaml; a literals.Scan, tried only where its words are), else
+    one that never matches."""
     if lex is None:
         return english
-    return lex.hints.get(name, NOTHING)
+    found = lex.scans.get(name)
+    if found is None:
+        from extract.literals import Scan
+
+        found = lex.scans[name] = Scan(lex.hints.get(name, NOTHING))
+    return found
