@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=200, help="runs of the 600-word article")
     ap.add_argument("--python-memory", action="store_true",
                     help="also measure the dictionaries' Python allocations with tracemalloc")
+    ap.add_argument("--stages", action="store_true",
+                    help="also print where the entry point's time goes, stage by stage")
     a = ap.parse_args(argv)
     rss0 = _rss_mb()
     t0 = time.perf_counter()
@@ -86,8 +88,54 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"dev set {DEV} not found: skipped", file=sys.stderr)
     entry_point(text, a.repeat)
+    if a.stages:
+        stages(text, a.repeat)
     print(f"max_rss_mb_end        {_rss_mb():.0f}")
     return 0
+
+
+# (module, function) of each stage of extract_article; their times nest: relevance holds the
+# lead's event cues (which extraction reuses), incident building holds actors and classification
+STAGES = (("language", "extract/language.py", "detect"),
+          ("relevance", "extract/relevance.py", "explain"),
+          ("places", "extract/places.py", "find_places"),
+          ("event cues", "extract/reading.py", "live_cues"),
+          ("casualties", "extract/casualties.py", "find"),
+          ("dates", "extract/dates.py", "find"),
+          ("grouping", "extract/mentions.py", "group"),
+          ("incident building", "extract/incidents.py", "_build"),
+          ("  actors", "extract/actors.py", "find"),
+          ("  classification", "extract/events.py", "classify"))
+
+
+def stages(text: str, repeat: int) -> None:
+    """Each stage's share of the entry point's time (cProfile's cumulative time over `repeat`
+    runs of the 600-word article) times the entry point's CPU ms measured without the
+    profiler: the profiler slows Python calls more than regex and automaton work, so the
+    shares are estimates."""
+    import cProfile
+    import pstats
+
+    from extract import article
+
+    title = "Rockets hit a base in Rumaylan"
+
+    def run(t: str) -> None:
+        article.extract_article(t, title=title, published="2024-04-22")
+
+    ms = _best_ms(run, [text], repeat)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(repeat):
+        run(text)
+    prof.disable()
+    table = pstats.Stats(prof).stats      # (file, line, name) -> (calls, ..., cumulative, ...)
+    total = sum(v[3] for k, v in table.items() if k[2] == "extract_article"
+                and k[0].endswith("extract/article.py"))
+    print(f"stages_ms             (of {ms:.2f}; nested stages are also in their parents')")
+    for label, path, name in STAGES:
+        spent = sum(v[3] for k, v in table.items() if k[2] == name and k[0].endswith(path))
+        print(f"  {label:20s}{ms * spent / total:6.2f}")
 
 
 def _best_ms(fn, items: list, repeat: int) -> float:
