@@ -224,11 +224,13 @@ def live_cues(sentence: str, cues: Cues, language: str | None = None
     kept: list[Hit] = []
     why: NotEvent | None = None
     remembering = any(r is NotEvent.COMMEMORATION for _s, _e, r in spans)
+    # (English: no negation word in the sentence, none before any of its cues)
+    negations = lex is not None or _NEGATION_WORDS.may_match(sentence)
     for h in cues.hits:
         if remembering and h.label == "gathering":
             why = why or NotEvent.COMMEMORATION   # people gathered to remember: not a protest
             continue
-        if negated_before(sentence, h.start, language):
+        if negations and negated_before(sentence, h.start, language):
             continue
         gov = next((r for s, e, r in spans
                     if (s <= h.start < e or (r not in _CLAUSE_ONLY and e <= h.start + 1
