@@ -185,6 +185,7 @@ class Entry(NamedTuple):
 
 
 FUZZY_ADMIN1_MIN = 0.82
+_PLAIN_WORDS = re.compile(r"[a-z]+(?: [a-z]+)?")
 
 
 class _Admin1Keys:
@@ -228,6 +229,7 @@ class Gazetteer:
         self._region_index: dict[tuple[str, str | None], array] | None = None
         self._skeletons: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
         self._admin1_keys: _Admin1Keys | None = None
+        self._demonym_words: ahocorasick.Automaton | None = None
         # the places of each name, made once: the same names come back in every text (an LRU
         # cache is safe in threads)
         self.candidates = functools.lru_cache(maxsize=CANDIDATES_CACHED)(self._candidates)
@@ -250,6 +252,22 @@ class Gazetteer:
         if lang is not None and lang in self.lang_entries:
             ids = ids + self.lang_entries[lang].get(key_id, ())
         return tuple((self.entry(abs(e) - 1), e < 0) for e in ids)
+
+    def demonym_words(self) -> ahocorasick.Automaton:
+        """The nationality words as a text writes them capitalised ("Iraqi", "South-Sudanese"),
+        each with its country: found in a text in one quick pass."""
+        if self._demonym_words is None:
+            with self._lazy_lock:
+                if self._demonym_words is None:
+                    auto = ahocorasick.Automaton()
+                    # (a capitalised word folds to letters, a hyphenated pair to two words)
+                    for key, cc in self.demonyms.items():
+                        if cc and _PLAIN_WORDS.fullmatch(key):
+                            word = "-".join(w.capitalize() for w in key.split())
+                            auto.add_word(word, (word, cc))
+                    auto.make_automaton()
+                    self._demonym_words = auto
+        return self._demonym_words
 
     def abbreviated_admin1(self, word: str) -> list[Entry]:
         """Regions an all-capital short form stands for ("KL" -> Kerala)."""

@@ -123,11 +123,12 @@ def _demonyms(text: str, folded: str, lang: PlaceWords, spans: list[Span]
               ) -> Iterator[tuple[str, bool]]:
     """Each nationality word's country, and whether it names who acted ("Turkish forces",
     "l'armée tchadienne") rather than where (not a country's name: "l'Argentine")."""
-    if lang.english:
-        gz = gazetteer.get()
-        for word in CAP_WORD.finditer(text):
-            cc = gz.demonyms.get(fold_key(word.group()))
-            if cc:   # ("Saudi-led coalition", "Turkish forces": who acted, not where)
+    if lang.english:   # (the capitalised words of the text that are nationality words)
+        for end, (written, cc) in gazetteer.get().demonym_words().iter(text):
+            start = end + 1 - len(written)
+            word = CAP_WORD.match(text, start)
+            if word is not None and word.end() == end + 1 and _cap_word_start(text, start):
+                # ("Saudi-led coalition", "Turkish forces": who acted, not where)
                 yield cc, ACTING_AFTER.match(text, word.end()) is not None
         return
     prev = ""
@@ -138,6 +139,26 @@ def _demonyms(text: str, folded: str, lang: PlaceWords, spans: list[Span]
         if cc and word.start() not in names:
             yield cc, prev in lang.actor_nouns
         prev = key.rsplit("'", 1)[-1]
+
+
+def _cap_word_start(text: str, start: int) -> bool:
+    """Whether CAP_WORD.finditer(text) has a word starting at `start`, where it matches: it
+    has unless the word is the second of a hyphenated pair ("Al-Qaeda"), read again from the
+    first capitalised word of the hyphenated chain before it."""
+    if start < 2 or text[start - 1] != "-":
+        return True
+    chain = start
+    while chain >= 2 and text[chain - 1] == "-":
+        j = chain - 1
+        while j > 0 and "a" <= text[j - 1] <= "z":
+            j -= 1
+        if j == chain - 1 or j == 0 or not "A" <= text[j - 1] <= "Z":
+            break
+        chain = j - 1
+    for word in CAP_WORD.finditer(text, chain):
+        if word.start() >= start:
+            return word.start() == start
+    return False
 
 
 def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,

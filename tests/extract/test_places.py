@@ -290,6 +290,22 @@ def test_word_before_a_name_is_what_a_search_of_the_window_finds():
             assert prev_word(text, start) == (m.group(1) if m else ""), (text, start)
 
 
+def test_nationality_words_are_the_capitalised_words_that_are_ones():
+    from extract import gazetteer, place_words
+    from extract.gazetteer import fold_key
+    from extract.place_candidates import ACTING_AFTER, CAP_WORD
+    from extract.place_scoring import _demonyms
+
+    text = ("Iraqi forces and Syrian-backed units met South-Sudanese and Al-Syrian officials; "
+            "the Iraqi-Kurdish talks, a Saudi-led raid, Ab-Cd-Iraqi, X-Iraqi, aIraqi, Iraqis, "
+            "Iraqi.")
+    demonyms = gazetteer.get().demonyms
+    by_words = [(demonyms[fold_key(w.group())], ACTING_AFTER.match(text, w.end()) is not None)
+                for w in CAP_WORD.finditer(text) if demonyms.get(fold_key(w.group()))]
+    assert list(_demonyms(text, text, place_words.get(None), [])) == by_words
+    assert ("IQ", True) in by_words and ("SA", True) in by_words and len(by_words) >= 5
+
+
 def test_a_name_the_gazetteer_knows_only_by_its_first_word_is_kept_whole():
     text = "Residents of Mai Mahiu blocked the Nairobi-Naivasha highway in Kenya on Monday."
     m = next(m for m in find_places(text) if m.name.startswith("Mai"))
