@@ -199,7 +199,7 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         a1cc = {e.country_code for e, alt in sp.cands if e.kind == KIND_ADMIN1 and not alt}
         for cc in a1cc:
             rvotes[cc] += w.region_named / len({e.country_code for e, _ in sp.cands})
-    for m in re.finditer(r"[(,]\s*([A-Z&]{2,4})\s*[),]", text):
+    for m in _ABBREVIATION.finditer(text):
         for e in gz.abbreviated_admin1(m.group(1)):
             rvotes[e.country_code] += w.abbreviated_region
             regions.add((e.country_code, fold_key(e.name)))
@@ -212,6 +212,8 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
     return Context(votes, regions, rvotes, weights, firm)
 
 
+# a region by its short form: "(Ketou, OU)"
+_ABBREVIATION = re.compile(r"[(,]\s*([A-Z&]{2,4})\s*[),]")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|et|y|e|ou|o|or)\s)\s*")
 
 
