@@ -5,8 +5,8 @@ Bulk-loads `--events` synthetic events (default 100,000; 2 years, 40 countries, 
 new reports of stored events, half new events), each with its article (80 words; one in ten a
 syndicated copy of an earlier one; fingerprinted, as the pipeline's workers index it), and
 times one `event_store.reconcile` over them: copies marked, candidates by multi-search,
-scoring, claims and event writes. Everything made is
-deleted afterwards.
+scoring, claims and event writes; wall ms per incident per step, and the CPU of this
+process and of the node. Everything made is deleted afterwards.
 
     .venv/bin/python bench/bench_events.py [--events 100000] [--incidents 1000]
 """
@@ -107,6 +107,15 @@ def _time_phases() -> dict[str, float]:
     return spent
 
 
+def _node_cpu_ms(client) -> float:
+    """CPU milliseconds the Elasticsearch processes have used so far (every node). A node
+    refreshes the figure at most once a second (`monitor.process.refresh_interval`): wait
+    that out so the figure is the one of now."""
+    time.sleep(1.1)
+    stats = client.nodes.stats(metric="process")["nodes"].values()
+    return float(sum(node["process"]["cpu"]["total_in_millis"] for node in stats))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=100_000)
@@ -151,9 +160,11 @@ def main() -> int:
                                "_source": a} for a in _articles(rng, incidents)),
                      refresh="wait_for")
         phases = _time_phases()
+        es_cpu1 = _node_cpu_ms(client)
         t1, cpu1 = time.perf_counter(), time.process_time()
         done = event_store.reconcile(client, settings)
         merge_s, merge_cpu = time.perf_counter() - t1, time.process_time() - cpu1
+        es_cpu = _node_cpu_ms(client) - es_cpu1
         # the pure part alone: scoring one report against 20 candidates
         reps = [report_of({**i, "lat": i["geo"]["lat"], "lon": i["geo"]["lon"]},
                           incident_id=i["incident_id"], article_id=i["article_id"])
@@ -171,6 +182,9 @@ def main() -> int:
               f"= {1000 * merge_s / n:.2f} ms per incident "
               f"({1000 * merge_cpu / n:.2f} ms of it CPU in this process; load average "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print(f"CPU per incident: {1000 * merge_cpu / n:.2f} ms in this process, "
+              f"{es_cpu / n:.2f} ms in Elasticsearch (the node's, other clients' work "
+              "included: less sensitive to load than the wall time)")
         print("per phase, ms per incident: " + ", ".join(
             f"{name} {1000 * seconds / n:.2f}" for name, seconds in phases.items()))
         print(f"pure scoring against 20 candidates: {1000 * score_s / len(reps):.3f} ms "

@@ -650,11 +650,30 @@ def _km(report: Mapping[str, Any], event: Mapping[str, Any]) -> float | None:
     return haversine_km(*(float(v) for v in points))  # type: ignore[arg-type]
 
 
+EARTH_KM = 6371.0
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def box_around(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    """(north, west, south, east) in degrees of the smallest box holding every point within
+    `km` of (lat, lon) by `haversine_km`, a thousandth wider for rounding. A box is a cheaper
+    search than a circle; west > east when it crosses the antimeridian, and a circle around
+    a pole spans every longitude."""
+    arc = km * 1.001 / EARTH_KM  # radians of the great circle
+    north, south = lat + math.degrees(arc), lat - math.degrees(arc)
+    if north >= 90 or south <= -90:
+        return min(north, 90.0), -180.0, max(south, -90.0), 180.0
+    # the circle's widest longitudes (the pole is outside it, so the ratio is below 1)
+    spread = math.degrees(math.asin(min(1.0, math.sin(arc) / math.cos(math.radians(lat)))))
+    west, east = lon - spread, lon + spread
+    return (north, west + 360 if west < -180 else west, south,
+            east - 360 if east > 180 else east)
 
 
 def _words_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeRules) -> float:

@@ -41,6 +41,7 @@ from extract.merge import (
     DEFAULT_RULES,
     MergeRules,
     best_event,
+    box_around,
     day_of,
     fold,
     joinable_types,
@@ -297,6 +298,7 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
     candidates = _candidates(client, settings, [r for _, r in reports], rules)
     local: dict[str, dict] = {}  # event id -> event as decided here
     stored: dict[str, dict] = {}  # event id -> event as read (with its seq_no/primary_term)
+    opened_here: list[str] = []  # events this batch opened, in order (a few of `local`)
     decided: list[tuple[dict, dict, str]] = []
     for (hit, rep), found in sorted(zip(reports, candidates, strict=True),
                                     key=lambda pair: report_key(pair[0][1])):
@@ -305,12 +307,15 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
             local.setdefault(ev["event_id"], ev)
         pool = {e["event_id"]: local[e["event_id"]] for e in found}
         # and the events this batch opened that the search would have found
-        pool.update({k: v for k, v in local.items() if k not in stored and (
-            v.get("country_code") == rep.get("country_code") or not sure_place(rep)
-            or rep.get("duplicate_of") in (v.get("article_ids") or ()))})
+        anywhere, original = not sure_place(rep), rep.get("duplicate_of")
+        pool.update({k: local[k] for k in opened_here if k not in stored and (
+            anywhere or local[k].get("country_code") == rep.get("country_code")
+            or original in (local[k].get("article_ids") or ()))})
         chosen, _ = best_event(rep, pool.values(), rules)
         event = fold(chosen, rep)
         local[event["event_id"]] = event
+        if chosen is None:
+            opened_here.append(event["event_id"])
         decided.append((hit, rep, event["event_id"]))
     claimed = _claim(client, settings, decided, report)
     by_event: dict[str, list[dict]] = {}
@@ -500,24 +505,29 @@ def _candidates(client: Elasticsearch, settings: Settings, reports: Sequence[dic
 def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -> dict:
     """Events that could hold this report (every one the score could accept): an event type
     it may join, a date within the widest window and, for a report whose own sentences name
-    its town or district, an event of its country near it, in its admin1 or placed only by
-    region. Nearer and same-admin1 events rank first. A report placed only by region, or at a
-    place its sentences never name, may be in the wrong country: its candidates rank by
-    country and by the names its sentences share with the events'."""
+    its town or district, an event of its country near it (in the box around the circle of
+    `max_conflict_km`: the score rules out the corners), in its admin1 or placed only by
+    region. Nearer and same-admin1 events rank first, and within that the nearer in date (a
+    busy province holds more events in the window than are fetched). A report placed only by
+    region, or at a place its sentences never name, may be in the wrong country: its
+    candidates rank by country and by the names its sentences share with the events'."""
     filters: list[dict] = [{"terms": {"event_type": joinable_types(rep.get("event_type"))}}]
     day = day_of(rep.get("date"))
+    by_date: list[dict] = []  # ranks within the place's tiers
     if day:
         span = rules.month_window if rep.get("date_precision") in ("month", "year") else \
             max(rules.week_window, rules.follow_up_days)
         filters.append({"range": {"date": {"gte": (day - timedelta(days=span)).isoformat(),
                                            "lte": (day + timedelta(days=span)).isoformat()}}})
+        by_date.append({"distance_feature": {"field": "date", "origin": day.isoformat(),
+                                             "pivot": f"{rules.day_window}d", "boost": 1}})
     coarse = {"range": {"geo_precision": {"gte": 3}}}
     located = isinstance(rep.get("lat"), int | float) and isinstance(rep.get("lon"), int | float)
     ranking: list[dict] = []
-    if located:
-        km = rules.max_conflict_km
-        ranking.append({"constant_score": {"boost": 3, "filter": {"geo_distance": {
-            "distance": f"{km}km", "geo": {"lat": rep["lat"], "lon": rep["lon"]}}}}})
+    if located:  # the box around the circle: a fraction of a circle's search cost
+        north, west, south, east = box_around(rep["lat"], rep["lon"], rules.max_conflict_km)
+        ranking.append({"constant_score": {"boost": 3, "filter": {"geo_bounding_box": {
+            "geo": {"top": north, "left": west, "bottom": south, "right": east}}}}})
     if rep.get("admin1"):
         ranking.append({"constant_score": {"boost": 2, "filter": {
             "term": {"admin1": rep["admin1"]}}}})
@@ -529,17 +539,16 @@ def candidate_query(rep: Mapping[str, Any], rules: MergeRules = DEFAULT_RULES) -
             query["must"] = [{"bool": {"should": [
                 *ranking, coarse, {"bool": {"must_not": {"exists": {"field": "geo"}}}}],
                 "minimum_should_match": 1}}]
-        elif ranking:
-            query["should"] = ranking
-        return {"bool": query}
-    if rep.get("country_code"):
-        ranking.append({"constant_score": {"boost": 1, "filter": {
-            "term": {"country_code": rep["country_code"]}}}})
-    names = rare_words(rep.get("evidence"))
-    if names:
-        ranking.append({"match": {"evidence": {"query": " ".join(names), "boost": 0.5}}})
-    if ranking:
-        query["should"] = ranking
+            ranking = []
+    else:
+        if rep.get("country_code"):
+            ranking.append({"constant_score": {"boost": 1, "filter": {
+                "term": {"country_code": rep["country_code"]}}}})
+        names = rare_words(rep.get("evidence"))
+        if names:
+            ranking.append({"match": {"evidence": {"query": " ".join(names), "boost": 0.5}}})
+    if ranking or by_date:
+        query["should"] = [*ranking, *by_date]
     return {"bool": query}
 
 

@@ -3,13 +3,16 @@ joined, and the event a fold of its reports whatever their order."""
 
 from __future__ import annotations
 
+import math
 import random
 
 from extract.merge import (
     DEFAULT_RULES,
     MergeRules,
     best_event,
+    box_around,
     fold,
+    haversine_km,
     merge_batch,
     report_of,
     score,
@@ -262,3 +265,37 @@ def test_one_articles_incident_split_by_a_weekday_off_its_calendar_is_one_event(
     stated_twice = {**weekday_strike("s1", "2025-06-17T15:00Z", "2025-06-16",
                                      "on June 16", toll=18), "incident_id": "s1-1"}
     assert members(merge_batch([stated, stated_twice])) == [{"s1-0"}, {"s1-1"}]
+
+
+def _inside(box: tuple[float, float, float, float], lat: float, lon: float) -> bool:
+    north, west, south, east = box
+    across = west > east  # the box wraps at longitude 180
+    in_lon = (lon >= west or lon <= east) if across else west <= lon <= east
+    return south <= lat <= north and in_lon
+
+
+def test_the_box_around_a_place_holds_every_point_within_the_distance_and_little_more():
+    rng = random.Random(7)
+    centres = [KHARKIV, NAIROBI, (-16.78, 179.9), (10.0, -179.95), (88.5, 20.0), (-89.0, 0.0),
+               *((rng.uniform(-80, 80), rng.uniform(-180, 180)) for _ in range(40))]
+    for lat, lon in centres:
+        for km in (10.0, 100.0):
+            box = box_around(lat, lon, km)
+            for _ in range(300):  # points at up to km, in every direction
+                bearing, reach = rng.uniform(0, 2 * math.pi), km * rng.uniform(0.5, 1.0)
+                plat, plon = _destination(lat, lon, bearing, reach)
+                assert haversine_km(lat, lon, plat, plon) <= km + 1e-6
+                assert _inside(box, plat, plon), (lat, lon, km, plat, plon, box)
+            # not much more: a point just past the distance due north or south is outside
+            for bearing in (0.0, math.pi):
+                plat, plon = _destination(lat, lon, bearing, km * 1.01)
+                assert not _inside(box, plat, plon) or abs(plat) > 89, (lat, lon, km, box)
+
+
+def _destination(lat: float, lon: float, bearing: float, km: float) -> tuple[float, float]:
+    """The point `km` from (lat, lon) along `bearing` (radians) on the sphere."""
+    p, d = math.radians(lat), km / 6371.0
+    p2 = math.asin(math.sin(p) * math.cos(d) + math.cos(p) * math.sin(d) * math.cos(bearing))
+    l2 = math.radians(lon) + math.atan2(math.sin(bearing) * math.sin(d) * math.cos(p),
+                                        math.cos(d) - math.sin(p) * math.sin(p2))
+    return math.degrees(p2), (math.degrees(l2) + 540) % 360 - 180
