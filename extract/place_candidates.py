@@ -42,6 +42,9 @@ class Before:
 
     words: tuple[str, ...]
     lang: PlaceWords = ENGLISH_WORDS
+    w1: str = ""   # the last word, the one before it, the one before that ("" when none)
+    w2: str = ""
+    w3: str = ""
 
     @classmethod
     def at(cls, text: str, start: int, lang: PlaceWords = ENGLISH_WORDS) -> Before:
@@ -56,14 +59,12 @@ class Before:
             words = words[1:]    # the first may be cut by the window
         if not lang.english:
             words = [fold_key(w) for w in words]
-        return cls(tuple(words[-3:]), lang)
-
-    def _word(self, k: int) -> str:
-        return self.words[-k] if len(self.words) >= k else ""
+        last = ["", "", "", *words[-3:]]
+        return cls(tuple(words[-3:]), lang, last[-1], last[-2], last[-3])
 
     def cue(self) -> bool:
         """"in X", "in the X", "in northern X", "in the northern X", "village X"."""
-        w1, w2, w3 = self._word(1), self._word(2), self._word(3)
+        w1, w2, w3 = self.w1, self.w2, self.w3
         if not self.lang.english:   # "à X", "près de X", "dans le X", "au sud de X"
             cues, join = self.lang.cues, self.lang.joiners
             return (w1 in cues or (w2 in cues and (w1 in join or _LOWER.fullmatch(w1) is not None))
@@ -74,39 +75,39 @@ class Before:
     def strict_cue(self) -> bool:
         """A preposition right before: what makes a common word ("Rest", "Deal") worth a look."""
         if not self.lang.english:
-            w1, w2 = self._word(1), self._word(2)
+            w1, w2 = self.w1, self.w2
             return w1 in self.lang.strict_cues or (
                 w1 in self.lang.articles and w2 in self.lang.strict_cues) or self.place_of()
-        return self._word(1) in _STRICT_CUES
+        return self.w1 in _STRICT_CUES
 
     def place_of(self) -> bool:
         """"the village of X", "the District of Y"."""
         if not self.lang.english:   # "la province du Lac", "aldeia de Chai"
-            return self._word(1) in self.lang.joiners and self._word(2) in self.lang.unit_keys
-        return self._word(1).lower() == "of" and self._word(2).lower() in _PLACE_OF_WORDS
+            return self.w1 in self.lang.joiners and self.w2 in self.lang.unit_keys
+        return self.w1.lower() == "of" and self.w2.lower() in _PLACE_OF_WORDS
 
     def the(self) -> bool:
         if not self.lang.english:
             return False   # (an article before a place name is ordinary: "le Mali", "la Drôme")
-        return self._word(1) == "the"
+        return self.w1 == "the"
 
     def origin(self) -> bool:
         """"from X", "from the X": where someone comes from, not where things happen."""
         if not self.lang.english:
-            w1, w2 = self._word(1), self._word(2)
+            w1, w2 = self.w1, self.w2
             return w1 in self.lang.origin or (w1 in self.lang.joiners and (
                 w2 in self.lang.origin or f"{w2} {w1}" in self.lang.origin))
-        return self._word(1) == "from" or (self._word(2) == "from" and self._word(1) == "the")
+        return self.w1 == "from" or (self.w2 == "from" and self.w1 == "the")
 
     def feature(self) -> bool:
         """"le fleuve Niger", "o golfo da Guiné": the name of a river, a sea, a mountain."""
-        w1, w2 = self._word(1), self._word(2)
+        w1, w2 = self.w1, self.w2
         features = self.lang.features
         return w1 in features or (w1 in self.lang.joiners and w2 in features)
 
     def title(self) -> bool:
         """"spokesman Abdifatah Aden", "Gen. X": a title, maybe a first name, then the name."""
-        w1, w2 = self._word(1), self._word(2)
+        w1, w2 = self.w1, self.w2
         if not self.lang.english:   # "le gouverneur X", "Agence Ouest", "la calle X"
             titles = self.lang.titles   # (and "la Plaza de X", "o golfo da X")
             return fold_key(w1) in titles or fold_key(w1) in _TITLES_FOLDED or (
