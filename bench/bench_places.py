@@ -5,7 +5,11 @@ figures come from tests/extract/test_dev_quality.py and the shared scorer).
 --multilingual: the same question on the French, Spanish and Portuguese stories of
 multilingual_dev.jsonl, per gold incident: is its place among the text's place mentions (name
 and country), and is the text's primary place in the incident's country (the scorer matches
-incidents by country)."""
+incidents by country).
+
+--speed: CPU ms of places.find_places per 600-word English article (bench_extract's) and per
+French, Spanish and Portuguese story of multilingual_dev.jsonl (its first 600 words), the best
+of 5 batches; with --profile N, cProfile's N costliest functions by own time on the article."""
 
 from __future__ import annotations
 
@@ -33,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fixtures", action="store_true",
                     help="with --multilingual: the stories of tests/extract/fixtures/stories_*/ "
                          "instead (their `expect`)")
+    ap.add_argument("--speed", action="store_true",
+                    help="CPU ms of find_places per article (no scores)")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="with --speed: the N costliest functions by own time")
     a = ap.parse_args(argv)
+    if a.speed:
+        return _speed(a.profile)
     if a.multilingual:
         if a.gold == DEFAULT_GOLD:
             a.gold = DEFAULT_GOLD.parent / "multilingual_dev.jsonl"
@@ -88,6 +98,50 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load_s             {load_s:.2f}")
     print(f"max_rss_mb         {rss_mb:.0f}")
     print(f"ms_per_note        {per_ms:.2f}")
+    return 0
+
+
+def _best_ms(fn, runs: int) -> float:
+    """CPU ms per call, the best of 5 batches (other processes only add time)."""
+    batches = []
+    for _ in range(5):
+        t = time.process_time()
+        for _ in range(runs):
+            fn()
+        batches.append((time.process_time() - t) * 1000 / runs)
+    return min(batches)
+
+
+def _speed(profile: int) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_extract import MULTILINGUAL_DEV, article_600
+
+    from extract import places
+
+    places.load()
+    text = article_600()
+    places.find_places(text)   # (first-use tables built)
+    print(f"en_ms_per_article  {_best_ms(lambda: places.find_places(text), 40):.2f}   "
+          f"({len(text.split())} words)")
+    stories: dict[str, list[str]] = {}
+    if MULTILINGUAL_DEV.exists():
+        for line in MULTILINGUAL_DEV.open(encoding="utf-8"):
+            if line.strip():
+                row = json.loads(line)
+                stories.setdefault(row["language"], []).append(
+                    " ".join(row["text"].split()[:600]))
+    for code, texts in sorted(stories.items()):
+        words = sum(len(t.split()) for t in texts) // len(texts)
+        ms = _best_ms(lambda c=code, ts=texts: [places.find_places(t, c) for t in ts], 4)
+        print(f"{code}_ms_per_story     {ms / len(texts):.2f}   ({len(texts)} stories, {words} "
+              "words on average)")
+    if profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.runcall(lambda: [places.find_places(text) for _ in range(100)])
+        pstats.Stats(prof).sort_stats("tottime").print_stats(profile)
     return 0
 
 
