@@ -35,7 +35,7 @@ ARABIC_CC = frozenset(
 ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "an ", "at ", "az ", "ash ", "ad ")
 # Generic words after a region's proper name: "Wajir County", "Lara state".
 REGION_SUFFIXES = admin_units.REGION_NAME_SUFFIXES
-CANDIDATES_CACHED = 1 << 15   # names whose places are kept made (a few MB)
+CANDIDATES_CACHED = 1 << 12   # names whose places are kept made (about a megabyte)
 MIN_CITY_POP_FOR_ALTS = 1000   # smaller places keep only their main name's spellings
 MAX_ALTS_SMALL = 2
 
