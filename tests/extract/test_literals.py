@@ -88,7 +88,7 @@ def test_the_alternations_run_find_what_the_whole_alternations_find(code):
         possible = runs.possible(sentence)
         for reason, whole in v.modality.items():
             expected = [m.span() for m in whole.finditer(sentence)]
-            pat = possible.get(reason)
+            pat = runs.pattern(reason, possible)
             got = [m.span() for m in pat.finditer(sentence)] if pat is not None else []
             assert got == expected, (reason, sentence)
             left_out += pat is None or pat.regex.pattern != whole.pattern
