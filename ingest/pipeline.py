@@ -511,9 +511,9 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
              workers: Workers | None = None) -> list[dict]:
     """Every due feed once, in one pass (ingest_feeds); schema set up first, incidents merged
     into events while the pass goes on (MergeBeside), or after it when pages are cleaned in
-    this process or a round failed. Pages are cleaned
-    and extracted by `workers`, by default the process's shared pool of settings.processes
-    workers (ingest.workers). Returns the outcomes."""
+    this process or a round failed. Pages are cleaned and extracted by `workers`, by default
+    the process's shared pool of settings.processes workers (ingest.workers). Returns the
+    outcomes."""
     client = client or connect(settings)
     with es_errors("setting up the schema"):
         schema.setup(client, settings)
@@ -547,7 +547,7 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
 # incidents indexed since the last merge round that start another during the pass. A round
 # has costs on the node that many small rounds pay again and again (refreshes, the search for
 # events other runs wrote, which finds this run's earlier rounds), and while the workers clean
-# pages on every core the node's work takes their time: in bench_stages (2 cores, 364
+# pages on every core the node's work takes their time: on bench_stages' corpus (2 cores, 364
 # incidents) rounds after every bulk made the node work 11-19 s, one round after 200 incidents
 # 8 s, one round after the pass 3-5 s, the last also the fastest run. Five batches of
 # reconcile a round: a long pass still merges as it goes; the rest is merged by the round
