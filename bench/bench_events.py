@@ -92,7 +92,7 @@ def _articles(rng: random.Random, incidents: list[dict]):
 def _time_phases() -> dict[str, float]:
     """Wall seconds spent in each step of reconcile (filled as it runs)."""
     spent: dict[str, float] = {}
-    for name in ("mark_copies", "_article_facts", "_detach", "_candidates", "_claim",
+    for name in ("mark_copies", "_article_facts", "_detach", "_candidates", "_claim", "_whole",
                  "_write_events", "_converge"):
         inner, label = getattr(event_store, name), name.strip("_")
 
@@ -177,7 +177,7 @@ def main() -> int:
         n = max(1, done.incidents_assigned)
         print(f"events index: {args.events} events loaded and merged in {load_s:.1f} s")
         print(f"reconcile: {done.incidents_assigned} incidents, {done.events_created} events "
-              f"created, {done.events_updated} updated, {done.copies_marked} copies marked, "
+              f"created, {done.events_updated} updated, {done.copies_marked} copies marked, {done.conflicts} conflicts, "
               f"{merge_s:.2f} s "
               f"= {1000 * merge_s / n:.2f} ms per incident "
               f"({1000 * merge_cpu / n:.2f} ms of it CPU in this process; load average "
