@@ -177,8 +177,8 @@ def main() -> int:
         n = max(1, done.incidents_assigned)
         print(f"events index: {args.events} events loaded and merged in {load_s:.1f} s")
         print(f"reconcile: {done.incidents_assigned} incidents, {done.events_created} events "
-              f"created, {done.events_updated} updated, {done.copies_marked} copies marked, {done.conflicts} conflicts, "
-              f"{merge_s:.2f} s "
+              f"created, {done.events_updated} updated, {done.copies_marked} copies marked, "
+              f"{done.conflicts} conflicts, {merge_s:.2f} s "
               f"= {1000 * merge_s / n:.2f} ms per incident "
               f"({1000 * merge_cpu / n:.2f} ms of it CPU in this process; load average "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
