@@ -354,6 +354,8 @@ def _local_rules(lex: lexicon.Lexicon) -> _Local:
         (re.compile(r"\b(?P<day>[0-3]?\d)(?:" + w.get("ordinal", "(?!x)x") + r")?\s+(?:"
                     + glue + r")?" + mon + r"(?:\s+(?:" + w.get("month_year", "(?!x)x")
                     + r")?" + year + r")?\b", re.I), "dm"),
+        # a day of the month alone ("no dia 5", "el día 12"): the latest one up to publication
+        (re.compile(w.get("day_only", "(?!x)x"), re.I), "day"),
         (re.compile(r"\b(?:" + w.get("month_in", "(?!x)x") + r")\s+" + mon + r"(?:\s+(?:"
                     + w.get("month_year", "(?!x)x") + r")?" + year + r")?\b", re.I), "month"),
         (re.compile(r"\b(?:" + w.get("year_in", "(?!x)x") + r")\s+" + year
@@ -409,7 +411,7 @@ def _find_local(sentence: str, published: date | None, loc: _Local) -> list[Date
     return out
 
 
-_LOCAL_NEEDS = {"iso": "digit", "numeric": "digit", "year": "digit", "dm": "digit",
+_LOCAL_NEEDS = {"iso": "digit", "numeric": "digit", "year": "digit", "dm": "digit", "day": "digit",
                 "month": "month", "night": "weekday", "weekday": "weekday",
                 "relative": "relative"}
 
@@ -439,6 +441,13 @@ def _resolve_local(kind: str, m: re.Match[str], pub: date | None, loc: _Local
         if day is None:
             return d, MONTH, "explicit" if g.get("year") else "partial"
         return d, DAY, "explicit" if g.get("year") else "partial"
+    if kind == "day":
+        if pub is None:
+            return None
+        day = int(m.group("day"))
+        back = pub.replace(day=1) - timedelta(days=1)      # (the month before)
+        d = _mk(pub.year, pub.month, day) if day <= pub.day else _mk(back.year, back.month, day)
+        return None if d is None else (d, DAY, "partial")
     if kind in ("weekday", "night"):
         if pub is None:
             return None

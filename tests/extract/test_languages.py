@@ -33,6 +33,13 @@ from extract.article import extract_article
     ("pt", "Pelo menos 15 pessoas ficaram feridas.", None, 15),
     ("pt", "Uma dezena de pessoas morreram.", 10, None),
     ("pt", "Não houve registo de mortos nessa localidade.", 0, None),
+    # an age does not stop a count; a vague count before "foi abatida"
+    ("es", "Un comerciante de 34 años murió el jueves, según la Defensoría.", 1, None),
+    ("pt", "Uma dezena de rebeldes foi abatida, segundo uma fonte militar.", 10, None),
+    ("pt", "Um jovem suspeito de roubo foi espancado até à morte por moradores.", 1, None),
+    ("fr", "Les frappes avaient « neutralisé une trentaine de terroristes », selon l'armée.", 30,
+     None),
+    ("fr", "L'armée a neutralisé dimanche deux engins explosifs sur la route.", None, None),
 ])
 def test_counts_in_each_language_with_acleds_conservative_vague_numbers(lang, text, killed,
                                                                         injured):
@@ -57,6 +64,9 @@ PUB = date(2025, 2, 8)     # a Saturday
     ("es", "un coche bomba explotó el 21 de enero de 2025", "2025-01-21"),
     ("pt", "na madrugada de quarta-feira, um grupo armado atacou", "2025-02-05"),
     ("pt", "manifestações que começaram a 21 de outubro", "2024-10-21"),
+    # a day of the month alone: this month's, or last month's when it is still to come
+    ("pt", "Cerca de vinte civis foram mortos no dia 5 num ataque", "2025-02-05"),
+    ("es", "los hechos ocurrieron el día 20 en una vereda", "2025-01-20"),
 ])
 def test_dates_in_each_language(lang, text, day):
     found = [d for d in dates.find(text, PUB, lang) if not d.since]
