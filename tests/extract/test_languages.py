@@ -40,6 +40,9 @@ from extract.article import extract_article
     ("fr", "Les frappes avaient « neutralisé une trentaine de terroristes », selon l'armée.", 30,
      None),
     ("fr", "L'armée a neutralisé dimanche deux engins explosifs sur la route.", None, None),
+    # damage left is no toll
+    ("es", "La explosión dejó daños en seis casas y un vehículo.", None, None),
+    ("pt", "A explosão deixou danos em seis casas.", None, None),
 ])
 def test_counts_in_each_language_with_acleds_conservative_vague_numbers(lang, text, killed,
                                                                         injured):
