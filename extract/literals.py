@@ -21,8 +21,8 @@ try:                                  # (the parser's module name since Python 3
     from re import _constants as _c
     from re import _parser as _p
 except ImportError:                   # pragma: no cover - Python 3.10
-    import sre_constants as _c        # type: ignore[no-redef]
-    import sre_parse as _p            # type: ignore[no-redef]
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
 
 # an alternation or a product of alternatives is followed as exact strings up to this many
 _MAX_EXACT = 64

@@ -433,17 +433,20 @@ def _detach(client: Elasticsearch, settings: Settings, incident_ids: Iterable[st
                                          "minimum_should_match": 1}})["hits"]["hits"]
     if not hits:
         return
-    listed = {r["incident_id"] for h in hits for r in h["_source"].get("reports") or []
-              if r["article_id"] in set(articles)}
-    assigned = _assigned(client, settings, listed)
+    of_these = set(articles)
+
+    def concerned(event: Mapping[str, Any]) -> set[str]:
+        return {r["incident_id"] for r in event.get("reports") or []
+                if r["incident_id"] in ids or r["article_id"] in of_these}
+
+    # where each incident points now: one another run claimed since it was read unassigned
+    # stays in the event it was claimed into
+    assigned = _assigned(client, settings, set().union(*(concerned(h["_source"]) for h in hits)))
     before = (report.events_updated, report.events_deleted)
     for hit in hits:
         for _ in range(MAX_WRITE_TRIES):
             event = hit["_source"]
-            leaving = {r["incident_id"] for r in event.get("reports") or []
-                       if r["incident_id"] in ids or (
-                           r["incident_id"] in listed and
-                           assigned.get(r["incident_id"]) != event["event_id"])}
+            leaving = {i for i in concerned(event) if assigned.get(i) != event["event_id"]}
             if not leaving:
                 break
             rest = without(event, leaving)
@@ -457,11 +460,12 @@ def _detach(client: Elasticsearch, settings: Settings, incident_ids: Iterable[st
                                  if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"])
                     report.events_updated += 1
                 break
-            except ConflictError:
+            except ConflictError:   # written meanwhile: read it and its incidents again
                 report.conflicts += 1
                 hit = _get(client, alias, hit["_id"])
                 if hit is None:
                     break
+                assigned.update(_assigned(client, settings, concerned(hit["_source"])))
             except NotFoundError:
                 break
     if (report.events_updated, report.events_deleted) != before:

@@ -187,6 +187,26 @@ def test_an_event_opened_while_another_runs_event_was_not_yet_searchable_is_fold
 
 
 @pytest.mark.es
+def test_an_incident_another_run_claimed_after_it_was_read_stays_in_that_runs_event(
+        es_client, es_settings):
+    """Two runs read the same unassigned incident; the first puts it into an event. The
+    second, acting on what it read, must neither take the incident out of that event nor
+    leave it pointing at an event that no longer lists it (it only loses its claim)."""
+    _index(es_client, es_settings, ARTICLES[:1])
+    alias = es_settings.index("incidents")
+    stale = es_client.search(index=alias, seq_no_primary_term=True,
+                             source_includes=list(event_store._INCIDENT_FIELDS))["hits"]["hits"]
+    assert [h["_id"] for h in stale] == ["k1-0"]
+    event_store.reconcile(es_client, es_settings)          # the first run
+    first = _assert_consistent(es_client, es_settings)
+    left = event_store._assign_batch(es_client, es_settings, stale,   # the second, late
+                                     event_store.ReconcileReport(), event_store.DEFAULT_RULES,
+                                     set(), set())
+    assert left == {"k1-0"}
+    assert _assert_consistent(es_client, es_settings) == first
+
+
+@pytest.mark.es
 def test_a_copy_of_a_stored_article_is_marked_with_one_request_per_page(
         es_client, es_settings, monkeypatch):
     _index(es_client, es_settings, [ARTICLES[0]])
