@@ -112,3 +112,12 @@ def test_an_everyday_word_is_no_alternate_name_of_a_small_place():
     # Aldama's other name)
     assert any(e.country_code == "CL" and not alt for e, alt in gz.lookup("Santiago"))
     assert any(e.country_code == "MX" for e, _ in gz.lookup("León"))
+
+
+def test_every_demonym_names_a_country_code():
+    """A YAML key such as NO (Norway) reads as false unless quoted: no demonym may lose its
+    country that way."""
+    gz = gazetteer.get()
+    assert gz.demonyms["norwegian"] == "NO"
+    assert all(isinstance(cc, str) and len(cc) == 2 and cc.isupper()
+               for cc in gz.demonyms.values())
