@@ -259,7 +259,7 @@ def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileRepo
     skipped: set[str] = set()
     seen: set[str] = set()  # stored events that were candidates (judged here)
     opened: set[str] = set()  # events this run created
-    after: list | None = None  # a cursor on the arrival order: no refresh between batches
+    after: list | None = None  # a cursor on the arrival order (incidents not refreshed)
     while True:
         hits = client.search(index=incidents, query=query, size=batch,
                              seq_no_primary_term=True, search_after=after,
@@ -269,7 +269,12 @@ def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileRepo
         if not hits:
             break
         after = hits[-1]["sort"]
+        written = report.events_created + report.events_updated
         skipped.update(_assign_batch(client, settings, hits, report, rules, seen, opened))
+        if len(hits) == batch and report.events_created + report.events_updated > written:
+            # the next batch's candidate search must find the events this one wrote, or
+            # one real event told in two batches becomes two events
+            client.indices.refresh(index=settings.index("events"))
     _converge(client, settings, opened, seen, report, rules,
               written_after=(started - CONVERGE_MARGIN).isoformat())
     report.skipped = sorted(skipped)

@@ -187,6 +187,17 @@ def test_an_event_opened_while_another_runs_event_was_not_yet_searchable_is_fold
 
 
 @pytest.mark.es
+def test_reports_of_one_event_merged_in_separate_batches_of_one_run_give_one_event(
+        es_client, es_settings):
+    """A reconcile reads its incidents in batches: a later batch must find the events an
+    earlier one wrote (one real event told on both sides of a batch boundary stays one)."""
+    _index(es_client, es_settings)
+    event_store.reconcile(es_client, es_settings, batch=1)
+    assert sorted(_assert_consistent(es_client, es_settings).values()) == [
+        ["k1-0", "k2-0", "k3-0"], ["o1-0", "o2-0"]]
+
+
+@pytest.mark.es
 def test_an_incident_another_run_claimed_after_it_was_read_stays_in_that_runs_event(
         es_client, es_settings):
     """Two runs read the same unassigned incident; the first puts it into an event. The
