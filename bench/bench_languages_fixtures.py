@@ -1,5 +1,6 @@
 """Per-language figures on the hand-coded French, Spanish and Portuguese wire stories, passing
-(tests/extract/fixtures/stories_<code>/) and known gaps (stories_known_gaps/<code>/) alike.
+(tests/extract/fixtures/stories_<code>/) and known gaps (stories_known_gaps/<code>/) alike; with
+--blind, the stories written before the extractor read them (stories_blind/<code>/).
 
 Two readings per language:
 - stories: how many give exactly their expected incidents (what the tests ask), and how many of
@@ -23,6 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.wire import (  # noqa: E402
     FIELDS,
+    LANGUAGE_BLIND,
     LANGUAGE_GAPS,
     LANGUAGES,
     extract,
@@ -103,12 +105,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", "-v", action="store_true", help="print each story's misses")
     ap.add_argument("--language", choices=LANGUAGES, action="append",
                     help="only this language (repeatable)")
+    ap.add_argument("--blind", action="store_true",
+                    help="score the blind stories (stories_blind/<code>/) instead")
     a = ap.parse_args(argv)
     tallies = {}
     print(f"{'story':44} {'want':>4} {'got':>4} {'exact':>5}")
     for code in a.language or LANGUAGES:
         tally = tallies[code] = Tally()
-        paths = [(p, "") for p in stories(language_folder(code))] + \
+        paths = [(p, "blind") for p in stories(LANGUAGE_BLIND / code)] if a.blind else \
+            [(p, "") for p in stories(language_folder(code))] + \
             [(p, "gap") for p in stories(LANGUAGE_GAPS / code)]
         for path, tag in paths:
             story = load(path)

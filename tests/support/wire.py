@@ -18,8 +18,10 @@ KEY_FIELDS = ("event_type", "date", "country_code", "location", "fatalities")
 # stories in other languages: stories_<code>/ pass, stories_known_gaps/<code>/ are measured only;
 # a language is there when either folder is (adding one is adding its stories)
 LANGUAGE_GAPS = FIXTURES / "stories_known_gaps"
+# stories_blind/<code>/: written before the extractor read them (test_language_blind.py)
+LANGUAGE_BLIND = FIXTURES / "stories_blind"
 LANGUAGES = tuple(sorted({p.name.removeprefix("stories_") for p in FIXTURES.glob("stories_*")
-                          if p.is_dir() and p != LANGUAGE_GAPS}
+                          if p.is_dir() and p not in (LANGUAGE_GAPS, LANGUAGE_BLIND)}
                          | {p.name for p in LANGUAGE_GAPS.glob("*") if p.is_dir()}))
 
 
