@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import sys
 import time
 import tracemalloc
@@ -45,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also measure the dictionaries' Python allocations with tracemalloc")
     ap.add_argument("--stages", action="store_true",
                     help="also print where the entry point's time goes, stage by stage")
+    ap.add_argument("--entry-only", action="store_true",
+                    help="time only the entry point (language + relevance + extraction)")
     a = ap.parse_args(argv)
     rss0 = _rss_mb()
     t0 = time.perf_counter()
@@ -64,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         tracemalloc.stop()
 
     text = article_600()
+    if a.entry_only:
+        entry_point(text, a.repeat)
+        return 0
     words = len(text.split())
     found = incidents.extract_incidents(text, published="2024-04-22")   # warm the caches once
     batches = []
@@ -170,6 +176,35 @@ def _first_words(text: str, n: int = 600) -> str:
     return " ".join(text.split()[:n])
 
 
+# a real incident page shorter than this is a brief, not the article the figure is about
+REAL_PAGE_MIN_WORDS = 300
+
+
+def _words(row: dict) -> int:
+    return len(row["text"].split())
+
+
+def _extract_row(row: dict):
+    from extract import article
+
+    return article.extract_article(row["text"], title=row.get("title"), url=row.get("url"),
+                                   published=row.get("published"))
+
+
+def _joined(stories: list[dict], words: int = 600) -> list[dict]:
+    """Stories in one language joined, in order, into articles of at least `words` words (a
+    dev story is about 250 words: timed alone, the per-article costs would weigh double);
+    the first story's title and day head each article, the stories left over are dropped."""
+    out, parts = [], []
+    for r in stories:
+        parts.append(r)
+        if sum(_words(p) for p in parts) >= words:
+            out.append({"text": "\n\n".join(p["text"] for p in parts), "title": parts[0]["title"],
+                        "published": parts[0].get("published")})
+            parts = []
+    return out
+
+
 def entry_point(text: str, repeat: int) -> None:
     """The entry point's own costs: load, language, relevance, the three together."""
     from extract import article, language, relevance
@@ -188,14 +223,29 @@ def entry_point(text: str, repeat: int) -> None:
           f"{rel_ms:.2f} + extraction)")
     print(f"language_ms_cold      {_cold_language_ms(text, title):.2f}   (median, each right "
           "after an extraction: the model's tables out of the CPU caches, as in a pipeline)")
+    few = max(5, repeat // 4)     # (runs of each of the articles below, timed one by one)
     if MULTILINGUAL_DEV.exists():
         with MULTILINGUAL_DEV.open(encoding="utf-8") as fh:
-            other = [_first_words(json.loads(x)["text"]) for x in fh if x.strip()]
-        print(f"entry_ms_non_english  {_best_ms(article.extract_article, other, repeat):.2f}"
-              f"   ({len(other)} French, Spanish and Portuguese stories, extracted)")
+            stories = [json.loads(x) for x in fh if x.strip()]
+        per_language = {}
+        for code in sorted({r["language"] for r in stories}):
+            joined = _joined([r for r in stories if r["language"] == code])
+            per_language[code] = statistics.median(
+                _best_ms(_extract_row, [a], few) * 600 / _words(a)
+                for a in joined)
+        print("entry_ms_non_english  " + "  ".join(f"{c} {ms:.2f}" for c, ms in
+                                                   per_language.items())
+              + "   (per 600 words: each language's stories joined into articles of 600 words "
+              "or more, the median article)")
     if RELEVANCE_DEV.exists():
         with RELEVANCE_DEV.open(encoding="utf-8") as fh:
             rows = [json.loads(x) for x in fh if x.strip()]
+        real = [dict(r, text=_first_words(r["text"])) for r in rows
+                if r.get("label") == "incident" and _words(r) >= REAL_PAGE_MIN_WORDS]
+        ms = sorted(_best_ms(_extract_row, [r], few) * 600 / _words(r) for r in real)
+        print(f"entry_ms_real_pages   {statistics.median(ms):.2f}   (median; max {ms[-1]:.2f}; "
+              f"per 600 words: the {len(real)} incident pages of {RELEVANCE_DEV.name}, cut "
+              "to 600 words)")
         none = [r for r in rows if r.get("label") == "none" and len(r["text"].split()) >= 600]
         pages = [(_first_words(r["text"]), r.get("title"), r.get("url")) for r in none]
         skipped = [p for p in pages if article.extract_article(
