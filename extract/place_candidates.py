@@ -352,6 +352,8 @@ def longer_name_end(text: str, end: int, lang: PlaceWords = ENGLISH_WORDS) -> in
 
 
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z0-9/\-]{2,8}\)")
+# a country's currency ("US dollar", "Hong Kong dollars", "Zimbabwe-dollar")
+_CURRENCY_AFTER = re.compile(r"[\s\-]dollars?\b", re.I)
 
 
 def _nationality(key: str, sp: Span, lang: PlaceWords) -> bool:
@@ -413,6 +415,8 @@ def filter_spans(text: str, spans: list[Span], lang: PlaceWords = ENGLISH_WORDS)
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]
         elif not lang.english and before.place_of():   # "la sindicatura de Costa Rica"
             cands = [(e, a) for e, a in cands if e.kind != KIND_COUNTRY] or cands
+        if _CURRENCY_AFTER.match(text, sp.end):
+            continue   # "the high US dollar exchange rate": a currency, no place
         if _in_org_name(text, sp.end, lang) or (not lang.english and _ACRONYM_AFTER.match(
                 text, sp.end)):   # "la Unidad de Mantenimiento del Orden (UNDMO)"
             cands = [(e, a) for e, a in cands if e.kind == KIND_COUNTRY]

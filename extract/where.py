@@ -235,6 +235,26 @@ _REGION_VILLAGE_OF = re.compile(
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|of)\s+(?:the\s+)?(?:village\s+|town\s+)?$")
 
+# ACLED's "(district, region)" after a place that only locates the one named before it:
+# "on Sirwah district west of Marib city (Marib)", "the road between Emali and Wote
+# (Makueni)": the first is where it happened (but "X village, near Y (district, region)" is
+# coded as Y: ACLED's brackets follow the place it codes)
+_LOCATES_PREVIOUS = re.compile(
+    r"^(?:\s+" + admin_units.alternation(admin_units.ANY) + r")?,?\s+"
+    r"(?:(?:about|some)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?$", re.I)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
+
+
+def _located_by(text: str, before: PlaceMention | None, m: PlaceMention) -> bool:
+    """Whether m is named only to locate `before`, the place named right before it."""
+    if before is None or before.kind not in _PRECISE:
+        return False
+    gap = text[before.end:m.start]
+    return bool(_LOCATES_PREVIOUS.match(gap) or (
+        _AND.match(gap) and _BETWEEN.search(text, max(0, before.start - 30), before.start)))
+
 
 # "Muthraw (Hpapun) District": the bracket holds the unit's other name, the unit word follows
 _ALIAS_OF_UNIT = re.compile(r"\s*[(\[][^()\[\]]{1,40}[)\]]\s+"
@@ -296,12 +316,13 @@ def primary_place(mentions: list[PlaceMention], text: str, language: str | None 
     first_end = sents[0][1] if sents else len(text)
     for pool in ([m for m in own if m.start < first_end], own):
         precise = [m for m in pool if m.kind in ("city", "unknown", "admin2")]
-        for m in precise:   # ACLED's "X (district, region)" (not a wire story's "(Ituri, RDC)",
-            #                 nor a unit's other name: "Muthraw (Hpapun) District")
+        for k, m in enumerate(precise):   # ACLED's "X (district, region)" (not a wire story's
+            #                 "(Ituri, RDC)", nor a unit's other name: "Muthraw (Hpapun) District")
             if lang.english and re.match(r"^(?:\s+(?:village|town|city|area|district))?\s*[(\[]",
                                          text[m.end:m.end + AFTER]) and not \
                     _ALIAS_OF_UNIT.match(text, m.end, m.end + AFTER):
-                return m
+                before = precise[k - 1] if k else None
+                return before if before is not None and _located_by(text, before, m) else m
         for m in precise:   # a place after "in/at/near" beats one after "from"
             if place_before is not None and place_before.search(text[max(0, m.start - 40):m.start]):
                 return m

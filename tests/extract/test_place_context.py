@@ -187,3 +187,26 @@ def test_of_same_named_villages_the_one_near_another_named_town_is_meant():
 def test_an_unknown_name_with_a_joined_article_is_kept_whole():
     p = _primary("Gunmen attacked a checkpoint at Jurf al-Nasr in Babil province, Iraq.")
     assert (p.location, p.country_code) == ("Jurf al-Nasr", "IQ")
+
+
+def test_a_place_named_only_to_locate_the_one_before_it_is_not_the_place():
+    # ACLED's "(district, region)" follows the second name, which only says where the first is
+    p = _primary("Residents blocked the road between Naivasha and Gilgil (Nakuru) to protest "
+                 "the state of the road.")
+    assert p.location == "Naivasha"
+    p = _primary("Coalition jets struck Harib district south of Marib city (Marib) overnight.")
+    assert p.name == "Harib"
+    p = _primary("Traders protested in Wote, some 30 km east of Emali (Makueni) on Monday.")
+    assert p.location == "Wote"
+
+
+def test_a_village_near_a_bracketed_town_is_coded_as_that_town():
+    # (ACLED's brackets follow the place it codes: "X village, near Y (district, region)")
+    p = _primary("Gunmen burned huts in Kwarta village, near Djougou (Djougou, Donga).")
+    assert p.location == "Djougou"
+
+
+def test_a_country_s_currency_is_no_place():
+    ms = find_places("Traders protested the high US dollar exchange rate in Zahle on Monday.")
+    assert "US" not in {m.name for m in ms}
+    assert not find_places("Savers lost money as the Hong Kong dollar fell.")
