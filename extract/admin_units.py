@@ -21,7 +21,7 @@ SETTLEMENTS = TOWNS + ("settlement", "hamlet", "locality", "area", "community",
                "neighbourhood", "neighborhood", "suburb", "quarter", "camp", "refugee camp")
 # named sites that locate an event like a settlement ("Kafr Nabl junction", "Wadi Doum airbase")
 SITES = ("market", "hill", "hills", "airbase", "airport", "base", "checkpoint", "junction",
-         "crossing", "bridge", "front")
+         "crossing", "bridge", "front", "sector")
 
 # parts of a city: a neighbourhood the gazetteer lacks is coded as its city ("Kibera slum in
 # Nairobi"); a district is coded as itself ("Akdeniz district of Mersin")

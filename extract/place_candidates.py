@@ -148,7 +148,7 @@ GENERIC_AFTER = re.compile(r"^\s+" + _words(admin_units.ANY) + r"\b", re.I)
 GENERIC_PLACE = _words(admin_units.ADMIN2 + admin_units.SETTLEMENTS + admin_units.SITES)
 _PAREN = re.compile(r"^\s*[(\[]([^()\[\]]{1,90})[)\]]")
 ALIAS = r"(?:\s*\[[^\[\]()]{1,60}\](?=\s*\())?"   # "Kangara [Kangara Peulh] (Karimama, ...)"
-_PAREN_AFTER = re.compile(r"^(?:\s+" + GENERIC_PLACE + r")?" + ALIAS
+_PAREN_AFTER = re.compile(r"^(?:\s+" + GENERIC_PLACE + r"){0,2}" + ALIAS
                           + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
 PAREN_NEAR = re.compile(r"^[^()\[\]]{0,40}?" + ALIAS + r"\s*[(\[]([^()\[\]]{1,90})[)\]]")
 

@@ -60,6 +60,8 @@ class Weights:
     paren_elsewhere: float = -4.0
     paren_town_near: float = 3.0        # near a town of its "(district, region)"
     paren_town_km: float = 60.0
+    paren_far_km: float = 150.0         # a namesake this far from every town of the "(district,
+    #                                     region)" after its name is another place
     near_named_town: float = 2.0        # a village by another town the text names, less with
     near_km: float = 50.0               # distance, none beyond this
     near_chars: int = 300               # (towns named this close in the text)
@@ -362,7 +364,11 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         if owner and e.kind == KIND_CITY and (e.country_code, fold_key(e.admin1 or "")) not in \
                 owner and any(cc == e.country_code for cc, _ in owner):
             continue   # "Jharkhand's Chhatarpur": not the Chhatarpur of another state
-        if _acceptable(text, sp, e, alt, ctx, cvote, doc_cc, paren_regions, w):
+        if _acceptable(text, sp, e, alt, ctx, cvote, doc_cc, paren_regions, w) and not (
+                paren_cities and e.kind == KIND_CITY and min(
+                    km(e.lat, e.lon, c.lat, c.lon) for c in paren_cities) > w.paren_far_km):
+            # ("Shahpur sector (Poonch district, J&K)": not the Shahpur of Karnataka, the only
+            # one the gazetteer knows; the name is then placed by its brackets)
             chosen[idx] = (e, alt)
     _drop_lone_abroad(chosen, spans, ctx, doc_cc, w)
     if doc_cc and not (doc_cc in ctx.firm or ctx.region_votes.get(doc_cc) or any(

@@ -38,7 +38,7 @@ _LOCATED_BY_NEXT = (PLACE_OF, GENERIC_AFTER, APPOSITIVE)
 PATTERNS = [
     # "in X (Y, Z)", "at X village (Y)"
     re.compile(r"(?:\b(?:in|at|near|outside|around|of|from)\s+(?:the\s+)?)?(?<![\w'\-])("
-               + NAME + r")(?:\s+" + GENERIC_PLACE + r")?\s*[(\[]"),
+               + NAME + r")(?:\s+" + GENERIC_PLACE + r"){0,2}\s*[(\[]"),
     # "the village of X"
     re.compile(r"\b" + admin_units.alternation(_PLACE_OF_WORDS) + r"\s+of\s+(" + NAME + r")"),
     # "in X village", "in X area", "air raids on X district"

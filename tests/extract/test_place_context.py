@@ -210,3 +210,17 @@ def test_a_country_s_currency_is_no_place():
     ms = find_places("Traders protested the high US dollar exchange rate in Zahle on Monday.")
     assert "US" not in {m.name for m in ms}
     assert not find_places("Savers lost money as the Hong Kong dollar fell.")
+
+
+def test_a_namesake_far_from_the_towns_of_its_brackets_is_another_place():
+    # the gazetteer's Shahpurs are in other states, the nearest over 500 km from Poonch: the
+    # village is coded by its brackets, not as the biggest namesake
+    p = _primary("Shelling damaged houses in Shahpur village (Poonch, J&K) on Monday.")
+    assert (p.location, p.country_code, p.admin1, p.geo_precision) == (
+        "Shahpur", "IN", "Jammu and Kashmir", 2)
+    assert abs(p.lat - 33.8) < 0.3 and abs(p.lon - 74.1) < 0.3
+
+
+def test_two_generic_words_before_the_brackets():
+    p = _primary("Troops traded fire at Balakote sector area (Poonch district, J&K) overnight.")
+    assert (p.location, p.admin1, p.geo_precision) == ("Balakote", "Jammu and Kashmir", 2)
