@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from extract import lexicon
-from extract.literals import Scan
+from extract.literals import Scan, Scans
 from extract.phrases import ODD_CASE, Substrings
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -452,11 +452,12 @@ class _Local:
     numbers: dict[str, int]
     killed: tuple[re.Pattern[str], ...]     # subject pair, subject, object patterns
     injured: tuple[re.Pattern[str], ...]
-    none_told: dict[str, Scan]      # (each run only where its words are: literals.Scan)
+    # read over each sentence in turn, each only where its words are (one pass for all):
+    # "killed" and "injured", the phrases one of which a count of each holds; "no_killed",
+    # "no_injured", "no_casualties", what says nobody was; "claim", a figure the text does
+    # not stand behind
+    told: Scans
     not_count: re.Pattern[str]      # what follows a number that is no count ("ans", "km")
-    claim: Scan                     # a figure the text does not stand behind
-    killed_verbs: Scan              # a killed count holds one of these phrases
-    injured_verbs: Scan
     number_words: Substrings        # a count's first word (a digit is checked apart)
     aside: Scan                     # ", dont la kamikaze," between a count and its verb
     starts: re.Pattern[str]         # where a count can start: a digit, a number's first word
@@ -504,17 +505,17 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
                 re.compile(r"(?<!\w)(?:" + verbs(before) + r")\s+(?:[\w'\u2019]+\s+){0,2}?"
                            + num("n") + r"(?!\w)", re.I))
 
-    def either(*keys: str) -> Scan:
+    def either(*keys: str) -> re.Pattern[str]:
         parts = [p for k in keys for p in lex.count_parts[k]]
-        return Scan(re.compile("|".join(f"(?:{p})" for p in parts) or "(?!x)x", re.I))
+        return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!x)x", re.I)
 
+    told = Scans({"killed": either("killed_after", "killed_before"),
+                  "injured": either("injured_after", "injured_before"),
+                  **{f"no_{k}": pat for k, pat in lex.none_told.items()},
+                  "claim": lex.hints.get("claim", lexicon.NOTHING)})
     found = _Local(lex.numbers, pats("killed_after", "killed_before"),
-                   pats("injured_after", "injured_before"),
-                   {k: Scan(pat) for k, pat in lex.none_told.items()},
+                   pats("injured_after", "injured_before"), told,
                    lex.hints.get("not_count", lexicon.NOTHING),
-                   Scan(lex.hints.get("claim", lexicon.NOTHING)),
-                   either("killed_after", "killed_before"),
-                   either("injured_after", "injured_before"),
                    Substrings([(w.split()[0], "n") for w in list(lex.numbers) + lex.qualifiers]),
                    Scan(lex.hints.get("count_aside", lexicon.NOTHING)),
                    re.compile(r"(?<![\w\-])(?:\d|(?:" + "|".join(sorted(
@@ -542,11 +543,12 @@ _LOCAL_REACH = 160
 _LOCAL_AFTER = 60
 
 
-def _local_sum(pats: tuple[re.Pattern[str], ...], verbs: Scan, text: str,
-               loc: _Local) -> int | None:
+def _local_sum(pats: tuple[re.Pattern[str], ...], verbs: str, text: str, loc: _Local,
+               possible: list) -> int | None:
     """The sum of the distinct counts the patterns find, each number read once; they are
-    read only around the killed or injured words (`verbs`), none without one."""
-    found = [m.span() for m in verbs.finditer(text)]
+    read only around the killed or injured words (`verbs`: "killed" or "injured" of
+    loc.told, `possible` its words in the text), none without one."""
+    found = [m.span() for m in loc.told.finditer(verbs, text, possible)]
     if not found:
         return None
     lo, hi = max(0, found[0][0] - _LOCAL_REACH), min(len(text), found[-1][1] + _LOCAL_AFTER)
@@ -588,15 +590,17 @@ def _find_local(sentence: str, loc: _Local) -> Casualties:
     if "," in sentence:     # "Cinq personnes, dont la kamikaze, ont été tuées"
         sentence = loc.aside.sub(lambda m: " " * len(m.group(0)), sentence)
     killed = injured = None
+    told = loc.told
+    may = told.possible(sentence)
     if _DIGIT_ANY.search(sentence) or loc.number_words.any(sentence):
-        killed = _local_sum(loc.killed, loc.killed_verbs, sentence, loc)
-        injured = _local_sum(loc.injured, loc.injured_verbs, sentence, loc)
-    if loc.none_told["casualties"].search(sentence):
+        killed = _local_sum(loc.killed, "killed", sentence, loc, may)
+        injured = _local_sum(loc.injured, "injured", sentence, loc, may)
+    if told.search("no_casualties", sentence, may):
         killed = 0 if killed is None else killed
         injured = 0 if injured is None else injured
-    if killed is None and loc.none_told["killed"].search(sentence):
+    if killed is None and told.search("no_killed", sentence, may):
         killed = 0
-    if injured is None and loc.none_told["injured"].search(sentence):
+    if injured is None and told.search("no_injured", sentence, may):
         injured = 0
-    claim = killed is not None and loc.claim.search(sentence) is not None
+    claim = killed is not None and told.search("claim", sentence, may) is not None
     return Casualties(killed, injured, claim=claim)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from extract import lexicon
+from extract.literals import Scan
 from extract.phrases import Substrings
 
 DAY, WEEK, MONTH, YEAR = "day", "week", "month", "year"   # YEAR: only to tell background
@@ -315,7 +316,7 @@ def to_date(value: str | date | datetime | None) -> date | None:
 class _Local:
     """A language's date rules (built from its dates.yaml) and the words they resolve."""
 
-    rules: tuple[tuple[re.Pattern[str], str], ...]
+    rules: tuple[tuple[re.Pattern[str] | Scan, str], ...]
     lex: lexicon.Lexicon
     triggers: Substrings           # the words a rule kind needs (digits checked apart)
     since: re.Pattern[str]       # "depuis" right before a date
@@ -364,7 +365,7 @@ def _local_rules(lex: lexicon.Lexicon) -> _Local:
         (re.compile(r"\b(?:(?:" + w.get("weekday_before", "(?!x)x") + r")\s+)?" + wd
                     + r"(?:\s+(?:" + w.get("weekday_after", "(?!x)x") + r"))?\b", re.I),
          "weekday"),
-        (re.compile(w.get("ago", "(?!x)x"), re.I), "ago"),
+        (Scan(re.compile(w.get("ago", "(?!x)x"), re.I)), "ago"),
         (re.compile(r"\b(?P<rel>" + _alternation(lex.relative) + r")\b", re.I), "relative"),
     ]
     triggers = Substrings([(m, "month") for m in lex.months]
@@ -387,9 +388,14 @@ def _find_local(sentence: str, published: date | None, loc: _Local) -> list[Date
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     words = loc.triggers.labels(sentence)
-    digits = _DIGIT.search(sentence) is not None
+    if _DIGIT.search(sentence) is not None:     # (what English's digit rules need, too)
+        words.add("digit")
+        if "19" in sentence or "20" in sentence:
+            words.add("century")
+        if _DIGIT_SEPARATOR.search(sentence):
+            words.add("separator")
     for pat, kind in loc.rules:
-        if not _worth_local(kind, words, digits):
+        if not _worth_local(kind, words):
             continue
         for m in pat.finditer(sentence):
             s, e = m.span()
@@ -411,18 +417,16 @@ def _find_local(sentence: str, published: date | None, loc: _Local) -> list[Date
     return out
 
 
-_LOCAL_NEEDS = {"iso": "digit", "numeric": "digit", "year": "digit", "dm": "digit", "day": "digit",
-                "month": "month", "night": "weekday", "weekday": "weekday",
-                "relative": "relative"}
+# what a sentence must hold for a rule to be tried: a digit, a year's first two digits, a digit
+# before "/" or ".", a month, a weekday, a relative word ("ago" is a literals.Scan, tried only
+# where its words are)
+_LOCAL_NEEDS = {"iso": ("century",), "numeric": ("separator",), "year": ("century",),
+                "dm": ("digit", "month"), "day": ("digit",), "month": ("month",),
+                "night": ("weekday",), "weekday": ("weekday",), "relative": ("relative",)}
 
 
-def _worth_local(kind: str, words: set[str], digits: bool) -> bool:
-    need = _LOCAL_NEEDS.get(kind)
-    if need is None:
-        return True          # ("ago": one pattern, always tried)
-    if need == "digit":
-        return digits and (kind != "dm" or "month" in words)
-    return need in words
+def _worth_local(kind: str, words: set[str]) -> bool:
+    return all(need in words for need in _LOCAL_NEEDS.get(kind, ()))
 
 
 def _resolve_local(kind: str, m: re.Match[str], pub: date | None, loc: _Local

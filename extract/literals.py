@@ -390,6 +390,20 @@ def _top_alternatives(source: str) -> list[str]:
     return parts + [source[at:]]
 
 
+def _parts(regex: re.Pattern[str]) -> list[str]:
+    """The pattern's top-level alternatives, or the whole pattern when their alternation would
+    not match as it does (other groups, a global flag at its start)."""
+    parts = _top_alternatives(regex.pattern)
+    try:
+        again = alternation(parts, regex.flags)
+    except re.error:
+        again = None
+    if again is None or (again.groups, again.groupindex) != (regex.groups, regex.groupindex) \
+            or regex.pattern.startswith("(?") and not regex.pattern.startswith("(?:"):
+        parts = [regex.pattern]     # (a global flag at its start belongs to the whole)
+    return parts
+
+
 class Scan:
     """A compiled pattern as the alternation of its top-level alternatives, run over a text
     with only those that may match it (`Alternations`): search, finditer and sub answer as the
@@ -397,16 +411,7 @@ class Scan:
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
-        parts = _top_alternatives(regex.pattern)
-        try:
-            again = alternation(parts, regex.flags)
-        except re.error:
-            again = None
-        if again is None or (again.groups, again.groupindex) != (regex.groups,
-                                                                  regex.groupindex) \
-                or regex.pattern.startswith("(?") and not regex.pattern.startswith("(?:"):
-            parts = [regex.pattern]     # (a global flag at its start belongs to the whole)
-        self._runs = Alternations({"": parts}, regex.flags)
+        self._runs = Alternations({"": _parts(regex)}, regex.flags)
 
     def _possible(self, text: str) -> Anchored | None:
         return self._runs.pattern("", self._runs.possible(text))
@@ -423,3 +428,36 @@ class Scan:
 
     def sub(self, repl, text: str) -> str:
         return text if self._possible(text) is None else self.regex.sub(repl, text)
+
+
+class Scans:
+    """Named patterns, each run as a Scan would run it, with one substring pass over a text
+    telling which of them may match (`possible`) rather than one pass per pattern: for the
+    several patterns read in turn over the same sentence. (Patterns of other flags than the
+    rest's get a pass of their own.)"""
+
+    def __init__(self, patterns: Mapping[str, re.Pattern[str]]) -> None:
+        by_flags: dict[int, dict[str, list[str]]] = {}
+        for name, p in patterns.items():
+            by_flags.setdefault(p.flags, {})[name] = _parts(p)
+        self._runs = [Alternations(parts, flags) for flags, parts in by_flags.items()]
+        self._of = {name: k for k, parts in enumerate(by_flags.values()) for name in parts}
+
+    def possible(self, text: str) -> list[set[tuple[str, int]]]:
+        """What may match in the text: hand it to search and finditer over the same text (or
+        a part of it)."""
+        return [runs.possible(text) for runs in self._runs]
+
+    def _pattern(self, name: str, possible: list[set[tuple[str, int]]]) -> Anchored | None:
+        k = self._of[name]
+        return self._runs[k].pattern(name, possible[k])
+
+    def search(self, name: str, text: str, possible: list[set[tuple[str, int]]]
+               ) -> re.Match[str] | None:
+        pat = self._pattern(name, possible)
+        return None if pat is None else pat.search(text)
+
+    def finditer(self, name: str, text: str, possible: list[set[tuple[str, int]]]
+                 ) -> Iterator[re.Match[str]]:
+        pat = self._pattern(name, possible)
+        return iter(()) if pat is None else pat.finditer(text)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from extract import lexicon, vocab
-from extract.literals import Alternations, Anchored, Prefilter, required, starts
+from extract.literals import Alternations, Anchored, Prefilter, Scans, required, starts
 
 REPO = Path(__file__).resolve().parents[2]
 _SHARED = [REPO.parent / "shared", Path("/work/shared")]
@@ -110,3 +110,33 @@ def test_an_anchored_pattern_finds_what_the_pattern_finds():
         for pos, end in ((0, len(sentence)), (5, max(5, len(sentence) // 2))):
             assert [m.span() for m in anchored.finditer(sentence, pos, end)] == \
                 [m.span() for m in regex.finditer(sentence, pos, end)], sentence
+
+
+def test_named_scans_find_what_each_pattern_finds_with_one_pass_for_all():
+    """The count, nobody-hurt and claim patterns of each language, read over a sentence with
+    one substring pass (literals.Scans), find what each pattern finds over it (and over a part
+    of it); a pattern of other flags (lexicon.NOTHING) is read as well."""
+    patterns = {"nothing": lexicon.NOTHING,
+                "claim": re.compile(r"\bclaim(?:ed|s)?\s+(?:that\s+)?(?:it|they)\b|unverified",
+                                    re.I)}
+    for code in sorted(lexicon.supported() - {lexicon.ENGLISH}):
+        lex = lexicon.get(code)
+        patterns.update({f"{code}_{k}": p for k, p in lex.none_told.items()})
+        patterns[f"{code}_killed"] = re.compile("|".join(
+            f"(?:{p})" for p in lex.count_parts["killed_after"] + lex.count_parts["killed_before"]),
+            re.I)
+    scans = Scans(patterns)
+    left_out = matched = 0
+    for sentence in _sentences():
+        may = scans.possible(sentence)
+        for name, regex in patterns.items():
+            for text in (sentence, sentence[: len(sentence) // 2]):
+                expected = [m.span() for m in regex.finditer(text)]
+                assert [m.span() for m in scans.finditer(name, text, may)] == expected, \
+                    (name, text)
+                found = scans.search(name, text, may)
+                assert (found.span() if found else None) == \
+                    (expected[0] if expected else None), (name, text)
+                matched += bool(expected)
+            left_out += scans._pattern(name, may) is None
+    assert matched > 0 and left_out > 0
