@@ -43,11 +43,29 @@ from extract.article import extract_article
     # damage left is no toll
     ("es", "La explosión dejó daños en seis casas y un vehículo.", None, None),
     ("pt", "A explosão deixou danos em seis casas.", None, None),
+    # a place told between a count and its verb; a quoted army claim; "resultaron heridos"
+    ("fr", "Cinq habitants de Mirebalais, dans le département du Centre, ont été tués lundi.", 5,
+     None),
+    ("fr", "L'armée dit avoir mené des frappes et « neutralisé » au moins quatorze combattants.",
+     14, None),
+    ("es", "Tres soldados resultaron heridos y varias viviendas sufrieron daños.", None, 3),
 ])
 def test_counts_in_each_language_with_acleds_conservative_vague_numbers(lang, text, killed,
                                                                         injured):
     found = casualties.find(text, lang)
     assert (found.killed, found.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Les combats ont fait plusieurs morts, selon des sources locales."),
+    ("es", "Los enfrentamientos dejaron varios muertos, según los campesinos."),
+    ("pt", "Vários insurgentes foram mortos, segundo uma fonte militar."),
+])
+def test_several_dead_is_read_as_english_reads_several(lang, text):
+    """An unspecified "several" killed: the count English gives "several soldiers were killed"
+    (ACLED's conservative reading of a vague amount), the same in every language."""
+    english = casualties.find("Several soldiers were killed, local sources said.").killed
+    assert english is not None and casualties.find(text, lang).killed == english
 
 
 def test_a_language_reads_its_own_counts_not_english_ones():
@@ -97,10 +115,38 @@ def test_a_date_after_of_names_a_thing_and_la_veille_counts_from_the_day_told():
     ("es", "El grupo amenazó con atacar las estaciones rurales.", False),
     ("pt", "Insurgentes atacaram a aldeia na terça-feira.", True),
     ("pt", "O ataque foi reivindicado no dia seguinte pelo grupo, com seis mortos.", False),
+    # a span of months or years is a tally; a report's list, an anniversary, a remembrance
+    ("fr", "Plus de 300 civils ont été tués au Mali entre juillet et septembre.", False),
+    ("fr", "Le rapport cite notamment les attaques contre des villages de Ségou.", False),
+    ("es", "Más de 200 civiles murieron en el tercer trimestre en ataques armados.", False),
+    ("es", "Familiares se reunieron para recordar a los 85 muertos del atentado.", False),
+    ("pt", "O conflito, que durante 27 anos opôs o MPLA e a UNITA, fez meio milhão de mortos.",
+     False),
+    ("pt", "Angola assinala hoje 23 anos do fim da guerra e dos combates.", False),
+    # one gunman fires as many do
+    ("es", "Un sicario llegó en motocicleta y disparó contra las víctimas.", True),
+    ("fr", "Des hommes armés arrivés à moto ont alors ouvert le feu sur le marché.", True),
 ])
 def test_modality_in_each_language(lang, text, live):
     cues, _why = events.live_cues(text, events.sentence_cues(text, None, lang), lang)
     assert (cues.strength >= 0.5) is live
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    # shots fired at people are an attack on them, not an armed clash (English's small_arms is
+    # military arms and an exchange of fire); "entre ellas" is among them, not two sides
+    ("es", "Cinco personas, entre ellas un adolescente, fueron asesinadas a tiros el viernes.",
+     "Violence against civilians"),
+    ("pt", "Dois indígenas foram atingidos por tiros de garimpeiros e morreram.",
+     "Violence against civilians"),
+    # suspects killed in a police operation: police against armed suspects
+    ("pt", "Três suspeitos morreram no sábado durante uma operação da Polícia Militar.",
+     "Battles"),
+    ("es", "Dos sospechosos murieron el lunes durante un operativo policial en Manta.", "Battles"),
+])
+def test_who_is_shot_decides_the_event_type(lang, text, kind):
+    tags = events.live_cues(text, events.sentence_cues(text, None, lang), lang)[0].tags
+    assert events.classify(tags, text, harmed=True, killed=True, language=lang)[0] == kind
 
 
 def test_a_sports_report_full_of_war_words_is_not_relevant():
