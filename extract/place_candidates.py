@@ -329,7 +329,11 @@ _NOT_NAME_WORDS = frozenset(
     "june july august september october november december".split())
 # an Arabic article joined to the capitalised word of a name ("Jurf al-Sakhar")
 JOINED_ARTICLE = r"(?:al|el|ad|an|ar|as|ash|at|az)-"
-_CAPITALISED_RUN = re.compile(r"(?: (?:" + JOINED_ARTICLE + r")?[A-Z][a-z'\u2019\-]+)+")
+# an Arabic article written apart inside a name ("Jal el Dib", "Ras al Ain"; not "de": "barrio
+# Belalcázar de Jamundí" is a part of Jamundí)
+_NAME_JOINER = r"(?:al|el|ad|an|ar|as|ash|at|az)"
+_CAPITALISED_RUN = re.compile(r"(?: (?:" + _NAME_JOINER + r" )?(?:" + JOINED_ARTICLE
+                              + r")?[A-Z][a-z'\u2019\-]+)+")
 
 
 def longer_name_end(text: str, end: int, lang: PlaceWords = ENGLISH_WORDS) -> int | None:
@@ -342,6 +346,8 @@ def longer_name_end(text: str, end: int, lang: PlaceWords = ENGLISH_WORDS) -> in
         return None
     stop = end
     for word in run.group().split():
+        if word.islower():
+            continue   # a joiner: the name goes on only if a word follows it
         key = fold_key(word)
         if (key in _NOT_NAME_WORDS or key in gz.demonyms or key in _ORG_AFTER or key in gz.common
                 or admin_units.is_unit_word(key) or key in lang.not_name_words

@@ -8,7 +8,7 @@ import bisect
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from extract import admin_units, gazetteer, vocab
@@ -54,6 +54,8 @@ class Weights:
     per_vote: float = 0.3
     max_votes: float = 6.0
     text_country: float = 2.5           # the country explaining the most names
+    near_named_country: float = 1.0     # a place by a country the text names (its neighbour:
+    near_country_km: float = 300.0      # Jenin by Israel), within this of its reference point
     region_of_text: float = 2.0         # a town in a region the text names
     paren_region: float = 6.0           # a town in the region of its "(district, region)"
     paren_country: float = 1.0
@@ -249,8 +251,22 @@ def _far_from(e: Entry, countries: dict[str, float], w: Weights) -> bool:
     return bool(refs) and all(km(e.lat, e.lon, r.lat, r.lon) > w.far_km for r in refs)
 
 
+def _near_named_country(votes: dict[str, float], w: Weights) -> Callable[[Entry], float]:
+    """What a town gains from lying by a country the text names but is not in ("Israeli
+    forces raided Jenin": the West Bank's Jenin, not Poland's): the text's region."""
+    gz = gazetteer.get()
+    refs = [gz.entry(gz.country_entry[cc]) for cc in votes if cc in gz.country_entry]
+
+    def near(e: Entry) -> float:
+        if not refs or e.kind != KIND_CITY or e.country_code in votes:
+            return 0.0
+        close = any(km(e.lat, e.lon, r.lat, r.lon) < w.near_country_km for r in refs)
+        return w.near_named_country if close else 0.0
+    return near
+
+
 def _text_country(spans: list[Span], ctx: Context, fits: list[list[tuple[float, float]]],
-                  w: Weights) -> dict[str, float]:
+                  w: Weights, near: Callable[[Entry], float]) -> dict[str, float]:
     """Each country's vote for being the text's country: what is named outright, then a share
     of each name, as far as that country's place for it is among the likeliest."""
     cvote: dict[str, float] = defaultdict(float, {cc: 2 * v for cc, v in ctx.votes.items()})
@@ -260,7 +276,7 @@ def _text_country(spans: list[Span], ctx: Context, fits: list[list[tuple[float, 
         best: dict[str, float] = {}
         for (e, alt), (base, fit) in zip(sp.cands, sp_fits, strict=True):
             s = base + (w.cue if sp.cue else 0.0) + fit
-            if alt and ctx.votes and e.country_code not in ctx.votes:
+            if alt and ctx.votes and e.country_code not in ctx.votes and not near(e):
                 s = 0.0   # a foreign exonym ("Bethlehem" for Belem) is no evidence
             best[e.country_code] = max(best.get(e.country_code, -9.0), s)
         top = max(best.values(), default=0.0)
@@ -309,10 +325,12 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
     """The place each span names (None: none fits well enough), and the text's country."""
     ctx = context(text, folded, spans, w, lang)
     votes, region_names = ctx.votes, ctx.regions
-    # each candidate's prior and how it fits the generic word after its name: used twice
-    fits = [[(prior(e, alt, w), _kind_fit(gword, e, w)) for e, alt in sp.cands]
+    # each candidate's prior (and nearness to a country named) and how it fits the generic
+    # word after its name: used twice
+    near = _near_named_country(votes, w)
+    fits = [[(prior(e, alt, w) + near(e), _kind_fit(gword, e, w)) for e, alt in sp.cands]
             for sp, gword in ((sp, generic_word(text, sp, lang)) for sp in spans)]
-    cvote = _text_country(spans, ctx, fits, w)
+    cvote = _text_country(spans, ctx, fits, w, near)
     doc_cc = max(cvote, key=lambda c: cvote[c]) if cvote else None
 
     chosen: list[tuple[Entry, bool] | None] = [None] * len(spans)

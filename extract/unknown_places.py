@@ -94,12 +94,17 @@ def region_from_parts(parts: list[str], hint_cc: str | None, anywhere: bool = Tr
     gz = gazetteer.get()
     admin1 = town = None
     parts = [_UNIT_TAIL.sub("", p.strip()) for p in parts]
+    # ("Bab al-Tabbaneh in Tripoli" in a Lebanese text: the town of the text's country, not the
+    # Libyan region of that name)
+    home_towns = {part for part in parts if hint_cc and any(
+        e.kind == KIND_CITY and e.country_code == hint_cc for e, _ in gz.lookup(part))}
     for part in reversed(parts):
         abbr = gz.abbreviated_admin1(part)
         if abbr:
             admin1 = abbr[0]
             break
-        found = sorted((t for t in gz.lookup(part) if t[0].kind == KIND_ADMIN1),
+        found = sorted((t for t in gz.lookup(part) if t[0].kind == KIND_ADMIN1
+                        and (t[0].country_code == hint_cc or part not in home_towns)),
                        key=lambda t: (t[0].country_code != hint_cc, -prior(*t)))
         if found:
             admin1 = found[0][0]
@@ -112,7 +117,8 @@ def region_from_parts(parts: list[str], hint_cc: str | None, anywhere: bool = Tr
             break
     if admin1 is None:
         for part in reversed(parts):
-            admin1 = gz.fuzzy_admin1(part, hint_cc, anywhere) or _region_in_name(part, hint_cc)
+            admin1 = gz.fuzzy_admin1(part, hint_cc, anywhere and part not in home_towns) \
+                or _region_in_name(part, hint_cc)
             if admin1 is not None:
                 break
     for part in parts:

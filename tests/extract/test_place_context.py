@@ -224,3 +224,23 @@ def test_a_namesake_far_from_the_towns_of_its_brackets_is_another_place():
 def test_two_generic_words_before_the_brackets():
     p = _primary("Troops traded fire at Balakote sector area (Poonch district, J&K) overnight.")
     assert (p.location, p.admin1, p.geo_precision) == ("Balakote", "Jammu and Kashmir", 2)
+
+
+def test_a_town_by_a_country_the_text_names_beats_a_namesake_far_away():
+    # the West Bank's Jenin is known by its main name "Janin" and Poland's village by "Jenin":
+    # the Israeli forces place the text in that region
+    p = _primary("Israeli forces raided Jenin refugee camp, clashing with residents.")
+    assert p.country_code == "PS"
+
+
+def test_a_part_of_a_town_is_placed_in_the_town_of_the_text_s_country():
+    # "Tripoli" is also a Libyan region; the Lebanese army places the text in Lebanon
+    p = _primary("Armed clashes erupted in Bab al-Tabbaneh in Tripoli between the army and "
+                 "gunmen, Lebanese army said.")
+    assert (p.location, p.country_code) == ("Bab al-Tabbaneh", "LB")
+
+
+def test_a_name_with_an_arabic_article_written_apart_is_not_its_first_word():
+    # "Jal el Dib" is no Jal (New Mexico)
+    ms = find_places("Protesters blocked roads in Jal el Dib north of Beirut.")
+    assert {m.country_code for m in ms} == {"LB"}
