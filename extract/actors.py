@@ -6,6 +6,7 @@ import re
 
 from extract import gazetteer, lexicon, places, vocab
 from extract.gazetteer import fold_text
+from extract.literals import Scan
 from extract.phrases import Hit, Substrings, longest_first
 
 _FORCE_WORDS = (r"(?:armed forces|security forces|military forces|forces|force|troops|army|"
@@ -100,17 +101,18 @@ def _country_label(cc: str | None) -> str | None:
     return places.country_name(cc) if cc else None
 
 
-_GENERIC_LOCAL: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+_GENERIC_LOCAL: dict[str, list[tuple[str, Scan]]] = {}
 
 
-def _generic_local(lex: lexicon.Lexicon) -> list[tuple[str, re.Pattern[str]]]:
-    """A language's words for the generic parties (actors.yaml `generic`), in _GENERIC's order."""
+def _generic_local(lex: lexicon.Lexicon) -> list[tuple[str, Scan]]:
+    """A language's words for the generic parties (actors.yaml `generic`), in _GENERIC's order
+    (each tried only where one of its words is: literals.Scan)."""
     found = _GENERIC_LOCAL.get(lex.code)
     if found is None:
         order = [k for k, _ in _GENERIC if k in lex.actors_generic]
-        found = [(k, re.compile(r"(?<!\w)(?:" + "|".join(
+        found = [(k, Scan(re.compile(r"(?<!\w)(?:" + "|".join(
             sorted((re.escape(w) for w in lex.actors_generic[k]), key=len, reverse=True))
-            + r")(?!\w)", re.I)) for k in order if lex.actors_generic[k]]
+            + r")(?!\w)", re.I))) for k in order if lex.actors_generic[k]]
         _GENERIC_LOCAL[lex.code] = found
     return found
 

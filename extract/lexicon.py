@@ -36,7 +36,7 @@ class Lexicon:
     modality: dict[str, list[str]]             # NotEvent value -> regexes (modality.yaml)
     modality_quick: dict[str, list[str]]       # NotEvent value -> substrings every match holds
     modality_whole: frozenset[str]             # reasons read over the whole sentence (`whole`)
-    negation: re.Pattern[str]                  # a negation right before a cue ("aucun", "sin")
+    negation: Scan                             # a negation right before a cue ("aucun", "sin")
     numbers: dict[str, int]                    # number words and vague amounts (counts.yaml)
     qualifiers: list[str]                      # "au moins", "más de" before a count
     count_parts: dict[str, list[str]]          # killed/injured phrases after and before a count
@@ -71,6 +71,8 @@ def _regex(parts: list[str] | str | None) -> re.Pattern[str]:
 
 
 def _build(code: str, folder: Path) -> Lexicon:
+    from extract.literals import Scan
+
     mod = _read(folder / "modality.yaml")
     counts = _read(folder / "counts.yaml")
     when = _read(folder / "dates.yaml")
@@ -86,7 +88,8 @@ def _build(code: str, folder: Path) -> Lexicon:
         modality_quick={r: list(spec.get("quick") or []) for r, spec in mod.items()
                         if r != "negation"},
         modality_whole=frozenset(r for r, spec in mod.items() if spec.get("whole")),
-        negation=_regex((mod.get("negation") or {}).get("patterns")),
+        # (read before each cue: only where one of its words is)
+        negation=Scan(_regex((mod.get("negation") or {}).get("patterns"))),
         numbers=numbers,
         qualifiers=list(counts.get("qualifiers") or []),
         count_parts={k: list(counts.get(k) or []) for k in

@@ -140,3 +140,24 @@ def test_named_scans_find_what_each_pattern_finds_with_one_pass_for_all():
                 matched += bool(expected)
             left_out += scans._pattern(name, may) is None
     assert matched > 0 and left_out > 0
+
+
+@pytest.mark.parametrize("code", sorted(lexicon.supported() - {lexicon.ENGLISH}))
+def test_a_languages_negation_read_where_its_words_are_finds_what_its_patterns_find(code):
+    """lexicon `negation` is a Scan (tried only where its words are), read before each cue:
+    over the text before every word of the sentences it answers as its patterns do."""
+    lex = lexicon.get(code)
+    patterns = yaml.safe_load((REPO / "seeds" / "languages" / code / "modality.yaml")
+                              .read_text("utf-8"))["negation"]["patterns"]
+    whole = re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+    found = 0
+    for sentence in _sentences()[:4000]:
+        for m in re.finditer(r"\w+", sentence):
+            before = sentence[max(0, m.start() - 100):m.start()]
+            expected = whole.search(before)
+            got = lex.negation.search(before)
+            assert (got.span() if got else None) == (expected.span() if expected else None), \
+                before
+            found += expected is not None
+    assert found > 0
+    assert lex.negation._possible("12, 34.") is None     # (a text without its words: no regex)
