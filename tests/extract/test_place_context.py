@@ -244,3 +244,9 @@ def test_a_name_with_an_arabic_article_written_apart_is_not_its_first_word():
     # "Jal el Dib" is no Jal (New Mexico)
     ms = find_places("Protesters blocked roads in Jal el Dib north of Beirut.")
     assert {m.country_code for m in ms} == {"LB"}
+
+
+def test_the_vicinity_of_a_place_the_gazetteer_lacks_still_names_it():
+    p = _primary("On 22 May, Turkish forces shelled the vicinity of Tal Tamr overnight.")
+    assert p is not None and p.location == "Tal Tamr"
+    assert p.country_code is None   # (the Turkish forces acted: no evidence of Turkey)
