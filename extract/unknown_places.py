@@ -474,8 +474,9 @@ def intro_matches(text: str, lang: PlaceWords = ENGLISH_WORDS) -> list[list[re.M
                          (m.start() for m in _A_SETTLEMENT.finditer(text)), _NAME_START)]
 
 
-# "in X", "residents of X", "the vicinity of X": a capitalised name where a place is expected, the last resort for
-# a text that names no place the gazetteer knows and introduces none the patterns above see
+# "in X", "residents of X", "the vicinity of X": a capitalised name where a place is expected,
+# the last resort for a text that names no place the gazetteer knows and introduces none the
+# patterns above see
 _LOOSE = re.compile(r"\b(?:in|at|near|(?i:residents|villagers|inhabitants|vicinity|outskirts|"
                     r"environs)\s+of)\s+"
                     r"(?:[A-Z][\w\-]*['\u2019]s\s+)?(" + _NAME_AT_WORD_START + r")")
