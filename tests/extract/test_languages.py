@@ -49,6 +49,13 @@ from extract.article import extract_article
     ("fr", "L'armée dit avoir mené des frappes et « neutralisé » au moins quatorze combattants.",
      14, None),
     ("es", "Tres soldados resultaron heridos y varias viviendas sufrieron daños.", None, 3),
+    # a toll then the wounded are two counts, not one sum; a count's words stop at another
+    # count ("une mine ... trois morts" is three); a man killed ("foi morto") is one
+    ("fr", "L'attaque a fait cinq morts et deux blessés.", 5, 2),
+    ("es", "El ataque dejó cinco muertos y dos heridos.", 5, 2),
+    ("fr", "L'explosion d'une mine au passage d'un véhicule a fait trois morts.", 3, None),
+    ("pt", "A explosão de uma mina à passagem de uma viatura fez três mortos.", 3, None),
+    ("pt", "Um soldado foi morto na terça-feira.", 1, None),
 ])
 def test_counts_in_each_language_with_acleds_conservative_vague_numbers(lang, text, killed,
                                                                         injured):
@@ -143,6 +150,11 @@ def test_modality_in_each_language(lang, text, live):
     ("pt", "Três suspeitos morreram no sábado durante uma operação da Polícia Militar.",
      "Battles"),
     ("es", "Dos sospechosos murieron el lunes durante un operativo policial en Manta.", "Battles"),
+    ("fr", "Trois civils ont été tués par balles lundi par des hommes armés.",
+     "Violence against civilians"),
+    # a crowd shot at is no mob
+    ("pt", "O homem disparou contra a multidão e matou duas pessoas.",
+     "Violence against civilians"),
 ])
 def test_who_is_shot_decides_the_event_type(lang, text, kind):
     tags = events.live_cues(text, events.sentence_cues(text, None, lang), lang)[0].tags
