@@ -244,9 +244,29 @@ def live_cues(sentence: str, cues: Cues, language: str | None = None
             why = why or gov
             continue
         kept.append(h)
+    if why is NotEvent.TIMING and not any(v.tag_weight.get(h.label, 0.0) > 0 for h in kept):
+        kept = _dated_clause_told(sentence, cues.hits, kept, spans, v)
     tags = frozenset(h.label for h in kept)
     strength = max((v.tag_weight.get(t, 0.0) for t in tags), default=0.0)
     return Cues(tuple(kept), tags, strength), (why if strength == 0 else None)
+
+
+_AFTER = re.compile(r"\bafter\b", re.I)
+
+
+def _dated_clause_told(sentence: str, hits: tuple[Hit, ...], kept: list[Hit],
+                       spans: list[tuple[int, int, NotEvent]], v) -> list[Hit]:
+    """The cues of "a day after ..." clauses when nothing else in the sentence is an event:
+    "Uganda's opposition named its candidate on Tuesday, a day after police fired tear gas at
+    a rally" tells of the tear gas, as no event of its own is dated by it. (When the sentence
+    has an event word outside the clause, "The attack came a day after ...", the clause only
+    dates that event, and stays out.)"""
+    timing = [(m.start(), e) for s, e, r in spans if r is NotEvent.TIMING
+              for m in [_AFTER.search(sentence, s, e)] if m]
+    inside = [h for h in hits if any(a <= h.start < e for a, e in timing)]
+    if any(v.tag_weight.get(h.label, 0.0) > 0 and h not in inside for h in hits):
+        return kept
+    return sorted(kept + inside, key=lambda h: (h.start, h.start - h.end))
 
 
 # ------------------------------------------------------------------ classification
@@ -263,7 +283,12 @@ _ARMED_TARGET = re.compile(
     r"passengers\b|people\b)[\w'\u2019\-]+\s+){0,4}?(?:soldiers?|troops|army|military|policem[ae]n|"
     r"police (?:officers?|post|"
     r"station|patrol|checkpoint|checkpost)|gendarmes?|gendarmerie|militants|fighters|rebels|"
-    r"insurgents|positions?|checkpoints?|checkposts?|base|barracks|patrol|convoy|outpost|post|"
+    r"insurgents|positions?|checkpoints?|checkposts?|base|barracks|patrol|convoy(?!"
+    # (a convoy of trucks, or carrying workers, is civilians on the road)
+    r"\s+(?:of\s+(?!military\b|army\b|armou?red\b)(?:\w+\s+)?(?:trucks|lorries|buses|vehicles|"
+    r"cars|civilians|traders|merchants|workers|aid|fuel|tankers|pilgrims|passengers)|"
+    r"(?:carrying|transporting)\s+(?:\w+\s+){0,2}?(?:workers|civilians|passengers|traders|"
+    r"aid|food|goods|pilgrims|students|employees|miners)))|outpost|post|"
     r"lieutenant|officer|"
     r"commander|militiamen|guards?|forces)\b|"
     r"\b(?:soldiers?|troops|policem[ae]n|police officers?|guards?|militants|fighters|gendarmes)\s+"

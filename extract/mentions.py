@@ -283,7 +283,13 @@ _SAID_AFTER = re.compile(r"\s*(?:said|says|condemned|denounced|announced|confirm
                          r"told|warned|urged|called for|accused|blamed|deplored)\b", re.I)
 
 
-_BEFORE_EVENT = re.compile(r"[\s,]*(?:after|following|as)\s+(?:an?|the|its|their)\b", re.I)
+# "suspended on Tuesday after a drone struck", "on Tuesday, a day after gunmen killed": the
+# day of what followed the event; the days counted back, if told, date the event
+_BEFORE_EVENT = re.compile(r"[\s,]*(?:(?P<det>after|following|as)\s+(?:an?|the|its|their)\b|"
+                           r"(?:(?P<n>a|one|two|three|\d) days? )?(?:after|following)\s+"
+                           r"(?!\d|midnight|noon|dawn|dusk|nightfall|sunset|sunrise|dark|"
+                           r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\w)", re.I)
+_COUNTED_BACK = {"a": 1, "one": 1, "two": 2, "three": 3}
 
 
 def _outside_asides(text: str, ds: list[dates.DateMention]) -> list[dates.DateMention]:
@@ -321,15 +327,41 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     live = told                # "killed on Sunday, police said on Monday": Monday is the report
     named_day = [d for d in live if d.kind != "relative"]
     live = named_day or live   # "an overnight raid ... late on Friday": the weekday says which
-    if live and x.cues.hits and all(
-            d.kind in ("weekday", "relative") and d.end <= x.cues.hits[0].start
-            and _BEFORE_EVENT.match(text, d.end, x.cues.hits[0].start) for d in live):
-        return None            # "flights were suspended on Tuesday after a drone struck": the
-        #                        day of what followed the event, not of the event
+    if live and x.cues.hits:
+        live = _of_the_event(text, live, x.cues.hits[0].start)
+        if not live:
+            return None
     if len(live) <= 1 or not x.cues.hits:
         return live[0] if live else None
     cue = x.cues.hits[0]
     return min(live, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
+
+
+def _of_the_event(text: str, live: list[dates.DateMention], cue: int
+                  ) -> list[dates.DateMention]:
+    """The dates that can be the event's: not a day told before the event's cue as the day of
+    what followed it ("shares fell on Tuesday after gunmen attacked a convoy on Sunday": Sunday;
+    "flights were suspended on Tuesday after a drone struck": none). A day counted back from it
+    dates the event: "on Tuesday, a day after police fired tear gas" is the Monday; with no
+    other day, a day told before "after the ..." dates nothing."""
+    followed = {}
+    for d in live:
+        m = _BEFORE_EVENT.match(text, d.end) if d.end <= cue and d.kind in (
+            "weekday", "relative") else None
+        if m and m.end() <= cue + 1:
+            followed[d] = m
+    if not followed:
+        return live
+    rest = [d for d in live if d not in followed]
+    if rest:
+        return rest
+    counted = [(d, m.group("n").lower()) for d, m in followed.items() if m.group("n")]
+    if counted:
+        return [dates.DateMention(d.start, d.end,
+                                  d.value - timedelta(days=int(_COUNTED_BACK.get(n, n))),
+                                  d.precision, d.kind, d.since) for d, n in counted]
+    # (with no other day: "abandoned on Monday night after fans fought" is that night)
+    return [] if all(m.group("det") for m in followed.values()) else live
 
 
 _TALLY = re.compile(r"\b(?:so far )?this year\b|"
