@@ -267,7 +267,7 @@ def _region_parts(text: str, m: re.Match[str], end: int, how: int,
         if pm:
             inner = _INNER_PAREN.sub("", pm.group(1))   # "(A (a), B)" -> "A, B"
             return [p.strip() for p in inner.split(",") if p.strip()]
-    elif how == REGION_AFTER:
+    elif how in (REGION_AFTER, GENERIC_AFTER):   # ("in X district, Lower Shabelle")
         nm = _REGION_AFTER_NAME.match(rest)
         if nm:
             return [p.strip() for p in nm.group(1).split(",")]
@@ -306,8 +306,10 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             parts = _region_parts(text, m, e, how, lang)
             # (a wire story's "(nord du Burkina Faso)" is no ACLED note: its regions are spelt
             # right, and a phrase is worth no search through every country's)
-            town, admin1 = region_from_parts(parts, doc_cc, lang.english or doc_cc is None) \
-                if parts else (None, None)
+            # (nor is ", Name" after "in X district" surely a region: looked for abroad only
+            # when the text has no country)
+            anywhere = (lang.english and how != GENERIC_AFTER) or doc_cc is None
+            town, admin1 = region_from_parts(parts, doc_cc, anywhere) if parts else (None, None)
             # ("near Tajori in Lakki Marwat district" is placed by its town; "in Barangay
             # Gaya-gaya, San Jose del Monte" is a part of that town, coded as the town)
             # (in another language the region is named with its unit word: "dans le territoire

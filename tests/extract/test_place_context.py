@@ -250,3 +250,10 @@ def test_the_vicinity_of_a_place_the_gazetteer_lacks_still_names_it():
     p = _primary("On 22 May, Turkish forces shelled the vicinity of Tal Tamr overnight.")
     assert p is not None and p.location == "Tal Tamr"
     assert p.country_code is None   # (the Turkish forces acted: no evidence of Turkey)
+
+
+def test_a_region_named_after_an_unknown_district_locates_it():
+    # "Lower Shabelle" is GeoNames' "Lower Shabeelle"; the district's town is not in the gazetteer
+    p = _primary("On 7 May, unknown gunmen killed a man in Baraawe district, Lower Shabelle.")
+    assert (p.location, p.country_code, p.admin1, p.geo_precision) == (
+        "Baraawe", "SO", "Lower Shabeelle", 3)
