@@ -3,7 +3,7 @@ English from seeds/languages/<code>/ (counts, dates, cues, modality, actors, rel
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -110,6 +110,19 @@ def test_a_date_after_of_names_a_thing_and_la_veille_counts_from_the_day_told():
     assert anchored.value == date(2024, 10, 6)
 
 
+@pytest.mark.parametrize("lang,text,days", [
+    ("fr", "Le même jour, un drone a frappé un pick-up près de Kidal.", 0),
+    ("fr", "L'avant-veille, des hommes armés avaient enlevé deux commerçants.", -2),
+    ("es", "Ese mismo día, un dron atacó una estación de policía.", 0),
+    ("pt", "No mesmo dia, um engenho explosivo atingiu uma viatura.", 0),
+])
+def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, days):
+    told = date(2025, 2, 5)
+    found = dates.find(text, PUB, lang)
+    assert found and found[0].kind == "earlier"
+    assert dates.from_anchor(found[0], PUB, told).value == told + timedelta(days=days)
+
+
 @pytest.mark.parametrize("lang,text,live", [
     ("fr", "Des hommes armés ont attaqué le village mardi.", True),
     ("fr", "Plusieurs centaines de personnes ont manifesté mercredi à Pétion-Ville.", True),
@@ -132,6 +145,9 @@ def test_a_date_after_of_names_a_thing_and_la_veille_counts_from_the_day_told():
     ("pt", "Angola assinala hoje 23 anos do fim da guerra e dos combates.", False),
     # one gunman fires as many do
     ("es", "Un sicario llegó en motocicleta y disparó contra las víctimas.", True),
+    # soldiers arrested in a title; a district seat retaken with a day between the words
+    ("fr", "Mali : une douzaine de militaires arrêtés à Bamako", True),
+    ("pt", "As forças retomaram na terça-feira o controlo da vila sede de Quissanga.", True),
     ("fr", "Des hommes armés arrivés à moto ont alors ouvert le feu sur le marché.", True),
 ])
 def test_modality_in_each_language(lang, text, live):
@@ -159,6 +175,14 @@ def test_modality_in_each_language(lang, text, live):
 def test_who_is_shot_decides_the_event_type(lang, text, kind):
     tags = events.live_cues(text, events.sentence_cues(text, None, lang), lang)[0].tags
     assert events.classify(tags, text, harmed=True, killed=True, language=lang)[0] == kind
+
+
+def test_a_team_of_deminers_is_no_sport():
+    text = "Ontem, uma equipa de sapadores desativou um engenho explosivo na estrada."
+    tags = events.live_cues(text, events.sentence_cues(text, None, "pt"), "pt")[0].tags
+    assert "sports" not in tags and "disrupted" in tags
+    text = "Un equipo antiexplosivos desactivó el artefacto frente a la alcaldía."
+    assert "sports" not in events.sentence_cues(text, None, "es").tags
 
 
 def test_a_sports_report_full_of_war_words_is_not_relevant():
