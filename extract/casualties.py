@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from extract import lexicon
-from extract.literals import Scan, Scans
+from extract.literals import Anchored, Scan, Scans
 from extract.phrases import ODD_CASE, Substrings
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -460,7 +460,7 @@ class _Local:
     not_count: re.Pattern[str]      # what follows a number that is no count ("ans", "km")
     number_words: Substrings        # a count's first word (a digit is checked apart)
     aside: Scan                     # ", dont la kamikaze," between a count and its verb
-    starts: re.Pattern[str]         # where a count can start: a digit, a number's first word
+    starts: Anchored                # where a count can start: a digit, a number's first word
 
 
 _LOCAL: dict[str, _Local] = {}
@@ -518,11 +518,18 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
                    lex.hints.get("not_count", lexicon.NOTHING),
                    Substrings([(w.split()[0], "n") for w in list(lex.numbers) + lex.qualifiers]),
                    Scan(lex.hints.get("count_aside", lexicon.NOTHING)),
-                   re.compile(r"(?<![\w\-])(?:\d|(?:" + "|".join(sorted(
-                       {re.escape(w.split()[0]) for w in list(lex.numbers) + lex.qualifiers},
-                       key=len, reverse=True)) + r")\b)", re.I))
+                   _count_starts(lex))
     _LOCAL[lex.code] = found
     return found
+
+
+def _count_starts(lex: lexicon.Lexicon) -> Anchored:
+    """Where a count can start: a digit or a number's first word (tried only where one of them
+    starts)."""
+    firsts = {w.split()[0] for w in list(lex.numbers) + lex.qualifiers}
+    regex = re.compile(r"(?<![\w\-])(?:\d|(?:" + "|".join(sorted(
+        (re.escape(w) for w in firsts), key=len, reverse=True)) + r")\b)", re.I)
+    return Anchored(regex, frozenset("0123456789") | {w.lower() for w in firsts})
 
 
 _DIGIT_ANY = re.compile(r"\d")

@@ -420,13 +420,14 @@ def _find_local(sentence: str, published: date | None, loc: _Local) -> list[Date
 # what a sentence must hold for a rule to be tried: a digit, a year's first two digits, a digit
 # before "/" or ".", a month, a weekday, a relative word ("ago" is a literals.Scan, tried only
 # where its words are)
-_LOCAL_NEEDS = {"iso": ("century",), "numeric": ("separator",), "year": ("century",),
-                "dm": ("digit", "month"), "day": ("digit",), "month": ("month",),
-                "night": ("weekday",), "weekday": ("weekday",), "relative": ("relative",)}
+_LOCAL_NEEDS = {"iso": {"century"}, "numeric": {"separator"}, "year": {"century"},
+                "dm": {"digit", "month"}, "day": {"digit"}, "month": {"month"},
+                "night": {"weekday"}, "weekday": {"weekday"}, "relative": {"relative"}}
+_NO_NEED: frozenset[str] = frozenset()
 
 
 def _worth_local(kind: str, words: set[str]) -> bool:
-    return all(need in words for need in _LOCAL_NEEDS.get(kind, ()))
+    return _LOCAL_NEEDS.get(kind, _NO_NEED) <= words
 
 
 def _resolve_local(kind: str, m: re.Match[str], pub: date | None, loc: _Local
