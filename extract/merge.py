@@ -21,7 +21,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -75,6 +75,10 @@ class MergeRules:
     max_conflicts: int = 1
     corroboration: float = 0.3
     named_actor_bonus: float = 0.1  # a named group both tell of counts as this much words
+    # a report whose date agrees only within its weekday's span and which tells the same toll
+    # of the same type and sub-type as a report of the event, at a place that agrees fully,
+    # counts as this much words (two attacks in one place a few days apart tell other tolls)
+    same_toll_bonus: float = 0.1
     min_words: float = 0.18  # below this share of telling words no pair joins
     copy_words: float = 0.8  # a copy's incident is the original's that shares this much
     words_of_closest: int = 2  # the event's reports a report's words are compared with
@@ -221,7 +225,12 @@ def dated_by_weekday(incident: Mapping[str, Any], published: str | None) -> bool
     """Whether the incident's date is a bare weekday's ("on Monday") resolved against the
     publication day, not a day the sentences state (a calendar date, "yesterday"): then the
     day is only as sure as the weekday name is right, and the merge allows the whole week.
-    The sentences are read in the incident's language ("dimanche soir" is a weekday too)."""
+    Extraction says so (`date_from_weekday`); an incident without it (one read back from the
+    index, which does not keep it) has its sentences read in its language ("dimanche soir"
+    is a weekday too)."""
+    told = incident.get("date_from_weekday")
+    if isinstance(told, bool):
+        return told
     day, pub = day_of(incident.get("date")), date_words.to_date(published)
     if day is None or pub is None or incident.get("date_precision") not in (None, "day"):
         return False
@@ -390,6 +399,7 @@ class Fit:
     conflict: bool = False
     doubtful: bool = False
     hard: bool = False
+    by_weekday: bool = False  # doubtful only as far as a date read from a weekday name is
 
 
 RULED_OUT = Fit(0.0, hard=True)
@@ -419,6 +429,9 @@ def score(report: Mapping[str, Any], event: Mapping[str, Any],
     if conflicts or any(f.doubtful for f in fits.values()):
         evidence = words + rules.named_actor_bonus * bool(
             _named_actors(report) & _named_actors(event))
+        if date_fit.by_weekday and not conflicts and not type_fit.doubtful \
+                and place_fit.value == 1.0 and _tells_same_toll(report, event):
+            evidence += rules.same_toll_bonus
         if evidence < rules.corroboration:
             return 0.0
     # a corroborated conflict counts as much as the words that overrule it
@@ -530,7 +543,7 @@ def _date_fit(report: Mapping[str, Any], event: Mapping[str, Any], rules: MergeR
     if window == rules.day_window and gap > 0:
         loose, unsure = _weekday_gap(report, event, rules) or (gap, False)
         if loose == 0 and unsure:
-            return Fit(rules.weekday_fit, doubtful=True)
+            return Fit(rules.weekday_fit, doubtful=True, by_weekday=True)
         gap = min(gap, loose)
     if window == rules.day_window and gap > 0 and not _toll_rises(report, event):
         return RULED_OUT  # a toll never falls: the later day with fewer dead is another event
@@ -571,8 +584,39 @@ def _pair_gap(a: Mapping[str, Any], b: Mapping[str, Any],
         return (gap, False)
     (pub, _), (_, day) = ((pa, da), (pb, db)) if wa else ((pb, db), (pa, da))
     start = pub - timedelta(days=rules.weekday_span)  # type: ignore[operator]
-    apart = max(0, (start - day).days, (day - pub).days)  # type: ignore[operator]
+    writer = a if wa else b
+    last = local_day_at_most(writer.get("published"), writer.get("lon")) or pub
+    apart = max(0, (start - day).days, (day - last).days)  # type: ignore[operator]
     return (apart, gap > 0 and apart == 0)
+
+
+# how far a place's clock may run ahead of its sun (zones drawn wide: western China on
+# Beijing time, Spain on Central European time, summer time), and the earliest zone of all
+CLOCK_AHEAD_OF_SUN = timedelta(hours=2)
+LATEST_UTC_OFFSET = timedelta(hours=14)
+
+
+@lru_cache(maxsize=65_536)  # read per pair of reports scored
+def local_day_at_most(published: Any, lon: Any = None) -> date | None:
+    """The latest calendar day it can be where the report was written at its publication
+    time. A time with its own offset is the day it says. A time in UTC (or with no offset)
+    may already be the next day east of it: a report out at 23:10 UTC from Pakistan was
+    written on the next day there and may call it "Tuesday". The report's longitude says how
+    far east (its sun time, plus how far a clock may run ahead of it); with none, any zone.
+    None when unreadable."""
+    text = str(published or "")
+    if len(text) <= 10:  # a day without a time
+        return day_of(text)
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return day_of(text)
+    if when.utcoffset():  # the writer's own clock
+        return when.date()
+    ahead = LATEST_UTC_OFFSET
+    if isinstance(lon, int | float) and -180 <= lon <= 180:
+        ahead = min(ahead, timedelta(hours=lon / 15) + CLOCK_AHEAD_OF_SUN)
+    return (when + ahead).date()
 
 
 def _toll_rises(report: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
@@ -583,6 +627,16 @@ def _toll_rises(report: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
         return True
     later = str(report.get("date")) > str(event.get("date"))
     return mine >= theirs if later else mine <= theirs
+
+
+def _tells_same_toll(report: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+    """Whether one of the event's reports tells the report's toll (some dead) of the same
+    type and sub-type."""
+    toll = _told_toll(report)
+    kind = (report.get("event_type"), report.get("sub_event_type"))
+    return toll is not None and any(
+        (r.get("event_type"), r.get("sub_event_type")) == kind and _told_toll(r) == toll
+        for r in event.get("reports") or ())
 
 
 def _told_toll(item: Mapping[str, Any]) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from datetime import date
 
 from extract.merge import (
     DEFAULT_RULES,
@@ -13,6 +14,7 @@ from extract.merge import (
     box_around,
     fold,
     haversine_km,
+    local_day_at_most,
     merge_batch,
     report_of,
     score,
@@ -219,10 +221,24 @@ def test_a_date_read_from_a_weekday_name_is_told_from_a_stated_one():
 
 def test_a_weekday_date_is_told_in_the_reports_own_language():
     french = weekday_strike("f1", "2025-06-17T09:00Z", "2025-06-15", "dimanche soir")
+    french.pop("date_from_weekday")  # an incident read back from the index: not told
     french = report_of({**french, "language": "fr", "evidence": (
         "Les assaillants ont attaqué dimanche soir le quartier, tuant quatre personnes.")},
         incident_id="f1-0", article_id="f1", published="2025-06-17T09:00Z")
     assert french["date_from_weekday"] is True
+
+
+def test_what_extraction_tells_of_a_weekday_date_is_taken_as_told():
+    """Extraction knows the date words of all the incident's sentences (the report keeps
+    only some): its `date_from_weekday` is taken, the evidence read only without it."""
+    stated = weekday_strike("t1", "2025-03-12T09:00Z", "2025-03-11", "on Tuesday")
+    incident = {**stated, "date_from_weekday": False}
+    assert report_of(incident, incident_id="t1-0", article_id="t1",
+                     published="2025-03-12T09:00Z")["date_from_weekday"] is False
+    incident = {**weekday_strike("t2", "2025-03-12T09:00Z", "2025-03-11", "on March 11"),
+                "date_from_weekday": True}
+    assert report_of(incident, incident_id="t2-0", article_id="t2",
+                     published="2025-03-12T09:00Z")["date_from_weekday"] is True
 
 
 def test_one_weekday_name_read_against_publication_days_either_side_of_it_joins():
@@ -265,6 +281,62 @@ def test_one_articles_incident_split_by_a_weekday_off_its_calendar_is_one_event(
     stated_twice = {**weekday_strike("s1", "2025-06-17T15:00Z", "2025-06-16",
                                      "on June 16", toll=18), "incident_id": "s1-1"}
     assert members(merge_batch([stated, stated_twice])) == [{"s1-0"}, {"s1-1"}]
+
+
+def checkpost(article: str, published: str, date: str, evidence: str, toll: int = 3) -> dict:
+    return report(article, published=published, date=date, location="Bannu", at=BANNU,
+                  country_code="PK", admin1="Khyber Pakhtunkhwa", geo_precision=2,
+                  event_type="Battles", sub_event_type="Armed clash", fatalities=toll,
+                  fatalities_reported=True, actors=["Police Forces of Pakistan"],
+                  evidence=evidence)
+
+
+LATE_ON_TUESDAY = ("Two policemen and a constable were martyred late on Tuesday night when "
+                   "militants attacked a police checkpost in the Mandan area of Bannu district.")
+WIRE_OF_APRIL_15 = ("Three police officers and three attackers were killed when gunmen armed "
+                    "with rifles stormed a security post in northwest Pakistan on April 15, "
+                    "officials in Bannu said.")
+
+
+def test_a_weekday_named_after_midnight_east_of_utc_joins_the_event_of_that_day():
+    """Out at 23:10 UTC on a Monday, a Pakistani report's "Tuesday" is its writer's own
+    day (04:10 there), not the Tuesday six days back the name was counted to: it joins the
+    wire's event of that Tuesday when it tells the same toll, type and place, though the two
+    share few words; another toll or an earlier hour keeps them apart."""
+    early = checkpost("b1", "2025-04-14T23:10Z", "2025-04-08", LATE_ON_TUESDAY)
+    wire = checkpost("b2", "2025-04-15T08:00Z", "2025-04-15", WIRE_OF_APRIL_15)
+    assert early["date_from_weekday"] and not wire["date_from_weekday"]
+    assert members(merge_batch([early, wire])) == [{"b1-0", "b2-0"}]
+    # the same words, another toll: the words alone do not carry a date this unsure
+    other_toll = {**wire, "fatalities": 5}
+    assert members(merge_batch([early, other_toll])) == [{"b1-0"}, {"b2-0"}]
+    # out at 05:00 UTC it is still Monday in Pakistan: its Tuesday cannot be the next day
+    morning = checkpost("b1", "2025-04-14T05:00Z", "2025-04-08", LATE_ON_TUESDAY)
+    assert members(merge_batch([morning, wire])) == [{"b1-0"}, {"b2-0"}]
+
+
+def test_the_writers_day_is_read_from_the_offset_or_the_places_longitude():
+    assert local_day_at_most("2025-04-14T23:10Z", BANNU[1]) == date(2025, 4, 15)
+    assert local_day_at_most("2025-04-14T15:30Z", BANNU[1]) == date(2025, 4, 14)
+    # Kharkiv's clock is two hours ahead of UTC: 15:30 UTC is still that day there
+    assert local_day_at_most("2025-03-10T15:30Z", KHARKIV[1]) == date(2025, 3, 10)
+    # no place: any zone, up to 14 hours ahead
+    assert local_day_at_most("2025-03-10T11:00Z") == date(2025, 3, 11)
+    assert local_day_at_most("2025-03-10T09:00Z") == date(2025, 3, 10)
+    # a time with its own offset is the day it says; a day alone is that day
+    assert local_day_at_most("2025-03-10T23:30+05:00", BANNU[1]) == date(2025, 3, 10)
+    assert local_day_at_most("2025-03-10") == date(2025, 3, 10)
+
+
+def test_a_weekday_report_of_the_afternoon_does_not_reach_the_next_days_attack():
+    """Kharkiv, Monday 15:30 UTC: a report's "on Monday" is that Monday, so the next day's
+    strike in the town (a stated date, a smaller toll) stays another event, however many
+    words the two share."""
+    monday = weekday_strike("k1", "2025-03-10T15:30Z", "2025-03-10", "on Monday", toll=3)
+    tuesday = weekday_strike("k2", "2025-03-11T09:00Z", "2025-03-11", "on March 11", toll=2)
+    tuesday = {**tuesday, "sub_event_type": "Air/drone strike"}
+    assert monday["date_from_weekday"] and not tuesday["date_from_weekday"]
+    assert members(merge_batch([monday, tuesday])) == [{"k1-0"}, {"k2-0"}]
 
 
 def _inside(box: tuple[float, float, float, float], lat: float, lon: float) -> bool:
