@@ -91,6 +91,9 @@ def find_places(text: str, language: str | None = None) -> list[PlaceMention]:
     taken = [(m.start, m.end) for m in mentions]
     # a mention whose "(Y, Z)" failed to fit is re-reported from its region
     unknown = unknown_places.find(text, taken, doc_cc, list(mentions), found, lang)
+    held_unknown = _inside_longer([(u.start, u.end + 1) for u in unknown]) if unknown else None
+    unknown += [u for u in unknown_places.unresolved(text, spans, chosen, doc_cc, mentions, lang)
+                if held_unknown is None or not held_unknown(u.start, u.end)]
     for u in unknown:   # its "(Y, Z)" only locates it
         pm = PAREN_NEAR.match(text[u.end:u.end + AFTER])
         if pm:   # (the known mentions are in text order: those in [lo, hi) are a slice)

@@ -13,7 +13,13 @@ from dataclasses import replace
 
 from extract import admin_units, gazetteer
 from extract.gazetteer import KIND_ADMIN1, KIND_CITY, Entry, fold_key
-from extract.place_candidates import ALIAS, GENERIC_PLACE, JOINED_ARTICLE, PREFIX_WORDS
+from extract.place_candidates import (
+    ALIAS,
+    GENERIC_PLACE,
+    JOINED_ARTICLE,
+    PREFIX_WORDS,
+    longer_name_end,
+)
 from extract.place_mention import PlaceMention, of_entry
 from extract.place_scoring import km, prior
 from extract.place_words import ENGLISH_WORDS, PlaceWords
@@ -490,7 +496,6 @@ def last_resort(text: str, doc_cc: str | None, known: list[PlaceMention],
     """The first name after "in", "at", "near" or "residents of" that reads as a place and is no
     place already named: kept as written, placed in the region named next in its sentence, else
     in the text's country (geo_precision 3), else unplaced."""
-    gz = gazetteer.get()
     index = _Taken([(k.start, k.end) for k in known])
     loose = _LOOSE if lang.english or lang.loose is None else lang.loose
     for m in loose.finditer(text):
@@ -500,16 +505,49 @@ def last_resort(text: str, doc_cc: str | None, known: list[PlaceMention],
                 text, e):
             continue
         region = _following_place(known, e, text) or _owner_place(known, m.start(), s)
-        if region is not None and region.lat is not None:
-            return PlaceMention(name=name, start=s, end=e, location=name,
-                                country_code=region.country_code, country=region.country,
-                                admin1=region.admin1, lat=region.lat, lon=region.lon,
-                                geo_precision=3, kind="unknown")
-        ref = gz.entry(gz.country_entry[doc_cc]) if doc_cc in gz.country_entry else None
-        return PlaceMention(
-            name=name, start=s, end=e, location=name,
-            country_code=ref.country_code if ref else None,
-            country=gz.country_names.get(doc_cc or "") if ref else None, admin1=None,
-            lat=round(ref.lat, 5) if ref else None, lon=round(ref.lon, 5) if ref else None,
-            geo_precision=3, kind="unknown")
+        return _placed(name, s, e, region, doc_cc)
     return None
+
+
+_AT = frozenset(("in", "at", "near"))
+
+
+def unresolved(text: str, spans: list, chosen: list, doc_cc: str | None,
+               known: list[PlaceMention], lang: PlaceWords = ENGLISH_WORDS) -> list[PlaceMention]:
+    """Names right after "in", "at" or "near" whose every namesake the ranking turned down (all
+    abroad, or too small to be themselves: "near Boni, between Douentza and Hombori"): still
+    the text's places, kept as written and located like last_resort's."""
+    if not lang.english:
+        return []
+    out = []
+    for sp, c in zip(spans, chosen, strict=True):
+        if c is not None or sp.run_end is not None or sp.paren_of is not None or (
+                sp.before is None or sp.before.w1 not in _AT):
+            continue
+        name = text[sp.start:sp.end]
+        if _not_a_place_name(name, lang) or _NOT_A_PLACE_AFTER.match(text, sp.end) or (
+                longer_name_end(text, sp.end, lang) is not None):
+            continue   # ("at Ben Gurion airport": a word of a longer name)
+        out.append(_placed(name, sp.start, sp.end, _following_place(known, sp.end, text),
+                           doc_cc))
+    return out
+
+
+def _placed(name: str, s: int, e: int, region: PlaceMention | None,
+            doc_cc: str | None) -> PlaceMention:
+    """A name kept as written, placed in the region named beside it, else in the text's
+    country (geo_precision 3), else unplaced."""
+    gz = gazetteer.get()
+    if region is not None and region.lat is not None:
+        return PlaceMention(name=name, start=s, end=e, location=name,
+                            country_code=region.country_code, country=region.country,
+                            admin1=region.admin1, lat=region.lat, lon=region.lon,
+                            geo_precision=3, kind="unknown")
+    ref = gz.entry(gz.country_entry[doc_cc]) if doc_cc in gz.country_entry else None
+    return PlaceMention(
+        name=name, start=s, end=e, location=name,
+        country_code=ref.country_code if ref else None,
+        country=gz.country_names.get(doc_cc or "") if ref else None, admin1=None,
+        lat=round(ref.lat, 5) if ref else None, lon=round(ref.lon, 5) if ref else None,
+        geo_precision=3, kind="unknown")
+

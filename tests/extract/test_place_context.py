@@ -257,3 +257,12 @@ def test_a_region_named_after_an_unknown_district_locates_it():
     p = _primary("On 7 May, unknown gunmen killed a man in Baraawe district, Lower Shabelle.")
     assert (p.location, p.country_code, p.admin1, p.geo_precision) == (
         "Baraawe", "SO", "Lower Shabeelle", 3)
+
+
+def test_a_name_after_near_whose_namesakes_are_all_abroad_is_still_the_place():
+    # the gazetteer knows "Boni" only as other names of towns in Germany, France, Indonesia
+    p = _primary("Jihadists burned a bus near Boni on the road to Gao, Malian officials said.")
+    assert (p.location, p.country_code, p.geo_precision) == ("Boni", "ML", 3)
+    # (a word of a longer name is not one: "Ben" of "Ben Gurion airport")
+    ms = find_places("Soldiers were deployed at Ben Gurion airport near Tel Aviv.")
+    assert [m.name for m in ms] == ["Tel Aviv"]
