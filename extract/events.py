@@ -237,7 +237,11 @@ def live_cues(sentence: str, cues: Cues, language: str | None = None
                                              and h.start - e <= _WINDOW))
                     and not _aside_closed(sentence, s, e, h.start)
                     and not (r is NotEvent.BACKGROUND
-                             and _LATER_DAY.match(sentence, e, h.start))
+                             and (_LATER_DAY.match(sentence, e, h.start)
+                                  # ("La veille, des hommes armés avaient attaqué": the day
+                                  # named first makes a pluperfect narrative, not the past)
+                                  or lexicon.hint(lex, "day_first", lexicon.NOTHING)
+                                  .search(sentence, 0, s)))
                     and not (r is NotEvent.COMMEMORATION
                              and _RECENT_DAYS.search(sentence, e, h.start))), None)
         if gov is not None:

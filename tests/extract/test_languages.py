@@ -145,6 +145,12 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     ("pt", "Angola assinala hoje 23 anos do fim da guerra e dos combates.", False),
     # one gunman fires as many do
     ("es", "Un sicario llegó en motocicleta y disparó contra las víctimas.", True),
+    # a day named first makes a pluperfect the story's narrative; without one it is the past
+    ("fr", "La veille, des hommes armés avaient ouvert le feu sur le marché.", True),
+    ("fr", "Des hommes armés avaient ouvert le feu sur le marché en 2021.", False),
+    ("es", "La víspera, hombres armados habían atacado una patrulla.", True),
+    ("pt", "Na véspera, insurgentes tinham atacado a aldeia.", True),
+    ("pt", "Insurgentes tinham atacado a aldeia.", False),
     # soldiers arrested in a title; a district seat retaken with a day between the words
     ("fr", "Mali : une douzaine de militaires arrêtés à Bamako", True),
     ("pt", "As forças retomaram na terça-feira o controlo da vila sede de Quissanga.", True),
