@@ -38,12 +38,24 @@ class Mention:
     s: sentences.Sentence
     cues: events.Cues
     dates: list[dates.DateMention]
-    cas: casualties.Casualties
+    told: str                  # the sentence as read (a dateline blanked): its counts' text
     places: list[PlaceMention]
     why_not: events.NotEvent | None = None
     folded: str = ""
     lex: lexicon.Lexicon | None = None     # the words of the text's language (None: English)
     filed: tuple[dates.DateMention, ...] = ()   # its dateline's day: when the report was filed
+
+    @functools.cached_property
+    def cas(self) -> casualties.Casualties:
+        """The counts the sentence tells, read on first use: grouping reads them only for
+        the sentences it may join to an incident. The dead of an event named as the reason
+        ("a response to an Israeli strike that killed one of its commanders") are not this
+        one's."""
+        counted = self.told
+        if "respon" in counted or "retaliat" in counted or "reveng" in counted \
+                or "aveng" in counted or " after " in counted:
+            counted = _REASON_CLAUSE.sub(lambda m: " " * len(m.group(0)), counted)
+        return casualties.find(counted, self.lex.code if self.lex is not None else None)
 
     def says(self, name: str, english: re.Pattern[str], text: str | None = None) -> bool:
         """Whether the sentence (or `text` of it) holds the pattern `name`: English's own, or
@@ -259,16 +271,9 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None,
             named = [d for d in ds if d.kind in ("weekday", "explicit", "partial")
                      and d.precision == dates.DAY and not d.since]
             anchor = named[0].value if named else anchor
-        counted = told
         if " after " in told and own and lex is None:
             own = _outside_other_events(told, s.start, own)
-        if "respon" in told or "retaliat" in told or "reveng" in told or "aveng" in told \
-                or " after " in told:
-            # "a response to an Israeli strike that killed one of its commanders": that
-            # strike's dead, not this one's
-            counted = _REASON_CLAUSE.sub(lambda m: " " * len(m.group(0)), told)
-        out.append(Mention(s, cues, ds, casualties.find(counted, language), own, why, f, lex,
-                           filed))
+        out.append(Mention(s, cues, ds, told, own, why, f, lex, filed))
     return out
 
 
@@ -519,7 +524,7 @@ def _toll_of(x: Mention, drafts: list[Draft], cur: Draft | None) -> Draft | None
     """The incident whose updated toll the sentence gives: the one in the town it names, or,
     naming none, the one just told ("the toll from the bar attack rose to seven");
     its date is the day the toll was counted, not a new event's."""
-    if not x.cas.toll or cur is None or x.cas.killed is None:
+    if cur is None or not x.cas.toll or x.cas.killed is None:
         return None
     named = _day_named_of_event(x)
     if named is not None and cur.date is not None and named.value != cur.date.value:
@@ -696,7 +701,7 @@ def group(sents: list[Mention]) -> list[Draft]:
         if _is_background_only(x) or (x.why_not in _PAST_TOLD and not x.cues.strength):
             background_para = x.s.paragraph   # "Five years ago, ..." and what the paragraph adds
             #                                   ("The attacks forced ships to reroute")
-        elif x.cas.killed is not None and _tally(x.s.text) and not any(
+        elif _tally(x.s.text) and x.cas.killed is not None and not any(
                 d.precision == dates.DAY and not d.since for d in x.dates):
             background_para = x.s.paragraph
             continue    # "More than 2,300 people have been killed since then": a running total
@@ -709,7 +714,7 @@ def group(sents: list[Mention]) -> list[Draft]:
         own = _own_date(x)
         eventive = x.cues.strength >= MIN_STRENGTH and not _is_background_only(x)
         if not eventive:
-            counts = x.cas.killed is not None or x.cas.injured is not None
+            counts = cur is not None and (x.cas.killed is not None or x.cas.injured is not None)
             near = cur is not None and x.s.paragraph - cur.sents[-1].s.paragraph <= int(counts)
             back = _earlier_in_its_town(x, drafts, cur) if counts and cur is not None else None
             if back is not None and x.why_not is None:
