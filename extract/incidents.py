@@ -217,11 +217,12 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     """The incident a draft tells; doc_country is likely_country(all_mentions), counted once
     per article rather than once per incident."""
     killed, injured = _casualties(d)
+    told = d.text     # what its sentences tell, joined once for the steps below
     if sanity.plausible_count(killed, d) != killed:
         killed = None
         if dropped is not None:
             dropped[sanity.Dropped.IMPLAUSIBLE_COUNT.value] += 1
-    ev = events.classify(d.tags, d.text, harmed=bool(killed or injured), killed=bool(killed),
+    ev = events.classify(d.tags, told, harmed=bool(killed or injured), killed=bool(killed),
                          lead=d.sents[0].s.text, lead_tags=d.sents[0].cues.tags,
                          language=language)
     if ev is None:
@@ -232,29 +233,29 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
         where = _headline_place(title, event_type, language) or where   # the headline's
     cc = where.country_code if where else None
     if where is None:     # no place of its own: the nationality it names, the article's country
-        cc = wh.demonym_country(d.text, language) or doc_country or _actor_country(d, language)
+        cc = wh.demonym_country(told, language) or doc_country or _actor_country(d, language)
         where = wh.country_place(cc)
     elif cc is None:      # a place the gazetteer lacks: its country from the other places named
         own = [m for x in d.sents for m in x.places]
         cc = (wh.likely_country(own) if own else doc_country) \
-            or wh.demonym_country(d.text, language)
+            or wh.demonym_country(told, language)
         if cc:
             where = replace(where, country_code=cc, country=places.country_name(cc))
     folded = d.folded
-    who = actors_mod.find(d.text, country_code=cc, event_type=event_type, folded=folded,
+    who = actors_mod.find(told, country_code=cc, event_type=event_type, folded=folded,
                           language=language)
     # a toll told is "reported"; otherwise 0 all the same (ACLED's convention), so that sums
     # and filters need no null case, while the flag keeps "unknown toll" apart
     killed_told = killed is not None or casualties.outcome_without_deaths(_told_with(d, sents))
     injured_told = injured is not None
     weapons: list[str] = []
-    for h in vocab.get(language).weapons.find(d.text, folded):
-        if events.negated_before(d.text, h.start, language):
+    for h in vocab.get(language).weapons.find(told, folded):
+        if events.negated_before(told, h.start, language):
             continue
         if h.label not in weapons:
             weapons.append(h.label)
-    evidence = d.text if len(d.text) <= MAX_EVIDENCE_CHARS else \
-        d.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " ..."
+    evidence = told if len(told) <= MAX_EVIDENCE_CHARS else \
+        told[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " ..."
     dm = d.date or _undated(pub)
     year_only = dm is not None and dm.precision == dates.YEAR
     return Incident(
@@ -424,7 +425,9 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
         drafts = mentions.group(sents)
     if not drafts:
         return []
-    field = sanity.article_field(body)
+    # (the text folded once: relevance's reading of it, when this is the text it read)
+    field = sanity.article_field(body, reading.folded if reading is not None
+                                 and reading.text == body else None)
     all_mentions = [m for x in sents for m in x.places]
     doc_country = wh.likely_country(all_mentions)
     single = len(drafts) == 1
