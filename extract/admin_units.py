@@ -61,3 +61,19 @@ REGION_NAME_SUFFIXES = tuple(" " + w for w in ("county", "governorate", "provinc
                                                "state", "department", "district", "oblast",
                                                "prefecture", "division", "municipality",
                                                "territory", "muhafazah"))
+
+# unit words only one country's notes use: a name followed by one says which country the text
+# is in when nothing else does ("Gwoza LGA", "Jarso woreda", "Jungu boma")
+NATIONAL_UNITS = {"LGA": "NG", "local government area": "NG", "woreda": "ET", "kebele": "ET",
+                  "upazila": "BD", "barangay": "PH", "payam": "SS", "boma": "SS"}
+_NATIONAL_UNIT = re.compile(r"\b[A-Z][\w'\-]*\s+(" + alternation(tuple(NATIONAL_UNITS))
+                            + r")\b", re.I)
+_NATIONAL_UNIT_KEY = {w.lower(): cc for w, cc in NATIONAL_UNITS.items()}
+
+
+def country_of_units(text: str) -> str | None:
+    """The one country whose own unit words the text uses after a capitalised name, or None."""
+    found = {_NATIONAL_UNIT_KEY[m.group(1).lower()] for m in _NATIONAL_UNIT.finditer(text)
+             if m.group(0)[:1].isupper()}
+    return found.pop() if len(found) == 1 else None
+

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from extract import gazetteer, place_words, unknown_places
+from extract import admin_units, gazetteer, place_words, unknown_places
 from extract.gazetteer import KIND_COUNTRY, fold_key, fold_text
 from extract.place_candidates import (
     AFTER,
@@ -88,6 +88,8 @@ def find_places(text: str, language: str | None = None) -> list[PlaceMention]:
     ccs = Counter(m.country_code for m in mentions if m.country_code and not m.acting)
     if ccs and doc_cc not in ccs:
         doc_cc = ccs.most_common(1)[0][0]
+    if doc_cc is None and lang.english:   # ("in X LGA": Nigeria, whatever X is)
+        doc_cc = admin_units.country_of_units(text)
     taken = [(m.start, m.end) for m in mentions]
     # a mention whose "(Y, Z)" failed to fit is re-reported from its region
     unknown = unknown_places.find(text, taken, doc_cc, list(mentions), found, lang)

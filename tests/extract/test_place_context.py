@@ -266,3 +266,13 @@ def test_a_name_after_near_whose_namesakes_are_all_abroad_is_still_the_place():
     # (a word of a longer name is not one: "Ben" of "Ben Gurion airport")
     ms = find_places("Soldiers were deployed at Ben Gurion airport near Tel Aviv.")
     assert [m.name for m in ms] == ["Tel Aviv"]
+
+
+def test_a_unit_word_only_one_country_uses_names_the_text_s_country():
+    # nothing else in these texts says where they are
+    p = _primary("Gunmen raided Kwarbai LGA in the night, abducting eleven.")
+    assert (p.location, p.country_code, p.geo_precision) == ("Kwarbai", "NG", 3)
+    p = _primary("Militia attacked Kersa woreda, killing four farmers.")
+    assert (p.location, p.country_code) == ("Kersa", "ET")
+    p = _primary("Fighting broke out in Nyal payam over cattle.")
+    assert (p.location, p.country_code) == ("Nyal", "SS")
