@@ -17,7 +17,8 @@ from extract.places import PlaceMention
 from extract.reading import Reading
 
 # bump whenever the output changes: the reprocess DAG re-extracts articles of older versions
-EXTRACTOR_VERSION = "10"   # 10: a day named beats a day counted from the report (issue 11)
+EXTRACTOR_VERSION = "11"   # 11: places of this wave (issue 12); 10: a day named beats a day
+#                             counted from the report (issue 11)
 
 MAX_EVIDENCE_CHARS = 700
 
