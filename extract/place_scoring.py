@@ -328,8 +328,9 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
     # each candidate's prior (and nearness to a country named) and how it fits the generic
     # word after its name: used twice
     near = _near_named_country(votes, w)
+    gwords = [generic_word(text, sp, lang) for sp in spans]
     fits = [[(prior(e, alt, w) + near(e), _kind_fit(gword, e, w)) for e, alt in sp.cands]
-            for sp, gword in ((sp, generic_word(text, sp, lang)) for sp in spans)]
+            for sp, gword in zip(spans, gwords, strict=True)]
     cvote = _text_country(spans, ctx, fits, w, near)
     doc_cc = max(cvote, key=lambda c: cvote[c]) if cvote else None
 
@@ -350,6 +351,10 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
                                          bisect.bisect_right(anchors, sp.end + w.near_chars,
                                                              key=_anchor_at)]
                   if j != sp.start] if len(sp.cands) > 1 else []
+        # "Baringo county": the region the name gives, not a town in it by that name (the town
+        # gains nothing from the region its own name names)
+        own_region = {(e.country_code, fold_key(e.name)) for e, alt in sp.cands
+                      if e.kind == KIND_ADMIN1} if admin_units.is_region_word(gwords[idx]) else ()
         scored = []
         for (e, alt), (base, fit) in zip(sp.cands, fits[idx], strict=True):
             s = base + fit
@@ -360,7 +365,7 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
             if e.country_code == doc_cc:
                 s += w.text_country
             a1 = (e.country_code, fold_key(e.admin1 or ""))
-            if e.admin1 and a1 in region_names and e.kind == KIND_CITY:
+            if e.admin1 and a1 in region_names and e.kind == KIND_CITY and a1 not in own_region:
                 s += w.region_of_text
             if paren_regions:
                 if e.admin1 and a1 in paren_regions:

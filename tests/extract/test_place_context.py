@@ -276,3 +276,10 @@ def test_a_unit_word_only_one_country_uses_names_the_text_s_country():
     assert (p.location, p.country_code) == ("Kersa", "ET")
     p = _primary("Fighting broke out in Nyal payam over cattle.")
     assert (p.location, p.country_code) == ("Nyal", "SS")
+
+
+def test_a_name_given_with_its_region_word_is_the_region_not_its_namesake_town():
+    # Baringo is a Kenyan county and a small town in it; the town gains nothing from the
+    # region its own name names
+    p = _primary("Cattle rustlers killed a herder in Baringo county on Sunday.")
+    assert (p.kind, p.country_code, p.geo_precision) == ("admin1", "KE", 3)
