@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from extract import lexicon, vocab
-from extract.literals import Prefilter, Scan
+from extract.literals import Prefilter, Scans
 from extract.phrases import Hit, Substrings, longest_first
 
 BATTLES = "Battles"
@@ -365,12 +365,20 @@ class Facts:
     killed: bool = False
     lead: str = ""          # the incident's first sentence: who was hit is told there
     lex: lexicon.Lexicon | None = None   # another language's hints (None: English)
+    # English's hints that may match each text read (_HINTS.possible): one substring pass per
+    # text, however many rules ask
+    may: dict[str, list] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _seen(f: Facts, name: str, text: str) -> bool:
     """Whether the pattern `name` (_HINTS) is in the text, in the incident's language
     (English's own for English, else the language's hints.yaml)."""
-    return lexicon.hint(f.lex, name, _HINTS[name]).search(text) is not None
+    if f.lex is not None:
+        return lexicon.hint(f.lex, name, lexicon.NOTHING).search(text) is not None
+    may = f.may.get(text)
+    if may is None:
+        may = f.may[text] = _HINTS.possible(text)
+    return _HINTS.search(name, text, may) is not None
 
 @dataclass(frozen=True)
 class Rule:
@@ -494,9 +502,10 @@ def _not_political(facts: Facts) -> bool:
         and not _seen(facts, "crowd_strikes", facts.text)))
 
 
-# the patterns the rules read by name (each run only where its words are: literals.Scan);
-# another language gives its own (hints.yaml)
-_HINTS = {name: Scan(pattern) for name, pattern in {
+# the patterns the rules read by name (each run only where its words are, one substring pass
+# over a text telling which may match: literals.Scans); another language gives its own
+# (hints.yaml)
+_HINTS = Scans({
     "armed_doers": _ARMED_DOERS, "armed_side": _ARMED_SIDE, "armed_target": _ARMED_TARGET,
     "armed_units": _ARMED_UNITS, "blast_at_gathering": _BLAST_AT_GATHERING,
     "criminal": _CRIMINAL, "crowd_strikes": _CROWD_STRIKES, "demands": _DEMANDS, "fans": _FANS,
@@ -504,7 +513,7 @@ _HINTS = {name: Scan(pattern) for name, pattern in {
     "perpetrator": _PERPETRATOR, "police": _POLICE, "police_fired": _POLICE_FIRED,
     "struck_by_crowd": _STRUCK_BY_CROWD, "two_sided": _TWO_SIDED,
     "unarmed_sides": _UNARMED_SIDES,
-}.items()}
+})
 
 
 def _first_rule(facts: Facts) -> tuple[str, str] | None:
