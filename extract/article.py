@@ -31,7 +31,8 @@ class ArticleResult:
     """What the extractor made of one article. `skipped` says why there are no incidents when
     extraction did not run ("no_text", "language_de", "not_relevant", "rejected_<reason>").
     `dropped` counts the candidates extraction left out, by reason (`sanity.Dropped` values:
-    "other_field", "not_an_event", "background", "not_a_place", "implausible_count")."""
+    "other_field", "not_an_event", "background", "not_a_place", "implausible_count",
+    "undated")."""
 
     incidents: list[Incident] = field(default_factory=list)
     language: str | None = None

@@ -442,8 +442,9 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
         if pub is not None and d.date is not None and \
                 d.date.value < pub - timedelta(days=mentions.BACKGROUND_DAYS) and \
                 (d.sents[0].s.paragraph > lead_para
+                 or (d.date.precision == dates.YEAR and d.date.value.year < pub.year)
                  or (d.date.value < pub - timedelta(days=OLD_DAYS)
-                     and (d.sents[0].s.paragraph or d.date.precision == dates.YEAR
+                     and (d.sents[0].s.paragraph or d.date.precision in (dates.YEAR, dates.MONTH)
                           or all(z is not d.date for z in d.sents[0].dates)))):
             dropped[sanity.Dropped.BACKGROUND.value] += 1
             continue        # background: an older event the article is not about
@@ -454,6 +455,11 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                      doc_country, dropped, language)
         if inc is None:
             dropped[sanity.Dropped.NOT_AN_EVENT.value] += 1
+        elif pub is not None and inc.date is None:
+            # (every event the report tells of happened on some day it can name; a deed with
+            # none, "police used excessive force during last year's protests", is a finding)
+            dropped[sanity.Dropped.UNDATED.value] += 1
+            inc = None
         if inc is not None and out and inc.geo_precision in (None, 3) and \
                 _in_same_area(d.text):
             inc = _placed_like(inc, out[-1])

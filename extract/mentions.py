@@ -278,7 +278,7 @@ def analyse(text: str, pub: date | None, reading: Reading | None = None,
 
 
 _SAID_BEFORE = re.compile(r"\b(?:said|says|reported|told \w+|announced|stated|added|confirmed|"
-                          r"reports|statement|claimed)\s+(?:\w+\s+){0,3}?(?:on|late|early|last)?"
+                          r"reports|statement|claimed|published|released|issued)\s+(?:\w+\s+){0,3}?(?:on|late|early|last)?"
                           r"\s*$", re.I)
 
 

@@ -30,6 +30,7 @@ class Dropped(StrEnum):
     BACKGROUND = "background"              # an older event the article is not about
     NOT_A_PLACE = "not_a_place"            # a word, a person or a company taken for a town
     IMPLAUSIBLE_COUNT = "implausible_count"  # a toll of thousands without a toll's wording
+    UNDATED = "undated"                    # no day of its own in a dated report: told in general
 
 
 # An article is about another field when at least this many distinct words of one field
