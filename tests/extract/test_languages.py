@@ -151,6 +151,14 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     ("es", "La víspera, hombres armados habían atacado una patrulla.", True),
     ("pt", "Na véspera, insurgentes tinham atacado a aldeia.", True),
     ("pt", "Insurgentes tinham atacado a aldeia.", False),
+    # a parade shows arms, a purchase buys them, a span of years is a tally, a crowd watches
+    ("fr", "Des blindés et des drones armés ont défilé dimanche sur le boulevard à Niamey.", False),
+    ("es", "Tanques y aviones de combate desfilaron el domingo en un desfile militar.", False),
+    ("pt", "A Assembleia aprovou ontem a compra de drones e sistemas de mísseis.", False),
+    ("es", "El conflicto armado, que entre 1980 y 2000 dejó unos 69.000 muertos.", False),
+    ("fr", "Des milliers de Niameyens ont assisté au défilé, qui s'est déroulé sans incident.",
+     False),
+    ("es", "Un grupo armado privó de la libertad a seis personas el domingo.", True),
     # soldiers arrested in a title; a district seat retaken with a day between the words
     ("fr", "Mali : une douzaine de militaires arrêtés à Bamako", True),
     ("pt", "As forças retomaram na terça-feira o controlo da vila sede de Quissanga.", True),
@@ -174,6 +182,9 @@ def test_modality_in_each_language(lang, text, live):
     ("es", "Dos sospechosos murieron el lunes durante un operativo policial en Manta.", "Battles"),
     ("fr", "Trois civils ont été tués par balles lundi par des hommes armés.",
      "Violence against civilians"),
+    # blockaders fighting police are rioters
+    ("es", "Bloqueadores y policías se enfrentaron cuando los agentes intentaron despejar la vía.",
+     "Riots"),
     # a crowd shot at is no mob
     ("pt", "O homem disparou contra a multidão e matou duas pessoas.",
      "Violence against civilians"),
