@@ -303,16 +303,20 @@ def _anchor_at(anchor: tuple[int, Entry]) -> int:
 
 
 def _paren_context(sp: Span, inside: list[Span]) -> tuple[set[tuple[str, str]], list[Entry]]:
-    """The regions and towns of the "(Y, Z)" after a name."""
+    """The regions and towns of the "(Y, Z)" after a name. ACLED's brackets end with the
+    region: when their last name may be one, the regions the names before it may be do not
+    count ("Cordoba (Cordoba, Veracruz)" is Mexico's Córdoba, not Argentina's)."""
     gz = gazetteer.get()
     paren_regions: set[tuple[str, str]] = set()
     paren_cities: list[Entry] = []
     for part in sp.paren_parts or []:
         for e in gz.abbreviated_admin1(part):
             paren_regions.add((e.country_code, fold_key(e.name)))
-    for other in inside:
+    last_region = max((k for k, other in enumerate(inside)
+                       if any(e.kind == KIND_ADMIN1 for e, _ in other.cands)), default=-1)
+    for k, other in enumerate(inside):
         for e, _ in other.cands:
-            if e.kind == KIND_ADMIN1:
+            if e.kind == KIND_ADMIN1 and (k == last_region or last_region < 0):
                 paren_regions.add((e.country_code, fold_key(e.name)))
             elif e.kind == KIND_CITY:
                 paren_cities.append(e)

@@ -283,3 +283,15 @@ def test_a_name_given_with_its_region_word_is_the_region_not_its_namesake_town()
     # region its own name names
     p = _primary("Cattle rustlers killed a herder in Baringo county on Sunday.")
     assert (p.kind, p.country_code, p.geo_precision) == ("admin1", "KE", 3)
+
+
+def test_the_last_name_in_acled_s_brackets_is_the_region():
+    # "Cordoba" is also an Argentine and a Colombian region; the brackets end with Veracruz
+    p = _primary("On 14 May, farmers protested in Cordoba (Cordoba, Veracruz) over prices.")
+    assert (p.country_code, p.admin1) == ("MX", "Veracruz")
+
+
+def test_acled_s_spelling_of_a_governorate_locates_an_unknown_town():
+    # ACLED writes Nineveh "Ninewa", Maysan "Missan"
+    p = _primary("On 9 May, IS militants attacked a checkpoint in Qaraj village (Makhmour, Ninewa).")
+    assert (p.location, p.country_code, p.admin1) == ("Qaraj", "IQ", "Nineveh")
