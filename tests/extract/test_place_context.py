@@ -293,5 +293,6 @@ def test_the_last_name_in_acled_s_brackets_is_the_region():
 
 def test_acled_s_spelling_of_a_governorate_locates_an_unknown_town():
     # ACLED writes Nineveh "Ninewa", Maysan "Missan"
-    p = _primary("On 9 May, IS militants attacked a checkpoint in Qaraj village (Makhmour, Ninewa).")
+    p = _primary("On 9 May, IS militants attacked a checkpoint in Qaraj village (Makhmour, "
+                 "Ninewa).")
     assert (p.location, p.country_code, p.admin1) == ("Qaraj", "IQ", "Nineveh")
