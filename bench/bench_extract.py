@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # (module, function) of each stage of extract_article; their times nest: relevance holds the
-# lead's event cues (which extraction reuses), incident building holds actors and classification
+# lead's event cues (which extraction reuses), grouping the counts of the sentences it reads
+# (read on first use), incident building actors and classification
 STAGES = (("language", "extract/language.py", "detect"),
           ("relevance", "extract/relevance.py", "explain"),
           ("places", "extract/places.py", "find_places"),
