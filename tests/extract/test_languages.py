@@ -182,6 +182,11 @@ def test_modality_in_each_language(lang, text, live):
     ("es", "Dos sospechosos murieron el lunes durante un operativo policial en Manta.", "Battles"),
     ("fr", "Trois civils ont été tués par balles lundi par des hommes armés.",
      "Violence against civilians"),
+    # a firearm or a rifle named is the doers' weapon, not an exchange of fire
+    ("es", "Seis hombres murieron cuando desconocidos armados con fusiles dispararon contra los "
+     "clientes de un billar.", "Violence against civilians"),
+    ("pt", "Um comerciante foi baleado e morto por dois homens com armas de fogo.",
+     "Violence against civilians"),
     # blockaders fighting police are rioters
     ("es", "Bloqueadores y policías se enfrentaron cuando los agentes intentaron despejar la vía.",
      "Riots"),
@@ -192,6 +197,15 @@ def test_modality_in_each_language(lang, text, live):
 def test_who_is_shot_decides_the_event_type(lang, text, kind):
     tags = events.live_cues(text, events.sentence_cues(text, None, lang), lang)[0].tags
     assert events.classify(tags, text, harmed=True, killed=True, language=lang)[0] == kind
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("es", "El paso del huracán dejó dos muertos y decenas de heridos en San Andrés."),
+    ("pt", "O furacão deixou dois mortos e dezenas de feridos."),
+    ("fr", "Le passage de l'ouragan a fait deux morts et des dizaines de blessés."),
+])
+def test_a_storm_is_a_disaster_in_every_language(lang, text):
+    assert "disaster" in events.sentence_cues(text, None, lang).tags
 
 
 def test_a_team_of_deminers_is_no_sport():
