@@ -159,6 +159,10 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     ("fr", "Des milliers de Niameyens ont assisté au défilé, qui s'est déroulé sans incident.",
      False),
     ("es", "Un grupo armado privó de la libertad a seis personas el domingo.", True),
+    # words traded in a debate; a rally and a walk-out
+    ("es", "Los candidatos intercambiaron ataques en un debate televisado.", False),
+    ("pt", "Milhares de trabalhadores fizeram um ato na Avenida Paulista contra a privatização.",
+     True),
     # soldiers arrested in a title; a district seat retaken with a day between the words
     ("fr", "Mali : une douzaine de militaires arrêtés à Bamako", True),
     ("pt", "As forças retomaram na terça-feira o controlo da vila sede de Quissanga.", True),
@@ -206,6 +210,14 @@ def test_who_is_shot_decides_the_event_type(lang, text, kind):
 ])
 def test_a_storm_is_a_disaster_in_every_language(lang, text):
     assert "disaster" in events.sentence_cues(text, None, lang).tags
+
+
+def test_a_televised_debate_of_attacks_is_not_relevant():
+    text = ("Los cinco candidatos a la presidencia intercambiaron ataques el martes por la noche en "
+            "un debate televisado. El candidato oficialista disparó críticas contra sus rivales. "
+            "Según la última encuesta, ningún candidato superaría el 25% de los votos.")
+    assert relevance.score(text, title="Debate presidencial: ataques cruzados", language="es") < \
+        relevance.THRESHOLD
 
 
 def test_a_team_of_deminers_is_no_sport():
