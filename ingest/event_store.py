@@ -59,14 +59,14 @@ log = logging.getLogger(__name__)
 
 MERGER_VERSION = "1"
 BATCH = 200  # unassigned incidents handled per round (one multi-search, two bulks)
-CANDIDATES = 10  # events fetched per incident, nearest and same-admin1 first
-# not fetched with candidates (scoring needs none of them): what summarise() derives from the
-# reports, and the reports' sentences; an event that is written is read whole first
-_DERIVED = ("evidence", "tolls", "members", "incident_ids", "article_ids", "sources", "words",
-            "reports.evidence")
+# events fetched per incident, nearest and same-admin1 first; whole, as stored: filtering
+# their source cost the node more than sending all of it, and a candidate the batch writes
+# need not be read again
+CANDIDATES = 10
 COPY_WINDOW_DAYS = 7  # a syndicated copy appears within days of its original
 COPY_CANDIDATES = 8  # stored articles read per article, those sharing the most bands first
 MAX_WRITE_TRIES = 5
+_FACTS = ("source", "published")  # of an article, what merging reads (with duplicate_of)
 # another run's event written this long before our start may still have been unsearchable
 CONVERGE_MARGIN = timedelta(seconds=120)
 MAX_IDS_IN_QUERY = 10_000  # past this, the cheap "anything new from others?" check is skipped
@@ -106,9 +106,10 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
         # what was just indexed (a pass, a swapped-in version) must be searchable
         client.indices.refresh(index=",".join(settings.index(k) for k in
                                               ("articles", "incidents", "events")))
-        mark_copies(client, settings, report, since=since)
+        facts: dict[str, dict] = {}  # what mark_copies read and wrote of this run's articles
+        mark_copies(client, settings, report, since=since, facts=facts)
         _assign_all(client, settings, report, since=since, rules=rules, batch=batch,
-                    started=started)
+                    started=started, facts=facts)
         if report.incidents_assigned or report.events_deleted:  # searchable when it returns
             client.indices.refresh(index=",".join(settings.index(k) for k in
                                                   ("incidents", "events")))
@@ -120,13 +121,16 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
 
 
 def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
-                since: str | datetime | None = None) -> None:
+                since: str | datetime | None = None,
+                facts: dict[str, dict] | None = None) -> None:
     """Give each article without a `simhash` its fingerprint and, when its text is an earlier
     article's, `duplicate_of` (the first article of that text). The fingerprint comes from the
     `simhash_bands` the pipeline's workers stored (hashed here only for an article without
     them); writing `simhash` marks the article checked. Per page of articles: one
-    multi-search for stored originals, one bulk of updates, no refresh: the articles of this
-    run are looked up in memory (in publication order, within the copy window)."""
+    multi-search for the stored originals of those whose original is not among this run's
+    articles (looked up in memory, in publication order, within the copy window), one bulk
+    of updates, no refresh. `facts` gets, per article with incidents, what merging reads of
+    it (its source, publication time and original), so it is not read again."""
     alias = settings.index("articles")
     query: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "simhash"}}],
                                       "filter": _since("indexed", since)}}
@@ -137,16 +141,13 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
         hits = client.search(index=alias, query=_excluding(query, done), size=BATCH,
                              sort=[{"published": {"order": "asc", "missing": "_last"}},
                                    {"article_id": "asc"}],
-                             source_includes=["text", "published",
+                             source_includes=[*_FACTS, "text", "incident_count",
                                               "simhash_bands"])["hits"]["hits"]
         if not hits:
             return
         done.update(h["_id"] for h in hits)
         prints = [_fingerprint_of(h.get("_source") or {}) for h in hits]
-        stored = _originals(client, alias, [(h, fp) for h, fp in zip(hits, prints, strict=True)
-                                            if fp])
         originals: dict[str, str | None] = {}
-        operations: list[dict] = []
         for hit, fp in zip(hits, prints, strict=True):
             src = hit.get("_source") or {}
             published = day_of(src.get("published"))
@@ -154,9 +155,13 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
                     (published - remembered[0][0]).days > COPY_WINDOW_DAYS:
                 recent.forget(remembered.popleft()[1])
             if fp:
-                _, original = recent.original_of(hit["_id"], src.get("text"), fp)
-                originals[hit["_id"]] = original or stored.get(hit["_id"])
+                _, originals[hit["_id"]] = recent.original_of(hit["_id"], src.get("text"), fp)
                 remembered.append((published, hit["_id"]))
+        originals.update(_originals(client, alias, [
+            (h, fp) for h, fp in zip(hits, prints, strict=True)
+            if fp and not originals.get(h["_id"])]))
+        operations: list[dict] = []
+        for hit, fp in zip(hits, prints, strict=True):
             operations.append({"update": {"_index": alias, "_id": hit["_id"],
                                           "retry_on_conflict": 3}})
             operations.append({"doc": {"simhash": fp.simhash if fp else "",
@@ -168,6 +173,10 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
             if 200 <= status < 300:
                 report.articles_fingerprinted += 1
                 report.copies_marked += originals.get(hit["_id"]) is not None
+                src = hit.get("_source") or {}
+                if facts is not None and src.get("incident_count") != 0:
+                    facts[hit["_id"]] = {**{k: src.get(k) for k in _FACTS},
+                                         "duplicate_of": originals.get(hit["_id"])}
             elif status != 404:  # gone meanwhile (404) is nothing to mark
                 log.warning("reconcile: article %s not fingerprinted: %s", hit["_id"],
                             item["update"].get("error"))
@@ -252,7 +261,7 @@ def _texts(client: Elasticsearch, alias: str, ids: Iterable[str]) -> dict[str, s
 
 def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
                 since: str | datetime | None, rules: MergeRules, batch: int,
-                started: datetime) -> None:
+                started: datetime, facts: Mapping[str, dict] | None = None) -> None:
     incidents = settings.index("incidents")
     query = {"bool": {"must_not": [{"exists": {"field": "event_id"}}],
                       "filter": _since("indexed", since)}}
@@ -270,7 +279,8 @@ def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileRepo
             break
         after = hits[-1]["sort"]
         written = report.events_created + report.events_updated
-        skipped.update(_assign_batch(client, settings, hits, report, rules, seen, opened))
+        skipped.update(_assign_batch(client, settings, hits, report, rules, seen, opened,
+                                     facts))
         if len(hits) == batch and report.events_created + report.events_updated > written:
             # the next batch's candidate search must find the events this one wrote, or
             # one real event told in two batches becomes two events
@@ -282,10 +292,13 @@ def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileRepo
 
 def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
                   report: ReconcileReport, rules: MergeRules, seen: set[str],
-                  opened: set[str]) -> set[str]:
+                  opened: set[str], facts: Mapping[str, dict] | None = None) -> set[str]:
     """Assign one batch; returns the incident ids to leave for another run. Adds the stored
-    events it judged to `seen` and the events it created to `opened`."""
-    articles = _article_facts(client, settings, {h["_source"]["article_id"] for h in hits})
+    events it judged to `seen` and the events it created to `opened`. `facts`: articles
+    already read (the others are read here)."""
+    ids = {h["_source"]["article_id"] for h in hits}
+    articles = {aid: facts[aid] for aid in ids if facts and aid in facts}
+    articles.update(_article_facts(client, settings, ids - articles.keys()))
     reports = []
     for hit in hits:
         src = hit["_source"]
@@ -329,8 +342,9 @@ def _assign_batch(client: Elasticsearch, settings: Settings, hits: list[dict],
             by_event.setdefault(eid, []).append(rep)
     seen.update(stored)
     opened.update(eid for eid in by_event if eid not in stored)
-    whole = _whole(client, settings, [eid for eid in by_event if eid in stored])
-    _write_events(client, settings, {eid: (whole.get(eid), reps)
+    # a stored event as its search read it (seq_no and all): if another run wrote it since,
+    # the write conflicts and the event is read again
+    _write_events(client, settings, {eid: (stored.get(eid), reps)
                                      for eid, reps in by_event.items()}, report)
     return {h["_id"] for h, _, _ in decided if h["_id"] not in claimed}
 
@@ -419,7 +433,7 @@ def _article_facts(client: Elasticsearch, settings: Settings, ids: Iterable[str]
         return {}
     got = client.options(ignore_status=404).mget(
         index=settings.index("articles"), ids=ids,
-        source_includes=["source", "published", "duplicate_of", "domain"])
+        source_includes=[*_FACTS, "duplicate_of"])
     return {d["_id"]: d.get("_source") or {} for d in got.body.get("docs", []) if d.get("found")}
 
 
@@ -499,7 +513,7 @@ def _candidates(client: Elasticsearch, settings: Settings, reports: Sequence[dic
     for rep in reports:
         searches.append({"index": settings.index("events")})
         searches.append({"size": CANDIDATES, "seq_no_primary_term": True,
-                         "track_total_hits": False, "_source": {"excludes": list(_DERIVED)},
+                         "track_total_hits": False,
                          "query": _with_original(rep, candidate_query(rep, rules))})
     answer = client.msearch(searches=searches)
     out: list[list[dict]] = []

@@ -198,6 +198,31 @@ def test_reports_of_one_event_merged_in_separate_batches_of_one_run_give_one_eve
 
 
 @pytest.mark.es
+def test_a_stored_event_and_this_runs_articles_are_read_once(es_client, es_settings,
+                                                            monkeypatch):
+    """A follow-up joins the event stored by the run before: the event is written as its
+    candidate search read it (no real-time read of it again) and the articles as marking
+    copies read them (no second read of the articles)."""
+    _index(es_client, es_settings, ARTICLES[:1])
+    event_store.reconcile(es_client, es_settings)
+    _index(es_client, es_settings, [ARTICLES[2], ARTICLES[3]])  # k3 follows k1 up; o1 is new
+    reads: list[str] = []
+    inner = type(es_client).mget
+
+    def counted(self, *args, **kwargs):
+        reads.append(str(kwargs.get("index")))
+        return inner(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(es_client), "mget", counted)
+    done = event_store.reconcile(es_client, es_settings)
+    assert (done.incidents_assigned, done.events_updated, done.events_created) == (2, 1, 1)
+    events = _assert_consistent(es_client, es_settings)
+    assert sorted(events.values()) == [["k1-0", "k3-0"], ["o1-0"]]
+    assert not [i for i in reads if i in (es_settings.index("events"),
+                                          es_settings.index("articles"))], reads
+
+
+@pytest.mark.es
 def test_an_incident_another_run_claimed_after_it_was_read_stays_in_that_runs_event(
         es_client, es_settings):
     """Two runs read the same unassigned incident; the first puts it into an event. The
