@@ -163,6 +163,15 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     ("es", "Los candidatos intercambiaron ataques en un debate televisado.", False),
     ("pt", "Milhares de trabalhadores fizeram um ato na Avenida Paulista contra a privatização.",
      True),
+    # a march planned or called for is still to come; a remembrance; hostages freed
+    ("fr", "L'opposition a maintenu son appel à manifester.", False),
+    ("es", "La oposición convocó a movilizarse el viernes en protesta contra el Gobierno.", False),
+    ("pt", "A oposição apelou a manifestações na sexta-feira.", False),
+    ("pt", "Milhares de pessoas participaram numa marcha para recordar o massacre de 1991.",
+     False),
+    ("fr", "Quatre missionnaires enlevés le mois dernier ont été libérés mardi.", False),
+    ("es", "Tres soldados secuestrados en noviembre fueron liberados ayer.", False),
+    ("pt", "Os cinco pescadores raptados em março foram libertados ontem.", False),
     # soldiers arrested in a title; a district seat retaken with a day between the words
     ("fr", "Mali : une douzaine de militaires arrêtés à Bamako", True),
     ("pt", "As forças retomaram na terça-feira o controlo da vila sede de Quissanga.", True),
@@ -191,6 +200,8 @@ def test_modality_in_each_language(lang, text, live):
      "clientes de un billar.", "Violence against civilians"),
     ("pt", "Um comerciante foi baleado e morto por dois homens com armas de fogo.",
      "Violence against civilians"),
+    # tyres burned on a road ("neumáticos") are a riot's
+    ("es", "Un grupo de camioneros cortó la autovía y quemó neumáticos en la calzada.", "Riots"),
     # blockaders fighting police are rioters
     ("es", "Bloqueadores y policías se enfrentaron cuando los agentes intentaron despejar la vía.",
      "Riots"),
