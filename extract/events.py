@@ -346,7 +346,8 @@ _BLAST_AT_GATHERING = re.compile(
 # an arrest for an ordinary crime is no political event
 _CRIMINAL = re.compile(r"\b(?:narcotics|drug (?:investigation|dealers?|dealing|trafficking|charges|"
                        r"possession|bust|raid)|fraud|theft|burglar\w*|shoplift\w*|drunk|dui|"
-                       r"traffic stop|stolen (?:car|vehicle)s?|robber(?:y|ies))\b", re.I)
+                       r"traffic stop|stolen (?:car|vehicle)s?|robber(?:y|ies)|cocaine|heroin|"
+                       r"methamphetamine|cannabis|smuggl\w*|money laundering|contraband)\b", re.I)
 # who moves, joins, leaves or deploys in a change to a group or its activity (besides the
 # armed sides of _ARMED_SIDE)
 _ARMED_UNITS = re.compile(r"\b(?:reinforcements|battalions?|brigades?|units?|convoys?|patrols?|"
@@ -459,11 +460,13 @@ RULES: tuple[Rule, ...] = (
                                                and _seen(f, "frontline", f.text)),
          ERV, "Shelling/artillery/missile attack"),
     Rule(_has("explosion"), ERV, "Remote explosive/landmine/IED"),
-    Rule(lambda f: "looting" in f.tags and not f.harmed, SD, "Looting/property destruction"),
+    Rule(lambda f: "looting" in f.tags and not f.harmed and not _seen(f, "criminal", f.text),
+         SD, "Looting/property destruction"),     # (not drugs seized in a police raid)
     Rule(lambda f: bool({"attack", "harm"} & f.tags)
          and _seen(f, "armed_target", f.lead or f.text), BATTLES, "Armed clash"),
     Rule(_has("attack", "harm"), VAC, "Attack"),
-    Rule(_has("looting"), SD, "Looting/property destruction"),
+    Rule(lambda f: "looting" in f.tags and not _seen(f, "criminal", f.text), SD,
+         "Looting/property destruction"),
     Rule(lambda f: "arrests" in f.tags and not _seen(f, "criminal", f.text), SD, "Arrests"),
     Rule(_has("agreement"), SD, "Agreement"),
     Rule(_has("headquarters"), SD, "Headquarters or base established"),
@@ -490,11 +493,15 @@ _PERPETRATOR = re.compile(
     r"gun-?fights?|gun-?battles?|fire-?fights?|exchanged? (?:of )?fire)\b", re.I)
 
 
+_WAR_WEAPONS = frozenset({"projectile", "shelling", "air", "ied", "grenade", "suicide",
+                          "chemical"})
+
+
 def _not_political(facts: Facts) -> bool:
     """A disaster, an accident, a disease or a sports match, not political violence."""
     if "sports" in facts.tags and not ({"riot", "protest", "mob"} & facts.tags
-                                       or _crowd_fight(facts)):
-        return True
+                                       or _WAR_WEAPONS & facts.tags or _crowd_fight(facts)):
+        return True     # (a missile that hit a stadium is no match, whatever was postponed)
     # (a crowd that beat a driver after a crash meant the harm: mob violence)
     return "disaster" in facts.tags and (facts.tags <= _NO_INTENT or (
         facts.tags <= _NO_INTENT | {"attack", "clash"}

@@ -75,6 +75,15 @@ def _actor_country(d: Draft, language: str | None = None) -> str | None:
     return None
 
 
+def _filed_place(text: str, language: str | None = None) -> PlaceMention | None:
+    """The town of the wire dateline ("JOHANNESBURG, Oct 9 (Reuters) -"): where the report was
+    filed, the last hint for a text that names no place and no nationality."""
+    first = text.lstrip()[:200]
+    cut = mentions.dateline_end(first, language)
+    found = places.find_places(first[:cut], language) if cut else []
+    return found[0] if found and found[0].country_code else None
+
+
 # "A soldier was also killed", "three more died in hospital", "a third member was found dead":
 # more dead, not a recount ("more than" is a qualifier, not an addition)
 _ALSO_KILLED = re.compile(r"\b(?:also|more(?!\s+than)|another|further|additional|third|fourth)\s+"
@@ -235,7 +244,13 @@ def _build(d: Draft, text: str, all_mentions: list[PlaceMention], single: bool,
     cc = where.country_code if where else None
     if where is None:     # no place of its own: the nationality it names, the article's country
         cc = wh.demonym_country(told, language) or doc_country or _actor_country(d, language)
-        where = wh.country_place(cc)
+        filed = _filed_place(text, language) if doc_country is None else None
+        filed = filed if filed is not None and cc in (None, filed.country_code) else None
+        # (a text that names no place at all: the town it was filed from, "LONDON, March 6
+        # (AP) - About 50 activists occupied the lobby of the British Museum")
+        where = filed or wh.country_place(
+            cc or (wh.demonym_country(title, language) if title else None))
+        cc = where.country_code if where else None
     elif cc is None:      # a place the gazetteer lacks: its country from the other places named
         own = [m for x in d.sents for m in x.places]
         cc = (wh.likely_country(own) if own else doc_country) \

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from extract import casualties, dates, events, lexicon, places, sentences
+from extract import casualties, dates, events, lexicon, places, sentences, vocab
 from extract.gazetteer import fold_text
 from extract.phrases import Substrings
 from extract.places import PlaceMention
@@ -332,13 +332,17 @@ def _own_date(x: Mention) -> dates.DateMention | None:
     live = told                # "killed on Sunday, police said on Monday": Monday is the report
     named_day = [d for d in live if d.kind != "relative"]
     live = named_day or live   # "an overnight raid ... late on Friday": the weekday says which
-    if live and x.cues.hits:
-        live = _of_the_event(text, live, x.cues.hits[0].start)
+    # (the first cue of a deed: "moved Saturday's match after a missile struck the stadium on
+    # Tuesday" is dated by the missile's day, not the match's)
+    weight = vocab.get(x.lex.code if x.lex is not None else None).tag_weight
+    cue = next((h for h in x.cues.hits if weight.get(h.label, 0.0) > 0),
+               x.cues.hits[0] if x.cues.hits else None)
+    if live and cue is not None:
+        live = _of_the_event(text, live, cue.start)
         if not live:
             return None
-    if len(live) <= 1 or not x.cues.hits:
+    if len(live) <= 1 or cue is None:
         return live[0] if live else None
-    cue = x.cues.hits[0]
     return min(live, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
 
 
