@@ -172,6 +172,18 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     ("fr", "Quatre missionnaires enlevés le mois dernier ont été libérés mardi.", False),
     ("es", "Tres soldados secuestrados en noviembre fueron liberados ayer.", False),
     ("pt", "Os cinco pescadores raptados em março foram libertados ontem.", False),
+    # a charge governs the deed it names, not the lynching told after it, nor past a comma
+    ("fr", "Un homme accusé d'avoir volé une moto a été battu à mort par une foule samedi.", True),
+    ("es", "Un hombre acusado de robar en una vivienda murió tras ser golpeado y quemado por "
+     "vecinos.", True),
+    ("pt", "Um homem acusado de roubo foi linchado por moradores no sábado.", True),
+    ("es", "Mientras se leía la sentencia, cien personas realizaron un plantón frente al tribunal.",
+     True),
+    ("fr", "Neuf hommes accusés d'avoir participé à l'attaque de Grand-Bassam sont jugés.", False),
+    # weapons burned at a disarmament ceremony; joy that "explodes"
+    ("fr", "Des kalachnikovs, des lance-roquettes et des grenades ont été brûlés en public.",
+     False),
+    ("pt", "Milhares de pessoas encheram a praia numa verdadeira explosão de alegria.", False),
     # soldiers arrested in a title; a district seat retaken with a day between the words
     ("fr", "Mali : une douzaine de militaires arrêtés à Bamako", True),
     ("pt", "As forças retomaram na terça-feira o controlo da vila sede de Quissanga.", True),
