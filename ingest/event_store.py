@@ -48,6 +48,7 @@ from extract.merge import (
     rare_words,
     report_key,
     report_of,
+    summarise,
     sure_place,
     without,
 )
@@ -611,12 +612,11 @@ def _claim(client: Elasticsearch, settings: Settings, decided: Sequence[tuple[di
 
 def _folded(event_id: str, current: Mapping[str, Any] | None,
             reports: Sequence[dict]) -> dict:
-    event = dict(current) if current else None
-    for rep in sorted(reports, key=report_key):
-        event = fold(event, rep) if event else {**fold(None, rep), "event_id": event_id}
-    assert event is not None
-    event["event_id"] = event_id
-    return event
+    """The stored event (or none) with these reports folded in, summarised once: a report
+    of an incident it holds replaces the one it had."""
+    by_incident = {r["incident_id"]: r for r in (current or {}).get("reports") or []}
+    by_incident.update((r["incident_id"], r) for r in sorted(reports, key=report_key))
+    return summarise(list(by_incident.values()), event_id=event_id)
 
 
 def _write_events(client: Elasticsearch, settings: Settings,
