@@ -39,6 +39,7 @@ class NotEvent(Enum):
     CHARGE = "charge"            # "convicted of murder": a charge in court, not a deed
     REFERENCE = "reference"      # "claimed the attack", "arrested over the bombing": told before
     ACCUSATION = "accusation"    # "accused the army of shelling the village"
+    STATE = "state"              # "attacks on villages have become routine": a lasting state
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ _WILL_HAPPEN = re.compile(r"\s+(?:[\w\-]+\s+){0,2}?(?:will|would|is to|are to|is
                           r"are due to|is set to|are set to)\s+(?:not\s+)?(?:begin|start|"
                           r"take place|go ahead|be held|last|run|resume|continue|affect)\b", re.I)
 _ABSTRACT_OBJECT = re.compile(
-    r"\s+(?:the\s+|our\s+|their\s+|its\s+)?(?:global\s+|local\s+|world\s+)?(?:corruption|"
+    r"\s+(?:the\s+|our\s+|their\s+|its\s+|a\s+|an\s+)?(?:global\s+|local\s+|world\s+)?(?:"
+    r"bushfires?|blazes?|flames|inferno|forest fires?|corruption|"
     r"poverty|crime|inflation|climate change|disease|pollution|dirty air|cancer|addiction|hunger|"
     r"misinformation|disinformation|the virus|covid|the pandemic|economy|reputation|career|"
     r"credibility|confidence|trust|hopes?|chances|odds|market|markets|competition|fires?|"
@@ -146,7 +148,7 @@ _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUE
 # reasons whose match spans the clause they govern: the cues inside it, none after it ("a day
 # after U.S. forces carried out an air strike" leaves "militants attacked a base" before it)
 _CLAUSE_ONLY = frozenset({NotEvent.TIMING, NotEvent.AFTERMATH, NotEvent.CHARGE,
-                          NotEvent.REFERENCE, NotEvent.ACCUSATION})
+                          NotEvent.REFERENCE, NotEvent.ACCUSATION, NotEvent.STATE})
 # (each reason with its label and reach, in the order tried; read once, not per sentence)
 _REASONS = tuple((r, r.value, r in _SENTENCE_WIDE) for r in NotEvent)
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
@@ -347,7 +349,8 @@ _BLAST_AT_GATHERING = re.compile(
 _CRIMINAL = re.compile(r"\b(?:narcotics|drug (?:investigation|dealers?|dealing|trafficking|charges|"
                        r"possession|bust|raid)|fraud|theft|burglar\w*|shoplift\w*|drunk|dui|"
                        r"traffic stop|stolen (?:car|vehicle)s?|robber(?:y|ies)|cocaine|heroin|"
-                       r"methamphetamine|cannabis|smuggl\w*|money laundering|contraband)\b", re.I)
+                       r"methamphetamine|cannabis|smuggl\w*|money laundering|contraband|"
+                       r"start(?:ed|ing) the (?:fire|blaze|wildfire))\b", re.I)
 # who moves, joins, leaves or deploys in a change to a group or its activity (besides the
 # armed sides of _ARMED_SIDE)
 _ARMED_UNITS = re.compile(r"\b(?:reinforcements|battalions?|brigades?|units?|convoys?|patrols?|"
@@ -478,8 +481,9 @@ RULES: tuple[Rule, ...] = (
 
 
 # cue tags that do not show anyone meant harm: a flood also kills, a fire also destroys
+# (nor does an arrest after one: "police arrested a man suspected of starting the fire")
 _NO_INTENT = frozenset({"harm", "explosion", "looting", "displacement", "disaster", "sports",
-                        "intervention", "excessive", "nonviolent"})
+                        "intervention", "excessive", "nonviolent", "arrests"})
 
 
 # someone who meant the harm: without one, a fire, a crash or a shark that killed is no attack

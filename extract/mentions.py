@@ -690,7 +690,7 @@ def _other_kind(x: Mention, cur: Draft) -> bool:
 
 # what a sentence tells of the past ("since 2017", "between 2023 and 2025"): the rest of its
 # paragraph, undated, says more of that past
-_PAST_TOLD = (events.NotEvent.BACKGROUND, events.NotEvent.PERIOD)
+_PAST_TOLD = (events.NotEvent.BACKGROUND, events.NotEvent.PERIOD, events.NotEvent.STATE)
 
 
 def group(sents: list[Mention]) -> list[Draft]:

@@ -85,8 +85,14 @@ def told_as_event(d: Draft) -> bool:
     if not own_day:
         return False
     text, folded = d.text, d.folded
-    return any(h.label == _ANCHOR for h in words().find(text, folded)) or \
+    return any(h.label == _ANCHOR and not _SOURCE_AFTER.match(text, h.end)
+               for h in words().find(text, folded)) or \
         bool(vocab.get().actors.find(text, folded))
+
+
+# "injuring four spectators, police said": the police told of it, they did nothing in it
+_SOURCE_AFTER = re.compile(r"\s+(?:said|say|says|told|spokes\w+|reported|added|confirmed|"
+                           r"statement)\b", re.I)
 
 
 def plausible_count(killed: int | None, d: Draft) -> int | None:
