@@ -19,11 +19,13 @@ fastest run is kept: other work on a shared machine only ever adds time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import replace
@@ -93,20 +95,77 @@ def _workers_cpu_s(pids: list[int]) -> float:
 
 
 def _best_pooled(func, workers, repeats: int, setup) -> tuple[object, Timing]:
-    """best_of for a run whose CPU is partly in worker processes: the fastest run's wall time
-    and its CPU time, this process's plus the workers'."""
+    """best_of for a run whose CPU is partly in worker processes: the fastest run's result,
+    wall time and CPU time, this process's plus the workers'."""
     best: Timing | None = None
     result = None
     for _ in range(max(1, repeats)):
         setup()
         before = _workers_cpu_s(workers.pids())
         with timed() as t:
-            result = func()
+            got = func()
         t.cpu_s += _workers_cpu_s(workers.pids()) - before
         if best is None or t.wall_s < best.wall_s:
-            best = t
+            best, result = t, got
     assert best is not None
     return result, best
+
+
+class RunPhases:
+    """Where a `run_once` spends its time, watched from outside: when its pass (ingest_feeds)
+    ends, and each event merge round (reconcile): when it starts and ends, in which thread,
+    and that thread's CPU. Tells a merge that waits after the pass from one beside it."""
+
+    def __init__(self) -> None:
+        self.start = self.pass_end = 0.0
+        self.rounds: list[tuple[float, float, float, str]] = []  # start, end, CPU s, thread
+
+    @contextlib.contextmanager
+    def watching(self):
+        from ingest import event_store, pipeline
+
+        ingest, reconcile = pipeline.ingest_feeds, event_store.reconcile
+
+        def ingest_timed(*args, **kwargs):
+            try:
+                return ingest(*args, **kwargs)
+            finally:
+                self.pass_end = time.perf_counter()
+
+        def reconcile_timed(*args, **kwargs):
+            start, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return reconcile(*args, **kwargs)
+            finally:
+                self.rounds.append((start, time.perf_counter(), time.thread_time() - cpu,
+                                    threading.current_thread().name))
+
+        pipeline.ingest_feeds, event_store.reconcile = ingest_timed, reconcile_timed
+        try:
+            yield self
+        finally:
+            pipeline.ingest_feeds, event_store.reconcile = ingest, reconcile
+
+    def run(self, func):
+        """func() (a run_once), its phases reset and recorded; (its result, the phases)."""
+        self.rounds = []
+        self.start = time.perf_counter()
+        result = func()
+        end = time.perf_counter()
+        return result, self.summary(end)
+
+    def summary(self, end: float) -> dict:
+        during = [r for r in self.rounds if r[0] < self.pass_end]
+        return {
+            "pass_s": round(self.pass_end - self.start, 3),
+            "after_pass_s": round(end - self.pass_end, 3),
+            "merge_rounds": len(self.rounds),
+            "merge_rounds_started_during_pass": len(during),
+            "merge_s": round(sum(r[1] - r[0] for r in self.rounds), 3),
+            "merge_after_pass_s": round(sum(r[1] - max(r[0], self.pass_end)
+                                            for r in self.rounds if r[1] > self.pass_end), 3),
+            "merge_thread_cpu_s": round(sum(r[2] for r in self.rounds), 3),
+            "merge_threads": sorted({r[3] for r in self.rounds})}
 
 
 def run(pages: int, *, seed: int = 7, peer: bool = True, profile: bool = False,
@@ -218,12 +277,15 @@ def run(pages: int, *, seed: int = 7, peer: bool = True, profile: bool = False,
                 delete_prefix(client, e2e_prefix)
                 schema.setup(client, e2e_settings)
 
+            phases: dict[str, dict] = {}
             for count in (1, processes):
                 label = "1 process" if count == 1 else f"{count} processes (pool)"
                 with Workers(count, seeds_dir=settings.seeds_dir,
-                             cache_dir=settings.cache_dir).start() as workers:
-                    outcomes, t = _best_pooled(
-                        lambda w=workers: run_once(e2e_settings, client=client, workers=w),
+                             cache_dir=settings.cache_dir).start() as workers, \
+                        RunPhases().watching() as watch:
+                    (outcomes, phases[label]), t = _best_pooled(
+                        lambda w=workers, watch=watch: watch.run(
+                            lambda: run_once(e2e_settings, client=client, workers=w)),
                         workers, repeat, setup=fresh_prefix)  # indices made untimed, as above
                     totals = summarise(outcomes)
                     e2e_rows[count] = _row(
@@ -292,7 +354,8 @@ def run(pages: int, *, seed: int = 7, peer: bool = True, profile: bool = False,
             next(r for r in rows if r["stage"].startswith("clean"))["wall_s"]
         ratios["newspaper4k_over_end_to_end"] = round(peer_t.wall_s / e2e_many["wall_s"], 2)
         ratios["newspaper4k_over_fetch_plus_clean"] = round(peer_t.wall_s / clean_fetch, 2)
-    result.update(stages=rows, ratios=ratios, peak_rss_mb=round(rss_mb()), profiles=profiles)
+    result.update(stages=rows, ratios=ratios, end_to_end_phases=phases,
+                  peak_rss_mb=round(rss_mb()), profiles=profiles)
     return result
 
 
@@ -332,6 +395,12 @@ def print_report(result: dict) -> None:
                 [[r["stage"], r["items"], f"{r['wall_s']:.2f}", f"{r['per_s']:,.1f}",
                   f"{r['cpu_ms_per_item']:.2f}", r["note"]] for r in result["stages"]]))
     print(f"peak RSS of this process: {result['peak_rss_mb']} MB")
+    for label, ph in result.get("end_to_end_phases", {}).items():
+        print(f"end to end, {label} (fastest run): pass {ph['pass_s']:.2f} s, then "
+              f"{ph['after_pass_s']:.2f} s; {ph['merge_rounds']} merge round(s), "
+              f"{ph['merge_rounds_started_during_pass']} started during the pass, "
+              f"{ph['merge_s']:.2f} s in all ({ph['merge_after_pass_s']:.2f} s after the "
+              f"pass), merge thread CPU {ph['merge_thread_cpu_s']:.2f} s")
     for key, value in result["ratios"].items():
         print(f"{key.replace('_', ' ')}: {value}")
     for stage, rows in result.get("profiles", {}).items():
