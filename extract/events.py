@@ -353,7 +353,7 @@ _CRIMINAL = re.compile(r"\b(?:narcotics|drug (?:investigation|dealers?|dealing|t
                        r"start(?:ed|ing) the (?:fire|blaze|wildfire))\b", re.I)
 # who moves, joins, leaves or deploys in a change to a group or its activity (besides the
 # armed sides of _ARMED_SIDE)
-_ARMED_UNITS = re.compile(r"\b(?:reinforcements|battalions?|brigades?|units?|convoys?|patrols?|"
+_ARMED_UNITS = re.compile(r"\b(?:reinforcements|battalions?|brigades?|units?|patrols?|"
                           r"arms|mutiny|combatants|jihadists?)\b", re.I)
 _POLICE_FIRED = re.compile(r"\b(?:police|security forces|soldiers|troops)\s+(?:\w+\s+)?"
                            r"(?:opened fire|fired|shot)\b", re.I)

@@ -181,6 +181,7 @@ def _confidence(d: Draft, where: PlaceMention | None, actors: list[str],
 
 
 OLD_DAYS = 365     # an event this long before the report is history, even in its lead
+HISTORY_DAYS = 3650  # and this long, even dated to the day in its first sentence
 _AFTERWORD = 2   # sentences after an incident's last one that may still tell its outcome
 
 
@@ -458,6 +459,7 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                 d.date.value < pub - timedelta(days=mentions.BACKGROUND_DAYS) and \
                 (d.sents[0].s.paragraph > lead_para
                  or (d.date.precision == dates.YEAR and d.date.value.year < pub.year)
+                 or d.date.value < pub - timedelta(days=HISTORY_DAYS)
                  or (d.date.value < pub - timedelta(days=OLD_DAYS)
                      and (d.sents[0].s.paragraph or d.date.precision in (dates.YEAR, dates.MONTH)
                           or all(z is not d.date for z in d.sents[0].dates)))):
