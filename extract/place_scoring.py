@@ -257,10 +257,13 @@ def _near_named_country(votes: dict[str, float], w: Weights) -> Callable[[Entry]
     gz = gazetteer.get()
     refs = [gz.entry(gz.country_entry[cc]) for cc in votes if cc in gz.country_entry]
 
+    lat_span = w.near_country_km / 111.0   # (degrees of latitude: the farther ones skipped)
+
     def near(e: Entry) -> float:
         if not refs or e.kind != KIND_CITY or e.country_code in votes:
             return 0.0
-        close = any(km(e.lat, e.lon, r.lat, r.lon) < w.near_country_km for r in refs)
+        close = any(abs(e.lat - r.lat) < lat_span
+                    and km(e.lat, e.lon, r.lat, r.lon) < w.near_country_km for r in refs)
         return w.near_named_country if close else 0.0
     return near
 

@@ -35,9 +35,6 @@ _NAME_AT_WORD_START = r"(?<![\w'\-])[A-Z]" + _WORD_REST + _MORE_WORDS
 # (settlements and second-level units: "the district of X"; a region is rarely unknown)
 _PLACE_OF_WORDS = admin_units.SETTLEMENTS + admin_units.ADMIN2
 _INTRO_WORDS = admin_units.alternation(admin_units.SETTLEMENTS + admin_units.ADMIN2 + ("front",))
-# verbs whose object is a place when a unit word follows its name ("raided Kwarbai LGA")
-_ATTACKED = (r"(?:attacked|raided|stormed|shelled|struck|bombed|targeted|captured|seized|"
-             r"entered|overran|besieged|invaded|ambushed|burned|burnt|torched|looted)")
 # the ways a text introduces a place, in the order they are trusted
 BRACKETED, PLACE_OF, GENERIC_AFTER, REGION_AFTER, NAMED_PART_OF, APPOSITIVE = range(6)
 # the patterns whose name is matched whole, not by a known word inside it (places.find_places)
@@ -50,9 +47,9 @@ PATTERNS = [
                + NAME + r")(?:\s+" + GENERIC_PLACE + r"){0,2}\s*[(\[]"),
     # "the village of X"
     re.compile(r"\b" + admin_units.alternation(_PLACE_OF_WORDS) + r"\s+of\s+(" + NAME + r")"),
-    # "in X village", "in X area", "air raids on X district", "militia attacked X woreda"
-    re.compile(r"\b(?:in|at|near|on|to|into|towards?|around|outside|" + _ATTACKED + r")\s+"
-               r"(?:the\s+)?(" + NAME + r")\s+" + _INTRO_WORDS + r"\b"),
+    # "in X village", "in X area", "air raids on X district"
+    re.compile(r"\b(?:in|at|near|on|to|into|towards?|around|outside)\s+(?:the\s+)?(" + NAME
+               + r")\s+" + _INTRO_WORDS + r"\b"),
     # "in X, Region" (the region is checked to resolve)
     re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(" + NAME
                + r")(?:,\s+(?:in\s+)?|\s+in\s+)(?=[A-Z])"),
@@ -429,8 +426,8 @@ _A_SETTLEMENT = re.compile(r",\s+an?\s")   # APPOSITIVE: "X, a village in"
 _NAME_START = re.compile(r"(?<![\w'\-])[A-Z]")
 # GENERIC_AFTER and REGION_AFTER start with a preposition before a capitalised name (the
 # prepositions alone, without their word boundary, are the quicker scan)
-_PREPOSITION_NAME = re.compile(r"(?:in|at|near|on|to|into|towards?|around|outside|"
-                               + _ATTACKED + r")\s+(?:the\s+)?[A-Z]")
+_PREPOSITION_NAME = re.compile(r"(?:in|at|near|on|to|into|towards?|around|outside)\s+"
+                               r"(?:the\s+)?[A-Z]")
 
 
 def place_of_matches(text: str, ofs: list[int] | None = None) -> list[re.Match[str]]:

@@ -270,9 +270,9 @@ def test_a_name_after_near_whose_namesakes_are_all_abroad_is_still_the_place():
 
 def test_a_unit_word_only_one_country_uses_names_the_text_s_country():
     # nothing else in these texts says where they are
-    p = _primary("Gunmen raided Kwarbai LGA in the night, abducting eleven.")
+    p = _primary("Gunmen abducted eleven villagers in Kwarbai LGA in the night.")
     assert (p.location, p.country_code, p.geo_precision) == ("Kwarbai", "NG", 3)
-    p = _primary("Militia attacked Kersa woreda, killing four farmers.")
+    p = _primary("Militia killed four farmers in Kersa woreda on Monday.")
     assert (p.location, p.country_code) == ("Kersa", "ET")
     p = _primary("Fighting broke out in Nyal payam over cattle.")
     assert (p.location, p.country_code) == ("Nyal", "SS")
