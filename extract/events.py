@@ -258,6 +258,7 @@ def live_cues(sentence: str, cues: Cues, language: str | None = None
 
 
 _AFTER = re.compile(r"\bafter\b", re.I)
+_LONG_BEFORE = re.compile(r"\b(?:weeks?|months?|years?|decades?)\b", re.I)
 
 
 def _dated_clause_told(sentence: str, hits: tuple[Hit, ...], kept: list[Hit],
@@ -267,8 +268,10 @@ def _dated_clause_told(sentence: str, hits: tuple[Hit, ...], kept: list[Hit],
     a rally" tells of the tear gas, as no event of its own is dated by it. (When the sentence
     has an event word outside the clause, "The attack came a day after ...", the clause only
     dates that event, and stays out.)"""
+    # (a clause of an older event stays out: "weeks after a teenager shot dead nine")
     timing = [(m.start(), e) for s, e, r in spans if r is NotEvent.TIMING
-              for m in [_AFTER.search(sentence, s, e)] if m]
+              for m in [_AFTER.search(sentence, s, e)]
+              if m and not _LONG_BEFORE.search(sentence, s, m.start())]
     inside = [h for h in hits if any(a <= h.start < e for a, e in timing)]
     if any(v.tag_weight.get(h.label, 0.0) > 0 and h not in inside for h in hits):
         return kept
