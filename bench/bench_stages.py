@@ -9,10 +9,11 @@ afterwards); then the whole pipeline (`run_once` over the corpus feeds, into a s
 throw-away prefix) twice: cleaning and extracting in its own process (1 process), and in a
 pool of --processes worker processes (started and loaded before the timing, as the stages'
 gazetteer is), each with its phases (RunPhases: when the last bulk is done, the pass, what
-follows it, the merge rounds). The floor is trafilatura.extract() alone on the same pages already in memory;
-the peer is newspaper4k's download + parse of the same URLs (not its nlp(), which needs NLTK
-data). CPU ms/article is this process's CPU time (time.process_time) plus, for the pool, its
-workers' (from /proc), so the server's and Elasticsearch's work is not counted. Each stage
+follows it, the merge rounds). The floor is trafilatura.extract() alone on the same pages
+already in memory; the peer is newspaper4k's download + parse of the same URLs (not its
+nlp(), which needs NLTK data). CPU ms/article is this process's CPU time
+(time.process_time) plus, for the pool, its workers' (from /proc), so the server's and
+Elasticsearch's work is not counted. Each stage
 runs --repeat times (default 3; the peer twice, bulk index and event merge once) and the
 fastest run is kept: other work on a shared machine only ever adds time.
 """
