@@ -100,7 +100,7 @@ def sentence_cues(sentence: str, folded: str | None = None, language: str | None
             # "the walkout will begin on Tuesday": announced, not done
             and not (_WILL_HAPPEN in may and _WILL_HAPPEN.match(sentence, h.end))
             # "fighting dirty air", "destroyed the economy", "the cheerful beat": no violence
-            and not (h.label in ("clash", "looting", "attack") and _ABSTRACT_OBJECT in may
+            and not (h.label in ("clash", "looting", "attack", "harm") and _ABSTRACT_OBJECT in may
                      and _ABSTRACT_OBJECT.match(sentence, h.end))
             and not (h.phrase == "beat" and _NOUN_BEFORE.search(sentence, max(0, h.start - 12),
                                                                  h.start))
@@ -124,7 +124,9 @@ _ABSTRACT_OBJECT = re.compile(
     r"poverty|crime|inflation|climate change|disease|pollution|dirty air|cancer|addiction|hunger|"
     r"misinformation|disinformation|the virus|covid|the pandemic|economy|reputation|career|"
     r"credibility|confidence|trust|hopes?|chances|odds|market|markets|competition|fires?|"
-    r"wildfires?|obesity|illiteracy|unemployment|stigma)\b", re.I)
+    r"wildfires?|obesity|illiteracy|unemployment|stigma|"
+    r"(?:[\w\-]+(?:'s|\u2019s)\s+)?(?:ability|efforts?|capacity|prospects|business|growth|image|"
+    r"relations|standing))\b", re.I)
 _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|to the|cheerful|steady|heart|drum)\s+$", re.I)
 _AIRCRAFT_ONLY = re.compile(r"^(?:drones?|jets?|fighter jets?|military jets?|warplanes?|"
                             r"war planes?|aircraft|uav|unmanned aerial|helicopter gunships?|"

@@ -90,9 +90,11 @@ def told_as_event(d: Draft) -> bool:
         bool(vocab.get().actors.find(text, folded))
 
 
-# "injuring four spectators, police said": the police told of it, they did nothing in it
+# "injuring four spectators, police said": the police told of it, they did nothing in it;
+# "military spending", "police budget": money, not a force
 _SOURCE_AFTER = re.compile(r"\s+(?:said|say|says|told|spokes\w+|reported|added|confirmed|"
-                           r"statement)\b", re.I)
+                           r"statement|spending|budgets?|expenditure|contracts?|procurement|"
+                           r"equipment|sales|aid)\b", re.I)
 
 
 def plausible_count(killed: int | None, d: Draft) -> int | None:
