@@ -76,6 +76,13 @@ def test_bench_stages_smoke(tmp_path):
         assert stages[row]["items"] == stages["bulk index"]["items"]
     assert result["ratios"]["end_to_end_cpu_over_stages_cpu"] > 0
     assert "newspaper4k_over_end_to_end" in result["ratios"]
+    # a few incidents: merged once, after the last bulk, in the run's own thread or beside it
+    phases = result["end_to_end_phases"]
+    for label, thread in (("1 process", "MainThread"), ("2 processes (pool)", "newswatch-merge")):
+        ph = phases[label]
+        assert (ph["merge_rounds"], ph["merge_rounds_before_last_bulk"]) == (1, 0), ph
+        assert ph["merge_threads"] == [thread], ph
+        assert 0 < ph["last_bulk_done_s"] <= ph["pass_s"] and ph["after_pass_s"] > 0, ph
     assert result["load"]["import_and_load_s"] > 0
 
 
