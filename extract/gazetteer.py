@@ -189,16 +189,17 @@ _PLAIN_WORDS = re.compile(r"[a-z]+(?: [a-z]+)?")
 
 
 class _Admin1Keys:
-    """Every admin1 spelling as a key without spaces: all of them, by country, by skeleton."""
+    """Every admin1 spelling as a key without spaces, by first letter (a near spelling starts
+    like the name: the only keys worth comparing), by country and first letter, by skeleton."""
 
     def __init__(self, admin1_entry: dict[tuple[str, str], int]) -> None:
-        self.all: list[tuple[str, int]] = []
-        self.by_cc: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.by_first: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.by_cc_first: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
         self.by_skeleton: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for (cc, k), i in admin1_entry.items():
             key = k.replace(" ", "")
-            self.all.append((key, i))
-            self.by_cc[cc].append((key, i))
+            self.by_first[key[:1]].append((key, i))
+            self.by_cc_first[(cc, key[:1])].append((key, i))
             self.by_skeleton[skeleton(key)].append((cc, i))
 
 
@@ -304,8 +305,10 @@ class Gazetteer:
         if len(same) == 1:
             return self.entry(same.pop())
         best, best_r = None, 0.0
-        for k, i in (keys.all if not hint_cc else keys.by_cc.get(hint_cc, [])):
-            if abs(len(k) - len(target)) > 3 or k[:1] != target[:1]:
+        first = target[:1]
+        for k, i in (keys.by_first.get(first, ()) if not hint_cc
+                     else keys.by_cc_first.get((hint_cc, first), ())):
+            if abs(len(k) - len(target)) > 3:
                 continue
             sm = difflib.SequenceMatcher(None, target, k)
             if sm.real_quick_ratio() <= best_r or sm.quick_ratio() <= best_r:
