@@ -73,6 +73,8 @@ class Weights:
     small_town: int = 50_000
     town: int = 100_000
     big_city: int = 1_000_000           # known abroad without a word for its country
+    world_city_ratio: float = 10.0      # a namesake this many times smaller than a big city
+    #                                     abroad gains nothing from the text's country alone
     confident_country: float = 6.0      # votes that settle the text's country
     alt_margin: float = 3.0
     far_km: float = 3000.0
@@ -362,16 +364,24 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         # gains nothing from the region its own name names)
         own_region = {(e.country_code, fold_key(e.name)) for e, alt in sp.cands
                       if e.kind == KIND_ADMIN1} if admin_units.is_region_word(gwords[idx]) else ()
+        # (the big city abroad by its own name: "Bethlehem" is not Belém's)
+        cities = [(e.population, e.country_code) for e, alt in sp.cands
+                  if e.kind == KIND_CITY and not alt]
         scored = []
         for (e, alt), (base, fit) in zip(sp.cands, fits[idx], strict=True):
             s = base + fit
+            a1 = (e.country_code, fold_key(e.admin1 or ""))
+            # "U.S. forces struck targets near Damascus": a small Damascus of the country the
+            # text names does not outrank the capital abroad unless the text names its region
+            dwarfed = e.kind == KIND_CITY and a1 not in region_names and max(
+                (p for p, cc in cities if cc != e.country_code), default=0) >= max(
+                w.big_city, e.population * w.world_city_ratio)
             if ctx.region_votes.get(e.country_code) and not votes.get(e.country_code):
                 s += w.region_of_country_named
-            if votes.get(e.country_code):
+            if votes.get(e.country_code) and not dwarfed:
                 s += w.country_of_text + min(votes[e.country_code], w.max_votes) * w.per_vote
-            if e.country_code == doc_cc:
+            if e.country_code == doc_cc and not dwarfed:
                 s += w.text_country
-            a1 = (e.country_code, fold_key(e.admin1 or ""))
             if e.admin1 and a1 in region_names and e.kind == KIND_CITY and a1 not in own_region:
                 s += w.region_of_text
             if paren_regions:

@@ -296,3 +296,19 @@ def test_acled_s_spelling_of_a_governorate_locates_an_unknown_town():
     p = _primary("On 9 May, IS militants attacked a checkpoint in Qaraj village (Makhmour, "
                  "Ninewa).")
     assert (p.location, p.country_code, p.admin1) == ("Qaraj", "IQ", "Nineveh")
+
+
+def test_a_world_city_is_not_its_small_namesake_in_the_country_the_text_names():
+    # "U.S." names the United States; its Damascus (Maryland), Alexandria (Virginia) and
+    # Brussels (Wisconsin) do not outrank the cities the world knows by those names
+    for text, name, cc in [
+            ("U.S. forces struck targets near Damascus on Monday, officials said.", "Damascus", "SY"),
+            ("U.S. officials said the attack in Alexandria killed five.", "Alexandria", "EG"),
+            ("European Union leaders discussed U.S. tariffs at a summit in Brussels on Thursday.",
+             "Brussels", "BE")]:
+        assert (name, cc) in [(m.name, m.country_code) for m in find_places(text)]
+
+
+def test_a_namesake_with_its_region_named_stays_in_the_text_s_country():
+    ms = find_places("Police in Alexandria, Virginia, arrested two men on Monday.")
+    assert ("Alexandria", "US") in [(m.name, m.country_code) for m in ms]
