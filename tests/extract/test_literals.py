@@ -19,7 +19,8 @@ _SHARED = [REPO.parent / "shared", Path("/work/shared")]
 def _sentences() -> list[str]:
     out = ["The group threatened to attack convoys.", "No such attack took place.",
            "It came a day after rockets hit the base.", "\u0130NSURGENTS ATTACKED",
-           "Les hommes arm\u00e9s ont d\u00e9menti toute implication.", "Dijo que no habr\u00e1 paz."]
+           "Les hommes arm\u00e9s ont d\u00e9menti toute implication.",
+           "Dijo que no habr\u00e1 paz."]
     demo = yaml.safe_load((REPO / "seeds" / "demo" / "articles.yaml").read_text("utf-8"))
     for a in demo["articles"]:
         out += [s for p in a["paragraphs"] for s in re.split(r"(?<=[.!?])\s+", p)]

@@ -302,7 +302,8 @@ def test_a_world_city_is_not_its_small_namesake_in_the_country_the_text_names():
     # "U.S." names the United States; its Damascus (Maryland), Alexandria (Virginia) and
     # Brussels (Wisconsin) do not outrank the cities the world knows by those names
     for text, name, cc in [
-            ("U.S. forces struck targets near Damascus on Monday, officials said.", "Damascus", "SY"),
+            ("U.S. forces struck targets near Damascus on Monday, officials said.", "Damascus",
+             "SY"),
             ("U.S. officials said the attack in Alexandria killed five.", "Alexandria", "EG"),
             ("European Union leaders discussed U.S. tariffs at a summit in Brussels on Thursday.",
              "Brussels", "BE")]:

@@ -104,4 +104,4 @@ def test_the_cues_are_found_once_over_the_whole_text(monkeypatch):
     shared = [read.live_cues(s.text, read.folded[s.start:s.end])[0] for s in read.sentences]
     assert calls == [REPORT]       # one pass over the text, none per sentence
     assert [c.hits for c in shared] == [events.live_cues(s.text, c)[0].hits
-                                        for s, c in zip(read.sentences, fresh)]
+                                        for s, c in zip(read.sentences, fresh, strict=True)]
