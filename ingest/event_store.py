@@ -158,9 +158,10 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
             if fp:
                 _, originals[hit["_id"]] = recent.original_of(hit["_id"], src.get("text"), fp)
                 remembered.append((published, hit["_id"]))
-        originals.update(_originals(client, alias, [
+        found, late = _originals(client, alias, [
             (h, fp) for h, fp in zip(hits, prints, strict=True)
-            if fp and not originals.get(h["_id"])]))
+            if fp and not originals.get(h["_id"])])
+        originals.update(found)
         operations: list[dict] = []
         for hit, fp in zip(hits, prints, strict=True):
             operations.append({"update": {"_index": alias, "_id": hit["_id"],
@@ -183,6 +184,47 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
                             item["update"].get("error"))
         # an article without a fingerprint was (re)indexed: its old reports may be stale
         _detach(client, settings, (), [h["_id"] for h in hits], report)
+        _mark_late_copies(client, settings, late, report)
+
+
+def _mark_late_copies(client: Elasticsearch, settings: Settings, late: Mapping[str, str],
+                      report: ReconcileReport) -> None:
+    """Mark copies stored before their original (a feed lists its newest items first, so a
+    merge round can take the copy first), and tell the events that hold their reports, so
+    that a copy does not count as a source of its own."""
+    if not late:
+        return
+    answer = client.bulk(operations=[op for copy_id, original in late.items() for op in (
+        {"update": {"_index": settings.index("articles"), "_id": copy_id,
+                    "retry_on_conflict": 3}},
+        {"doc": {"duplicate_of": original}})])
+    marked = {copy_id for item, copy_id in zip(answer["items"], late, strict=True)
+              if 200 <= item["update"].get("status", 500) < 300}
+    report.copies_marked += len(marked)
+    alias = settings.index("events")
+    hits = client.search(index=alias, size=1000, seq_no_primary_term=True,
+                         query={"terms": {"article_ids": sorted(marked)}})["hits"]["hits"]
+    for hit in hits:
+        for _ in range(MAX_WRITE_TRIES):
+            event = hit["_source"]
+            reports = [{**r, "duplicate_of": late[r["article_id"]]}
+                       if r["article_id"] in marked and not r.get("duplicate_of") else r
+                       for r in event.get("reports") or []]
+            try:
+                client.index(index=alias, id=hit["_id"],
+                             document=_stamped(summarise(reports, event_id=event["event_id"])),
+                             if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"])
+                report.events_updated += 1
+                break
+            except ConflictError:   # written meanwhile: read it again
+                report.conflicts += 1
+                hit = _get(client, alias, hit["_id"])
+                if hit is None:
+                    break
+            except NotFoundError:
+                break
+    if hits:
+        client.indices.refresh(index=alias)  # candidates are searched next
 
 
 def _fingerprint_of(article: Mapping[str, Any]) -> Fingerprint | None:
@@ -194,15 +236,16 @@ def _fingerprint_of(article: Mapping[str, Any]) -> Fingerprint | None:
     return from_bands(bands) or fingerprint(article.get("text"))
 
 
-def _originals(client: Elasticsearch, alias: str,
-               pending: Sequence[tuple[dict, Fingerprint]]) -> dict[str, str]:
+def _originals(client: Elasticsearch, alias: str, pending: Sequence[tuple[dict, Fingerprint]]
+               ) -> tuple[dict[str, str], dict[str, str]]:
     """article id -> the earliest stored article it is a copy of, for a page of articles
-    (one multi-search); articles with no stored original are left out. Stored articles rank
-    by how many bands they share (a copy shares most, an unrelated text one by chance), so a
-    busy week of stored articles does not crowd the copy out of the few read. Their texts
-    are read (one multi-get) only for those whose fingerprint is close enough."""
+    (one multi-search); articles with no stored original are left out. And stored copies of
+    them published later but checked before them, unmarked: copy id -> its original. Stored
+    articles rank by how many bands they share (a copy shares most, an unrelated text one by
+    chance), so a busy week of stored articles does not crowd the copy out of the few read.
+    Their texts are read (one multi-get) only for those whose fingerprint is close enough."""
     if not pending:
-        return {}
+        return {}, {}
     searches: list[dict] = []
     for hit, fp in pending:
         filters: list[dict] = [{"exists": {"field": "simhash"}}]
@@ -223,28 +266,41 @@ def _originals(client: Elasticsearch, alias: str,
                                   {"article_id": "asc"}],
                          "_source": {"includes": ["simhash", "duplicate_of", "published"]}})
     answer = client.msearch(searches=searches)
-    close: list[tuple[dict, Fingerprint, list[dict]]] = []
+    close: list[tuple[dict, Fingerprint, list[dict], list[dict]]] = []
     for (hit, fp), resp in zip(pending, answer["responses"], strict=True):
         if "error" in resp:
             raise ApiError(message=str(resp["error"]), meta=answer.meta, body=resp)
         mine = str((hit.get("_source") or {}).get("published") or "")
-        near = [other for other in resp["hits"]["hits"]
-                if (src := other.get("_source") or {}).get("simhash")
-                and not (mine and str(src.get("published") or "") > mine)  # later: a copy
-                and distance(fp.simhash, src["simhash"]) <= MAX_DISTANCE]
-        if near:
-            close.append((hit, fp, near))
-    texts = _texts(client, alias, {other["_id"] for _, _, near in close for other in near})
+        near, later = [], []    # (published later: a copy of this one, if anything)
+        for other in resp["hits"]["hits"]:
+            src = other.get("_source") or {}
+            if not src.get("simhash") or distance(fp.simhash, src["simhash"]) > MAX_DISTANCE:
+                continue
+            if not (mine and str(src.get("published") or "") > mine):
+                near.append(other)
+            elif not src.get("duplicate_of"):
+                later.append(other)
+        if near or later:
+            close.append((hit, fp, near, later))
+    texts = _texts(client, alias, {other["_id"] for _, _, near, later in close
+                                   for other in near + later})
     found: dict[str, str] = {}
-    for hit, fp, near in close:
+    late: dict[str, str] = {}
+    for hit, fp, near, later in close:
         text = (hit.get("_source") or {}).get("text") or ""
-        copied = [other for other in near if is_copy(text, fp.simhash, texts.get(other["_id"], ""),
-                                                     other["_source"]["simhash"])]
+
+        def copies(others: list[dict], text: str = text, fp: Fingerprint = fp) -> list[dict]:
+            return [other for other in others if is_copy(
+                text, fp.simhash, texts.get(other["_id"], ""), other["_source"]["simhash"])]
+
+        copied = copies(near)
         if copied:  # the earliest of them, or the original it copies
             first = min(copied, key=lambda h: (str(h["_source"].get("published") or ""),
                                                h["_id"]))
             found[hit["_id"]] = first["_source"].get("duplicate_of") or first["_id"]
-    return found
+        for other in copies(later):
+            late.setdefault(other["_id"], found.get(hit["_id"]) or hit["_id"])
+    return found, late
 
 
 def _texts(client: Elasticsearch, alias: str, ids: Iterable[str]) -> dict[str, str]:

@@ -357,3 +357,22 @@ def test_a_copy_is_found_among_many_stored_articles_that_share_one_band_with_it(
     close = {d["article_id"] for d in decoys
              if distance(d["simhash"], fp.simhash) <= MAX_DISTANCE}
     assert "k1" in read and set(read) <= close | {"k1"}, read
+
+
+@pytest.mark.es
+def test_a_copy_merged_before_its_original_is_marked_when_the_original_comes(
+        es_client, es_settings):
+    """A feed lists its newest items first, so a pass can index (and a merge round take) the
+    syndicated copy before the article it copies: when the original comes, the copy is marked
+    and no longer counts as a source of its own."""
+    _index(es_client, es_settings, [ARTICLES[1]])          # k2, the copy, alone
+    event_store.reconcile(es_client, es_settings)
+    articles = es_settings.index("articles")
+    assert es_client.get(index=articles, id="k2")["_source"]["duplicate_of"] is None
+    _index(es_client, es_settings, [ARTICLES[0]])          # k1, the original, after it
+    done = event_store.reconcile(es_client, es_settings)
+    assert es_client.get(index=articles, id="k2")["_source"]["duplicate_of"] == "k1"
+    assert done.copies_marked == 1
+    events = event_store.events_of(es_client, es_settings)
+    assert len(events) == 1 and events[0]["source_count"] == 1, events
+    _assert_consistent(es_client, es_settings)
