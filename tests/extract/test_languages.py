@@ -237,7 +237,8 @@ def test_a_storm_is_a_disaster_in_every_language(lang, text):
 
 def test_a_televised_debate_of_attacks_is_not_relevant():
     text = ("Los cinco candidatos a la presidencia intercambiaron ataques el martes por la noche "
-            "en un debate televisado. El candidato oficialista disparó críticas contra sus rivales. "
+            "en un debate televisado. El candidato oficialista disparó críticas contra sus "
+            "rivales. "
             "Según la última encuesta, ningún candidato superaría el 25% de los votos.")
     assert relevance.score(text, title="Debate presidencial: ataques cruzados", language="es") < \
         relevance.THRESHOLD
