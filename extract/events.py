@@ -488,7 +488,7 @@ RULES: tuple[Rule, ...] = (
 # cue tags that do not show anyone meant harm: a flood also kills, a fire also destroys
 # (nor does an arrest after one: "police arrested a man suspected of starting the fire")
 _NO_INTENT = frozenset({"harm", "explosion", "looting", "displacement", "disaster", "sports",
-                        "intervention", "excessive", "nonviolent", "arrests"})
+                        "intervention", "excessive", "nonviolent", "arrests", "not_event"})
 
 
 # someone who meant the harm: without one, a fire, a crash or a shark that killed is no attack

@@ -313,9 +313,13 @@ def _outside_asides(text: str, ds: list[dates.DateMention]) -> list[dates.DateMe
     return out
 
 
+_TO_COME = re.compile(r"\s*(?:next|the coming|this coming)\s+(?:year|month|week)\b", re.I)
+
+
 def _own_date(x: Mention) -> dates.DateMention | None:
     """The sentence's date of its event: of several, the one nearest the first event cue."""
-    live = [d for d in x.dates if not d.since]
+    # (a date of what is to come names no event: "set Feb. 12 next year as the date")
+    live = [d for d in x.dates if not d.since and not _TO_COME.match(x.s.text, d.end)]
     named = [d for d in live if d.kind in ("explicit", "partial")]
     live = named or live       # "On 21 November, overnight": the named date wins
     text = x.s.text
