@@ -182,6 +182,8 @@ def _confidence(d: Draft, where: PlaceMention | None, actors: list[str],
 
 OLD_DAYS = 365     # an event this long before the report is history, even in its lead
 HISTORY_DAYS = 3650  # and this long, even dated to the day in its first sentence
+RECENT_DAYS = 31     # a day this recent dates the report: it tells of events
+BRIEF_CHARS = 600    # a text this short (a brief, an event note) is dated by its publication
 _AFTERWORD = 2   # sentences after an incident's last one that may still tell its outcome
 
 
@@ -447,6 +449,12 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                                  and reading.text == body else None)
     all_mentions = [m for x in sents for m in x.places]
     doc_country = wh.likely_country(all_mentions)
+    # (an article that names no day of the last weeks, not even in a dateline, as a film review
+    # or an essay: its deeds are not dated the day before publication, they are not events; a
+    # brief or an event note is dated by its publication)
+    names_a_day = pub is None or len(body) <= BRIEF_CHARS or any(
+        pub - timedelta(days=RECENT_DAYS) <= z.value <= pub
+        for x in sents for z in (*x.dates, *x.filed))
     single = len(drafts) == 1
     out: list[Incident] = []
     if len(drafts) > 1 and mentions.is_roundup(drafts[0]):
@@ -465,6 +473,9 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                           or all(z is not d.date for z in d.sents[0].dates)))):
             dropped[sanity.Dropped.BACKGROUND.value] += 1
             continue        # background: an older event the article is not about
+        if d.date is None and not names_a_day:
+            dropped[sanity.Dropped.UNDATED.value] += 1
+            continue
         if field is not None and not sanity.told_as_event(d):
             dropped[sanity.Dropped.OTHER_FIELD.value] += 1
             continue        # "their pace attack" in a cricket report

@@ -55,6 +55,8 @@ class Mention:
         if "respon" in counted or "retaliat" in counted or "reveng" in counted \
                 or "aveng" in counted or " after " in counted:
             counted = _REASON_CLAUSE.sub(lambda m: " " * len(m.group(0)), counted)
+        if " have " in counted or " has " in counted:
+            counted = _TOLL_SO_FAR.sub(lambda m: " " * len(m.group(0)), counted)
         return casualties.find(counted, self.lex.code if self.lex is not None else None)
 
     def says(self, name: str, english: re.Pattern[str], text: str | None = None) -> bool:
@@ -183,6 +185,13 @@ _REASON_CLAUSE = re.compile(r"\b(?:(?:a |in )?response to|retaliation for|reveng
                             r"\b(?:a day|a week|an hour|hours|days|weeks|\w+ (?:hours|days|weeks))"
                             r"\s+after\s+(?:an?|the|its|their)\s+[^.;]{0,80}?\b"
                             r"(?:killed|wounded|injured)\b[^.;,]*", re.I)
+
+
+# the toll of what has gone on for a while, in a relative clause: "months of unrest over the
+# elections, in which at least 47 people have been killed" (English; the present perfect)
+_TOLL_SO_FAR = re.compile(r"\b(?:in which|during which|that|which)\s+(?:[\w\-,]+\s+){0,5}?"
+                          r"(?:has|have)\s+(?:so far\s+)?(?:been\s+)?(?:killed|died|wounded|"
+                          r"injured|claimed|left)\b[^.;]*", re.I)
 
 
 # a clause that dates this event by an earlier one: its place is that event's ("air strikes
