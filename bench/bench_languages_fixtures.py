@@ -107,12 +107,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="only this language (repeatable)")
     ap.add_argument("--blind", action="store_true",
                     help="score the blind stories (stories_blind/<code>/) instead")
+    ap.add_argument("--round", type=int,
+                    help="with --blind, only the stories whose header says '(round N)'")
     a = ap.parse_args(argv)
     tallies = {}
     print(f"{'story':44} {'want':>4} {'got':>4} {'exact':>5}")
     for code in a.language or LANGUAGES:
         tally = tallies[code] = Tally()
-        paths = [(p, "blind") for p in stories(LANGUAGE_BLIND / code)] if a.blind else \
+        paths = [(p, "blind") for p in stories(LANGUAGE_BLIND / code)
+                 if a.round is None or f"(round {a.round})" in p.read_text(encoding="utf-8")
+                 .split("\nlanguage:")[0]] if a.blind else \
             [(p, "") for p in stories(language_folder(code))] + \
             [(p, "gap") for p in stories(LANGUAGE_GAPS / code)]
         for path, tag in paths:

@@ -56,6 +56,11 @@ from extract.article import extract_article
     ("fr", "L'explosion d'une mine au passage d'un véhicule a fait trois morts.", 3, None),
     ("pt", "A explosão de uma mina à passagem de uma viatura fez três mortos.", 3, None),
     ("pt", "Um soldado foi morto na terça-feira.", 1, None),
+    # killed told before the count as the clause's second act ("tendo abatido"), not a drone
+    ("pt", "As forças travaram confrontos com o grupo, tendo abatido dois insurgentes.", 2, None),
+    ("pt", "Os militares abateram um drone do grupo perto da base.", None, None),
+    ("es", "El Ejército repelió el ataque, abatiendo a tres atacantes.", 3, None),
+    ("fr", "Après avoir tué deux gardes, les assaillants ont pris la fuite.", 2, None),
 ])
 def test_counts_in_each_language_with_acleds_conservative_vague_numbers(lang, text, killed,
                                                                         injured):
@@ -188,6 +193,17 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     ("fr", "Mali : une douzaine de militaires arrêtés à Bamako", True),
     ("pt", "As forças retomaram na terça-feira o controlo da vila sede de Quissanga.", True),
     ("fr", "Des hommes armés arrivés à moto ont alors ouvert le feu sur le marché.", True),
+    # a drill or a scam told as the attack or kidnapping it feigns
+    ("fr", "Des assaillants armés ont pris des élèves en otages à Parakou lors d'un exercice de "
+     "simulation d'une attaque terroriste.", False),
+    ("fr", "Des hommes armés ont enlevé trois élèves mercredi, au cours d'une simulation "
+     "d'enlèvement organisée par l'armée.", False),
+    ("es", "Hombres armados tomaron rehenes en una escuela durante la simulación de un ataque.",
+     False),
+    ("es", "Delincuentes secuestraron a un familiar en un falso secuestro.", False),
+    ("pt", "Os criminosos telefonam simulando o sequestro de um familiar e exigem resgate.", False),
+    ("pt", "Criminosos sequestraram um familiar no golpe do falso sequestro.", False),
+    ("pt", "Homens armados sequestraram um empresário na terça-feira.", True),
 ])
 def test_modality_in_each_language(lang, text, live):
     cues, _why = events.live_cues(text, events.sentence_cues(text, None, lang), lang)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from extract import gazetteer, place_words, places, where
+from extract.article import extract_article
 
 
 def _where(text: str, language: str | None) -> list[tuple[str, str | None]]:
@@ -184,3 +185,17 @@ def test_a_language_s_patterns_tried_where_their_words_are_find_every_match(lang
     assert [m.span() for m in fast[unknown_places.BRACKETED]] == [
         m.span() for m in unknown_places.PATTERNS[unknown_places.BRACKETED].finditer(text)
         if not unknown_places._ACRONYM.match(text, m.end())]
+
+
+@pytest.mark.parametrize("language, text, name", [
+    ("es", "Comuneros bloquearon el miércoles la carretera Puno-Desaguadero a la altura de Ilave.",
+     "Ilave"),
+    ("fr", "Des jeunes ont bloqué mercredi la route nationale Dakar-Thiès au niveau de Rufisque.",
+     "Rufisque"),
+    ("pt", "Camionistas bloquearam na quarta-feira a estrada Maputo-Xai-Xai na altura de Marracuene.",
+     "Marracuene"),
+])
+def test_a_road_between_two_towns_is_placed_where_it_is_blocked(language, text, name):
+    """"at the level of X" on a road named by its two ends: the place is X, not an end."""
+    found = extract_article(text, title="", published="2026-09-03", language=language)
+    assert [i.location for i in found.incidents] == [name]
