@@ -101,11 +101,14 @@ def is_copy(text: str, fp: str, other_text: str, other_fp: str) -> bool:
 class CopyFinder:
     """In-memory near-duplicate lookup over a batch, in arrival order (what `newswatch events`
     uses, and reconcile for the articles of its own run; stored ones are looked up in
-    Elasticsearch on their bands)."""
+    Elasticsearch on their bands). An article's original is that of the earliest article it
+    copies, whichever band finds it first, as reconcile picks among stored ones: the same
+    articles give the same originals however they are split between the two."""
 
     def __init__(self) -> None:
         self._by_band: dict[str, dict[str, None]] = {}  # band -> article ids, oldest first
         self._seen: dict[str, tuple[str, str]] = {}  # article id -> (simhash, text)
+        self._arrival: dict[str, int] = {}  # article id -> its rank in arrival order
         self._original: dict[str, str] = {}  # copy -> the first article of its text
 
     def original_of(self, article_id: str, text: str | None, fp: Fingerprint | None = None,
@@ -123,21 +126,28 @@ class CopyFinder:
                 self._original[article_id] = original
                 break
         self._seen[article_id] = (fp.simhash, text or "")
+        self._arrival[article_id] = len(self._arrival)
         for band in fp.bands:
             self._by_band.setdefault(band, {})[article_id] = None
         return fp, original
+
+    def adopt(self, article_id: str, original: str) -> None:
+        """The article copies `original`, found elsewhere (stored): its copies copy that."""
+        if article_id in self._seen:
+            self._original[article_id] = original
 
     def forget(self, article_id: str) -> None:
         """Drop an article (too old to be copied now), so memory holds a window, not a run."""
         seen = self._seen.pop(article_id, None)
         self._original.pop(article_id, None)
+        self._arrival.pop(article_id, None)
         if seen is not None:
             for band in bands_of(int(seen[0], 16)):
                 self._by_band.get(band, {}).pop(article_id, None)
 
     def _candidates(self, bands: Iterable[str]) -> list[str]:
-        found: dict[str, None] = {}
+        """Articles sharing a band with these, earliest first."""
+        found: set[str] = set()
         for band in bands:
-            for aid in self._by_band.get(band, ()):
-                found.setdefault(aid, None)
-        return list(found)
+            found.update(self._by_band.get(band, ()))
+        return sorted(found, key=self._arrival.__getitem__)

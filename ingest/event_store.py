@@ -108,9 +108,9 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
         client.indices.refresh(index=",".join(settings.index(k) for k in
                                               ("articles", "incidents", "events")))
         facts: dict[str, dict] = {}  # what mark_copies read and wrote of this run's articles
-        mark_copies(client, settings, report, since=since, facts=facts)
+        reopened = mark_copies(client, settings, report, since=since, facts=facts)
         _assign_all(client, settings, report, since=since, rules=rules, batch=batch,
-                    started=started, facts=facts)
+                    started=started, facts=facts, reopened=reopened)
         if report.incidents_assigned or report.events_deleted:  # searchable when it returns
             client.indices.refresh(index=",".join(settings.index(k) for k in
                                                   ("incidents", "events")))
@@ -123,21 +123,27 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
 
 def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
                 since: str | datetime | None = None,
-                facts: dict[str, dict] | None = None) -> None:
+                facts: dict[str, dict] | None = None) -> set[str]:
     """Give each article without a `simhash` its fingerprint and, when its text is an earlier
-    article's, `duplicate_of` (the first article of that text). The fingerprint comes from the
-    `simhash_bands` the pipeline's workers stored (hashed here only for an article without
-    them); writing `simhash` marks the article checked. Per page of articles: one
-    multi-search for the stored originals of those whose original is not among this run's
-    articles (looked up in memory, in publication order, within the copy window), one bulk
-    of updates, no refresh. `facts` gets, per article with incidents, what merging reads of
-    it (its source, publication time and original), so it is not read again."""
+    article's, `duplicate_of` (the original of the earliest article it copies). The
+    fingerprint comes from the `simhash_bands` the pipeline's workers stored (hashed here only
+    for an article without them); writing `simhash` marks the article checked. Per page of
+    articles: one multi-search for the stored originals of those whose original is not among
+    this run's articles (looked up in memory, in publication order, within the copy window),
+    one bulk of updates, no refresh. `facts` gets, per article with incidents, what merging
+    reads of it (its source, publication time and original), so it is not read again.
+
+    Stored articles published after one of these and copying it were checked before it came
+    (a merge round takes articles as feeds list them, newest first): they are marked again as
+    a run over all of them in publication order would mark them, and their incidents put back
+    to be merged again after their original's. Returns those incidents' ids."""
     alias = settings.index("articles")
     query: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "simhash"}}],
                                       "filter": _since("indexed", since)}}
     done: set[str] = set()
     recent = CopyFinder()  # this run's articles, those of the last COPY_WINDOW_DAYS
     remembered: deque[tuple[date | None, str]] = deque()
+    reopened: set[str] = set()
     while True:
         hits = client.search(index=alias, query=_excluding(query, done), size=BATCH,
                              sort=[{"published": {"order": "asc", "missing": "_last"}},
@@ -145,7 +151,7 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
                              source_includes=[*_FACTS, "text", "incident_count",
                                               "simhash_bands"])["hits"]["hits"]
         if not hits:
-            return
+            return reopened
         done.update(h["_id"] for h in hits)
         prints = [_fingerprint_of(h.get("_source") or {}) for h in hits]
         originals: dict[str, str | None] = {}
@@ -161,7 +167,11 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
         found, late = _originals(client, alias, [
             (h, fp) for h, fp in zip(hits, prints, strict=True)
             if fp and not originals.get(h["_id"])])
+        for aid, original in originals.items():  # whose original copies a stored article
+            originals[aid] = found.get(original) or late.get(original) or original
         originals.update(found)
+        for aid, original in found.items():
+            recent.adopt(aid, original)
         operations: list[dict] = []
         for hit, fp in zip(hits, prints, strict=True):
             operations.append({"update": {"_index": alias, "_id": hit["_id"],
@@ -184,47 +194,46 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
                             item["update"].get("error"))
         # an article without a fingerprint was (re)indexed: its old reports may be stale
         _detach(client, settings, (), [h["_id"] for h in hits], report)
-        _mark_late_copies(client, settings, late, report)
+        reopened |= _mark_late_copies(client, settings, late, report)
 
 
 def _mark_late_copies(client: Elasticsearch, settings: Settings, late: Mapping[str, str],
-                      report: ReconcileReport) -> None:
-    """Mark copies stored before their original (a feed lists its newest items first, so a
-    merge round can take the copy first), and tell the events that hold their reports, so
-    that a copy does not count as a source of its own."""
+                      report: ReconcileReport) -> set[str]:
+    """Mark again copies stored before their original (or before an earlier copy of it), and
+    the stored copies that named them as their original; put their incidents back, unassigned
+    and out of their events, to be merged again after their original's. Returns those
+    incidents' ids (refreshed: the merge searches for them next)."""
     if not late:
-        return
+        return set()
+    alias = settings.index("articles")
+    late = dict(late)
+    followers = client.search(index=alias, size=1000, source_includes=["duplicate_of"],
+                              query={"bool": {"filter": [{"terms": {
+                                  "duplicate_of": sorted(late)}}],
+                                  "must_not": [{"ids": {"values": sorted(late)}}]}}
+                              )["hits"]["hits"]
+    for hit in followers:
+        late[hit["_id"]] = late[hit["_source"]["duplicate_of"]]
     answer = client.bulk(operations=[op for copy_id, original in late.items() for op in (
-        {"update": {"_index": settings.index("articles"), "_id": copy_id,
-                    "retry_on_conflict": 3}},
+        {"update": {"_index": alias, "_id": copy_id, "retry_on_conflict": 3}},
         {"doc": {"duplicate_of": original}})])
     marked = {copy_id for item, copy_id in zip(answer["items"], late, strict=True)
               if 200 <= item["update"].get("status", 500) < 300}
     report.copies_marked += len(marked)
-    alias = settings.index("events")
-    hits = client.search(index=alias, size=1000, seq_no_primary_term=True,
-                         query={"terms": {"article_ids": sorted(marked)}})["hits"]["hits"]
-    for hit in hits:
-        for _ in range(MAX_WRITE_TRIES):
-            event = hit["_source"]
-            reports = [{**r, "duplicate_of": late[r["article_id"]]}
-                       if r["article_id"] in marked and not r.get("duplicate_of") else r
-                       for r in event.get("reports") or []]
-            try:
-                client.index(index=alias, id=hit["_id"],
-                             document=_stamped(summarise(reports, event_id=event["event_id"])),
-                             if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"])
-                report.events_updated += 1
-                break
-            except ConflictError:   # written meanwhile: read it again
-                report.conflicts += 1
-                hit = _get(client, alias, hit["_id"])
-                if hit is None:
-                    break
-            except NotFoundError:
-                break
-    if hits:
-        client.indices.refresh(index=alias)  # candidates are searched next
+    incidents = settings.index("incidents")
+    hits = client.search(index=incidents, size=10_000, seq_no_primary_term=True, source=False,
+                         query={"terms": {"article_id": sorted(marked)}})["hits"]["hits"]
+    if not hits:
+        return set()
+    answer = client.bulk(refresh=True, operations=[op for hit in hits for op in (
+        {"update": {"_index": hit["_index"], "_id": hit["_id"], "if_seq_no": hit["_seq_no"],
+                    "if_primary_term": hit["_primary_term"]}},
+        {"doc": {"event_id": None}})])  # null: no longer `exists`, unassigned
+    reopened = {item["update"]["_id"] for item in answer["items"]
+                if 200 <= item["update"].get("status", 500) < 300}
+    report.conflicts += sum(item["update"].get("status") == 409 for item in answer["items"])
+    _detach(client, settings, reopened, (), report)
+    return reopened
 
 
 def _fingerprint_of(article: Mapping[str, Any]) -> Fingerprint | None:
@@ -253,7 +262,7 @@ def _originals(client: Elasticsearch, alias: str, pending: Sequence[tuple[dict, 
         if published:
             filters.append({"range": {"published": {
                 "gte": (published - timedelta(days=COPY_WINDOW_DAYS)).isoformat(),
-                "lte": (published + timedelta(days=1)).isoformat()}}})
+                "lte": (published + timedelta(days=COPY_WINDOW_DAYS + 1)).isoformat()}}})
         searches.append({"index": alias})
         searches.append({"size": COPY_CANDIDATES, "track_total_hits": False,
                          "query": {"bool": {
@@ -270,20 +279,22 @@ def _originals(client: Elasticsearch, alias: str, pending: Sequence[tuple[dict, 
     for (hit, fp), resp in zip(pending, answer["responses"], strict=True):
         if "error" in resp:
             raise ApiError(message=str(resp["error"]), meta=answer.meta, body=resp)
-        mine = str((hit.get("_source") or {}).get("published") or "")
+        mine = _order(hit["_id"], hit.get("_source"))
         near, later = [], []    # (published later: a copy of this one, if anything)
         for other in resp["hits"]["hits"]:
             src = other.get("_source") or {}
             if not src.get("simhash") or distance(fp.simhash, src["simhash"]) > MAX_DISTANCE:
                 continue
-            if not (mine and str(src.get("published") or "") > mine):
-                near.append(other)
-            elif not src.get("duplicate_of"):
-                later.append(other)
+            (later if _order(other["_id"], src) > mine else near).append(other)
         if near or later:
             close.append((hit, fp, near, later))
     texts = _texts(client, alias, {other["_id"] for _, _, near, later in close
                                    for other in near + later})
+    # when the stored copies that name an original were published: it may be later than one
+    # of these articles
+    named = {o["_source"]["duplicate_of"] for _, _, _, later in close for o in later
+             if o["_source"].get("duplicate_of")}
+    named_at = {aid: _order(aid, src) for aid, src in _sources(client, alias, named).items()}
     found: dict[str, str] = {}
     late: dict[str, str] = {}
     for hit, fp, near, later in close:
@@ -295,12 +306,30 @@ def _originals(client: Elasticsearch, alias: str, pending: Sequence[tuple[dict, 
 
         copied = copies(near)
         if copied:  # the earliest of them, or the original it copies
-            first = min(copied, key=lambda h: (str(h["_source"].get("published") or ""),
-                                               h["_id"]))
+            first = min(copied, key=lambda h: _order(h["_id"], h["_source"]))
             found[hit["_id"]] = first["_source"].get("duplicate_of") or first["_id"]
-        for other in copies(later):
-            late.setdefault(other["_id"], found.get(hit["_id"]) or hit["_id"])
+        mine = _order(hit["_id"], hit.get("_source"))
+        for other in copies(later):  # unmarked, or marked a copy of one later than this
+            original = other["_source"].get("duplicate_of")
+            if original is None or named_at.get(original, mine) > mine:
+                late.setdefault(other["_id"], found.get(hit["_id"]) or hit["_id"])
     return found, late
+
+
+def _order(article_id: str, source: Mapping[str, Any] | None) -> tuple[str, str]:
+    """An article's place in publication order, as reconcile reads articles (unknown dates
+    last, then by id)."""
+    return str((source or {}).get("published") or "\uffff"), article_id
+
+
+def _sources(client: Elasticsearch, alias: str, ids: Iterable[str]) -> dict[str, dict]:
+    """article id -> its publication time (one real-time multi-get)."""
+    ids = sorted(ids)
+    if not ids:
+        return {}
+    got = client.options(ignore_status=404).mget(index=alias, ids=ids,
+                                                 source_includes=["published"])
+    return {d["_id"]: d.get("_source") or {} for d in got.body.get("docs", []) if d.get("found")}
 
 
 def _texts(client: Elasticsearch, alias: str, ids: Iterable[str]) -> dict[str, str]:
@@ -318,10 +347,14 @@ def _texts(client: Elasticsearch, alias: str, ids: Iterable[str]) -> dict[str, s
 
 def _assign_all(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
                 since: str | datetime | None, rules: MergeRules, batch: int,
-                started: datetime, facts: Mapping[str, dict] | None = None) -> None:
+                started: datetime, facts: Mapping[str, dict] | None = None,
+                reopened: Iterable[str] = ()) -> None:
     incidents = settings.index("incidents")
-    query = {"bool": {"must_not": [{"exists": {"field": "event_id"}}],
-                      "filter": _since("indexed", since)}}
+    window = _since("indexed", since)
+    if window and reopened:  # put back by mark_copies, whenever they were indexed
+        window = [{"bool": {"should": [*window, {"ids": {"values": sorted(reopened)}}],
+                            "minimum_should_match": 1}}]
+    query = {"bool": {"must_not": [{"exists": {"field": "event_id"}}], "filter": window}}
     skipped: set[str] = set()
     seen: set[str] = set()  # stored events that were candidates (judged here)
     opened: set[str] = set()  # events this run created
