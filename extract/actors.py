@@ -6,7 +6,7 @@ import re
 
 from extract import gazetteer, lexicon, places, vocab
 from extract.gazetteer import fold_text
-from extract.literals import Scan
+from extract.literals import Scans, anchored
 from extract.phrases import Hit, Substrings, longest_first
 
 _FORCE_WORDS = (r"(?:armed forces|security forces|military forces|forces|force|troops|army|"
@@ -47,6 +47,9 @@ _GENERIC = [
     ("militia", re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)\s+(?:ethnic\s+)?"
                            r"(?:militia|militiamen|militants|vigilantes)\b")),
 ]
+# each tried only where one of the words its matches start with starts (re tries a case-blind
+# alternation at every position of an incident's text: "unidentified" costs ten times more)
+_GENERIC_RUNS = [(kind, anchored(pat)) for kind, pat in _GENERIC]
 _GENERIC_LABEL = {
     "police": "Police Forces of {c}", "military": "Military Forces of {c}",
     "unidentified": "Unidentified Armed Group ({c})", "protesters": "Protesters ({c})",
@@ -101,18 +104,19 @@ def _country_label(cc: str | None) -> str | None:
     return places.country_name(cc) if cc else None
 
 
-_GENERIC_LOCAL: dict[str, list[tuple[str, Scan]]] = {}
+_GENERIC_LOCAL: dict[str, tuple[list[str], Scans]] = {}
 
 
-def _generic_local(lex: lexicon.Lexicon) -> list[tuple[str, Scan]]:
-    """A language's words for the generic parties (actors.yaml `generic`), in _GENERIC's order
-    (each tried only where one of its words is: literals.Scan)."""
+def _generic_local(lex: lexicon.Lexicon) -> tuple[list[str], Scans]:
+    """A language's words for the generic parties (actors.yaml `generic`): the parties in
+    _GENERIC's order, and their patterns, each tried only where one of its words is (one
+    substring pass over a text for all of them: literals.Scans)."""
     found = _GENERIC_LOCAL.get(lex.code)
     if found is None:
-        order = [k for k, _ in _GENERIC if k in lex.actors_generic]
-        found = [(k, Scan(re.compile(r"(?<!\w)(?:" + "|".join(
+        order = [k for k, _ in _GENERIC if k in lex.actors_generic and lex.actors_generic[k]]
+        found = order, Scans({k: re.compile(r"(?<!\w)(?:" + "|".join(
             sorted((re.escape(w) for w in lex.actors_generic[k]), key=len, reverse=True))
-            + r")(?!\w)", re.I))) for k in order if lex.actors_generic[k]]
+            + r")(?!\w)", re.I) for k in order})
         _GENERIC_LOCAL[lex.code] = found
     return found
 
@@ -157,7 +161,7 @@ def find(text: str, *, country_code: str | None, event_type: str | None,
                                                           or e.name))
                 break
     country = _country_label(country_code)
-    for kind, pat in _GENERIC:
+    for kind, pat in _GENERIC_RUNS:
         if kind not in stems:
             continue
         hit = pat.search(text)
@@ -205,7 +209,9 @@ def _find_local(text: str, lex: lexicon.Lexicon, country_code: str | None,
                 event_type: str | None, add, out: list[str]) -> list[str]:
     """The generic parties of another language's text, under English's ACLED labels."""
     country = _country_label(country_code)
-    for kind, pat in _generic_local(lex):
-        if pat.search(text):
+    kinds, scans = _generic_local(lex)
+    possible = scans.possible(text)
+    for kind in kinds:
+        if scans.search(kind, text, possible):
             _add_party(kind, country, event_type, add)
     return _with_implied(event_type, country, add, out)

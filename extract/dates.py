@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from extract import lexicon
-from extract.literals import Scan
+from extract.literals import Anchored, Scan, anchored
 from extract.phrases import Substrings
 
 DAY, WEEK, MONTH, YEAR = "day", "week", "month", "year"   # YEAR: only to tell background
@@ -132,6 +132,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
                 r"last week|this week|earlier this week|last month|earlier this month|"
                 r"this month|last year|earlier this year)\b", re.I), "relative"),
 ]
+# each rule tried only where one of the words its matches start with starts (re tries a
+# case-blind rule at every position of the sentence)
+_RUNS = [(anchored(pat), kind) for pat, kind in _RULES]
 
 _REL = {
     "yesterday": (-1, DAY), "last night": (-1, DAY), "overnight": (0, DAY), "today": (0, DAY),
@@ -198,7 +201,7 @@ def find(sentence: str, published: date | None, language: str | None = None
     # match's end is the only one that can overlap it (one look, however many dates)
     starts: list[int] = []
     ends: list[int] = []
-    for pat, kind in _RULES:
+    for pat, kind in _RUNS:
         if kind not in worth:
             continue
         for m in pat.finditer(sentence):
@@ -316,7 +319,7 @@ def to_date(value: str | date | datetime | None) -> date | None:
 class _Local:
     """A language's date rules (built from its dates.yaml) and the words they resolve."""
 
-    rules: tuple[tuple[re.Pattern[str] | Scan, str], ...]
+    rules: tuple[tuple[Anchored | Scan, str], ...]
     lex: lexicon.Lexicon
     triggers: Substrings           # the words a rule kind needs (digits checked apart)
     since: re.Pattern[str]       # "depuis" right before a date
@@ -371,7 +374,9 @@ def _local_rules(lex: lexicon.Lexicon) -> _Local:
     triggers = Substrings([(m, "month") for m in lex.months]
                           + [(d, "weekday") for d in lex.weekdays]
                           + [(r, "relative") for r in lex.relative])
-    found = _Local(tuple(rules), lex, triggers, re.compile(r"\b(?:" + w.get("since", "(?!x)x")
+    # (each tried only where one of the words its matches start with starts)
+    runs = tuple((anchored(p) if isinstance(p, re.Pattern) else p, kind) for p, kind in rules)
+    found = _Local(runs, lex, triggers, re.compile(r"\b(?:" + w.get("since", "(?!x)x")
                                                  + r")\s+(?:\w+\s+)?$", re.I),
                    re.compile(r"(?:" + w.get("since", "(?!x)x") + r")\b", re.I),
                    re.compile(r"\b(?:" + w.get("of_noun", "(?!x)x") + r")\s+$", re.I),

@@ -303,6 +303,13 @@ class Anchored:
         return next(self.finditer(text, pos, endpos), None)
 
 
+def anchored(regex: re.Pattern[str]) -> Anchored:
+    """The pattern tried only where one of the strings its matches start with starts (re
+    tries a case-blind alternation at every position of a text), or everywhere when those are
+    not known."""
+    return Anchored(regex, starts(regex))
+
+
 # a back reference counts groups from the start of the whole alternation: such a pattern
 # keeps its place among all the others
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract import lexicon, vocab
-from extract.literals import Alternations, Anchored, Prefilter, Scans, required, starts
+from extract import actors, dates, lexicon, vocab
+from extract.literals import Alternations, Anchored, Prefilter, Scans, anchored, required, starts
 
 REPO = Path(__file__).resolve().parents[2]
 _SHARED = [REPO.parent / "shared", Path("/work/shared")]
@@ -111,6 +111,21 @@ def test_an_anchored_pattern_finds_what_the_pattern_finds():
         for pos, end in ((0, len(sentence)), (5, max(5, len(sentence) // 2))):
             assert [m.span() for m in anchored.finditer(sentence, pos, end)] == \
                 [m.span() for m in regex.finditer(sentence, pos, end)], sentence
+
+
+def test_the_date_rules_and_actor_words_tried_where_they_start_find_what_they_find():
+    """dates and actors try their rules only where a match can start (literals.anchored): the
+    same matches as the rules run at every position, in every language."""
+    rules = [p for p, _kind in dates._RULES] + [p for _kind, p in actors._GENERIC]
+    for code in sorted(lexicon.supported() - {lexicon.ENGLISH}):
+        rules += [run.regex for run, _kind in dates._local_rules(lexicon.get(code)).rules
+                  if isinstance(run, Anchored)]
+    sentences = _sentences()[:2000]
+    for regex in rules:
+        fast = anchored(regex)
+        for sentence in sentences:
+            assert [m.span() for m in fast.finditer(sentence)] == \
+                [m.span() for m in regex.finditer(sentence)], (regex.pattern[:60], sentence)
 
 
 def test_named_scans_find_what_each_pattern_finds_with_one_pass_for_all():
