@@ -23,7 +23,7 @@ import yaml
 
 from extract import admin_units, paths, place_words
 
-CACHE_VERSION = "15"
+CACHE_VERSION = "17"
 
 KIND_CITY, KIND_ADMIN1, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("city", "admin1", "country")
@@ -145,7 +145,8 @@ def key_variants(name: str, cc: str, *, region: bool = False) -> set[str]:
 FUZZY_MIN = 0.88   # similarity of two skeletons that name one place
 _SKELETON_SUBS = (("kh", "h"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ch", "s"),
                   ("ph", "f"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"), ("c", "k"),
-                  ("y", "i"), ("w", "u"), ("z", "s"), ("e", "i"), ("o", "u"))
+                  ("y", "i"), ("w", "u"), ("z", "s"), ("e", "i"), ("o", "u"),
+                  ("ai", "i"))   # (Shaykh, Sheikh; Bayt, Beit: "ay" and "ei" are one sound)
 _DOUBLE = re.compile(r"(.)\1+")
 _NOT_LETTER = re.compile(r"[^a-z ]")
 
@@ -153,7 +154,8 @@ _NOT_LETTER = re.compile(r"[^a-z ]")
 @functools.lru_cache(maxsize=1 << 14)
 def skeleton(name: str) -> str:
     """A name reduced to what its transliterations share: no article, no doubled letters,
-    digraphs and vowels merged (Al-Atareb, Atarib -> "atarib"; Doura, Dura -> "dura")."""
+    digraphs and vowels merged (Al-Atareb, Atarib -> "atarib"; Doura, Dura -> "dura"; Sheikh
+    Zuweid, Ash Shaykh Zuwayd -> "sihsuid")."""
     words = _NOT_LETTER.sub("", fold_key(name)).split()
     kept = [w for w in words if w + " " not in ARTICLES]
     k = "".join(kept if len("".join(kept)) >= 3 else words)
@@ -224,6 +226,8 @@ class Gazetteer:
         self.demonyms: dict[str, str] = data["demonyms"]
         self.admin1_abbrev: dict[str, list[int]] = data["admin1_abbrev"]
         self.common: frozenset[str] = data["common"]
+        self.capitals: frozenset[int] = data["capitals"]   # the ids of national capitals
+        self.words: frozenset[str] = data["words"]   # keys that are everyday English words
         self.automaton = automaton
         # lookup tables built on first use (run_once extracts in threads: built under a lock)
         self._lazy_lock = threading.Lock()
@@ -458,6 +462,7 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
     # admin1 centres: their biggest place; capitals for countries
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, -1, 0])
     capitals: dict[str, tuple[float, float, int]] = {}
+    capital_row: dict[str, int] = {}   # the capital's row in city_rows
     biggest: dict[str, tuple[float, float, int]] = {}   # fallback when the capital is missing
     city_rows = []
     for c in cities.values():
@@ -473,6 +478,7 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
         if cap and (c["name"] == cap or cap in c["alternatenames"]):
             if cc not in capitals or here[2] > capitals[cc][2]:
                 capitals[cc] = here
+                capital_row[cc] = len(city_rows)
         if cc not in biggest or here[2] > biggest[cc][2]:
             biggest[cc] = here
         city_rows.append((c["name"], cc, a1, c["latitude"], c["longitude"], c["population"],
@@ -539,6 +545,7 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
     first = len(b.names)
     for name, cc, a1, lat, lon, pop, _ in city_rows:
         b.key(b.add(name, cc, a1, lat, lon, pop, KIND_CITY), name, alt=False)
+    capital_ids = frozenset(first + row for row in capital_row.values())
     words = _frequent_words()
     for i, (name, *_, pop, alts) in enumerate(city_rows, start=first):
         latin = [a for a in alts if a != name and _latin(a) and not (a.isupper() and len(a) <= 4)]
@@ -609,7 +616,8 @@ def build() -> tuple[dict, ahocorasick.Automaton]:
         "lang_entries": lang_entries,
         "country_names": country_names, "country_entry": country_entry,
         "admin1_entry": admin1_entry, "demonyms": demonyms, "common": common,
-        "admin1_abbrev": dict(admin1_abbrev),
+        "admin1_abbrev": dict(admin1_abbrev), "capitals": capital_ids,
+        "words": _english_words(key_id),
     }
     return data, auto
 
@@ -663,6 +671,18 @@ def _frequent_words() -> frozenset[str]:
 
     return frozenset(fold_key(w) for lang in WORD_LANGUAGES
                      for w in wordfreq.top_n_list(lang, FREQUENT_WORDS))
+
+
+ENGLISH_WORDS = 20_000   # the most frequent English words a sentence may open with
+
+
+def _english_words(keys: dict[str, int]) -> frozenset[str]:
+    """The gazetteer's keys that are among the most frequent English words ("farmers",
+    "mission", "battle"): written capitalised at a sentence's start they are rarely a place."""
+    import wordfreq
+
+    return frozenset(k for w in wordfreq.top_n_list("en", ENGLISH_WORDS)
+                     if (k := fold_key(w)) in keys)
 
 
 def _norm_region(s: str) -> str:

@@ -403,6 +403,10 @@ def filter_spans(text: str, spans: list[Span], lang: PlaceWords = ENGLISH_WORDS)
         sp.generic = generic.group(0).strip().lower() if generic else ""
         named_after = bool(generic or _PAREN.match(after_text))
         sp.cue = before.cue() or before.place_of() or named_after
+        if (key in gz.words and not sp.cue and lang.english and is_sentence_start(text, sp.start)
+                and all(e.kind == KIND_CITY and e.population < 100_000 for e, _ in cands)):
+            continue   # "Farmers protested ...": an everyday word opening a sentence, not the
+            #            small town of that name (which would tip the text's country)
         after = text[sp.end:sp.end + 2]
         if len(after) == 2 and after[0] == "-" and after[1].islower():
             continue   # "Gaya-gaya": a piece of a longer word

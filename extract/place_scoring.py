@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from extract import admin_units, gazetteer, vocab
+from extract import admin_units, gazetteer, place_hints, vocab
 from extract.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Entry, fold_key
 from extract.place_candidates import (
     ACTING_AFTER,
@@ -120,6 +120,7 @@ class Context:
     region_votes: dict[str, float]     # country -> its admin1 regions named
     weights: list[float]               # per span: how much it says about where the text is
     firm: set[str]                     # countries named, not only as who acted, spoke or came
+    reported: set[tuple[str, str]]     # the regions a mission the text names reports from
 
 
 _ANY_WORD = re.compile(r"[^\W\d_][\w\-]*")
@@ -210,12 +211,22 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
             rvotes[e.country_code] += w.abbreviated_region
             regions.add((e.country_code, fold_key(e.name)))
     # the home country of each named armed group ("Houthi", "al-Shabaab"): where the text is
+    # (and the regions it mostly acts in, or a mission reports from: "the OSCE SMM observed")
     v = vocab.get()
-    for cc in {v.actor_country[h.label] for h in v.actors.find(text, folded)
-               if h.label in v.actor_country}:
+    hints = place_hints.get()
+    acting = {h.label for h in v.actors.find(text, folded)}
+    homes = {v.actor_country[a] for a in acting if a in v.actor_country}
+    reported: set[tuple[str, str]] = set()
+    for cc, where in place_hints.missions(text, folded):
+        homes.add(cc)
+        reported.update(where)
+    regions.update(reported)
+    for a in acting:
+        regions.update(hints.actor_regions.get(a, ()))
+    for cc in homes:
         votes[cc] += w.actor_home
         firm.add(cc)
-    return Context(votes, regions, rvotes, weights, firm)
+    return Context(votes, regions, rvotes, weights, firm, reported)
 
 
 # a region by its short form: "(Ketou, OU)"
@@ -332,6 +343,7 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
             lang: PlaceWords = ENGLISH_WORDS,
             ) -> tuple[list[tuple[Entry, bool] | None], str | None]:
     """The place each span names (None: none fits well enough), and the text's country."""
+    gz = gazetteer.get()
     ctx = context(text, folded, spans, w, lang)
     votes, region_names = ctx.votes, ctx.regions
     # each candidate's prior (and nearness to a country named) and how it fits the generic
@@ -367,15 +379,21 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         # (the big city abroad by its own name: "Bethlehem" is not Belém's)
         cities = [(e.population, e.country_code) for e, alt in sp.cands
                   if e.kind == KIND_CITY and not alt]
+        capitals = [(e.population, e.country_code) for e, alt in sp.cands
+                    if not alt and e.id in gz.capitals]
         scored = []
         for (e, alt), (base, fit) in zip(sp.cands, fits[idx], strict=True):
             s = base + fit
             a1 = (e.country_code, fold_key(e.admin1 or ""))
             # "U.S. forces struck targets near Damascus": a small Damascus of the country the
             # text names does not outrank the capital abroad unless the text names its region
-            dwarfed = e.kind == KIND_CITY and a1 not in region_names and max(
+            # (nor does a smaller namesake of a national capital abroad in a country named only
+            # as who acted or spoke: "American officials said ... in Athens")
+            dwarfed = e.kind == KIND_CITY and a1 not in region_names and (max(
                 (p for p, cc in cities if cc != e.country_code), default=0) >= max(
-                w.big_city, e.population * w.world_city_ratio)
+                w.big_city, e.population * w.world_city_ratio) or (
+                e.country_code not in ctx.firm and not _regional_centre(e) and any(
+                    p > e.population and cc != e.country_code for p, cc in capitals)))
             if ctx.region_votes.get(e.country_code) and not votes.get(e.country_code):
                 s += w.region_of_country_named
             if votes.get(e.country_code) and not dwarfed:
@@ -417,6 +435,13 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         # only as who acted ("a U.S. drone strike ... in the village of X")
         doc_cc = None
     return chosen, doc_cc
+
+
+def _regional_centre(e: Entry) -> bool:
+    """Whether a town is the biggest of its first-level region (the region's point): a city
+    known as such, as Lebanon's Tripoli is, beside Libya's."""
+    region = gazetteer.get().admin1_of(e.country_code, e.admin1) if e.admin1 else None
+    return region is not None and (region.lat, region.lon) == (e.lat, e.lon)
 
 
 def _capital_named(text: str, sp: Span, region: Entry, lang: PlaceWords
@@ -479,6 +504,10 @@ def _acceptable(text: str, sp: Span, e: Entry, alt: bool, ctx: Context,
         return bool(supported)
     if sp.run_end is not None and (alt or e.country_code != doc_cc):
         return False   # the first word of a longer name, abroad or by another of its names
+    if (e.population < w.small_town and not sp.paren_parts and not in_named_region
+            and any(cc == e.country_code for cc, _ in ctx.reported)):
+        return False   # a village of another region than those the mission reports from: a
+        #                namesake of one the gazetteer lacks ("the OSCE SMM ... near Sokilnyky")
     if (doc_cc and e.country_code != doc_cc and not votes.get(e.country_code)
             and ((e.population < w.town and cvote[doc_cc] >= w.confident_country)
                  or (alt and cvote[doc_cc] - 2 * votes.get(doc_cc, 0.0) >= w.alt_margin))):

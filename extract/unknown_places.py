@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from extract import admin_units, gazetteer
+from extract import admin_units, gazetteer, place_hints
 from extract.gazetteer import KIND_ADMIN1, KIND_CITY, Entry, fold_key
 from extract.place_candidates import (
     ALIAS,
@@ -307,9 +307,12 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 continue
             e = m.start(1) + len(_NAME_TAIL.sub("", m.group(1)))
             name = text[s:e]
-            if _not_a_place_name(name, lang):
-                continue
             parts = _region_parts(text, m, e, how, lang)
+            # (a name its own brackets repeat is a place: "Sheikh Zuweid (Sheikh Zuweid, North
+            # Sinai)", though "Sheikh" is a title)
+            if _not_a_place_name(name, lang) and not (
+                    how == BRACKETED and parts and fold_key(parts[0]) == fold_key(name)):
+                continue
             # (a wire story's "(nord du Burkina Faso)" is no ACLED note: its regions are spelt
             # right, and a phrase is worth no search through every country's)
             # (nor is ", Name" after "in X district" surely a region: looked for abroad only
@@ -343,15 +346,16 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
                 ref, prec = admin1, 3
             elif s > m.start(1) and (owner := _owner_place(known, m.start(1), s)) is not None:
                 ref, prec = owner, (2 if owner.kind != "admin1" else 3)
-            elif how in _LOCATED_BY_NEXT and (
+            elif how in _LOCATED_BY_NEXT + (BRACKETED,) and (
                     nxt := _following_place(known, e, text)) is not None:
+                # ("Gunde Sex area (Kurdish names) in Gare region of Dahuk": by Dahuk)
                 ref, prec = nxt, (2 if nxt.kind != "admin1" else 3)
             elif (region := _region_in_name(name, doc_cc)) is not None:
                 ref, prec, admin1 = region, 3, region   # "Kericho West": in Kericho County
             elif doc_cc and doc_cc in gz.country_entry and (
                     how in _LOCATED_BY_NEXT or (how == BRACKETED and m.group(0) != name)
                     or (how == REGION_AFTER and not lang.english)):
-                ref, prec = gz.entry(gz.country_entry[doc_cc]), 3
+                ref, prec = place_hints.home(text, doc_cc), 3
             if ref is None and how in _LOCATED_BY_NEXT:
                 # introduced as a place but nowhere known: its name is still worth reporting
                 out.append(PlaceMention(name=name, start=s, end=e, location=name,
@@ -485,8 +489,8 @@ def intro_matches(text: str, lang: PlaceWords = ENGLISH_WORDS) -> list[list[re.M
 # "in X", "residents of X", "the vicinity of X": a capitalised name where a place is expected,
 # the last resort for a text that names no place the gazetteer knows and introduces none the
 # patterns above see
-_LOOSE = re.compile(r"\b(?:in|at|near|(?i:residents|villagers|inhabitants|vicinity|outskirts|"
-                    r"environs)\s+of)\s+"
+_LOOSE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|between|(?i:residents|villagers|inhabitants|"
+                    r"vicinity|outskirts|environs)\s+of)\s+"
                     r"(?:[A-Z][\w\-]*['\u2019]s\s+)?(" + _NAME_AT_WORD_START + r")")
 _NOT_A_PLACE_AFTER = re.compile(r"^['\u2019]s\b|^\s+(?:said|says|told|reported)\b")
 
@@ -505,7 +509,7 @@ def last_resort(text: str, doc_cc: str | None, known: list[PlaceMention],
                 text, e):
             continue
         region = _following_place(known, e, text) or _owner_place(known, m.start(), s)
-        return _placed(name, s, e, region, doc_cc)
+        return _placed(text, name, s, e, region, doc_cc)
     return None
 
 
@@ -528,12 +532,12 @@ def unresolved(text: str, spans: list, chosen: list, doc_cc: str | None,
         if _not_a_place_name(name, lang) or _NOT_A_PLACE_AFTER.match(text, sp.end) or (
                 longer_name_end(text, sp.end, lang) is not None):
             continue   # ("at Ben Gurion airport": a word of a longer name)
-        out.append(_placed(name, sp.start, sp.end, _following_place(known, sp.end, text),
-                           doc_cc))
+        out.append(_placed(text, name, sp.start, sp.end,
+                           _following_place(known, sp.end, text), doc_cc))
     return out
 
 
-def _placed(name: str, s: int, e: int, region: PlaceMention | None,
+def _placed(text: str, name: str, s: int, e: int, region: PlaceMention | None,
             doc_cc: str | None) -> PlaceMention:
     """A name kept as written, placed in the region named beside it, else in the text's
     country (geo_precision 3), else unplaced."""
@@ -543,11 +547,12 @@ def _placed(name: str, s: int, e: int, region: PlaceMention | None,
                             country_code=region.country_code, country=region.country,
                             admin1=region.admin1, lat=region.lat, lon=region.lon,
                             geo_precision=3, kind="unknown")
-    ref = gz.entry(gz.country_entry[doc_cc]) if doc_cc in gz.country_entry else None
+    ref = place_hints.home(text, doc_cc)
     return PlaceMention(
         name=name, start=s, end=e, location=name,
         country_code=ref.country_code if ref else None,
-        country=gz.country_names.get(doc_cc or "") if ref else None, admin1=None,
+        country=gz.country_names.get(doc_cc or "") if ref else None,
+        admin1=ref.admin1 if ref else None,
         lat=round(ref.lat, 5) if ref else None, lon=round(ref.lon, 5) if ref else None,
         geo_precision=3, kind="unknown")
 

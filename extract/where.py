@@ -334,6 +334,13 @@ def primary_place(mentions: list[PlaceMention], text: str, language: str | None 
     # a country named only as who acted, spoke or was hit ("U.S. service members were
     # wounded") says nothing of where
     countries = [m for m in mentions if m.kind == "country" and not m.acting]
+    # ("to Al Jah in western Yemen (Bayt Al Faqiah, Al Hudaydah)": the brackets of a place the
+    # gazetteer lacks locate it better than its country)
+    bracketed = sorted((m for m in mentions if m.in_parens and m.kind != "country"
+                        and (not countries or m.country_code == countries[0].country_code)),
+                       key=lambda m: m.kind == "admin1")
+    if bracketed:
+        return bracketed[0]
     if countries:
         return countries[0]
     return None if all(m.kind == "country" for m in mentions) else mentions[0]

@@ -76,7 +76,7 @@ def test_a_broken_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "_cache_dir", tmp_path)
     gz0 = gazetteer.get()
     fields = ("names cc admin1 lat lon pop kind key_entries key_len country_names country_entry "
-              "admin1_entry demonyms admin1_abbrev common lang_entries").split()
+              "admin1_entry demonyms admin1_abbrev common lang_entries capitals words").split()
     monkeypatch.setattr(gazetteer, "build",   # the real build, already done once this session
                         lambda: ({f: getattr(gz0, f) for f in fields}, gz0.automaton))
     data_path, auto_path = gazetteer._cache_paths()
