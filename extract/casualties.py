@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from extract import lexicon
-from extract.literals import Anchored, Scan, Scans
+from extract.literals import Anchored, Scan, Scans, anchored
 from extract.phrases import ODD_CASE, Substrings
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -404,9 +404,10 @@ def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
 
 
 # an estimate the story itself calls early, unless the same sentence tells the update
-_EARLY = re.compile(r"\b(?:(?:initial|preliminary|earlier|first|early)\s+(?:\w+\s+)?"
-                    r"(?:reports?|figures?|estimates?|tolls?|counts?|accounts?|tallies|tally)|"
-                    r"initially)\b", re.I)
+# (these three each tried only where a match can start: literals.anchored)
+_EARLY = anchored(re.compile(r"\b(?:(?:initial|preliminary|earlier|first|early)\s+(?:\w+\s+)?"
+                             r"(?:reports?|figures?|estimates?|tolls?|counts?|accounts?|tallies|"
+                             r"tally)|initially)\b", re.I))
 _UPDATE = re.compile(r"\b(?:rose|risen|rising|climbed|increased|jumped|mounted|since|now)\b",
                      re.I)
 # a count a party gives of its own killing ("claimed to have killed", "said its fighters
@@ -429,13 +430,14 @@ def _told(sentence: str, killed: int | None, injured: int | None, toll: bool) ->
 
 
 # an outcome told without deaths: nobody was killed (ACLED codes 0); "unknown" stays unknown
-_OUTCOME = re.compile(
+_OUTCOME = anchored(re.compile(
     r"\b(?:abduct\w*|kidnapp\w*|hostages?|tortur\w*|beat(?:en)?|whipped|flogged|arrest\w*|"
     r"detain\w*|destroy\w*|damag\w*|burn(?:ed|t)|set (?:\w+ )?(?:on )?fire|loot\w*|"
-    r"escap\w*|unharmed|unhurt|missed|went missing|released|seized|dispersed|raped)\b", re.I)
-_UNKNOWN = re.compile(r"\b(?:casualties (?:are |were )?unknown|unknown number|no information|"
-                      r"not known|not clear|unclear|without mention|not reported|unconfirmed|"
-                      r"inflict\w* (?:\w+ )?\W?casualties)\b", re.I)
+    r"escap\w*|unharmed|unhurt|missed|went missing|released|seized|dispersed|raped)\b", re.I))
+_UNKNOWN = anchored(re.compile(
+    r"\b(?:casualties (?:are |were )?unknown|unknown number|no information|not known|not clear|"
+    r"unclear|without mention|not reported|unconfirmed|inflict\w* (?:\w+ )?\W?casualties)\b",
+    re.I))
 
 
 def outcome_without_deaths(text: str) -> bool:

@@ -22,7 +22,7 @@ MIN_LETTERS = 40
 # Below this probability the text is not trusted either (mixed or odd text).
 MIN_CONFIDENCE = 0.80
 
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")    # (what is left of a text without them: its letters)
 _lock = threading.Lock()
 _identifier = None
 
@@ -62,7 +62,7 @@ def detect(text: str | None, declared: str | None = None) -> Language:
     declared one (feed or page metadata), else unknown (None)."""
     prior = primary_subtag(declared)
     sample = (text or "")[:SAMPLE_CHARS]
-    if len(_LETTER.findall(sample[:400])) >= MIN_LETTERS:
+    if len(_NOT_LETTERS.sub("", sample[:400])) >= MIN_LETTERS:
         code, prob = load().classify(sample)
         if prob >= MIN_CONFIDENCE:
             return Language(str(code), "text", round(float(prob), 3))
