@@ -151,3 +151,71 @@ class CopyFinder:
         for band in bands:
             found.update(self._by_band.get(band, ()))
         return sorted(found, key=self._arrival.__getitem__)
+
+
+class RunCopies:
+    """The copies among one run's articles when they come in several rounds (merge rounds
+    during a pass take them as feeds list them, newest first), decided as one pass over all
+    of them in publication order decides them (CopyFinder): each round's articles are added
+    and every article's original is worked out again, in order, from the texts kept here
+    (pairs already compared are not compared again). An article's own-run original comes
+    first; else its `context` original, found among articles stored before the run."""
+
+    def __init__(self, started: str, window_days: int = 7) -> None:
+        self.started = started  # when the run began: older stored articles are context
+        self.window_days = window_days
+        self._articles: dict[str, tuple[tuple[str, str], object, str, str]] = {}
+        self._by_band: dict[str, list[str]] = {}
+        self._context: dict[str, str] = {}
+        self._pairs: dict[tuple[str, str], bool] = {}
+        self._written: dict[str, str | None] = {}
+
+    def add(self, article_id: str, order: tuple[str, str], day, fp: Fingerprint,
+            text: str | None, context: str | None = None) -> None:
+        """An article of this round: its place in publication order, day, fingerprint and
+        text, and the original of the earliest stored (pre-run) article it copies."""
+        self._articles[article_id] = (order, day, fp.simhash, text or "")
+        for band in fp.bands:
+            self._by_band.setdefault(band, []).append(article_id)
+        if context:
+            self._context[article_id] = context
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._articles
+
+    def originals(self) -> dict[str, str | None]:
+        """article id -> its original (None: none), over every article added so far."""
+        order = sorted(self._articles, key=lambda a: self._articles[a][0])
+        rank = {aid: i for i, aid in enumerate(order)}
+        out: dict[str, str | None] = {}
+        for aid in order:
+            _, day, simhash, text = self._articles[aid]
+            earlier = {c for band in bands_of(int(simhash, 16))
+                       for c in self._by_band.get(band, ()) if rank[c] < rank[aid]}
+            original = None
+            for other in sorted(earlier, key=rank.__getitem__):
+                other_day = self._articles[other][1]
+                if day and other_day and (day - other_day).days > self.window_days:
+                    continue  # forgotten by then (CopyFinder's window)
+                if self._copies(aid, other):
+                    original = out[other] or other
+                    break
+            out[aid] = original or self._context.get(aid)
+        return out
+
+    def changed(self, originals: dict[str, str | None], new: set[str]
+                ) -> dict[str, str | None]:
+        """Articles of earlier rounds whose original is not the one written for them; all of
+        `originals` is recorded as written (`new`: this round's, written by the caller)."""
+        out = {aid: original for aid, original in originals.items()
+               if aid not in new and aid in self._written and self._written[aid] != original}
+        self._written.update(originals)
+        return out
+
+    def _copies(self, a: str, b: str) -> bool:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._pairs:
+            _, _, fa, ta = self._articles[a]
+            _, _, fb, tb = self._articles[b]
+            self._pairs[key] = is_copy(ta, fa, tb, fb)
+        return self._pairs[key]

@@ -32,6 +32,7 @@ from extract.fingerprint import (
     MAX_DISTANCE,
     CopyFinder,
     Fingerprint,
+    RunCopies,
     distance,
     fingerprint,
     from_bands,
@@ -96,10 +97,13 @@ class ReconcileReport:
 
 
 def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetime | None = None,
-              rules: MergeRules = DEFAULT_RULES, batch: int = BATCH) -> ReconcileReport:
-    """Mark copies among articles without a fingerprint, then put every unassigned incident
-    (indexed at or after `since`, when given) into an event. Safe to repeat and to run twice
-    at once; returns what it did."""
+              rules: MergeRules = DEFAULT_RULES, batch: int = BATCH,
+              run: RunCopies | None = None, assign: bool = True) -> ReconcileReport:
+    """Mark copies among articles without a fingerprint, then (unless not `assign`) put every
+    unassigned incident (indexed at or after `since`, when given) into an event. `run`: the
+    articles earlier rounds of the same run checked, so that copies among them are marked as
+    one round over all of them would mark them. Safe to repeat and to run twice at once;
+    returns what it did."""
     report = ReconcileReport()
     started = datetime.now(UTC)
     with es_errors("merging events", then="what was merged stays; run the reconcile again "
@@ -108,7 +112,10 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
         client.indices.refresh(index=",".join(settings.index(k) for k in
                                               ("articles", "incidents", "events")))
         facts: dict[str, dict] = {}  # what mark_copies read and wrote of this run's articles
-        reopened = mark_copies(client, settings, report, since=since, facts=facts)
+        reopened = mark_copies(client, settings, report, since=since, facts=facts, run=run)
+        if not assign:
+            log.info("reconcile (copies only): %s", report.as_dict())
+            return report
         _assign_all(client, settings, report, since=since, rules=rules, batch=batch,
                     started=started, facts=facts, reopened=reopened)
         if report.incidents_assigned or report.events_deleted:  # searchable when it returns
@@ -123,7 +130,8 @@ def reconcile(client: Elasticsearch, settings: Settings, *, since: str | datetim
 
 def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileReport, *,
                 since: str | datetime | None = None,
-                facts: dict[str, dict] | None = None) -> set[str]:
+                facts: dict[str, dict] | None = None, run: RunCopies | None = None
+                ) -> set[str]:
     """Give each article without a `simhash` its fingerprint and, when its text is an earlier
     article's, `duplicate_of` (the original of the earliest article it copies). The
     fingerprint comes from the `simhash_bands` the pipeline's workers stored (hashed here only
@@ -136,7 +144,11 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
     Stored articles published after one of these and copying it were checked before it came
     (a merge round takes articles as feeds list them, newest first): they are marked again as
     a run over all of them in publication order would mark them, and their incidents put back
-    to be merged again after their original's. Returns those incidents' ids."""
+    to be merged again after their original's. Returns those incidents' ids.
+
+    With `run` (the same run's earlier rounds), every article's original is worked out again
+    over all the run's articles in publication order; those of earlier rounds whose original
+    changed are marked again the same way."""
     alias = settings.index("articles")
     query: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "simhash"}}],
                                       "filter": _since("indexed", since)}}
@@ -161,17 +173,31 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
             while remembered and remembered[0][0] and published and \
                     (published - remembered[0][0]).days > COPY_WINDOW_DAYS:
                 recent.forget(remembered.popleft()[1])
-            if fp:
+            if fp and run is None:
                 _, originals[hit["_id"]] = recent.original_of(hit["_id"], src.get("text"), fp)
                 remembered.append((published, hit["_id"]))
         found, late = _originals(client, alias, [
             (h, fp) for h, fp in zip(hits, prints, strict=True)
-            if fp and not originals.get(h["_id"])])
-        for aid, original in originals.items():  # whose original copies a stored article
-            originals[aid] = found.get(original) or late.get(original) or original
-        originals.update(found)
-        for aid, original in found.items():
-            recent.adopt(aid, original)
+            if fp and not originals.get(h["_id"])], before=run.started if run else None)
+        changed: dict[str, str | None] = {}
+        if run is None:
+            for aid, original in originals.items():  # whose original copies a stored one
+                originals[aid] = found.get(original) or late.get(original) or original
+            originals.update(found)
+            for aid, original in found.items():
+                recent.adopt(aid, original)
+        else:
+            for hit, fp in zip(hits, prints, strict=True):
+                if fp:
+                    src = hit.get("_source") or {}
+                    run.add(hit["_id"], _order(hit["_id"], src), day_of(src.get("published")),
+                            fp, src.get("text"), found.get(hit["_id"]))
+            every = run.originals()
+            originals = {h["_id"]: every.get(h["_id"]) for h in hits}
+            changed = run.changed(every, {h["_id"] for h in hits})
+        # a stored copy later than one of these takes that one's original
+        late = {copy_id: originals.get(original) or original
+                for copy_id, original in late.items()}
         operations: list[dict] = []
         for hit, fp in zip(hits, prints, strict=True):
             operations.append({"update": {"_index": alias, "_id": hit["_id"],
@@ -194,7 +220,7 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
                             item["update"].get("error"))
         # an article without a fingerprint was (re)indexed: its old reports may be stale
         _detach(client, settings, (), [h["_id"] for h in hits], report)
-        reopened |= _mark_late_copies(client, settings, late, report)
+        reopened |= _mark_late_copies(client, settings, {**late, **changed}, report)
 
 
 def _mark_late_copies(client: Elasticsearch, settings: Settings, late: Mapping[str, str],
@@ -213,7 +239,9 @@ def _mark_late_copies(client: Elasticsearch, settings: Settings, late: Mapping[s
                                   "must_not": [{"ids": {"values": sorted(late)}}]}}
                               )["hits"]["hits"]
     for hit in followers:
-        late[hit["_id"]] = late[hit["_source"]["duplicate_of"]]
+        named = hit["_source"]["duplicate_of"]
+        late[hit["_id"]] = late[named] or named
+    late = {k: v for k, v in late.items() if v != k}
     answer = client.bulk(operations=[op for copy_id, original in late.items() for op in (
         {"update": {"_index": alias, "_id": copy_id, "retry_on_conflict": 3}},
         {"doc": {"duplicate_of": original}})])
@@ -222,7 +250,9 @@ def _mark_late_copies(client: Elasticsearch, settings: Settings, late: Mapping[s
     report.copies_marked += len(marked)
     incidents = settings.index("incidents")
     hits = client.search(index=incidents, size=10_000, seq_no_primary_term=True, source=False,
-                         query={"terms": {"article_id": sorted(marked)}})["hits"]["hits"]
+                         query={"bool": {"filter": [{"terms": {"article_id": sorted(marked)}},
+                                                    {"exists": {"field": "event_id"}}]}}
+                         )["hits"]["hits"]
     if not hits:
         return set()
     answer = client.bulk(refresh=True, operations=[op for hit in hits for op in (
@@ -245,19 +275,22 @@ def _fingerprint_of(article: Mapping[str, Any]) -> Fingerprint | None:
     return from_bands(bands) or fingerprint(article.get("text"))
 
 
-def _originals(client: Elasticsearch, alias: str, pending: Sequence[tuple[dict, Fingerprint]]
-               ) -> tuple[dict[str, str], dict[str, str]]:
+def _originals(client: Elasticsearch, alias: str, pending: Sequence[tuple[dict, Fingerprint]],
+               *, before: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """article id -> the earliest stored article it is a copy of, for a page of articles
     (one multi-search); articles with no stored original are left out. And stored copies of
     them published later but checked before them, unmarked: copy id -> its original. Stored
     articles rank by how many bands they share (a copy shares most, an unrelated text one by
     chance), so a busy week of stored articles does not crowd the copy out of the few read.
-    Their texts are read (one multi-get) only for those whose fingerprint is close enough."""
+    Their texts are read (one multi-get) only for those whose fingerprint is close enough.
+    `before`: only articles indexed before then (a run's own are compared in memory)."""
     if not pending:
         return {}, {}
     searches: list[dict] = []
     for hit, fp in pending:
         filters: list[dict] = [{"exists": {"field": "simhash"}}]
+        if before:
+            filters.append({"range": {"indexed": {"lt": before}}})
         published = day_of((hit.get("_source") or {}).get("published"))
         if published:
             filters.append({"range": {"published": {

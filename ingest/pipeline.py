@@ -44,6 +44,7 @@ from ingest.prepare import (
     prepare_feed_item,
     prepare_page,
 )
+from ingest.times import iso
 from ingest.workers import Job, WorkerCrashed, Workers, shared_workers
 
 log = logging.getLogger(__name__)
@@ -188,15 +189,15 @@ def ingest_feeds(settings: Settings, specs: Mapping[str, FeedSpec], *,
                  now: datetime | None = None, claims: ArticleClaims | None = None,
                  workers: Workers | None = None,
                  on_feed: Callable[[dict], None] | None = None,
-                 on_indexed: Callable[[int, bool], None] | None = None) -> list[dict]:
+                 on_indexed: Callable[[Bulk], None] | None = None) -> list[dict]:
     """Several feeds in one pass; their outcomes (FeedOutcome.as_dict()) in the order given.
 
     The feeds share their Elasticsearch round trips: one read of their states (unless given),
     one newness lookup, bulks of settings.index_batch articles whatever feed they come from,
     each followed by one save of the progress of the feeds in it, and one final save. Their pages
     share one fetcher (per-host limits hold across feeds) and are cleaned and extracted by
-    `workers` (default: this process). `on_indexed` is called after each bulk with the
-    incidents it indexed and whether it is the pass's last. Outcomes with write_failures are
+    `workers` (default: this process). `on_indexed` is called after each bulk with what it
+    indexed and what the pass has left (a Bulk). Outcomes with write_failures are
     returned, not raised; ElasticsearchUnavailable is raised.
     """
     if not specs:
@@ -273,7 +274,7 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, passes: Sequence[
                     workers: Workers, now: datetime,
                     save_progress: Callable[[Iterable[_FeedPass]], None],
                     settled: Callable[[Iterable[_FeedPass]], None],
-                    on_indexed: Callable[[int, bool], None] | None = None) -> None:
+                    on_indexed: Callable[[Bulk], None] | None = None) -> None:
     """Fetch, clean, extract and index the feeds' new entries, streaming.
 
     Each page goes to the workers as it arrives and its bytes are dropped once they have it;
@@ -305,7 +306,8 @@ def _ingest_entries(settings: Settings, client: Elasticsearch, passes: Sequence[
         lists.append([(fp, e) for e in due])
     deadline = (time.monotonic() + settings.feed_pass_deadline_s
                 if settings.feed_pass_deadline_s > 0 else None)
-    batches = _Batches(settings, client, workers, now, save_progress, settled, on_indexed)
+    batches = _Batches(settings, client, workers, now, save_progress, settled, on_indexed,
+                       passes)
     fetched_at = datetime.now(UTC)
     for fp, entry in (item for items in lists for item in items if item[1].feed_only):
         fp.outcome.from_feed += 1  # the feed's own text: nothing to fetch
@@ -364,6 +366,17 @@ def _not_fetched(fp: _FeedPass, entry: FeedEntry, fetch: FetchResult, now: datet
 JOBS_PER_WORKER = 12
 
 
+@dataclass(frozen=True)
+class Bulk:
+    """What one bulk of a pass indexed, and how many of the pass's due articles are left to
+    settle (being fetched, cleaned or waiting for a bulk) after it."""
+
+    articles: int
+    incidents: int
+    left: int = 0
+    last: bool = False
+
+
 class _Batches:
     """The pages at the workers and the articles waiting for their bulk. A bounded number of
     jobs is in flight (the pages' bytes are held until a worker has them); finished ones are
@@ -372,9 +385,11 @@ class _Batches:
     def __init__(self, settings: Settings, client: Elasticsearch, workers: Workers,
                  now: datetime, save_progress: Callable[[Iterable[_FeedPass]], None],
                  settled: Callable[[Iterable[_FeedPass]], None],
-                 on_indexed: Callable[[int, bool], None] | None = None) -> None:
+                 on_indexed: Callable[[Bulk], None] | None = None,
+                 passes: Sequence[_FeedPass] = ()) -> None:
         self.settings, self.client, self.workers, self.now = settings, client, workers, now
         self.save_progress, self.settled, self.on_indexed = save_progress, settled, on_indexed
+        self.passes = passes
         self.in_flight: list[tuple[_FeedPass, FeedEntry, Job]] = []
         self.limit = max(2, JOBS_PER_WORKER * workers.processes)
         self.batch: list[tuple[_FeedPass, Article, list[dict]]] = []
@@ -469,7 +484,9 @@ class _Batches:
             owner(first).outcome.dead_letters_unsaved += report.dead_letters_unsaved
         touched = list({id(fp): fp for fp, _, _ in batch}.values())
         if self.on_indexed is not None:  # merging starts while the progress is saved
-            self.on_indexed(report.incidents_indexed, not progress)
+            self.on_indexed(Bulk(articles=report.articles_indexed,
+                                 incidents=report.incidents_indexed,
+                                 left=sum(fp.open for fp in self.passes), last=not progress))
         if progress:
             self.save_progress(touched)
         self.settled(touched)
@@ -551,52 +568,79 @@ def run_once(settings: Settings, *, client: Elasticsearch | None = None,
 # incidents) rounds after every bulk made the node work 11-19 s, one round after 200 incidents
 # 8 s, one round after the pass 3-5 s, the last also the fastest run. Five batches of
 # reconcile a round: a long pass still merges as it goes; the rest is merged by the round
-# after the last bulk. Rounds that catch up before the pass ends (at 1/2, 3/4... of it) halved
-# the merging left after the last bulk but changed the events: a copy indexed in a round
-# before its original is never marked a copy (reconcile only looks for originals published
-# earlier): 190-193 of 215 copies marked on bench_stages' corpus, 149-153 events instead of
-# 155. Earlier rounds wait for that to change
+# after the last bulk
 ROUND_INCIDENTS = 5 * event_store.BATCH
+# ... and rounds to catch up before the pass ends: once half a reconcile batch of incidents
+# waits and the pass has indexed, since the last round began, as many articles as it has left
+# to settle (so at about 1/2, 3/4... of the pass). After the last bulk the worker processes are
+# idle and the merge runs alone, one request after another (on bench_stages' corpus, 2 cores,
+# quiet: 2 s of a 6 s run after a 4 s pass); beside the pass it takes turns with cleaning
+# instead, and what is left after the last bulk is about what the pass indexed during the
+# round before. A pass with fewer incidents still merges once, after its last bulk: a round
+# smaller than that pays more in its fixed part (refreshes, searches) than it overlaps.
+# A catch-up round only marks copies (the larger part of the merge: 60% of it on
+# bench_stages' corpus); the incidents are merged into events after the last bulk, all at
+# once in publication order, so the events are those of one merge after the pass (merged in
+# rounds of arrival order, 149-153 events instead of 155 there)
+CATCH_UP_INCIDENTS = event_store.BATCH // 2
 
 
 class MergeBeside:
     """Event merging while the pass goes on: once bulks have indexed `round_incidents`
-    incidents, they are merged in a thread of its own (one round at a time; the next waits
-    for enough new ones), so the run does not wait for all of its merging after the last page.
-    The round after the last bulk merges the rest; it starts while the pass releases its claims
+    incidents, or `catch_up_incidents` and the pass has no more articles left than it indexed
+    since the last round began, they are merged in a thread of its own (one round at a time;
+    the next waits for enough new ones), so the run does not wait for all of its merging after
+    the last page. A catch-up round only marks copies; the run's rounds share what they read
+    (RunCopies), so that copies come out as one round over the whole pass marks them. The
+    round after the last bulk merges the rest; it starts while the pass releases its claims
     and saves the feeds' states, and when it succeeds the run needs no merge of its own after
-    the pass. Safe because reconcile is: rounds meet the pass's writes and other runs with
-    optimistic concurrency, and what a round misses the next one, or the run's final reconcile,
-    takes. A failed round is logged; the run then reconciles after the pass and tells the
-    error."""
+    the pass. Safe because reconcile is: rounds meet the pass's writes
+    and other runs with optimistic concurrency, and what a round misses the next one, or the
+    run's final reconcile, takes. A failed round is logged; the run then reconciles after the
+    pass and tells the error."""
 
     def __init__(self, client: Elasticsearch, settings: Settings, *,
-                 enabled: bool = True, round_incidents: int | None = None) -> None:
+                 enabled: bool = True, round_incidents: int | None = None,
+                 catch_up_incidents: int | None = None) -> None:
         self.client, self.settings, self.enabled = client, settings, enabled
         self.round_incidents = ROUND_INCIDENTS if round_incidents is None else round_incidents
+        self.catch_up_incidents = CATCH_UP_INCIDENTS if catch_up_incidents is None \
+            else catch_up_incidents
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pending = 0  # incidents indexed since the last round started
+        self._pending_articles = 0  # articles indexed since the last round started
+        self._left = 0  # the pass's due articles not settled yet, as of its latest bulk
         self._behind = False  # a bulk indexed since the last round started
         self._last = False  # the pass is over: merge whatever is pending
         self._last_ok = False  # the last round that ran merged without an error
         self.rounds = 0
+        self.copies = event_store.RunCopies(iso(datetime.now(UTC)),
+                                            event_store.COPY_WINDOW_DAYS)
 
-    def poke(self, incidents: int = 1, last: bool = False) -> None:
-        """A bulk indexed `incidents` incidents (the pass's `last` bulk): start a round when
-        enough are waiting, or after the last bulk."""
+    def poke(self, bulk: Bulk) -> None:
+        """A bulk is done: start a round when enough is waiting, or after the last bulk."""
         if not self.enabled:
             return
         with self._lock:
-            self._pending += incidents
+            self._pending += bulk.incidents
+            self._pending_articles += bulk.articles
+            self._left = bulk.left
             self._behind = True
-            self._last = self._last or last
+            self._last = self._last or bulk.last
             self._start()
+
+    def _due(self) -> bool:
+        """Whether a round is due (the lock is held)."""
+        if not self._behind:
+            return False
+        return (self._last or self._pending >= self.round_incidents
+                or (self._pending >= self.catch_up_incidents
+                    and self._pending_articles >= self._left))
 
     def _start(self) -> None:
         """Start the rounds' thread if a round is due and none runs (the lock is held)."""
-        due = self._behind and (self._last or self._pending >= self.round_incidents)
-        if due and self._thread is None:
+        if self._due() and self._thread is None:
             self._thread = threading.Thread(target=self._rounds, name="newswatch-merge",
                                             daemon=True)
             self._thread.start()
@@ -604,14 +648,15 @@ class MergeBeside:
     def _rounds(self) -> None:
         while True:
             with self._lock:
-                if not (self._behind and (self._last or
-                                          self._pending >= self.round_incidents)):
+                if not self._due():
                     self._thread = None
                     return
-                self._behind, self._pending = False, 0
+                full = self._last or self._pending >= self.round_incidents
+                self._behind, self._pending, self._pending_articles = False, 0, 0
             try:
-                event_store.reconcile(self.client, self.settings)
-                ok = True
+                event_store.reconcile(self.client, self.settings, run=self.copies,
+                                      assign=full)
+                ok = full
             except Exception as exc:  # noqa: BLE001 - the run's final reconcile tells it
                 log.warning("merging during the pass failed (%s); the run merges at its end",
                             exc)

@@ -7,11 +7,14 @@ events` command)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from ingest import event_store, index, schema
 from ingest.commands.events import articles_to_events
 from ingest.pipeline import extract_into
+from ingest.times import iso
 
 MISSILE = ("KHARKIV — A Russian ballistic missile struck a residential neighbourhood in the "
            "Kholodnohirskyi district of Kharkiv on Monday, killing three people and injuring "
@@ -95,3 +98,25 @@ def test_copies_and_events_do_not_depend_on_the_order_of_the_merge_rounds(
     assert (again.incidents_assigned, again.copies_marked) == (0, 0)
     listed = [i for ids in events for i in ids]
     assert len(listed) == len(set(listed))
+
+
+@pytest.mark.es
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_a_runs_rounds_that_only_mark_copies_end_with_the_events_of_one_merge(
+        es_client, es_settings, order):
+    """Merge rounds during a pass that only mark copies, sharing what they read (RunCopies),
+    then one merge of the incidents after the pass: copies and events as one batch gives."""
+    schema.setup(es_client, es_settings)
+    run = event_store.RunCopies(iso(datetime.now(UTC)))
+    rounds = ORDERS[order]
+    for number, ids in enumerate(rounds, start=1):
+        _index(es_client, es_settings, ids)
+        event_store.reconcile(es_client, es_settings, run=run, assign=number == len(rounds))
+    rows = [{**a, "id": aid} for aid, a in ARTICLES.items()
+            if any(aid in ids for ids in rounds)]
+    batch_events, batch_articles = articles_to_events(rows)
+    marked, events = _stored(es_client, es_settings)
+    assert marked == {a["id"]: a["duplicate_of"] for a in batch_articles}
+    assert events == {tuple(sorted(e["incident_ids"])):
+                      {r["article_id"]: r.get("duplicate_of") for r in e["reports"]}
+                      for e in batch_events}

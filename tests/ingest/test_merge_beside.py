@@ -1,6 +1,7 @@
 """Event merging beside the pass (ingest.pipeline.MergeBeside): `newswatch run` merges what
 its bulks indexed while its later pages are fetched and extracted (a round once enough
-incidents wait), merges the rest in a round after its last bulk, and ends with the events a
+incidents wait, and one to catch up once the pass has indexed as many articles as it has left),
+merges the rest in a round after its last bulk, and ends with the events a
 merge after the pass gives; a round that fails does not fail the run; two runs at once still
 put every incident in exactly one event."""
 
@@ -97,17 +98,69 @@ def test_a_run_merges_during_its_pass_and_ends_with_the_events_of_a_merge_after_
             schema.drop_everything(client, f"{prefix}-after")
 
 
+def _rounds_after(pokes: list[pipeline.Bulk], monkeypatch) -> list[int]:
+    """MergeBeside fed these bulks (reconcile stubbed): after which bulk (1-based) each round
+    started."""
+    started: list[int] = []
+    bulks_done = [0]
+    monkeypatch.setattr(event_store, "reconcile",
+                        lambda *_a, **_k: started.append(bulks_done[0]))
+    merging = pipeline.MergeBeside(None, None, round_incidents=1000, catch_up_incidents=100)
+    for bulk in pokes:
+        bulks_done[0] += 1
+        merging.poke(bulk)
+        if merging._thread is not None:  # the round, if one started, before the next bulk
+            merging._thread.join()
+    return started
+
+
+def test_a_round_catches_up_once_the_pass_has_indexed_as_many_articles_as_it_has_left(
+        monkeypatch):
+    # 420 articles in bulks of 50, ~0.9 incident each: a round once 100 incidents wait and the
+    # articles indexed since the last round are as many as those left, and after the last
+    bulks = [pipeline.Bulk(articles=50, incidents=45, left=420 - 50 * k) for k in range(1, 9)]
+    bulks.append(pipeline.Bulk(articles=20, incidents=18, left=0, last=True))
+    # 250 articles >= 170 left; then 2 bulks are 90 incidents, 3 are 135 (150 >= 20 left)
+    assert _rounds_after(bulks, monkeypatch) == [5, 8, 9]
+
+
+def test_a_pass_with_few_incidents_waits_for_its_last_bulk(monkeypatch):
+    bulks = [pipeline.Bulk(articles=50, incidents=45, left=50),
+             pipeline.Bulk(articles=50, incidents=45, left=0, last=True)]
+    assert _rounds_after(bulks, monkeypatch) == [2]  # 45 < 100 incidents after the first
+
+
+def test_a_run_merges_half_its_pass_before_its_last_bulk(es, es_settings, tmp_path,
+                                                          monkeypatch):
+    """The pass tells the merging how many articles it has left: the catch-up round waits
+    until about half of them are indexed, not for the first bulk."""
+    client, _ = es
+    monkeypatch.setattr(pipeline, "ROUND_INCIDENTS", 10**6)
+    monkeypatch.setattr(pipeline, "CATCH_UP_INCIDENTS", 1)
+    steps: list[str] = []
+    _recording_rounds(monkeypatch, steps)
+    with DemoServer() as server:
+        settings = _settings(es_settings, server, tmp_path, index_batch=3)
+        outcomes = pipeline.run_once(settings, client=client)
+    assert pipeline.summarise(outcomes)["articles_indexed"] == DEMO_ARTICLE_COUNT
+    bulks = steps.count("bulk")
+    first = steps[:steps.index("merge")].count("bulk")
+    assert 1 < first < bulks and steps[-1] == "merge", steps
+    _assert_each_incident_in_one_event(client, settings)
+
+
 def test_a_run_with_few_incidents_merges_them_once_after_its_last_bulk(
         es, es_settings, tmp_path, monkeypatch):
-    """A round during the pass waits for pipeline.ROUND_INCIDENTS incidents: fewer, larger
-    rounds rather than one per bulk."""
+    """A round during the pass waits for pipeline.ROUND_INCIDENTS incidents, or for
+    CATCH_UP_INCIDENTS to catch up: fewer, larger rounds rather than one per bulk."""
     client, _ = es
     steps: list[str] = []
     threads = _recording_rounds(monkeypatch, steps)
     with DemoServer() as server:
         settings = _settings(es_settings, server, tmp_path, index_batch=3)
         outcomes = pipeline.run_once(settings, client=client)
-    assert 0 < pipeline.summarise(outcomes)["incidents_indexed"] < pipeline.ROUND_INCIDENTS
+    assert 0 < pipeline.summarise(outcomes)["incidents_indexed"] < \
+        pipeline.CATCH_UP_INCIDENTS < pipeline.ROUND_INCIDENTS
     assert threads == [MERGE_THREAD] and steps[-1] == "merge" and steps.count("bulk") > 1, \
         (threads, steps)
     _assert_each_incident_in_one_event(client, settings)
