@@ -718,7 +718,8 @@ def group(sents: list[Mention]) -> list[Draft]:
         if _is_background_only(x) or (x.why_not in _PAST_TOLD and not x.cues.strength):
             background_para = x.s.paragraph   # "Five years ago, ..." and what the paragraph adds
             #                                   ("The attacks forced ships to reroute")
-        elif _tally(x.s.text) and x.cas.killed is not None and not any(
+        elif (_tally(x.s.text) if x.lex is None else x.says("tally", _TALLY)) \
+                and x.cas.killed is not None and not any(
                 d.precision == dates.DAY and not d.since for d in x.dates):
             background_para = x.s.paragraph
             continue    # "More than 2,300 people have been killed since then": a running total

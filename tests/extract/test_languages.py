@@ -61,6 +61,8 @@ from extract.article import extract_article
     ("pt", "Os militares abateram um drone do grupo perto da base.", None, None),
     ("es", "El Ejército repelió el ataque, abatiendo a tres atacantes.", 3, None),
     ("fr", "Après avoir tué deux gardes, les assaillants ont pris la fuite.", 2, None),
+    ("pt", "Insurgentes decapitaram um homem no sábado.", 1, None),
+    ("es", "Los pandilleros decapitaron a dos hombres en la colonia.", 2, None),
 ])
 def test_counts_in_each_language_with_acleds_conservative_vague_numbers(lang, text, killed,
                                                                         injured):
@@ -236,6 +238,13 @@ def test_modality_in_each_language(lang, text, live):
     # a crowd shot at is no mob
     ("pt", "O homem disparou contra a multidão e matou duas pessoas.",
      "Violence against civilians"),
+    # a beheading is an attack; stones thrown at buses a riot's; buses set on fire destruction
+    ("pt", "Insurgentes decapitaram um homem no sábado na aldeia.", "Violence against civilians"),
+    ("es", "Pandilleros decapitaron a un comerciante en el mercado.", "Violence against civilians"),
+    ("pt", "Grupos de manifestantes bloquearam estradas e apedrejaram autocarros no Cazenga.",
+     "Riots"),
+    ("es", "Los manifestantes apedrearon la sede de la alcaldía.", "Riots"),
+    ("pt", "Criminosos atearam fogo a dois ônibus na avenida.", "Strategic developments"),
 ])
 def test_who_is_shot_decides_the_event_type(lang, text, kind):
     tags = events.live_cues(text, events.sentence_cues(text, None, lang), lang)[0].tags
@@ -319,3 +328,20 @@ def test_a_hedged_report_is_still_an_incident_with_less_confidence():
     assert a.incidents and b.incidents
     assert b.incidents[0].event_type == a.incidents[0].event_type
     assert b.incidents[0].confidence < a.incidents[0].confidence
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Trois soldats ont été tués mardi dans une embuscade près de Djibo, dans le nord du "
+     "Burkina Faso.\n\nSelon les Nations unies, plus de 200 civils ont été tués dans la région "
+     "depuis le début de l'année."),
+    ("es", "Tres soldados murieron el martes en una emboscada en Tibú, en el Catatumbo.\n\n"
+     "Según la Defensoría, más de 200 civiles han muerto en la región en lo que va del año."),
+    ("pt", "Três soldados foram mortos na terça-feira numa emboscada em Macomia, em Cabo "
+     "Delgado.\n\nSegundo as Nações Unidas, mais de 200 civis foram mortos na província desde o "
+     "início do ano."),
+])
+def test_a_running_total_is_no_count_of_the_incident_told_before(lang, text):
+    """A toll "since the start of the year" with no day of its own is background (the
+    language's `tally` hint), not more dead of the ambush told before it."""
+    found = extract_article(text, title="", published="2026-03-12", language=lang)
+    assert [(i.event_type, i.fatalities) for i in found.incidents] == [("Battles", 3)]
