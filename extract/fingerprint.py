@@ -157,51 +157,65 @@ class RunCopies:
     """The copies among one run's articles when they come in several rounds (merge rounds
     during a pass take them as feeds list them, newest first), decided as one pass over all
     of them in publication order decides them (CopyFinder): each round's articles are added
-    and every article's original is worked out again, in order, from the texts kept here
-    (pairs already compared are not compared again). An article's own-run original comes
-    first; else its `context` original, found among articles stored before the run."""
+    and the originals of those from the earliest added on are worked out again, in order,
+    from the texts kept here (each article knows the others within MAX_DISTANCE bits; pairs
+    are compared on their texts once). An article's own-run original comes first; else its
+    `context` original, found among articles stored before the run."""
 
     def __init__(self, started: str, window_days: int = 7) -> None:
         self.started = started  # when the run began: older stored articles are context
         self.window_days = window_days
         self._articles: dict[str, tuple[tuple[str, str], object, str, str]] = {}
         self._by_band: dict[str, list[str]] = {}
+        self._close: dict[str, set[str]] = {}  # article id -> those within MAX_DISTANCE
         self._context: dict[str, str] = {}
         self._pairs: dict[tuple[str, str], bool] = {}
+        self._out: dict[str, str | None] = {}  # the originals as last worked out
+        self._from: tuple[str, str] | None = None  # work out again from here on
         self._written: dict[str, str | None] = {}
 
     def add(self, article_id: str, order: tuple[str, str], day, fp: Fingerprint,
             text: str | None, context: str | None = None) -> None:
         """An article of this round: its place in publication order, day, fingerprint and
         text, and the original of the earliest stored (pre-run) article it copies."""
+        if article_id in self._articles:
+            return
+        close = self._close.setdefault(article_id, set())
+        for other in {o for band in fp.bands for o in self._by_band.get(band, ())}:
+            if distance(fp.simhash, self._articles[other][2]) <= MAX_DISTANCE:
+                close.add(other)
+                self._close[other].add(article_id)
         self._articles[article_id] = (order, day, fp.simhash, text or "")
         for band in fp.bands:
             self._by_band.setdefault(band, []).append(article_id)
         if context:
             self._context[article_id] = context
+        self._from = order if self._from is None else min(self._from, order)
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._articles
 
     def originals(self) -> dict[str, str | None]:
         """article id -> its original (None: none), over every article added so far."""
-        order = sorted(self._articles, key=lambda a: self._articles[a][0])
-        rank = {aid: i for i, aid in enumerate(order)}
-        out: dict[str, str | None] = {}
-        for aid in order:
-            _, day, simhash, text = self._articles[aid]
-            earlier = {c for band in bands_of(int(simhash, 16))
-                       for c in self._by_band.get(band, ()) if rank[c] < rank[aid]}
-            original = None
-            for other in sorted(earlier, key=rank.__getitem__):
-                other_day = self._articles[other][1]
-                if day and other_day and (day - other_day).days > self.window_days:
-                    continue  # forgotten by then (CopyFinder's window)
-                if self._copies(aid, other):
-                    original = out[other] or other
-                    break
-            out[aid] = original or self._context.get(aid)
-        return out
+        if self._from is not None:
+            order = sorted(self._articles, key=lambda a: self._articles[a][0])
+            rank = {aid: i for i, aid in enumerate(order)}
+            for aid in order:
+                key, day, _, _ = self._articles[aid]
+                if key < self._from:
+                    continue  # nothing earlier was added: as worked out before
+                original = None
+                for other in sorted((o for o in self._close[aid] if rank[o] < rank[aid]),
+                                    key=rank.__getitem__):
+                    other_day = self._articles[other][1]
+                    if day and other_day and (day - other_day).days > self.window_days:
+                        continue  # forgotten by then (CopyFinder's window)
+                    if self._copies(aid, other):
+                        original = self._out[other] or other
+                        break
+                self._out[aid] = original or self._context.get(aid)
+            self._from = None
+        return dict(self._out)
 
     def changed(self, originals: dict[str, str | None], new: set[str]
                 ) -> dict[str, str | None]:

@@ -8,6 +8,7 @@ import random
 from extract.fingerprint import (
     MAX_DISTANCE,
     CopyFinder,
+    RunCopies,
     bands_of,
     distance,
     fingerprint,
@@ -68,3 +69,38 @@ def test_hashes_within_the_distance_share_a_band():
             flipped ^= 1 << bit
         assert distance(value, flipped) <= MAX_DISTANCE
         assert set(bands_of(value)) & set(bands_of(flipped))
+
+
+def _overlapping_texts(count: int, seed: int) -> list[str]:
+    """Texts cut from one long run of sentences at nearby offsets: neighbours are copies of
+    each other, texts further apart are not, so which article is whose original depends on
+    the order they are checked in (copying is not transitive)."""
+    rng = random.Random(seed)
+    words = [f"w{n}" for n in range(400)]
+    sentences = [" ".join(rng.choice(words) for _ in range(10)) + "." for _ in range(count + 12)]
+    return [" ".join(sentences[k:k + 12]) for k in range(count)]
+
+
+def test_a_runs_copies_come_out_the_same_in_any_rounds():
+    """RunCopies, fed a run's articles in rounds of any order, gives every article the
+    original that CopyFinder gives over all of them in publication order."""
+    texts = _overlapping_texts(24, seed=3)
+    rng = random.Random(9)
+    published = {f"a{n:02d}": f"2025-03-{10 + rng.randrange(5):02d}T{rng.randrange(24):02d}:00"
+                 for n in range(len(texts))}
+    text_of = dict(zip(published, texts, strict=True))
+    finder = CopyFinder()
+    expected = {aid: finder.original_of(aid, text_of[aid])[1]
+                for aid in sorted(published, key=lambda a: (published[a], a))}
+    assert sum(1 for o in expected.values() if o) >= 8  # copies, and chains of them
+    for trial in range(5):
+        arrival = list(published)
+        random.Random(trial).shuffle(arrival)
+        run = RunCopies("2025-03-01T00:00:00")
+        cuts = sorted(random.Random(trial).sample(range(1, len(arrival)), 3))
+        for start, end in zip([0, *cuts], [*cuts, len(arrival)], strict=True):
+            for aid in arrival[start:end]:
+                run.add(aid, (published[aid], aid), None, fingerprint(text_of[aid]),
+                        text_of[aid])
+            got = run.originals()
+        assert got == expected, trial
