@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from extract import gazetteer, paths
+from extract import gazetteer, paths, vocab
 from extract.gazetteer import fold_key
 from extract.phrases import PhraseMatcher
 
@@ -83,13 +83,17 @@ def missions(text: str, folded: str) -> set[tuple[str, tuple[tuple[str, str], ..
 def home(text: str, cc: str | None) -> gazetteer.Entry | None:
     """Where a place the text puts only in country `cc` is pinned: the first region a mission
     the text names reports from in that country ("near Prychepylivka" in an OSCE SMM note: in
-    Donetsk, not at Kyiv), else the country's own point; None without a country."""
+    Donetsk, not at Kyiv), else that of an armed group it names ("Pokot militia raided a
+    village near Arabel": Baringo), else the country's own point; None without a country."""
     gz = gazetteer.get()
     if cc is None or cc not in gz.country_entry:
         return None
-    for mcc, where in sorted(missions(text, gazetteer.fold_text(text))):
-        if mcc == cc and where:
-            region = gz.admin1_of(cc, where[0][1])
-            if region is not None:
-                return region
+    folded = gazetteer.fold_text(text)
+    told = [where for mcc, where in sorted(missions(text, folded)) if mcc == cc]
+    h = get()
+    told += [h.actor_regions[hit.label] for hit in vocab.get().actors.find(text, folded)
+             if hit.label in h.actor_regions]
+    for where in told:
+        if where and where[0][0] == cc and (region := gz.admin1_of(cc, where[0][1])):
+            return region
     return gz.entry(gz.country_entry[cc])

@@ -392,8 +392,9 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
             dwarfed = e.kind == KIND_CITY and a1 not in region_names and (max(
                 (p for p, cc in cities if cc != e.country_code), default=0) >= max(
                 w.big_city, e.population * w.world_city_ratio) or (
-                e.country_code not in ctx.firm and not _regional_centre(e) and any(
-                    p > e.population and cc != e.country_code for p, cc in capitals)))
+                e.country_code not in ctx.firm and any(
+                    p > e.population and cc != e.country_code for p, cc in capitals)
+                and not _regional_centre(e)))
             if ctx.region_votes.get(e.country_code) and not votes.get(e.country_code):
                 s += w.region_of_country_named
             if votes.get(e.country_code) and not dwarfed:

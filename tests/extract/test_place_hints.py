@@ -70,3 +70,11 @@ def test_an_unknown_place_whose_brackets_say_nothing_is_placed_by_the_next_place
 def test_a_sentence_may_open_with_the_place():
     p = _primary("In Tigania East a herdsman was attacked and killed by cattle rustlers.")
     assert p is not None and p.location == "Tigania East"
+
+
+def test_a_place_known_only_by_its_country_is_pinned_in_its_armed_group_s_region():
+    # "Arabel" is not in the gazetteer; the Pokot militia's home is Kenya, its regions Baringo
+    # and West Pokot: the village is pinned in Baringo, not at Nairobi
+    p = _primary("Non-violent activity: on 25 December, a group of suspected Pokot militia raided "
+                 "a village near Arabel and forced locals attending a church service to flee.")
+    assert (p.location, p.country_code, p.admin1) == ("Arabel", "KE", "Baringo")
