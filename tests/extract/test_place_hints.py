@@ -55,7 +55,9 @@ def test_a_sentence_opening_everyday_word_is_no_place():
 
 @pytest.mark.parametrize("cc, written", [("YE", "Socotra"), ("IQ", "Dahuk"),
                                           ("CM", "Nord-Ouest"), ("AF", "Hilmand"),
-                                          ("SY", "Idleb"), ("SO", "Lower Shabelle")])
+                                          ("SY", "Idleb"), ("SO", "Lower Shabelle"),
+                                          ("MM", "Shan-North"), ("CD", "Kongo-Central"),
+                                          ("IR", "West Azarbaijan")])
 def test_regions_as_acled_spells_them(cc, written):
     assert any(e.kind == gazetteer.KIND_ADMIN1 and e.country_code == cc
                for e, _ in gazetteer.get().lookup(written))
