@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import functools
@@ -744,8 +745,7 @@ def _load_or_build() -> Gazetteer:
     try:
         folder = data_path.parent
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("gazetteer-*"):
-            old.unlink(missing_ok=True)
+        _drop_old_caches(folder)
         fd, tmp = tempfile.mkstemp(dir=folder)
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -757,6 +757,22 @@ def _load_or_build() -> Gazetteer:
     except OSError:
         pass  # a read-only checkout still works, it just rebuilds next time
     return Gazetteer(data, auto)
+
+
+CACHES_KEPT = 3   # the newest other builds kept beside a new one
+
+
+def _drop_old_caches(folder: Path) -> None:
+    """Delete all but the newest CACHES_KEPT other builds: processes that read other sources
+    (another checkout's seeds, a file being edited) then keep their own instead of deleting
+    each other's and rebuilding in turn."""
+    builds: dict[str, float] = {}
+    for f in folder.glob("gazetteer-*"):
+        with contextlib.suppress(OSError):
+            builds[f.stem] = max(builds.get(f.stem, 0.0), f.stat().st_mtime)
+    for stem in sorted(builds, key=builds.__getitem__, reverse=True)[CACHES_KEPT:]:
+        for f in folder.glob(stem + ".*"):
+            f.unlink(missing_ok=True)
 
 
 def get() -> Gazetteer:

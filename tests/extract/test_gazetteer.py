@@ -121,3 +121,19 @@ def test_every_demonym_names_a_country_code():
     assert gz.demonyms["norwegian"] == "NO"
     assert all(isinstance(cc, str) and len(cc) == 2 and cc.isupper()
                for cc in gz.demonyms.values())
+
+
+def test_a_new_build_keeps_the_newest_other_builds(tmp_path):
+    # processes reading other sources share the cache folder: each keeps its build instead of
+    # deleting the others' (which then rebuild, ~12 s each, in turn)
+    import os
+
+    for k in range(5):
+        for ext in ("pickle", "automaton"):
+            f = tmp_path / f"gazetteer-{k:016x}.{ext}"
+            f.write_bytes(b"x")
+            os.utime(f, (1_000_000 + k, 1_000_000 + k))
+    gazetteer._drop_old_caches(tmp_path)
+    left = sorted(f.name for f in tmp_path.iterdir())
+    assert left == sorted(f"gazetteer-{k:016x}.{ext}" for k in (2, 3, 4)
+                          for ext in ("pickle", "automaton"))
