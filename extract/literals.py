@@ -349,7 +349,10 @@ class Alternations:
         parts = self._parts.get(name)
         if parts is None:
             return None
-        which = tuple(i for i in range(len(parts)) if (name, i) in possible)
+        if len(parts) <= len(possible):
+            which = tuple(i for i in range(len(parts)) if (name, i) in possible)
+        else:     # (a long list of patterns, few of which may match: those few looked at)
+            which = tuple(sorted(i for n, i in possible if n == name))
         return self._pattern(name, which) if which else None
 
     def _pattern(self, name: str, which: tuple[int, ...]) -> Anchored:
