@@ -514,7 +514,9 @@ def _local_patterns(lex: lexicon.Lexicon) -> _Local:
     told = Scans({"killed": either("killed_after", "killed_before"),
                   "injured": either("injured_after", "injured_before"),
                   **{f"no_{k}": pat for k, pat in lex.none_told.items()},
-                  "claim": lex.hints.get("claim", lexicon.NOTHING)})
+                  "claim": lex.hints.get("claim", lexicon.NOTHING),
+                  # one victim named with no count ("ont abattu le chef du village")
+                  "one_victim": lex.hints.get("one_victim", lexicon.NOTHING)})
     found = _Local(lex.numbers, pats("killed_after", "killed_before"),
                    pats("injured_after", "injured_before"), told,
                    lex.hints.get("not_count", lexicon.NOTHING),
@@ -609,6 +611,8 @@ def _find_local(sentence: str, loc: _Local) -> Casualties:
         injured = 0 if injured is None else injured
     if killed is None and told.search("no_killed", sentence, may):
         killed = 0
+    if killed is None and told.search("one_victim", sentence, may):
+        killed = 1
     if injured is None and told.search("no_injured", sentence, may):
         injured = 0
     claim = killed is not None and told.search("claim", sentence, may) is not None

@@ -63,6 +63,13 @@ from extract.article import extract_article
     ("fr", "Après avoir tué deux gardes, les assaillants ont pris la fuite.", 2, None),
     ("pt", "Insurgentes decapitaram um homem no sábado.", 1, None),
     ("es", "Los pandilleros decapitaron a dos hombres en la colonia.", 2, None),
+    # one victim named with no count: one killed, as English reads "shot dead the village chief"
+    ("fr", "Des hommes armés ont abattu hier soir le chef du village de Bangaré.", 1, None),
+    ("fr", "Le maire de la commune a été tué mardi par des inconnus.", 1, None),
+    ("es", "La Defensoría confirmó el asesinato del líder comunal Jairo Cortés.", 1, None),
+    ("es", "Sicarios asesinaron al alcalde de Tuluá el domingo.", 1, None),
+    ("pt", "Insurgentes mataram o régulo da aldeia na sexta-feira.", 1, None),
+    ("fr", "Les joueurs ont tué le match en seconde période.", None, None),
 ])
 def test_counts_in_each_language_with_acleds_conservative_vague_numbers(lang, text, killed,
                                                                         injured):
@@ -206,6 +213,14 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     ("pt", "Os criminosos telefonam simulando o sequestro de um familiar e exigem resgate.", False),
     ("pt", "Criminosos sequestraram um familiar no golpe do falso sequestro.", False),
     ("pt", "Homens armados sequestraram um empresário na terça-feira.", True),
+    # asked about attacks in an interview; renouncing kidnappings; an epidemic that kills
+    ("fr", "Interrogé sur les lourdes pertes subies lors de certaines embuscades, il a reconnu "
+     "des « moments difficiles ».", False),
+    ("es", "Preguntado por los ataques contra la Policía, el ministro evitó dar cifras.", False),
+    ("pt", "Questionado sobre os ataques em Macomia, o general não deu números.", False),
+    ("es", "El Gobierno exige que el ELN renuncie a los secuestros y a los ataques.", False),
+    ("fr", "Le gouvernement demande aux rebelles de renoncer aux enlèvements.", False),
+    ("fr", "Jeudi, l'armée a mené une opération de ratissage sur les îles du lac.", True),
 ])
 def test_modality_in_each_language(lang, text, live):
     cues, _why = events.live_cues(text, events.sentence_cues(text, None, lang), lang)
@@ -245,6 +260,10 @@ def test_modality_in_each_language(lang, text, live):
      "Riots"),
     ("es", "Los manifestantes apedrearon la sede de la alcaldía.", "Riots"),
     ("pt", "Criminosos atearam fogo a dois ônibus na avenida.", "Strategic developments"),
+    # a post attacked, told in the passive, is an armed target
+    ("fr", "Une position de l'armée nigérienne a été attaquée à Torodi dans la nuit.", "Battles"),
+    ("es", "La estación de policía de Barbacoas fue hostigada durante dos horas.", "Battles"),
+    ("pt", "Uma posição das forças governamentais foi atacada em Meluco.", "Battles"),
 ])
 def test_who_is_shot_decides_the_event_type(lang, text, kind):
     tags = events.live_cues(text, events.sentence_cues(text, None, lang), lang)[0].tags
@@ -345,3 +364,13 @@ def test_a_running_total_is_no_count_of_the_incident_told_before(lang, text):
     language's `tally` hint), not more dead of the ambush told before it."""
     found = extract_article(text, title="", published="2026-03-12", language=lang)
     assert [(i.event_type, i.fatalities) for i in found.incidents] == [("Battles", 3)]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("pt", "LUANDA, 19 mar – O surto de cólera que atinge Luanda já matou 120 pessoas desde "
+     "janeiro, anunciou ontem a ministra da Saúde."),
+    ("es", "LIMA, 19 mar – La epidemia de cólera ya mató a 40 personas en Piura desde enero, "
+     "informó ayer el Ministerio de Salud."),
+])
+def test_an_epidemic_that_kills_is_no_incident(lang, text):
+    assert extract_article(text, title="", published="2026-03-19", language=lang).incidents == []

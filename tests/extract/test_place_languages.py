@@ -199,3 +199,18 @@ def test_a_road_between_two_towns_is_placed_where_it_is_blocked(language, text, 
     """"at the level of X" on a road named by its two ends: the place is X, not an end."""
     found = extract_article(text, title="", published="2026-09-03", language=language)
     assert [i.location for i in found.incidents] == [name]
+
+
+@pytest.mark.parametrize("language, text, name", [
+    ("es", "Disidentes hostigaron el lunes la estación de policía de Barbacoas, en Nariño.",
+     "Barbacoas"),
+    ("fr", "Des hommes armés ont attaqué mardi le commissariat de Koutiala, dans la région de "
+     "Sikasso.", "Koutiala"),
+    ("pt", "Insurgentes atacaram ontem o posto policial de Mocímboa da Praia, em Cabo Delgado.",
+     "Mocímboa da Praia"),
+])
+def test_a_police_post_of_a_town_is_an_armed_target_in_that_town(language, text, name):
+    """"the police station of X, in <region>": the place is X (not a namesake town of the
+    region) and the post attacked is an armed target, a clash."""
+    found = extract_article(text, title="", published="2026-05-19", language=language)
+    assert [(i.event_type, i.location) for i in found.incidents] == [("Battles", name)]
