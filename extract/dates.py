@@ -117,6 +117,10 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
                 + r"(?:\s+" + _Y + r")?\b", re.I), "month"),
     (re.compile(r"\b(?:in|during|since|by|until|of)\s+(?:early\s+|late\s+|mid-?)?"
                 r"(?P<year>(?:19|20)\d\d)\b(?![/.-]\d)", re.I), "year"),
+    # a year naming an event: "a 2019 bombing", "the 2014 attack" (it dates that event, not
+    # the sentence's others: "on Monday, marking the anniversary of a 1990 uprising")
+    (re.compile(r"\b(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir|[Tt]hat)\s+(?P<year>(?:19|20)\d\d)"
+                r"(?=\s+[a-z])"), "year_of"),
     (re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)(?:[/.](?P<y>(?:19|20)?\d\d))?"
                 r"(?![\d/.]\d)"), "numeric"),
     (re.compile(r"\b(?:(?:late|early|on|last|this|past)\s+)?" + _WD
@@ -150,7 +154,7 @@ _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:early\s+|late\s+|mid\s+)?$", r
 
 _MONTH_KINDS = ("week_dm", "week_md", "dm", "md", "month")
 _TRIGGERS = Substrings(
-    [(d, k) for d in "0123456789" for k in ("iso", "numeric", "year")]
+    [(d, k) for d in "0123456789" for k in ("iso", "numeric", "year", "year_of")]
     + [(m, k) for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                         "nov", "dec") for k in _MONTH_KINDS]
     + [("day", "weekday")]
@@ -166,7 +170,7 @@ _TRIGGERS = Substrings(
 # a week of a day), "week", a year's first two digits, a digit next to "/" or "."
 _DAY_DIGITS = frozenset({"week_dm", "week_md", "dm", "md"})
 _WEEK_OF = frozenset({"week_dm", "week_md"})
-_CENTURY = frozenset({"iso", "year"})
+_CENTURY = frozenset({"iso", "year", "year_of"})
 _DIGIT = re.compile(r"\d")
 _DIGIT_SEPARATOR = re.compile(r"\d[/.]")
 
@@ -241,11 +245,11 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[date, str, 
         if not m.group("mon")[0].isupper():
             return None   # month names are capitalised: "may", "march" are verbs here
         return (r[0], r[1], "explicit" if m.group("year") else "partial")
-    if kind == "year":
+    if kind in ("year", "year_of"):
         y = int(m.group("year"))
         if pub is not None and y >= pub.year:
             return None       # "in 2024" in a 2024 article says nothing about the day
-        return (date(y, 1, 1), YEAR, "explicit")
+        return (date(y, 1, 1), YEAR, "explicit" if kind == "year" else "attributive")
     if kind == "numeric":
         if m.group("y") is None and "." in m.group(0):
             return None   # "3.5" is a number, not a date

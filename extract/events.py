@@ -84,7 +84,7 @@ def sentence_cues(sentence: str, folded: str | None = None, language: str | None
                      and _WORDS_ATTACKED.match(sentence, h.end))
             # "a pretext to attack", "plans to strike": meant, not done
             and not (h.start > 3 and sentence[h.start - 3:h.start].lower() == "to "
-                     and h.label not in _PURPOSES
+                     and h.label not in _PURPOSES and h.label != "not_event"
                      and not _DONE_TO.search(sentence, max(0, h.start - 30), h.start))
             # "troops backed by aircraft fought": the aircraft support a clash
             and not (h.label == "air" and _BACKED_BY in may
@@ -104,6 +104,8 @@ def sentence_cues(sentence: str, folded: str | None = None, language: str | None
                      and _ABSTRACT_OBJECT.match(sentence, h.end))
             and not (h.phrase == "beat" and _NOUN_BEFORE.search(sentence, max(0, h.start - 12),
                                                                  h.start))
+            and not (h.label in _WEAPONS_SEIZED and _SEIZED in may
+                     and _SEIZED.search(sentence, max(0, h.start - 60), h.start))
             # "fighter jets flew over the monument": aircraft that struck nothing
             and not (h.label == "air" and _AIRCRAFT_ONLY.match(h.phrase)
                      and not _AIR_ACTION.search(sentence))]
@@ -142,8 +144,12 @@ _WORDS_ATTACKED = re.compile(
     r"verdict|deal|agreement|campaign|manifesto|leadership|handling|response|strategy|tax(?:es)?|"
     r"rivals?|opponents?|credibility)\b", re.I)
 # the filters of sentence_cues tried only on sentences holding their words (one pass)
+# "seizing explosives and two suicide vests": weapons found, none used
+_SEIZED = re.compile(r"\b(?:seiz(?:ed|ing)|recover(?:ed|ing)|confiscat(?:ed|ing)|found|"
+                     r"discovered|impounded)\s+(?:[\w\-,]+\s+){0,6}$", re.I)
+_WEAPONS_SEIZED = frozenset({"suicide", "ied", "grenade", "chemical"})
 _FILTERS = Prefilter({p: p for p in (_WORDS_ATTACKED, _BACKED_BY, _REASON_FOR, _LIKE_OR_COUNT,
-                                      _WILL_HAPPEN, _ABSTRACT_OBJECT)})
+                                      _WILL_HAPPEN, _ABSTRACT_OBJECT, _SEIZED)})
 _WINDOW = 60
 _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUESTION,
                             NotEvent.PERIOD})
@@ -362,6 +368,9 @@ _ARMED_UNITS = re.compile(r"\b(?:reinforcements|battalions?|brigades?|units?|pat
                           r"arms|mutiny|combatants|jihadists?)\b", re.I)
 _POLICE_FIRED = re.compile(r"\b(?:police|security forces|soldiers|troops)\s+(?:\w+\s+)?"
                            r"(?:opened fire|fired|shot)\b", re.I)
+# "counter-terrorism police raided a house ... and arrested four": a raid made to arrest
+_FORCES_RAIDED = re.compile(r"\b(?:police(?:men)?|officers|security forces|troops|soldiers|"
+                            r"agents|commandos)\s+(?:[\w\-]+\s+){0,2}?raid(?:ed|ing)?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -463,6 +472,11 @@ RULES: tuple[Rule, ...] = (
     Rule(_has("transfer"), SD, "Non-violent transfer of territory"),
     Rule(_has("sexual"), VAC, "Sexual violence"),
     Rule(_has("abduction"), VAC, "Abduction/forced disappearance"),
+    # a raid to arrest, no shots traded, no one hurt: the arrests ("security forces raided a
+    # hideout and detained five suspects")
+    Rule(lambda f: "arrests" in f.tags and not ({"harm", "small_arms"} & f.tags) and not f.harmed
+         and _seen(f, "forces_raided", f.lead or f.text) and not _seen(f, "two_sided", f.text)
+         and not _seen(f, "criminal", f.text), SD, "Arrests"),
     Rule(_has("clash", "small_arms"), BATTLES, "Armed clash"),
     Rule(lambda f: "projectile" in f.tags or ("explosion" in f.tags
                                                and _seen(f, "frontline", f.text)),
@@ -486,9 +500,11 @@ RULES: tuple[Rule, ...] = (
 
 
 # cue tags that do not show anyone meant harm: a flood also kills, a fire also destroys
-# (nor does an arrest after one: "police arrested a man suspected of starting the fire")
+# (nor does an arrest after one: "police arrested a man suspected of starting the fire", nor
+# troops sent to help: "soldiers were deployed to clear blocked roads")
 _NO_INTENT = frozenset({"harm", "explosion", "looting", "displacement", "disaster", "sports",
-                        "intervention", "excessive", "nonviolent", "arrests", "not_event"})
+                        "intervention", "excessive", "nonviolent", "arrests", "not_event",
+                        "change_group"})
 
 
 # someone who meant the harm: without one, a fire, a crash or a shark that killed is no attack
@@ -527,6 +543,7 @@ _HINTS = Scans({
     "criminal": _CRIMINAL, "crowd_strikes": _CROWD_STRIKES, "demands": _DEMANDS, "fans": _FANS,
     "frontline": _FRONTLINE, "guns": _GUNS, "partly_stopped": _PARTLY_STOPPED,
     "perpetrator": _PERPETRATOR, "police": _POLICE, "police_fired": _POLICE_FIRED,
+    "forces_raided": _FORCES_RAIDED,
     "struck_by_crowd": _STRUCK_BY_CROWD, "two_sided": _TWO_SIDED,
     "unarmed_sides": _UNARMED_SIDES,
 })

@@ -184,6 +184,10 @@ OLD_DAYS = 365     # an event this long before the report is history, even in it
 HISTORY_DAYS = 3650  # and this long, even dated to the day in its first sentence
 RECENT_DAYS = 31     # a day this recent dates the report: it tells of events
 BRIEF_CHARS = 600    # a text this short (a brief, an event note) is dated by its publication
+# the present perfect: what has been so for a while ("has reported", "have stepped up")
+_PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:(?:[a-z]+ly|also|not|never|already)\s+)?"
+                              r"(?:been\s+)?(?!(?:the|any|its|their|his|her|our|this|that|these|"
+                              r"those)\b)[a-z]{3,}\b")
 _AFTERWORD = 2   # sentences after an incident's last one that may still tell its outcome
 
 
@@ -473,6 +477,11 @@ def _extract(text: str, title: str | None, published: str | datetime | date | No
                           or all(z is not d.date for z in d.sents[0].dates)))):
             dropped[sanity.Dropped.BACKGROUND.value] += 1
             continue        # background: an older event the article is not about
+        if d.inherited_date and d.date is not None and _PRESENT_PERFECT.search(d.sents[0].told):
+            # "Romania has reported fragments of Russian drones falling on its territory": a
+            # state told without a day of its own, not the day's event it follows
+            dropped[sanity.Dropped.BACKGROUND.value] += 1
+            continue
         if d.date is None and not names_a_day:
             dropped[sanity.Dropped.UNDATED.value] += 1
             continue

@@ -62,6 +62,7 @@ NEAR_WORD = -0.25      # per distinct word of news near incidents (disasters, co
 NEAR_CAP = -1.5
 SECTION_OTHER = -2.5
 SECTION_NEWS = 0.4
+CRIME = -4.0           # a crime story: no armed, political or crowd actor, and a suspect charged
 
 # A business, sport or culture story may report an incident in passing, after its lead: each
 # sentence there with an event cue and an armed, political or named actor in it counts.
@@ -103,6 +104,11 @@ _DAY = re.compile(
 _TEASER = re.compile(r"\W{0,3}(?:related|read more|read also|also read|see also|more on this|"
                      r"recommended|watch|listen)\b[^:\n]{0,30}:", re.I)
 _SEGMENT = re.compile(r"[^a-z0-9\-]+")
+# Ordinary crime told as such (English): a suspect charged, held on bond or bail, due in court.
+_CRIME_PROCESS = re.compile(
+    r"\b(?:charged with|arrested on suspicion of|on suspicion of (?:murder|assault|kidnapping|"
+    r"robbery|manslaughter)|held on [^.;]{0,25}\bbond|held without bail|released on bail|"
+    r"pleaded (?:not )?guilty|appear(?:s|ed)? (?:in|before) [^.;]{0,40}\bcourt)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -173,13 +179,14 @@ class Signals:
     day: float = 0.0
     domain: float = 0.0
     section: float = 0.0
+    crime: float = 0.0
     cues: tuple[str, ...] = ()
     domain_words: tuple[str, ...] = ()
 
     @property
     def log_odds(self) -> float:
         return (BIAS + self.title_cue + self.lead_cues + self.actor + self.day + self.domain
-                + self.section)
+                + self.section + self.crime)
 
     @property
     def score(self) -> float:
@@ -222,8 +229,10 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
     weak = False
     kinds: set[str] = set()
     passing = 0
+    any_political = False
     for in_lead, strength, found, who in _event_sentences(read, v, lex, local):
         political = _political(found, who)
+        any_political = any_political or political
         if strength >= STRONG and political:
             passing += 1
         if not in_lead:
@@ -254,6 +263,8 @@ def explain(text: str, *, title: str | None = None, url: str | None = None,
                    actor=actor,
                    day=DAY if tags and lexicon.hint(local, "day", _DAY).search(both) else 0.0,
                    domain=domain, section=_section(url, categories, lex),
+                   crime=CRIME if tags and not any_political and language in (None, "en")
+                   and _CRIME_PROCESS.search(text) else 0.0,
                    cues=tuple(sorted(tags)), domain_words=words)
 
 
