@@ -80,19 +80,20 @@ def missions(text: str, folded: str) -> set[tuple[str, tuple[tuple[str, str], ..
     return {h.mission_where[int(hit.label)] for hit in h.missions.find(text, folded)}
 
 
-def home(text: str, cc: str | None) -> gazetteer.Entry | None:
+def home(text: str, cc: str | None, at: int = 0) -> gazetteer.Entry | None:
     """Where a place the text puts only in country `cc` is pinned: the first region a mission
     the text names reports from in that country ("near Prychepylivka" in an OSCE SMM note: in
-    Donetsk, not at Kyiv), else that of an armed group it names ("Pokot militia raided a
-    village near Arabel": Baringo), else the country's own point; None without a country."""
+    Donetsk, not at Kyiv), else that of the armed group named nearest to the place at `at`
+    ("Pokot militia raided a village near Arabel": Baringo), else the country's own point; None
+    without a country."""
     gz = gazetteer.get()
     if cc is None or cc not in gz.country_entry:
         return None
     folded = gazetteer.fold_text(text)
     told = [where for mcc, where in sorted(missions(text, folded)) if mcc == cc]
     h = get()
-    told += [h.actor_regions[hit.label] for hit in vocab.get().actors.find(text, folded)
-             if hit.label in h.actor_regions]
+    hits = [hit for hit in vocab.get().actors.find(text, folded) if hit.label in h.actor_regions]
+    told += [h.actor_regions[hit.label] for hit in sorted(hits, key=lambda t: abs(t.start - at))]
     for where in told:
         if where and where[0][0] == cc and (region := gz.admin1_of(cc, where[0][1])):
             return region

@@ -355,7 +355,7 @@ def find(text: str, taken: list[tuple[int, int]], doc_cc: str | None,
             elif doc_cc and doc_cc in gz.country_entry and (
                     how in _LOCATED_BY_NEXT or (how == BRACKETED and m.group(0) != name)
                     or (how == REGION_AFTER and not lang.english)):
-                ref, prec = place_hints.home(text, doc_cc), 3
+                ref, prec = place_hints.home(text, doc_cc, s), 3
             if ref is None and how in _LOCATED_BY_NEXT:
                 # introduced as a place but nowhere known: its name is still worth reporting
                 out.append(PlaceMention(name=name, start=s, end=e, location=name,
@@ -547,7 +547,7 @@ def _placed(text: str, name: str, s: int, e: int, region: PlaceMention | None,
                             country_code=region.country_code, country=region.country,
                             admin1=region.admin1, lat=region.lat, lon=region.lon,
                             geo_precision=3, kind="unknown")
-    ref = place_hints.home(text, doc_cc)
+    ref = place_hints.home(text, doc_cc, s)
     return PlaceMention(
         name=name, start=s, end=e, location=name,
         country_code=ref.country_code if ref else None,

@@ -80,3 +80,10 @@ def test_a_place_known_only_by_its_country_is_pinned_in_its_armed_group_s_region
     p = _primary("Non-violent activity: on 25 December, a group of suspected Pokot militia raided "
                  "a village near Arabel and forced locals attending a church service to flee.")
     assert (p.location, p.country_code, p.admin1) == ("Arabel", "KE", "Baringo")
+
+
+def test_the_armed_group_named_nearest_the_place_pins_it():
+    # ADF (North Kivu first) is named first, CODECO (Ituri) beside the village
+    p = _primary("Congolese troops said ADF rebels ambushed an army convoy on Monday. On Tuesday, "
+                 "CODECO militiamen attacked the village of Ndjalazo, killing four civilians.")
+    assert (p.location, p.country_code, p.admin1) == ("Ndjalazo", "CD", "Ituri")
