@@ -221,6 +221,13 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     ("es", "El Gobierno exige que el ELN renuncie a los secuestros y a los ataques.", False),
     ("fr", "Le gouvernement demande aux rebelles de renoncer aux enlèvements.", False),
     ("fr", "Jeudi, l'armée a mené une opération de ratissage sur les îles du lac.", True),
+    # refugees fleeing attacks tell no attack of their own
+    ("fr", "Plus de 3 000 Burkinabè ont fui vers le Ghana, fuyant les attaques jihadistes.", False),
+    ("es", "Miles de familias llegaron a Cúcuta huyendo de los combates en el Catatumbo.", False),
+    ("pt", "Centenas de famílias chegaram a Pemba fugindo dos ataques em Macomia.", False),
+    # tear gas grenades and warning shots are no grenade attack nor exchange of fire
+    ("fr", "La police a dispersé à coups de grenades lacrymogènes un rassemblement de "
+     "l'opposition.", True),
 ])
 def test_modality_in_each_language(lang, text, live):
     cues, _why = events.live_cues(text, events.sentence_cues(text, None, lang), lang)
@@ -264,6 +271,12 @@ def test_modality_in_each_language(lang, text, live):
     ("fr", "Une position de l'armée nigérienne a été attaquée à Torodi dans la nuit.", "Battles"),
     ("es", "La estación de policía de Barbacoas fue hostigada durante dos horas.", "Battles"),
     ("pt", "Uma posição das forças governamentais foi atacada em Meluco.", "Battles"),
+    # burning machinery with shots fired only to intimidate is destruction, not a clash
+    ("es", "Encapuchados armados incendiaron tres camiones tras intimidar con disparos al "
+     "cuidador.", "Strategic developments"),
+    # an opposition rally dispersed with tear gas grenades is a protest, not a grenade attack
+    ("fr", "La police a dispersé à coups de grenades lacrymogènes un rassemblement de "
+     "l'opposition à Dakar.", "Protests"),
 ])
 def test_who_is_shot_decides_the_event_type(lang, text, kind):
     tags = events.live_cues(text, events.sentence_cues(text, None, lang), lang)[0].tags
@@ -374,3 +387,24 @@ def test_a_running_total_is_no_count_of_the_incident_told_before(lang, text):
 ])
 def test_an_epidemic_that_kills_is_no_incident(lang, text):
     assert extract_article(text, title="", published="2026-03-19", language=lang).incidents == []
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("es", "BOGOTÁ, 29 sep – El excomandante guerrillero murió el domingo a los 74 años en una "
+     "clínica de Bogotá a causa de un cáncer, informó el partido Comunes."),
+    ("fr", "DAKAR, 29 sept – L'ancien chef rebelle est mort dimanche à Dakar des suites d'une "
+     "longue maladie, a annoncé sa famille."),
+])
+def test_a_death_from_illness_is_no_incident(lang, text):
+    assert extract_article(text, title="", published="2026-09-29", language=lang).incidents == []
+
+
+def test_a_political_party_is_no_football_match():
+    """"su partido" is a party: the arrest of an opposition leader is relevant and an arrest."""
+    text = ("CARACAS, 23 jul – Funcionarios de la Guardia Nacional Bolivariana detuvieron el "
+            "martes en Barquisimeto al dirigente opositor Luis Mendoza, coordinador regional de "
+            "su partido en el estado Lara, denunciaron sus abogados.")
+    found = extract_article(text, title="Venezuela: detienen a dirigente opositor",
+                            published="2026-07-23", language="es")
+    assert [(i.sub_event_type, i.location) for i in found.incidents] == [
+        ("Arrests", "Barquisimeto")]
