@@ -377,8 +377,8 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         own_region = {(e.country_code, fold_key(e.name)) for e, alt in sp.cands
                       if e.kind == KIND_ADMIN1} if admin_units.is_region_word(gwords[idx]) else ()
         # (the big city abroad by its own name: "Bethlehem" is not Belém's)
-        cities = [(e.population, e.country_code) for e, alt in sp.cands
-                  if e.kind == KIND_CITY and not alt]
+        biggest_abroad = _biggest_abroad([(e.population, e.country_code) for e, alt in sp.cands
+                                          if e.kind == KIND_CITY and not alt])
         capitals = [(e.population, e.country_code) for e, alt in sp.cands
                     if not alt and e.id in gz.capitals]
         scored = []
@@ -389,9 +389,8 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
             # text names does not outrank the capital abroad unless the text names its region
             # (nor does a smaller namesake of a national capital abroad in a country named only
             # as who acted or spoke: "American officials said ... in Athens")
-            dwarfed = e.kind == KIND_CITY and a1 not in region_names and (max(
-                (p for p, cc in cities if cc != e.country_code), default=0) >= max(
-                w.big_city, e.population * w.world_city_ratio) or (
+            dwarfed = e.kind == KIND_CITY and a1 not in region_names and (biggest_abroad(
+                e.country_code) >= max(w.big_city, e.population * w.world_city_ratio) or (
                 e.country_code not in ctx.firm and any(
                     p > e.population and cc != e.country_code for p, cc in capitals)
                 and not _regional_centre(e)))
@@ -436,6 +435,21 @@ def resolve(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         # only as who acted ("a U.S. drone strike ... in the village of X")
         doc_cc = None
     return chosen, doc_cc
+
+
+def _biggest_abroad(cities: list[tuple[int, str]]) -> Callable[[str], int]:
+    """The population of the biggest of the cities outside a given country (0: none), asked
+    once per candidate: read from the two biggest countries' biggest cities, not by a pass
+    over every namesake for each (a name with a hundred namesakes cost 10,000 steps)."""
+    best: dict[str, int] = {}
+    for p, cc in cities:
+        if p > best.get(cc, -1):
+            best[cc] = p
+    top = sorted(((p, cc) for cc, p in best.items()), reverse=True)[:2]
+
+    def abroad(country: str) -> int:
+        return next((p for p, cc in top if cc != country), 0)
+    return abroad
 
 
 def _regional_centre(e: Entry) -> bool:
