@@ -15,7 +15,7 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 
 import ahocorasick
 
-from extract.phrases import ODD_CASE, Substrings
+from extract.phrases import ODD_CASE, Substrings, lowered
 
 try:                                  # (the parser's module name since Python 3.11)
     from re import _constants as _c
@@ -288,7 +288,7 @@ class Anchored:
 
     def _at_starts(self, text: str, pos: int, end: int) -> Iterator[re.Match[str]]:
         found = sorted({e - size + 1 for e, size in
-                        self._starts.iter(text.lower(), pos, end)})   # type: ignore[union-attr]
+                        self._starts.iter(lowered(text), pos, end)})   # type: ignore[union-attr]
         last = pos
         for at in found:
             if at < last:

@@ -77,6 +77,23 @@ def _text_order(h: Hit) -> tuple[int, int]:
 # letters that re.IGNORECASE equates to ASCII ones but str.lower() does not turn into them
 ODD_CASE = ("\u0130", "\u0131", "\u017f")
 
+_LOWERED: dict[str, str] = {}
+_LOWERED_KEPT = 256
+
+
+def lowered(text: str) -> str:
+    """text.lower(), kept for the last texts with a letter beyond ASCII: a dozen readers lower
+    each sentence in turn, and such a text costs tens of instructions a letter to lower (an
+    ASCII one costs one: it is lowered again)."""
+    if text.isascii():
+        return text.lower()
+    found = _LOWERED.get(text)
+    if found is None:
+        if len(_LOWERED) >= _LOWERED_KEPT:
+            _LOWERED.clear()
+        found = _LOWERED[text] = text.lower()
+    return found
+
 
 class Substrings:
     """Which labels have one of their substrings in a text: a cheap test before costly regexes."""
@@ -97,7 +114,7 @@ class Substrings:
         out: set[str] = set()
         if self._empty or not text:
             return out
-        for _end, labels in self._auto.iter(text.lower()):
+        for _end, labels in self._auto.iter(lowered(text)):
             out |= labels
         return out
 
@@ -105,7 +122,7 @@ class Substrings:
         """Whether any substring occurs in the text (compared lower-case)."""
         if self._empty or not text:
             return False
-        return next(self._auto.iter(text.lower()), None) is not None
+        return next(self._auto.iter(lowered(text)), None) is not None
 
     def may_match(self, text: str) -> bool:
         """False only when a re.IGNORECASE regex, each of whose matches holds one of the

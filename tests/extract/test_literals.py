@@ -177,3 +177,19 @@ def test_a_languages_negation_read_where_its_words_are_finds_what_its_patterns_f
             found += expected is not None
     assert found > 0
     assert lex.negation._possible("12, 34.") is None     # (a text without its words: no regex)
+
+
+def test_a_text_lowered_again_is_the_same_lower_text():
+    """phrases.lowered keeps the lower form of the texts with letters beyond ASCII it lowered
+    last: the same text, or an equal one, lowered again (and after the kept ones are dropped)
+    is text.lower()."""
+    from extract import phrases
+
+    kept = phrases._LOWERED_KEPT
+    texts = [f"L\u2019ATTAQUE n\u00b0{i} \u00c0 GAO \u0130" for i in range(kept + 5)]
+    texts += ["ASCII ONLY", ""]
+    for _ in range(2):
+        for text in texts:
+            assert phrases.lowered(text) == text.lower()
+            assert phrases.lowered("".join(list(text))) == text.lower()
+    assert len(phrases._LOWERED) <= kept
