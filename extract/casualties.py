@@ -12,7 +12,7 @@ import ahocorasick
 
 from extract import lexicon
 from extract.literals import Anchored, Scan, Scans, anchored
-from extract.phrases import ODD_CASE, Substrings
+from extract.phrases import ODD_CASE, Substrings, lowered
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
           "fifteen sixteen seventeen eighteen nineteen").split()
@@ -187,7 +187,7 @@ _DIGIT_START = re.compile(r"(?<![\w.,])\d")
 @functools.lru_cache(maxsize=1)   # the kill and hurt patterns read the same sentence in turn
 def _number_starts(text: str) -> list[int]:
     """Where a count (a digit, a number word, "at least" ...) can start, in text order."""
-    low = text.lower()
+    low = lowered(text)
     n = len(low)
     starts = {m.start() for m in _DIGIT_START.finditer(text)}
     for end, length in _FIRST_WORDS.iter(low):
@@ -229,7 +229,7 @@ def _matches_at_starts(pat: re.Pattern[str], text: str, starts: ahocorasick.Auto
         yield from pat.finditer(text)
         return
     last = 0
-    for st in sorted({end - length + 1 for end, length in starts.iter(text.lower())}):
+    for st in sorted({end - length + 1 for end, length in starts.iter(lowered(text))}):
         if st < last:
             continue
         m = pat.match(text, st)
@@ -340,7 +340,7 @@ _ALONG_WITH = re.compile(r"\b(?:killed|killing)\s+(?!\d)(?:[\w'\u2019.,\-]+\s+){
 
 
 def _find(sentence: str, kills: bool, hurts: bool) -> Casualties:
-    low = sentence.lower()
+    low = lowered(sentence)
     toll = None      # the last toll told: "initial reports put the toll at five; it rose to 14"
     if kills and ("toll" in low or "fatalit" in low or "number of" in low):
         tolls = list(_TOLL.finditer(sentence))
@@ -424,7 +424,8 @@ def _told(sentence: str, killed: int | None, injured: int | None, toll: bool) ->
     if killed is None:
         return Casualties(killed, injured, toll=toll)
     early = bool(_EARLY.search(sentence)) and not _UPDATE.search(sentence)
-    claim = "claim" in sentence.lower() or "verifi" in sentence.lower() or "said " in sentence
+    low = lowered(sentence)
+    claim = "claim" in low or "verifi" in low or "said " in sentence
     return Casualties(killed, injured, toll=toll, early=early,
                       claim=claim and bool(_CLAIM.search(sentence)))
 
