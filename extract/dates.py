@@ -134,7 +134,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?P<rel>yesterday|last night|overnight|today|this morning|tonight|"
                 r"this evening|this afternoon|earlier today|a day earlier|the day before|"
                 r"last week|this week|earlier this week|last month|earlier this month|"
-                r"this month|last year|earlier this year)\b", re.I), "relative"),
+                r"this month|last year|earlier this year|last (?:winter|spring|summer|autumn|"
+                r"fall))\b", re.I), "relative"),
 ]
 # each rule tried only where one of the words its matches start with starts (re tries a
 # case-blind rule at every position of the sentence)
@@ -148,6 +149,9 @@ _REL = {
     "earlier this week": (-3, WEEK), "last month": (-30, MONTH),
     "earlier this month": (-10, MONTH), "this month": (0, MONTH),
     "last year": (-365, YEAR), "earlier this year": (-60, YEAR),
+    # a season: some months back ("protests spread across France last winter")
+    "last winter": (-180, MONTH), "last spring": (-180, MONTH), "last summer": (-180, MONTH),
+    "last autumn": (-180, MONTH), "last fall": (-180, MONTH),
 }
 _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:early\s+|late\s+|mid\s+)?$", re.I)
 
@@ -160,7 +164,7 @@ _TRIGGERS = Substrings(
     + [("day", "weekday")]
     + [(w, "relative") for w in ("yesterday", "night", "today", "morning", "evening",
                                  "afternoon", "week", "month", "day before", "day earlier",
-                                 "year")]
+                                 "year", "winter", "spring", "summer", "autumn", "fall")]
     + [(w, "ago") for w in (" ago", " earlier")]
     + [(w, "period") for w in ("the past ", "the last ", "the previous ")]
 )

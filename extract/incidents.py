@@ -101,7 +101,7 @@ _COUNTED = re.compile(
     r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(?:of\s+)?(?:\w+\s+)??"
     r"(?:(?P<state>soldiers|troops|policemen|police officers|gendarmes|servicemen|soldier|"
     r"policeman)|(?P<armed>terrorists|militants|assailants|attackers|insurgents|jihadists|"
-    r"rebels|bandits))\b", re.I)
+    r"rebels|bandits|militiamen|militia members|fighters|gunmen|extremists))\b", re.I)
 
 
 def _side(text: str) -> str | None:
