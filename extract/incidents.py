@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from extract import actors as actors_mod
 from extract import casualties, dates, events, lexicon, mentions, places, sanity, vocab
 from extract import where as wh
+from extract.literals import Scan
 from extract.mentions import Draft, Mention
 from extract.phrases import Substrings
 from extract.places import PlaceMention
@@ -96,12 +97,13 @@ _UPDATED = re.compile(r"\b(?:rose|risen|rising|climbed|increased|jumped|mounted|
                       r"bringing|brings|brought)\b", re.I)
 
 
-_COUNTED = re.compile(
+# (read only in sentences holding one of its nouns: literals.Scan)
+_COUNTED = Scan(re.compile(
     r"\b(?:\d+|dozens|scores|several|hundreds|a|an|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(?:of\s+)?(?:\w+\s+)??"
     r"(?:(?P<state>soldiers|troops|policemen|police officers|gendarmes|servicemen|soldier|"
     r"policeman)|(?P<armed>terrorists|militants|assailants|attackers|insurgents|jihadists|"
-    r"rebels|bandits|militiamen|militia members|fighters|gunmen|extremists))\b", re.I)
+    r"rebels|bandits|militiamen|militia members|fighters|gunmen|extremists))\b", re.I))
 
 
 def _side(text: str) -> str | None:
