@@ -228,6 +228,12 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
     # tear gas grenades and warning shots are no grenade attack nor exchange of fire
     ("fr", "La police a dispersé à coups de grenades lacrymogènes un rassemblement de "
      "l'opposition.", True),
+    # a plan decided is no arrest; victims of past massacres tell no attack; a pipeline blown
+    ("fr", "Les chefs d'état-major ont arrêté un plan d'intervention militaire.", False),
+    ("es", "Organizaciones de víctimas de las masacres de Accomarca y Cayara denunciaron la ley.",
+     False),
+    ("pt", "Associações de vítimas do massacre de Wiriyamu protestaram contra a decisão.", False),
+    ("es", "Presuntos guerrilleros detonaron una carga explosiva contra el oleoducto.", True),
 ])
 def test_modality_in_each_language(lang, text, live):
     cues, _why = events.live_cues(text, events.sentence_cues(text, None, lang), lang)
@@ -408,3 +414,14 @@ def test_a_political_party_is_no_football_match():
                             published="2026-07-23", language="es")
     assert [(i.sub_event_type, i.location) for i in found.incidents] == [
         ("Arrests", "Barquisimeto")]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("pt", "LISBOA, 18 ago – Mais de 2.000 bombeiros continuavam ontem em combate aos incêndios "
+     "florestais que lavram no distrito de Coimbra.\n\nTrês bombeiros ficaram feridos e duas "
+     "aldeias foram evacuadas."),
+    ("es", "MADRID, 6 nov – La nueva entrega de la saga de videojuegos bélicos lleva a los "
+     "jugadores a misiones de asalto con francotiradores y bombardeos en una ciudad sitiada."),
+])
+def test_fires_fought_and_war_games_are_no_incident(lang, text):
+    assert extract_article(text, title="", published="2026-08-18", language=lang).incidents == []
