@@ -218,7 +218,8 @@ _KILL_VERB_STARTS = _starts_automaton((
     "massacre", "execute", "lost", "perish", "fatalit", "death", "bodies", "lynch", "behead",
     "neutrali"))
 _HURT_VERB_STARTS = _starts_automaton(("injur", "wound", "hurt", "casualt", "hospitali"))
-_VERB_STARTS = {_KILL_VERB: _KILL_VERB_STARTS, _HURT_VERB: _HURT_VERB_STARTS}
+# (by the verb pattern's id: a compiled pattern hashes its whole program at each look-up)
+_VERB_STARTS = {id(_KILL_VERB): _KILL_VERB_STARTS, id(_HURT_VERB): _HURT_VERB_STARTS}
 
 
 def _matches_at_starts(pat: re.Pattern[str], text: str, starts: ahocorasick.Automaton
@@ -269,12 +270,12 @@ def _collect(pats: list[tuple[re.Pattern[str], re.Pattern[str] | None]], text: s
     """The sum of the distinct counts the patterns find (one count is never read twice)."""
     starts: list[int] = []
     spans: list[tuple[int, int, int]] = []      # sorted by start, never overlapping
-    verb_spans: dict[re.Pattern[str], list[tuple[int, int]]] = {}   # (read once per verb)
+    verb_spans: dict[int, list[tuple[int, int]]] = {}   # (read once per verb, by its id)
     for pat, verb in pats:
-        if verb is not None and verb not in verb_spans:
-            verb_spans[verb] = [m.span() for m in _matches_at_starts(verb, text,
-                                                                     _VERB_STARTS[verb])]
-        for m in _matches(pat, text, None if verb is None else verb_spans[verb]):
+        if verb is not None and id(verb) not in verb_spans:
+            verb_spans[id(verb)] = [m.span() for m in _matches_at_starts(
+                verb, text, _VERB_STARTS[id(verb)])]
+        for m in _matches(pat, text, None if verb is None else verb_spans[id(verb)]):
             for g in ("n", "n2"):
                 if g not in pat.groupindex:
                     continue

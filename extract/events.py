@@ -80,31 +80,32 @@ def sentence_cues(sentence: str, folded: str | None = None, language: str | None
             # "anti-riot police", "anti-protest law": not the thing itself
             if not (h.start >= 5 and sentence[h.start - 5:h.start].lower() in ("anti-", "anti "))
             # "the senator attacked the budget plan": words, not violence
-            and not (h.label == "attack" and _WORDS_ATTACKED in may
+            and not (h.label == "attack" and _WORDS_ATTACKED.pattern in may
                      and _WORDS_ATTACKED.match(sentence, h.end))
             # "a pretext to attack", "plans to strike": meant, not done
             and not (h.start > 3 and sentence[h.start - 3:h.start].lower() == "to "
                      and h.label not in _PURPOSES and h.label != "not_event"
                      and not _DONE_TO.search(sentence, max(0, h.start - 30), h.start))
             # "troops backed by aircraft fought": the aircraft support a clash
-            and not (h.label == "air" and _BACKED_BY in may
+            and not (h.label == "air" and _BACKED_BY.pattern in may
                      and _BACKED_BY.search(sentence, max(0, h.start - 40), h.start))
             # "must be punished": a demand, not a punishment
             and not (h.phrase.lower().startswith("punish")
                      and _MODAL_BE.search(sentence, max(0, h.start - 20), h.start))
-            and not (h.start > 12 and _REASON_FOR in may
+            and not (h.start > 12 and _REASON_FOR.pattern in may
                      and _REASON_FOR.search(sentence, max(0, h.start - 70), h.start))
             # "like a bomb went off", "more arrests": a simile, a count of many
-            and not (_LIKE_OR_COUNT in may
+            and not (_LIKE_OR_COUNT.pattern in may
                      and _LIKE_OR_COUNT.search(sentence, max(0, h.start - 25), h.start))
             # "the walkout will begin on Tuesday": announced, not done
-            and not (_WILL_HAPPEN in may and _WILL_HAPPEN.match(sentence, h.end))
+            and not (_WILL_HAPPEN.pattern in may and _WILL_HAPPEN.match(sentence, h.end))
             # "fighting dirty air", "destroyed the economy", "the cheerful beat": no violence
-            and not (h.label in ("clash", "looting", "attack", "harm") and _ABSTRACT_OBJECT in may
+            and not (h.label in ("clash", "looting", "attack", "harm")
+                     and _ABSTRACT_OBJECT.pattern in may
                      and _ABSTRACT_OBJECT.match(sentence, h.end))
             and not (h.phrase == "beat" and _NOUN_BEFORE.search(sentence, max(0, h.start - 12),
                                                                  h.start))
-            and not (h.label in _WEAPONS_SEIZED and _SEIZED in may
+            and not (h.label in _WEAPONS_SEIZED and _SEIZED.pattern in may
                      and _SEIZED.search(sentence, max(0, h.start - 60), h.start))
             # "fighter jets flew over the monument": aircraft that struck nothing
             and not (h.label == "air" and _AIRCRAFT_ONLY.match(h.phrase)
@@ -148,8 +149,10 @@ _WORDS_ATTACKED = re.compile(
 _SEIZED = re.compile(r"\b(?:seiz(?:ed|ing)|recover(?:ed|ing)|confiscat(?:ed|ing)|found|"
                      r"discovered|impounded)\s+(?:[\w\-,]+\s+){0,6}$", re.I)
 _WEAPONS_SEIZED = frozenset({"suicide", "ied", "grenade", "chemical"})
-_FILTERS = Prefilter({p: p for p in (_WORDS_ATTACKED, _BACKED_BY, _REASON_FOR, _LIKE_OR_COUNT,
-                                      _WILL_HAPPEN, _ABSTRACT_OBJECT, _SEIZED)})
+# (keyed by their source: a compiled pattern hashes its whole program at each look-up)
+_FILTERS = Prefilter({p.pattern: p for p in (_WORDS_ATTACKED, _BACKED_BY, _REASON_FOR,
+                                              _LIKE_OR_COUNT, _WILL_HAPPEN, _ABSTRACT_OBJECT,
+                                              _SEIZED)})
 _WINDOW = 60
 _SENTENCE_WIDE = frozenset({NotEvent.DENIAL, NotEvent.RECOLLECTION, NotEvent.QUESTION,
                             NotEvent.PERIOD})
