@@ -234,6 +234,20 @@ def test_the_same_day_and_two_days_before_count_from_the_day_told(lang, text, da
      False),
     ("pt", "Associações de vítimas do massacre de Wiriyamu protestaram contra a decisão.", False),
     ("es", "Presuntos guerrilleros detonaron una carga explosiva contra el oleoducto.", True),
+    # a report documenting abuses; soldiers hurt in unnamed recent offensives; weapons seized;
+    # a remembrance told with the toll of what it remembers
+    ("fr", "L'organisation documente des exécutions sommaires et des massacres de villageois.",
+     False),
+    ("pt", "Um relatório que documenta decapitações e raptos de crianças foi publicado hoje.",
+     False),
+    ("fr", "Il a décoré des soldats blessés lors des dernières offensives dans la région.", False),
+    ("pt", "A polícia apreendeu ontem 40 fuzis e dez granadas num depósito.", False),
+    ("fr", "Le pays a entamé mardi la commémoration du génocide, au cours duquel 800 000 "
+     "personnes ont été tuées.", False),
+    # a Protestant church is no protest; a front named in praise is no clash
+    ("fr", "Des hommes armés ont ouvert le feu dimanche dans une église protestante de Dori.",
+     True),
+    ("pt", "O Presidente chamou-lhes heróis da frente de combate.", False),
 ])
 def test_modality_in_each_language(lang, text, live):
     cues, _why = events.live_cues(text, events.sentence_cues(text, None, lang), lang)
@@ -283,6 +297,8 @@ def test_modality_in_each_language(lang, text, live):
     # an opposition rally dispersed with tear gas grenades is a protest, not a grenade attack
     ("fr", "La police a dispersé à coups de grenades lacrymogènes un rassemblement de "
      "l'opposition à Dakar.", "Protests"),
+    ("fr", "Des hommes armés ont ouvert le feu sur des fidèles réunis pour la messe dans une "
+     "église protestante, tuant sept personnes.", "Violence against civilians"),
 ])
 def test_who_is_shot_decides_the_event_type(lang, text, kind):
     tags = events.live_cues(text, events.sentence_cues(text, None, lang), lang)[0].tags
