@@ -192,8 +192,8 @@ def test_a_language_s_patterns_tried_where_their_words_are_find_every_match(lang
      "Ilave"),
     ("fr", "Des jeunes ont bloqué mercredi la route nationale Dakar-Thiès au niveau de Rufisque.",
      "Rufisque"),
-    ("pt", "Camionistas bloquearam na quarta-feira a estrada Maputo-Xai-Xai na altura de Marracuene.",
-     "Marracuene"),
+    ("pt", "Camionistas bloquearam na quarta-feira a estrada Maputo-Xai-Xai na altura de "
+     "Marracuene.", "Marracuene"),
 ])
 def test_a_road_between_two_towns_is_placed_where_it_is_blocked(language, text, name):
     """"at the level of X" on a road named by its two ends: the place is X, not an end."""
