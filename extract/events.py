@@ -107,9 +107,11 @@ def sentence_cues(sentence: str, folded: str | None = None, language: str | None
                                                                  h.start))
             and not (h.label in _WEAPONS_SEIZED and _SEIZED.pattern in may
                      and _SEIZED.search(sentence, max(0, h.start - 60), h.start))
-            # "fighter jets flew over the monument": aircraft that struck nothing
+            # "fighter jets flew over the monument": aircraft that struck nothing ("aircraft
+            # dropped water and retardant on the flames": they fought a fire)
             and not (h.label == "air" and _AIRCRAFT_ONLY.match(h.phrase)
-                     and not _AIR_ACTION.search(sentence))]
+                     and (not _AIR_ACTION.search(sentence)
+                          or _FIREFIGHTING.search(sentence) is not None))]
     kept = longest_first(hits)
     tags = frozenset(h.label for h in kept)
     strength = max((v.tag_weight.get(t, 0.0) for t in tags), default=0.0)
@@ -138,6 +140,8 @@ _AIR_ACTION = re.compile(r"\b(?:struck|strikes?|striking|hit|hits|bomb\w*|pound\
                          r"attack\w*|launch\w*|kill\w*|shot down|downed|intercept\w*|"
                          r"raid\w*|shell\w*|destroy\w*|damag\w*|wound\w*|injur\w*|explo\w*|"
                          r"missiles?|rockets?|dropped|blast\w*)\b", re.I)
+_FIREFIGHTING = re.compile(r"\b(?:dropp\w* water|water drops?|retardant|water[- ]bomb\w*|"
+                           r"firefight\w*|fire crews?|the (?:flames|blaze|wildfire))\b", re.I)
 _WORDS_ATTACKED = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\w\-]+(?:'s|\u2019s)\s+)?"
     r"(?:\w+\s+)?(?:plans?|polic(?:y|ies)|budget|bill|law|decision|remarks|comments|proposals?|"

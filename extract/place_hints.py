@@ -6,6 +6,7 @@ like a named region, never a place of its own."""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ class Hints:
     actor_regions: dict[str, tuple[tuple[str, str], ...]]   # actor -> (country, folded admin1)
     missions: PhraseMatcher   # label = index into mission_where
     mission_where: list[tuple[str, tuple[tuple[str, str], ...]]]   # (country, its regions)
+    datelines: re.Pattern[str] | None   # a dateline's town and its region's short form
+    dateline_where: dict[str, tuple[str, str]]   # short form -> (country, folded admin1)
 
 
 def _regions(gz: gazetteer.Gazetteer, cc: str, names: list[str], source: str
@@ -55,7 +58,19 @@ def _build(seeds: Path) -> Hints:
         cc = str(h["country"]).upper()
         where.append((cc, _regions(gz, cc, h.get("regions") or [], "hints.yaml")))
         entries += [(name, str(k)) for name in h["names"]]
-    return Hints(actors, PhraseMatcher(entries), where)
+    short: dict[str, tuple[str, str]] = {}
+    path = seeds / "gazetteer" / "dateline_regions.yaml"
+    if path.is_file():
+        with path.open(encoding="utf-8") as fh:
+            for cc, forms in (yaml.safe_load(fh) or {}).items():
+                for form, name in forms.items():
+                    short[form] = _regions(gz, str(cc).upper(), [name],
+                                           "dateline_regions.yaml")[0]
+    # (a dateline opens a paragraph: its town in capitals, a comma, the region's short form)
+    datelines = re.compile(r"(?m)^[^\S\n]*[A-Z][A-Z .'\-]{1,40},\s+("
+                           + "|".join(re.escape(f) for f in sorted(short, key=len, reverse=True))
+                           + r")(?=[\s(\u2014\-])") if short else None
+    return Hints(actors, PhraseMatcher(entries), where, datelines, short)
 
 
 _LOCK = threading.Lock()
@@ -78,6 +93,13 @@ def missions(text: str, folded: str) -> set[tuple[str, tuple[tuple[str, str], ..
     """The (country, regions) of each mission the text names."""
     h = get()
     return {h.mission_where[int(hit.label)] for hit in h.missions.find(text, folded)}
+
+
+def dateline_region(text: str) -> tuple[str, str] | None:
+    """The (country, folded admin1) of a wire dateline's region ("SPRINGFIELD, Ill. (AP)")."""
+    h = get()
+    m = h.datelines.search(text, 0, 2000) if h.datelines is not None else None
+    return h.dateline_where[m.group(1)] if m else None
 
 
 def home(text: str, cc: str | None, at: int = 0) -> gazetteer.Entry | None:

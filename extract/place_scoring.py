@@ -210,6 +210,10 @@ def context(text: str, folded: str, spans: list[Span], w: Weights = WEIGHTS,
         for e in gz.abbreviated_admin1(m.group(1)):
             rvotes[e.country_code] += w.abbreviated_region
             regions.add((e.country_code, fold_key(e.name)))
+    dated_in = place_hints.dateline_region(text)   # "SPRINGFIELD, Ill. (AP) —"
+    if dated_in is not None:
+        rvotes[dated_in[0]] += w.abbreviated_region
+        regions.add(dated_in)
     # the home country of each named armed group ("Houthi", "al-Shabaab"): where the text is
     # (and the regions it mostly acts in, or a mission reports from: "the OSCE SMM observed")
     v = vocab.get()

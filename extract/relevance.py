@@ -106,7 +106,8 @@ _TEASER = re.compile(r"\W{0,3}(?:related|read more|read also|also read|see also|
 _SEGMENT = re.compile(r"[^a-z0-9\-]+")
 # Ordinary crime told as such (English): a suspect charged, held on bond or bail, due in court.
 _CRIME_PROCESS = re.compile(
-    r"\b(?:charged with|arrested on suspicion of|on suspicion of (?:murder|assault|kidnapping|"
+    r"\b(?:charged with|on (?:a )?charges? of|booked into|arrested on suspicion of|"
+    r"on suspicion of (?:murder|assault|kidnapping|"
     r"robbery|manslaughter)|held on [^.;]{0,25}\bbond|held without bail|released on bail|"
     r"pleaded (?:not )?guilty|appear(?:s|ed)? (?:in|before) [^.;]{0,40}\bcourt)\b", re.I)
 

@@ -87,3 +87,18 @@ def test_the_armed_group_named_nearest_the_place_pins_it():
     p = _primary("Congolese troops said ADF rebels ambushed an army convoy on Monday. On Tuesday, "
                  "CODECO militiamen attacked the village of Ndjalazo, killing four civilians.")
     assert (p.location, p.country_code, p.admin1) == ("Ndjalazo", "CD", "Ituri")
+
+
+@pytest.mark.parametrize("dateline, admin1", [("SPRINGFIELD, Ill. (AP) —", "Illinois"),
+                                               ("SPRINGFIELD, Mo. (AP) —", "Missouri"),
+                                               ("SPRINGFIELD, Mass. (AP) —", "Massachusetts")])
+def test_a_wire_dateline_s_state_says_which_namesake(dateline, admin1):
+    # (the dateline names no place of the event: its region's short form is evidence only)
+    p = _primary(f"{dateline} Protesters blocked a highway in Springfield on Monday.")
+    assert (p.location, p.country_code, p.admin1) == ("Springfield", "US", admin1)
+
+
+def test_a_region_s_short_form_outside_a_dateline_is_no_evidence():
+    assert place_hints.dateline_region("He fell ill. Springfield, Ill. is in the news.") is None
+    assert place_hints.dateline_region("SANTA BARBARA, Calif. (AP) — A fire") == (
+        "US", gazetteer.fold_key("California"))
