@@ -192,6 +192,13 @@ class RunCopies:
             self._context[article_id] = context
         self._from = order if self._from is None else min(self._from, order)
 
+    def set_context(self, article_id: str, original: str) -> None:
+        """The article copies a stored (pre-run) article whose original is `original`."""
+        if article_id in self._articles and self._context.get(article_id) != original:
+            self._context[article_id] = original
+            order = self._articles[article_id][0]
+            self._from = order if self._from is None else min(self._from, order)
+
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._articles
 

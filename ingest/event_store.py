@@ -176,6 +176,13 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
             if fp and run is None:
                 _, originals[hit["_id"]] = recent.original_of(hit["_id"], src.get("text"), fp)
                 remembered.append((published, hit["_id"]))
+        if run is not None:  # the run's articles first: stored ones only for the others
+            for hit, fp in zip(hits, prints, strict=True):
+                if fp:
+                    src = hit.get("_source") or {}
+                    run.add(hit["_id"], _order(hit["_id"], src), day_of(src.get("published")),
+                            fp, src.get("text"))
+            originals = run.originals()
         found, late = _originals(client, alias, [
             (h, fp) for h, fp in zip(hits, prints, strict=True)
             if fp and not originals.get(h["_id"])], before=run.started if run else None)
@@ -187,11 +194,8 @@ def mark_copies(client: Elasticsearch, settings: Settings, report: ReconcileRepo
             for aid, original in found.items():
                 recent.adopt(aid, original)
         else:
-            for hit, fp in zip(hits, prints, strict=True):
-                if fp:
-                    src = hit.get("_source") or {}
-                    run.add(hit["_id"], _order(hit["_id"], src), day_of(src.get("published")),
-                            fp, src.get("text"), found.get(hit["_id"]))
+            for aid, original in found.items():
+                run.set_context(aid, original)
             every = run.originals()
             originals = {h["_id"]: every.get(h["_id"]) for h in hits}
             changed = run.changed(every, {h["_id"] for h in hits})
