@@ -113,7 +113,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
                 + r"(?:,?\s+" + _Y + r")?\b", re.I), "week_md"),
     (re.compile(r"\b" + _D + r"(?:\s+of)?\s+" + _MON + r"(?:,?\s+" + _Y + r")?\b", re.I), "dm"),
     (re.compile(r"\b" + _MON + r"\s+" + _D + r"(?!\d)(?:,?\s+" + _Y + r")?\b", re.I), "md"),
-    (re.compile(r"\b(?:early|mid|late|end of|beginning of|in|during|since)[\s-]+" + _MON
+    (re.compile(r"\b(?:early|mid|late|end of|beginning of|in|during|since|last)[\s-]+" + _MON
                 + r"(?:\s+" + _Y + r")?\b", re.I), "month"),
     (re.compile(r"\b(?:in|during|since|by|until|of)\s+(?:early\s+|late\s+|mid-?)?"
                 r"(?P<year>(?:19|20)\d\d)\b(?![/.-]\d)", re.I), "year"),
@@ -127,6 +127,11 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
                 + r"(?:\s+(?:night|morning|evening|afternoon))?\b", re.I), "weekday"),
     (re.compile(r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
                 r"(?P<unit>days?|weeks?)\s+(?:ago|earlier)\b", re.I), "ago"),
+    # long ago: "a decade ago", "two years ago", "in the 1990s" (background, not the day's)
+    (re.compile(r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+                r"a few|several)\s+(?P<unit>months?|years?|decades?)\s+ago\b", re.I), "long_ago"),
+    (re.compile(r"\b(?:in|during|since|by|through|throughout)\s+the\s+(?:early\s+|late\s+|mid-?)?"
+                r"(?P<decade>(?:19|20)\d)0s\b", re.I), "decade"),
     # a span of time ending now: a tally over it, not one day's event ("in the past week")
     (re.compile(r"\b(?:in|over|during|throughout)\s+the\s+(?:past|last|previous)\s+"
                 r"(?:(?:\d+|few|several|two|three|four|five|six|ten|twelve)\s+)?"
@@ -158,14 +163,14 @@ _SINCE = re.compile(r"\b(?:since|until|till)\s+(?:early\s+|late\s+|mid\s+)?$", r
 
 _MONTH_KINDS = ("week_dm", "week_md", "dm", "md", "month")
 _TRIGGERS = Substrings(
-    [(d, k) for d in "0123456789" for k in ("iso", "numeric", "year", "year_of")]
+    [(d, k) for d in "0123456789" for k in ("iso", "numeric", "year", "year_of", "decade")]
     + [(m, k) for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                         "nov", "dec") for k in _MONTH_KINDS]
     + [("day", "weekday")]
     + [(w, "relative") for w in ("yesterday", "night", "today", "morning", "evening",
                                  "afternoon", "week", "month", "day before", "day earlier",
                                  "year", "winter", "spring", "summer", "autumn", "fall")]
-    + [(w, "ago") for w in (" ago", " earlier")]
+    + [(w, "ago") for w in (" ago", " earlier")] + [(" ago", "long_ago")]
     + [(w, "period") for w in ("the past ", "the last ", "the previous ")]
 )
 
@@ -174,7 +179,7 @@ _TRIGGERS = Substrings(
 # a week of a day), "week", a year's first two digits, a digit next to "/" or "."
 _DAY_DIGITS = frozenset({"week_dm", "week_md", "dm", "md"})
 _WEEK_OF = frozenset({"week_dm", "week_md"})
-_CENTURY = frozenset({"iso", "year", "year_of"})
+_CENTURY = frozenset({"iso", "year", "year_of", "decade"})
 _DIGIT = re.compile(r"\d")
 _DIGIT_SEPARATOR = re.compile(r"\d[/.]")
 
@@ -277,6 +282,23 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> tuple[date, str, 
         week = m.group("unit").lower().startswith("week")
         kind = "earlier" if m.group(0).lower().endswith("earlier") else "relative"
         return (pub - timedelta(days=n * (7 if week else 1)), WEEK if week else DAY, kind)
+    if kind == "long_ago":
+        if pub is None:
+            return None
+        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a few": 3, "several": 3}
+        n_text = m.group("n").lower()
+        n = int(n_text) if n_text.isdigit() else words[n_text]
+        unit = m.group("unit").lower()
+        days = n * (30 if unit.startswith("month") else 3650 if unit.startswith("decade") else 365)
+        # ("attributive": it dates the deed it follows, not the sentence's other days)
+        return (pub - timedelta(days=days), MONTH if unit.startswith("month") else YEAR,
+                "attributive")
+    if kind == "decade":
+        y = int(m.group("decade")) * 10
+        if pub is not None and y + 9 >= pub.year:
+            return None       # "in the 2020s" in a 2025 article dates nothing
+        return (date(y, 1, 1), YEAR, "explicit")
     if kind == "period":
         if pub is None:
             return None

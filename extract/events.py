@@ -534,9 +534,13 @@ def _not_political(facts: Facts) -> bool:
     if "sports" in facts.tags and not ({"riot", "protest", "mob"} & facts.tags
                                        or _WAR_WEAPONS & facts.tags or _crowd_fight(facts)):
         return True     # (a missile that hit a stadium is no match, whatever was postponed)
-    # (a crowd that beat a driver after a crash meant the harm: mob violence)
-    return "disaster" in facts.tags and (facts.tags <= _NO_INTENT or (
-        facts.tags <= _NO_INTENT | {"attack", "clash"}
+    # (a crowd that beat a driver after a crash meant the harm: mob violence; a crowd gathered
+    # for a festival where a crush killed meant none, one gathered to demand is a protest)
+    tags = facts.tags
+    if "gathering" in tags and not _seen(facts, "demands", facts.text):
+        tags = tags - {"gathering"}
+    return "disaster" in tags and (tags <= _NO_INTENT or (
+        tags <= _NO_INTENT | {"attack", "clash"}
         and not _seen(facts, "perpetrator", facts.text)
         and not _seen(facts, "crowd_strikes", facts.text)))
 
