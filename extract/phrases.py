@@ -79,13 +79,14 @@ ODD_CASE = ("\u0130", "\u0131", "\u017f")
 
 _LOWERED: dict[str, str] = {}
 _LOWERED_KEPT = 256
+_LOWERED_LONGEST = 5000     # (a whole article is lowered again: the kept texts stay small)
 
 
 def lowered(text: str) -> str:
     """text.lower(), kept for the last texts with a letter beyond ASCII: a dozen readers lower
     each sentence in turn, and such a text costs tens of instructions a letter to lower (an
     ASCII one costs one: it is lowered again)."""
-    if text.isascii():
+    if text.isascii() or len(text) > _LOWERED_LONGEST:
         return text.lower()
     found = _LOWERED.get(text)
     if found is None:

@@ -193,3 +193,5 @@ def test_a_text_lowered_again_is_the_same_lower_text():
             assert phrases.lowered(text) == text.lower()
             assert phrases.lowered("".join(list(text))) == text.lower()
     assert len(phrases._LOWERED) <= kept
+    long = "\u00c9" * (phrases._LOWERED_LONGEST + 1)     # (a whole article: lowered, not kept)
+    assert phrases.lowered(long) == long.lower() and long not in phrases._LOWERED
