@@ -377,7 +377,8 @@ _POLICE_FIRED = re.compile(r"\b(?:police|security forces|soldiers|troops)\s+(?:\
                            r"(?:opened fire|fired|shot)\b", re.I)
 # "counter-terrorism police raided a house ... and arrested four": a raid made to arrest
 _FORCES_RAIDED = re.compile(r"\b(?:police(?:men)?|officers|security forces|troops|soldiers|"
-                            r"agents|commandos)\s+(?:[\w\-]+\s+){0,2}?raid(?:ed|ing)?\b", re.I)
+                            r"agents|commandos)\s+(?:[\w\-]+\s+){0,2}?raid(?:ed|ing)?\b|"
+                            r"\b(?:in|during)\s+an?\s+(?:[\w\-]+\s+)?raid\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -463,8 +464,15 @@ RULES: tuple[Rule, ...] = (
     Rule(lambda f: "gathering" in f.tags and "attack" in f.tags and f.harmed
          and _seen(f, "police_fired", f.lead or f.text), PROTESTS,
          "Excessive force against protesters"),
+    # "police opened fire on young protesters ... 17 were killed"
+    Rule(lambda f: "protest" in f.tags and f.killed
+         and _seen(f, "police_fired", f.lead or f.text), PROTESTS,
+         "Excessive force against protesters"),
     Rule(lambda f: "protest" in f.tags and "intervention" in f.tags, PROTESTS,
          "Protest with intervention"),
+    # "police arrested 532 people at a demonstration": the police stepped in
+    Rule(lambda f: "protest" in f.tags and "arrests" in f.tags and not f.harmed
+         and _seen(f, "police", f.text), PROTESTS, "Protest with intervention"),
     Rule(lambda f: "protest" in f.tags or ("gathering" in f.tags
                                             and _seen(f, "demands", f.text)),
          PROTESTS, "Peaceful protest"),
