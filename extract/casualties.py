@@ -103,7 +103,10 @@ _KILL_RANGE = re.compile(
     r"\b(?:between\s+" + NUM.format(g="lo") + r"\s+and|" + NUM.format(g="lo2")
     + r"(?:\s*,\s*(?:" + _NUM_WORD + r"|\d+))*(?:\s*,?\s+(?:or|to)|(?<=\d)\s*[-\u2013]))\s*"
     + NUM.format(g="hi") + r"\s+" + _FILLER + _AUX + _KILL_V + r"\b", re.I)
-_KILL_OBJ = _object_pat(r"(?:deaths? of|killing|killed|kills|kill|assassinated|assassinating|"
+# ("tried to kill eight other children": the eight lived)
+_KILL_OBJ = _object_pat(r"(?<!tried to )(?<!trying to )(?<!attempted to )(?<!attempting to )"
+                        r"(?<!sought to )"
+                        r"(?:deaths? of|killing|killed|kills|kill|assassinated|assassinating|"
                         r"claimed the lives of|claiming the lives of|shot dead|shooting dead|"
                         r"shot and killed|"
                         r"murdering|murdered|executing|executed|massacring|massacred|beheading|"
@@ -327,7 +330,12 @@ def find(sentence: str, language: str | None = None) -> Casualties:
         return Casualties()
     if "(" in sentence:   # "a herder (of an unknown clan) was killed": asides hide nothing
         sentence = _ASIDE.sub(lambda m: " " * len(m.group(0)), sentence)
+    if "death " in sentence:   # "a charge that carries the death penalty": no one died
+        sentence = _DEATH_PENALTY.sub(lambda m: " " * len(m.group(0)), sentence)
     return _find(sentence, kills="kill" in found, hurts="hurt" in found)
+
+
+_DEATH_PENALTY = re.compile(r"\bdeath (?:penalty|penalties|sentences?|row)\b", re.I)
 
 
 _NEGATORS = ("no ", "neither", "nor ", "without", "unharm", "unhurt", "not harmed", "none",

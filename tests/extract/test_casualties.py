@@ -134,3 +134,11 @@ def test_early_estimates_and_claims_are_marked():
     assert find("The group claimed to have killed 40 soldiers.").claim
     assert not find("The blast claimed the lives of 12 soldiers.").claim
     assert not find("IS claimed responsibility for the attack, which killed 12 soldiers.").claim
+
+
+@pytest.mark.parametrize("text", ["He tried to kill eight other children.",
+                                  "The gunman attempted to kill two guards before he fled.",
+                                  "He was charged with treason, a charge that carries the "
+                                  "death penalty."])
+def test_those_someone_tried_to_kill_are_not_dead(text):
+    assert find(text).killed is None
