@@ -131,7 +131,13 @@ _ABSTRACT_OBJECT = re.compile(
     r"credibility|confidence|trust|hopes?|chances|odds|market|markets|competition|fires?|"
     r"wildfires?|obesity|illiteracy|unemployment|stigma|"
     r"(?:[\w\-]+(?:'s|\u2019s)\s+)?(?:ability|efforts?|capacity|prospects|business|growth|image|"
-    r"relations|standing))\b", re.I)
+    r"relations|standing)|"
+    # a contest of words or money: "a battle with Western mining firms", "months of fighting
+    # in Congress", "his long battle with cancer"
+    r"(?:with|in|against)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\w\-]+\s+){0,2}?"
+    r"(?:firms|companies|corporations|regulators|congress|parliament|the senate|senate|"
+    r"lawmakers|legislators|creditors|investors|lenders|banks|insurers|cancer|illness|leukemia|"
+    r"tumou?rs?|the courts))\b", re.I)
 _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|to the|cheerful|steady|heart|drum)\s+$", re.I)
 _AIRCRAFT_ONLY = re.compile(r"^(?:drones?|jets?|fighter jets?|military jets?|warplanes?|"
                             r"war planes?|aircraft|uav|unmanned aerial|helicopter gunships?|"
