@@ -175,14 +175,14 @@ _REASONS = tuple((r, r.value, r in _SENTENCE_WIDE) for r in NotEvent)
 _DEMANDS = re.compile(r"\b(?:demand\w*|against|denounc\w*|condemn\w*|call(?:ed|ing)? for|"
                       r"protest\w*|slogans?|placards?|banners?|petition\w*|grievances?|complain\w*|"
                       r"oppos\w+|in support of|solidarity)\b", re.I)
-NEGATED = re.compile(r"\b(?:no|not|never|without|nor|neither|nobody|no one|none)\s+"
+NEGATED = re.compile(r"\b(?:no|not|never|without|nor|neither|nobody|no one|none|nothing)\s+"
                      r"(?:\w+\s+){0,2}$|"
                      # "no reports of arrests or clashes"
                      r"\bno (?:reports? of|signs? of|word of)\s+(?:\w+\s+(?:or|and|nor)\s+)?$|"
                      r"\b(?:whether|unclear if|if)\b[^,;:]*$", re.I)
 # every match of NEGATED holds one of these
 _NEGATION_WORDS = Substrings([(w, "negation") for w in ("no", "No", "never", "without",
-                                                        "neither", "whether", "if")])
+                                                        "neither", "whether", "if", "nothing")])
 
 
 def negated_before(text: str, at: int, language: str | None = None) -> bool:
