@@ -13,7 +13,9 @@ those are what is read:
 - the field the article is in: words of sport, markets, technology, science, health,
   entertainment or lifestyle in the title and lead, and the URL section or feed category
   (/sport/, /business/, /tech/ ...), where "beat", "shot", "attack", "strike" and "rocket"
-  have other senses.
+  have other senses;
+- a crime story: a suspect charged, booked or held on bond, and no armed, political or crowd
+  actor in any sentence with an event cue (ordinary crime is no political violence).
 
 Why hand-written rather than trained: the labelled pages are few (140, seven of them
 incidents) and the hidden check uses other pages of the same kind; a model trained on so
