@@ -35,7 +35,9 @@ class DateMention:
     end: int
     value: date
     precision: str
-    kind: str            # explicit | relative | weekday | partial | earlier ("2 days earlier")
+    # explicit | relative | weekday | partial | earlier ("2 days earlier") | attributive (dates
+    # the deed it names or follows, not the sentence: "a 2019 bombing", "a decade ago")
+    kind: str
     since: bool = False  # introduced by "since"/"until": a background reference
 
 
