@@ -229,3 +229,15 @@ def test_what_a_named_event_did_is_still_told():
     text = "The Taliban condemned the bombing, which killed 12 people in Kabul."
     cues, _ = live_cues(text, sentence_cues(text))
     assert "harm" in cues.tags
+
+
+@pytest.mark.parametrize("text,live", [
+    ("The coast guard rammed the supply boats on several occasions this year.", False),
+    ("A journalist was shot several times by gunmen outside his home.", True),
+    ("The junta is in a dispute with mining firms while fighting jihadists in the north.", False),
+    ("Nobody was hurt.", False),
+    ("Police said nothing was shot down.", False),
+])
+def test_what_was_done_again_and_again_or_not_at_all_is_no_event(text, live):
+    cues, _ = live_cues(text, sentence_cues(text))
+    assert (cues.strength > 0) is live
